@@ -1,0 +1,3 @@
+# configs/local.mk - the scenario library, installed as examples.
+configsdir = $(pkgdatadir)/configs
+dist_configs_DATA =

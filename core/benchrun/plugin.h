@@ -1,0 +1,171 @@
+/*
+ * benchrun/plugin.h - the whole public interface of a benchrun strategy plugin.
+ *
+ * A strategy is a shared object that exports exactly one symbol,
+ * BR_PLUGIN_SYMBOL ("benchrun_plugin"), a `const struct br_plugin`.  It
+ * fetches the workload's URLs however it likes (libcurl, libuv, raw sockets,
+ * a child program) and hands every response to the core through the
+ * `struct br_host` service table.  The core parses and validates every
+ * ticket, so every strategy does identical work and a strategy that drops or
+ * corrupts a ticket fails loudly.
+ *
+ * Nothing here needs the benchrun binary at link time: an out-of-tree plugin
+ * compiles with `pkg-config --cflags benchrun` and links with nothing but the
+ * libraries it uses itself.
+ *
+ * Compatibility rules:
+ *  - The core loads a plugin when magic matches, abi_major equals the core's
+ *    BR_ABI_MAJOR, and abi_minor is <= the core's BR_ABI_MINOR.
+ *  - New members are only ever appended to struct br_plugin and struct
+ *    br_host, with a minor bump.  The `size` members say how much of each
+ *    struct the other side knows about; read a member only when the struct
+ *    is large enough to contain it (BR_HAS_MEMBER below).
+ */
+#ifndef BENCHRUN_PLUGIN_H
+#define BENCHRUN_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BR_PLUGIN_MAGIC  0x42524e50u /* "BRNP" */
+#define BR_ABI_MAJOR     1
+#define BR_ABI_MINOR     0
+#define BR_PLUGIN_SYMBOL "benchrun_plugin"
+
+/* True when a struct of `size` bytes (its size member) contains `member`. */
+#define BR_HAS_MEMBER(type, size, member) \
+	((size) >= offsetof(type, member) + sizeof(((type *)0)->member))
+
+/* ------------------------------------------------------------------------
+ * Parameters.  A plugin declares its parameters as a table; the core parses
+ * and range-checks scenario values against it and writes them into an
+ * options struct of `opts_size` bytes at each parameter's `offset`, which the
+ * create hook receives.  `benchrun plugins` prints the table.
+ * ---------------------------------------------------------------------- */
+enum br_param_type {
+	BR_PARAM_INT = 1,  /* int64_t; integer literal                        */
+	BR_PARAM_DOUBLE,   /* double                                          */
+	BR_PARAM_BOOL,     /* bool; true/false/yes/no/on/off                  */
+	BR_PARAM_STRING,   /* const char *, owned by the core                 */
+	BR_PARAM_SIZE,     /* int64_t bytes; "64KiB", "1M", "4096"            */
+	BR_PARAM_DURATION, /* double seconds; "100ms", "2s", "1.5"            */
+	BR_PARAM_STRLIST,  /* const char *const *, NULL-terminated, core-owned */
+};
+
+struct br_param {
+	const char *name;        /* [a-z0-9_]+; NULL ends the table           */
+	enum br_param_type type;
+	size_t offset;           /* offsetof(your_opts, member)                */
+	const char *def;         /* default, written as in a scenario; NULL:
+	                            zero / NULL / empty list                     */
+	double min, max;         /* inclusive range for INT/DOUBLE/SIZE/
+	                            DURATION; ignored when min == max == 0      */
+	const char *help;        /* one line for `benchrun plugins`           */
+};
+
+/* ------------------------------------------------------------------------
+ * Core services.  The run context `struct br_run` is opaque.
+ *
+ * Request indices run from 0 to count()-1.  For each request the plugin:
+ *   1. calls start(i) when it begins the request (latency starts here);
+ *      calling start(i) again before done(i) means "retrying": the body
+ *      received so far is discarded, the retry is counted, and latency still
+ *      runs from the first start;
+ *   2. calls body(i, data, len) zero or more times with the response body
+ *      in order (it may also pass the whole body at once);
+ *   3. calls done(i, status, error) exactly once: `status` is the HTTP
+ *      status (0 when no response arrived) and `error` is NULL on transport
+ *      success or a short human text ("connection reset", "timeout").
+ *
+ * start, body and done are thread-safe for different i, and may be called
+ * from any thread of the worker process (not from a forked child: children
+ * must send their results back to the process that called run).
+ * ---------------------------------------------------------------------- */
+struct br_run;
+
+enum br_log_level { BR_LOG_ERROR = 0, BR_LOG_WARN, BR_LOG_INFO, BR_LOG_DEBUG };
+
+struct br_host {
+	uint32_t size;      /* sizeof(struct br_host) in the core */
+	uint32_t abi_minor; /* the core's BR_ABI_MINOR */
+
+	/* Number of requests in the workload. */
+	size_t (*count)(const struct br_run *run);
+	/* URL of request i, NUL-terminated, valid until run returns. */
+	const char *(*url)(const struct br_run *run, size_t i);
+	/* Request i begins (again).  See above. */
+	void (*start)(struct br_run *run, size_t i);
+	/* Append body bytes of request i.  Returns 0, or -1 when the body has
+	 * grown past the scenario's limit: the plugin should abort the
+	 * transfer and still call done(). */
+	int (*body)(struct br_run *run, size_t i, const void *data, size_t len);
+	/* Request i finished; the core parses and validates the body now.
+	 * Returns 0 when the ticket was valid, -1 otherwise (already recorded:
+	 * the plugin need not report it again). */
+	int (*done)(struct br_run *run, size_t i, int status, const char *error);
+	/* Diagnostics, printf-style, shown with -v (INFO/DEBUG) or always
+	 * (WARN/ERROR) and kept in the run's record. */
+	void (*log)(struct br_run *run, enum br_log_level level,
+	            const char *fmt, ...)
+#if defined(__GNUC__)
+		__attribute__((format(printf, 3, 4)))
+#endif
+		;
+};
+
+/* ------------------------------------------------------------------------
+ * The descriptor.  Hooks marked "required" must be non-NULL or the loader
+ * refuses the plugin.
+ * ---------------------------------------------------------------------- */
+struct br_plugin {
+	uint32_t magic;          /* BR_PLUGIN_MAGIC                         */
+	uint16_t abi_major;      /* BR_ABI_MAJOR the plugin was built with  */
+	uint16_t abi_minor;      /* BR_ABI_MINOR the plugin was built with  */
+	uint32_t size;           /* sizeof(struct br_plugin)                */
+
+	const char *name;        /* short name, e.g. "eventloop"            */
+	const char *description; /* one line                                */
+	const struct br_param *params; /* table ended by {NULL}, or NULL    */
+	size_t opts_size;        /* size of the options struct params fill  */
+
+	/*
+	 * create (required): called once in the worker process after the
+	 * plugin is loaded, before measuring starts.  `opts` holds every
+	 * declared parameter, defaults applied, valid until destroy.  Allocate
+	 * the instance and do expensive one-time set-up here (it is not
+	 * timed).  `host` stays valid until destroy.  Return the instance
+	 * through *state and 0, or -1 after logging why with host->log (NULL
+	 * run is allowed here).
+	 */
+	int (*create)(const struct br_host *host, const void *opts, void **state);
+
+	/*
+	 * run (required): fetch all host->count(run) requests and report each
+	 * through start/body/done; return when every request is done.  This
+	 * is what benchrun measures: wall time, CPU and memory of the worker
+	 * process tree while it runs.  Threads and child processes created
+	 * here must be joined/waited before returning.  Return 0, or -1 when
+	 * the strategy itself failed (not for failed requests, which done()
+	 * already recorded).
+	 */
+	int (*run)(void *state, struct br_run *run);
+
+	/* destroy (optional): free the instance.  Not timed. */
+	void (*destroy)(void *state);
+};
+
+/* Fill the header fields of a descriptor: `BR_PLUGIN_HEADER, .name = ...`. */
+#define BR_PLUGIN_HEADER                                         \
+	.magic = BR_PLUGIN_MAGIC, .abi_major = BR_ABI_MAJOR,         \
+	.abi_minor = BR_ABI_MINOR, .size = sizeof(struct br_plugin)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BENCHRUN_PLUGIN_H */

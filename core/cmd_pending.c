@@ -1,0 +1,26 @@
+/*
+ * cmd_pending.c - TEMPORARY during bring-up: subcommands whose files have
+ * not landed yet.  Each owner deletes its function from here when adding
+ * cmd_<name>.c; this file must be gone before the foundation lands.
+ */
+#include "config.h"
+
+#include "cli.h"
+#include "util.h"
+
+#define PENDING(fn, name)                                      \
+	int fn(const struct br_options *o)                         \
+	{                                                          \
+		(void)o;                                               \
+		br_error("'%s' is not implemented yet", name);         \
+		return BR_EXIT_FAIL;                                   \
+	}
+
+PENDING(br_cmd_run, "run")
+PENDING(br_cmd_validate, "validate")
+PENDING(br_cmd_plugins, "plugins")
+PENDING(br_cmd_serve, "serve")
+PENDING(br_cmd_export, "export")
+PENDING(br_cmd_compare, "compare")
+PENDING(br_cmd_plot, "plot")
+PENDING(br_cmd_worker, "__worker")

@@ -1,0 +1,69 @@
+/*
+ * loader.h - find, dlopen and check strategy plugins; type their
+ * parameters.
+ *
+ * Search order for a plugin named NAME (file NAME.so): a path given in the
+ * scenario (contains '/': used as is, relative to the scenario's
+ * directory), then --plugin-path, then BENCHRUN_PLUGIN_PATH (both
+ * colon-separated), then the build tree's plugins when benchrun runs from
+ * its build tree, then the installed plugin directory (BR_PLUGINDIR).
+ */
+#ifndef BR_LOADER_H
+#define BR_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "benchrun/plugin.h"
+#include "scenario.h"
+
+struct br_loaded {
+	void *dl;                       /* dlopen handle                  */
+	const struct br_plugin *desc;   /* the checked descriptor         */
+	char *path;                     /* the file that was loaded       */
+};
+
+/* The plugin directories, in search order, for `extra` (--plugin-path,
+ * may be NULL).  Returns a NULL-terminated array (free with
+ * br_loader_free_dirs). */
+char **br_loader_dirs(const char *extra);
+void br_loader_free_dirs(char **dirs);
+
+/*
+ * Resolve `name` (see above; `base_dir` is the scenario's directory for
+ * relative paths, may be NULL), dlopen it RTLD_NOW|RTLD_LOCAL, and check
+ * magic, ABI, size and required hooks.  On failure returns -1 and sets
+ * *err (malloc'd) to a message that tells the user what to do, e.g.
+ *   plugin 'x' not found; searched: a, b, c (set --plugin-path or
+ *   BENCHRUN_PLUGIN_PATH)
+ *   plugin 'x' (/p/x.so) was built for ABI 2.0; this benchrun speaks 1.x
+ */
+int br_plugin_open(const char *name, const char *base_dir, const char *extra,
+                   struct br_loaded *out, char **err);
+void br_plugin_close(struct br_loaded *p);
+
+/* Look up a declared parameter by name, NULL when the plugin has none. */
+const struct br_param *br_plugin_param(const struct br_plugin *desc,
+                                       const char *name);
+
+/*
+ * Build the options struct for `desc`: defaults first, then `vals` in
+ * order (later wins).  Unknown names ("plugin 'sync' has no parameter
+ * 'concurency' (did you mean 'concurrency'? it has: ...)"), wrong types
+ * and out-of-range values fail with -1 and *err (malloc'd, prefixed with
+ * the value's mark "file:line:col: "). The result is freed with
+ * br_params_free(desc, opts).
+ */
+int br_params_build(const struct br_plugin *desc,
+                    const struct br_param_value *vals, size_t n_vals,
+                    void **opts, char **err);
+void br_params_free(const struct br_plugin *desc, void *opts);
+
+/* Text of a parameter's effective value in opts ("100", "64 KiB", "[a, b]");
+ * malloc'd. */
+char *br_params_format(const struct br_param *p, const void *opts);
+
+/* "int", "size", ... for messages and `benchrun plugins`. */
+const char *br_param_type_name(enum br_param_type t);
+
+#endif /* BR_LOADER_H */

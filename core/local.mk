@@ -1,0 +1,20 @@
+# core/local.mk - the benchrun binary and the core library the tests share.
+
+noinst_LTLIBRARIES += core/libbrcore.la
+core_libbrcore_la_SOURCES = \
+	core/util.c core/util.h \
+	core/cmd_pending.c \
+	core/cli.h core/scenario.h core/results.h core/loader.h \
+	core/tickets.h core/server.h
+core_libbrcore_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(YAML_CFLAGS) \
+	$(CJSON_CFLAGS) $(MHD_CFLAGS)
+core_libbrcore_la_LIBADD = $(CURL_LIBS) $(YAML_LIBS) $(CJSON_LIBS) $(MHD_LIBS)
+
+bin_PROGRAMS += benchrun
+benchrun_SOURCES = core/main.c
+benchrun_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(YAML_CFLAGS)
+benchrun_LDADD = core/libbrcore.la
+
+# The one public header, installed as <benchrun/plugin.h>.
+benchrunincludedir = $(includedir)/benchrun
+benchruninclude_HEADERS = core/benchrun/plugin.h

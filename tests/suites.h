@@ -1,0 +1,16 @@
+/*
+ * suites.h - every Check suite of the runner, and helpers the suites share.
+ */
+#ifndef BR_TEST_SUITES_H
+#define BR_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *br_suite_util(void);
+
+/* $BR_TEST_BUILDDIR / $BR_TEST_SRCDIR joined with rel (malloc'd); they
+ * default to "." when the runner is started by hand. */
+char *br_test_builddir(const char *rel);
+char *br_test_srcdir(const char *rel);
+
+#endif
