@@ -1,0 +1,31 @@
+/*
+ * report.h - turning results into something people read: the terminal
+ * table, JSON (write and read back), CSV, Markdown, plots, and comparing
+ * two result files.  Every file is written atomically (util.h).
+ */
+#ifndef BR_REPORT_H
+#define BR_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "results.h"
+
+/* The summary table, one block per sweep point, plus the comparison
+ * against the baseline and any warnings (outliers, slow first run,
+ * server-bound runs).  `color`: ANSI colours (caller decides: tty and no
+ * NO_COLOR). */
+void br_report_table(FILE *out, const struct br_results *r, bool color);
+
+/* Full results with schema version, metadata, every run's raw values and
+ * timelines.  Return 0, or -1 with errno set (the old file is kept). */
+int br_report_json_write(const char *path, const struct br_results *r);
+int br_report_csv_write(const char *path, const struct br_results *r);
+int br_report_md_write(const char *path, const struct br_results *r);
+
+/* Load a results file written by br_report_json_write.  Returns 0, or -1
+ * with a message in *err (malloc'd). */
+int br_results_json_read(const char *path, struct br_results *out,
+                         char **err);
+
+#endif /* BR_REPORT_H */
