@@ -2,7 +2,7 @@
 
 noinst_LTLIBRARIES += core/libbrcore.la
 core_libbrcore_la_SOURCES = \
-	core/util.c core/util.h \
+	core/util.c core/util.h core/summary_text.c \
 	core/cmd_pending.c \
 	core/cli.h core/scenario.h core/results.h core/loader.h \
 	core/tickets.h core/server.h

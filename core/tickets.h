@@ -58,4 +58,12 @@ int br_summary_check(const struct br_summary *got,
                      const struct br_summary *want, char *why,
                      size_t why_len);
 
+/* The canonical text form of a summary (plugin.h done_summary):
+ * "trips=20 cheapest=1250 total=48210 seats=311 first=365 digest=<16 hex>".
+ * format returns buf; parse returns 0, or -1 with the reason in why. */
+const char *br_summary_format(const struct br_summary *s, char *buf,
+                              size_t n);
+int br_summary_parse(const char *text, struct br_summary *out, char *why,
+                     size_t why_len);
+
 #endif /* BR_TICKETS_H */

@@ -116,6 +116,18 @@ struct br_host {
 		__attribute__((format(printf, 3, 4)))
 #endif
 		;
+	/*
+	 * For strategies that prepare tickets themselves (the exec plugin's
+	 * programs in other languages): request i finished and the program
+	 * computed its summary, given in the canonical text form
+	 *   "trips=20 cheapest=1250 total=48210 seats=311 first=365 digest=9f3a..."
+	 * (integers; prices in cents; first departure in minutes after
+	 * midnight; digest: FNV-1a 64 over the trip ids, hex).  The core
+	 * checks it against the expected summary.  Like done(), exactly once
+	 * per request, instead of done().  Returns 0 when it matched.
+	 */
+	int (*done_summary)(struct br_run *run, size_t i, int status,
+	                    const char *error, const char *summary);
 };
 
 /* ------------------------------------------------------------------------

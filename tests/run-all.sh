@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# tests/run-all.sh - build benchrun and run every test job, failing on the
+# first failure.  Jobs (each in its own build directory under _build/):
+#   main       ./configure && make && make check
+#   distcheck  make distcheck (the tarball builds and passes its tests)
+#   asan       --enable-sanitizers (ASan+UBSan): the whole make check
+#   tsan       --enable-tsan: the conformance suite (threaded plugins)
+#   valgrind   memcheck over the core suites (CK_FORK=no)
+#   fuzz       the libFuzzer targets, a bounded run each
+# BR_JOBS="main asan" limits the jobs; BR_FUZZ_SECONDS sets the fuzz time.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+jobs=${BR_JOBS:-main distcheck asan tsan valgrind fuzz}
+make_j="-j$(nproc)"
+summary=()
+
+[ -x configure ] && [ configure -nt configure.ac ] || autoreconf -fi
+
+build() { # build DIR [configure args...]
+	local dir=$1; shift
+	mkdir -p "_build/$dir"
+	(cd "_build/$dir" && { [ -f Makefile ] || "$top/configure" -q "$@"; } && make $make_j >/dev/null)
+}
+
+show_logs() { # print Check's summary lines of a build's test logs
+	find "$1" -name 'check_benchrun.log' -exec grep -h -E '^[0-9]+%: Checks' {} + || true
+}
+
+for job in $jobs; do
+	start=$(date +%s)
+	echo "=== $job"
+	case $job in
+	main)
+		build main
+		if ! make -C _build/main $make_j check >/dev/null; then
+			cat _build/main/test-suite.log; exit 1
+		fi
+		show_logs _build/main ;;
+	distcheck)
+		build main
+		make -C _build/main $make_j distcheck >/dev/null ;;
+	asan)
+		build asan --enable-sanitizers
+		if ! ASAN_OPTIONS=detect_leaks=1 make -C _build/asan $make_j check >/dev/null; then
+			cat _build/asan/test-suite.log; exit 1
+		fi
+		show_logs _build/asan ;;
+	tsan)
+		build tsan --enable-tsan
+		make -C _build/tsan $make_j check TESTS= >/dev/null
+		(cd _build/tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+			CK_RUN_SUITE=conformance BR_CONFORMANCE_THREADED_ONLY=1 \
+			BR_TEST_BUILDDIR="$PWD" BR_TEST_SRCDIR="$top" ./tests/check_benchrun) ;;
+	valgrind)
+		build main
+		make -C _build/main $make_j check TESTS= >/dev/null
+		for s in ${BR_VALGRIND_SUITES:-util scenario loader plan tickets model stats report histogram}; do
+			(cd _build/main && CK_FORK=no CK_RUN_SUITE=$s BR_TEST_BUILDDIR="$PWD" \
+				BR_TEST_SRCDIR="$top" valgrind -q --leak-check=full \
+				--errors-for-leak-kinds=definite --error-exitcode=9 \
+				./tests/check_benchrun >/dev/null) || { echo "valgrind: suite $s failed"; exit 1; }
+		done ;;
+	fuzz)
+		if [ -x tests/fuzz/run.sh ]; then
+			tests/fuzz/run.sh "${BR_FUZZ_SECONDS:-30}"
+		fi ;;
+	*)
+		echo "unknown job $job"; exit 2 ;;
+	esac
+	summary+=("$job: ok ($(( $(date +%s) - start )) s)")
+done
+printf '%s\n' "${summary[@]}"
