@@ -1,0 +1,180 @@
+/*
+ * brcurl.c - the libcurl glue shared by the in-tree strategy plugins: one
+ * meaning for the common options, one retry rule, one way to report a
+ * transfer.  See brcurl.h.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "brcurl.h"
+
+int brc_global_init(const struct br_host *host)
+{
+	CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+
+	if (rc != CURLE_OK) {
+		host->log(NULL, BR_LOG_ERROR, "curl_global_init: %s",
+		          curl_easy_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+void brc_global_cleanup(void)
+{
+	curl_global_cleanup();
+}
+
+static long http_version(const char *v)
+{
+	if (!v || !strcmp(v, "1.1"))
+		return CURL_HTTP_VERSION_1_1;
+	if (!strcmp(v, "1.0"))
+		return CURL_HTTP_VERSION_1_0;
+	/* Over http:// this asks for an h2c upgrade; a server that ignores
+	 * it (libmicrohttpd) is simply spoken to in HTTP/1.1. */
+	if (!strcmp(v, "2") || !strcmp(v, "2.0"))
+		return CURL_HTTP_VERSION_2_0;
+	return -1;
+}
+
+int brc_opts_check(const struct br_host *host, const struct brc_opts *o)
+{
+	if (http_version(o->http_version) < 0) {
+		host->log(NULL, BR_LOG_ERROR,
+		          "http_version '%s': expected 1.0, 1.1 or 2",
+		          o->http_version);
+		return -1;
+	}
+	return 0;
+}
+
+size_t brc_write_cb(char *data, size_t size, size_t nmemb, void *userdata)
+{
+	struct brc_xfer *x = userdata;
+	size_t n = size * nmemb;
+
+	if (x->host->body(x->run, x->i, data, n) < 0) {
+		/* Returning short makes libcurl fail with CURLE_WRITE_ERROR. */
+		x->over_limit = true;
+		return 0;
+	}
+	return n;
+}
+
+static long ms(double seconds)
+{
+	return seconds > 0 ? (long)(seconds * 1000.0 + 0.5) : 0;
+}
+
+int brc_easy_setup(struct brc_xfer *x, CURL *easy, const struct br_host *host,
+                   const struct brc_opts *o)
+{
+	CURLcode rc = CURLE_OK;
+
+	memset(x, 0, sizeof(*x));
+	x->host = host;
+	x->opts = o;
+	x->easy = easy;
+
+	/* Stop at the first failing option; `rc` carries it out. */
+#define SET(opt, val) \
+	do { if (rc == CURLE_OK) rc = curl_easy_setopt(easy, opt, val); } while (0)
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_TIMEOUT_MS, ms(o->timeout));
+	SET(CURLOPT_CONNECTTIMEOUT_MS, ms(o->connect_timeout));
+	SET(CURLOPT_FORBID_REUSE, o->keepalive ? 0L : 1L);
+	SET(CURLOPT_HTTP_VERSION, http_version(o->http_version));
+	SET(CURLOPT_WRITEFUNCTION, brc_write_cb);
+	SET(CURLOPT_WRITEDATA, (void *)x);
+	SET(CURLOPT_PRIVATE, (void *)x);
+	SET(CURLOPT_ERRORBUFFER, x->errbuf);
+#undef SET
+	if (rc != CURLE_OK) {
+		host->log(NULL, BR_LOG_ERROR, "curl_easy_setopt: %s",
+		          curl_easy_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+void brc_xfer_start(struct brc_xfer *x, struct br_run *run, size_t i,
+                    unsigned attempt)
+{
+	x->run = run;
+	x->i = i;
+	x->attempt = attempt;
+	x->over_limit = false;
+	x->errbuf[0] = '\0';
+	curl_easy_setopt(x->easy, CURLOPT_URL, x->host->url(run, i));
+	x->host->start(run, i);
+}
+
+bool brc_should_retry(CURLcode rc, long status)
+{
+	if (rc != CURLE_OK)
+		return true;
+	return status >= 500 && status <= 599;
+}
+
+static long response_code(CURL *easy)
+{
+	long status = 0;
+
+	if (curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
+		status = 0;
+	return status;
+}
+
+bool brc_xfer_retry(const struct brc_xfer *x, CURLcode rc)
+{
+	if (x->over_limit || (int64_t)x->attempt >= x->opts->retries)
+		return false;
+	return brc_should_retry(rc, rc == CURLE_OK ? response_code(x->easy) : 0);
+}
+
+double brc_backoff(const struct brc_opts *o, unsigned attempt)
+{
+	double d = o->retry_backoff;
+
+	for (unsigned k = 1; k < attempt; k++)
+		d *= 2;
+	return d;
+}
+
+int brc_finish(struct brc_xfer *x, CURLcode rc)
+{
+	const char *err = NULL;
+	long status = response_code(x->easy);
+
+	if (x->over_limit)
+		err = "body over max_body";
+	else if (rc != CURLE_OK)
+		err = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
+	return x->host->done(x->run, x->i, (int)status, err);
+}
+
+static void sleep_seconds(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+int brc_fetch(struct brc_xfer *x, struct br_run *run, size_t i)
+{
+	CURLcode rc;
+
+	for (unsigned attempt = 0;; attempt++) {
+		brc_xfer_start(x, run, i, attempt);
+		rc = curl_easy_perform(x->easy);
+		if (!brc_xfer_retry(x, rc))
+			break;
+		sleep_seconds(brc_backoff(x->opts, attempt + 1));
+	}
+	return brc_finish(x, rc);
+}

@@ -1,0 +1,122 @@
+/*
+ * brcurl.h - what every in-tree libcurl strategy shares, so that the same
+ * parameter means the same thing in every plugin: the common options
+ * (timeout, connect_timeout, keepalive, retries, retry_backoff,
+ * http_version), how an easy handle is set up from them, the write callback
+ * that forwards to host->body, the retry rule, and the final host->done.
+ *
+ * Linked into each curl plugin as a libtool convenience library
+ * (plugins/libbrcurl.la); nothing here is exported from the plugins.
+ *
+ * Blocking plugins call brc_fetch() on a reused easy handle.  Event-driven
+ * plugins use the pieces: brc_easy_setup() once per handle, brc_xfer_start()
+ * when a transfer (or a retry of it) begins, brc_should_retry() and
+ * brc_backoff() when it completes, and brc_finish() to report it.
+ */
+#ifndef BR_PLUGINS_BRCURL_H
+#define BR_PLUGINS_BRCURL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <curl/curl.h>
+#include <benchrun/plugin.h>
+
+/* The common options; embed as a member named `common` of a plugin's
+ * options struct and list BRC_PARAMS(...) in its parameter table. */
+struct brc_opts {
+	double timeout;         /* whole request, seconds; 0 = none        */
+	double connect_timeout; /* seconds                                 */
+	bool keepalive;         /* false: CURLOPT_FORBID_REUSE             */
+	int64_t retries;        /* extra attempts after a retryable failure */
+	double retry_backoff;   /* seconds before the first retry, doubled
+	                           for each further one                     */
+	const char *http_version; /* "1.0", "1.1" or "2"                   */
+};
+
+/*
+ * The common br_param entries for `struct brc_opts member` inside the
+ * options struct `type`, so every plugin declares the same names,
+ * defaults, ranges and help.
+ */
+#define BRC_PARAMS(type, member)                                             \
+	{ "timeout", BR_PARAM_DURATION, offsetof(type, member.timeout), "30s",   \
+	  0, 3600, "whole-request timeout (0 = none)" },                         \
+	{ "connect_timeout", BR_PARAM_DURATION,                                  \
+	  offsetof(type, member.connect_timeout), "10s", 0.001, 3600,            \
+	  "TCP connect timeout" },                                               \
+	{ "keepalive", BR_PARAM_BOOL, offsetof(type, member.keepalive), "true",  \
+	  0, 0, "reuse connections (false: a new connection per request)" },     \
+	{ "retries", BR_PARAM_INT, offsetof(type, member.retries), "0", 0, 10,   \
+	  "retries after a transport error or a 5xx status" },                   \
+	{ "retry_backoff", BR_PARAM_DURATION,                                    \
+	  offsetof(type, member.retry_backoff), "50ms", 0, 60,                   \
+	  "delay before the first retry, doubled for each further one" },        \
+	{ "http_version", BR_PARAM_STRING, offsetof(type, member.http_version),  \
+	  "1.1", 0, 0, "HTTP version: 1.0, 1.1 or 2 (h2c upgrade, falls back)" }
+
+/*
+ * One transfer in flight: the request index and what the callbacks need.
+ * CURLOPT_PRIVATE and CURLOPT_WRITEDATA point at it.  `user` is free for
+ * the plugin (an event loop's per-transfer state).
+ */
+struct brc_xfer {
+	const struct br_host *host;
+	struct br_run *run;
+	const struct brc_opts *opts;
+	CURL *easy;
+	size_t i;
+	unsigned attempt;  /* 0 for the first try                       */
+	bool over_limit;   /* host->body refused more: transfer aborted  */
+	char errbuf[CURL_ERROR_SIZE];
+	void *user;
+};
+
+/* curl_global_init/cleanup, reference counted by libcurl itself since
+ * 7.84; call from create/destroy.  init returns 0 or -1 (logged). */
+int brc_global_init(const struct br_host *host);
+void brc_global_cleanup(void);
+
+/* Check values the parameter table cannot range-check (http_version).
+ * Returns 0, or -1 after logging why. */
+int brc_opts_check(const struct br_host *host, const struct brc_opts *o);
+
+/*
+ * Bind x to easy and apply the options: timeouts, keep-alive, HTTP version,
+ * CURLOPT_NOSIGNAL=1 (no SIGALRM in multithreaded resolving, and no
+ * sigaction calls per request), the body write callback, CURLOPT_PRIVATE
+ * and the error buffer.  Returns 0 or -1 (logged).
+ */
+int brc_easy_setup(struct brc_xfer *x, CURL *easy, const struct br_host *host,
+                   const struct brc_opts *o);
+
+/* Begin (or retry) request i on x's handle: set the URL, reset the
+ * per-attempt state, call host->start.  attempt 0 is the first try. */
+void brc_xfer_start(struct brc_xfer *x, struct br_run *run, size_t i,
+                    unsigned attempt);
+
+/* The CURLOPT_WRITEFUNCTION brc_easy_setup installs: forwards to
+ * host->body and aborts the transfer when that returns -1. */
+size_t brc_write_cb(char *data, size_t size, size_t nmemb, void *userdata);
+
+/* Whether a finished attempt deserves another: transport errors and 5xx
+ * statuses do; a body over the limit or a 4xx does not. */
+bool brc_should_retry(CURLcode rc, long status);
+
+/* Whether x's finished attempt (rc) should be retried under its options. */
+bool brc_xfer_retry(const struct brc_xfer *x, CURLcode rc);
+
+/* Seconds to wait before retry number attempt (1-based). */
+double brc_backoff(const struct brc_opts *o, unsigned attempt);
+
+/* Report x's finished transfer: host->done with the HTTP status (0 when no
+ * response) and the error text (NULL on transport success).  Returns what
+ * done returned. */
+int brc_finish(struct brc_xfer *x, CURLcode rc);
+
+/* Blocking: fetch request i on x's handle with retries and backoff, and
+ * report it.  Returns what host->done returned. */
+int brc_fetch(struct brc_xfer *x, struct br_run *run, size_t i);
+
+#endif /* BR_PLUGINS_BRCURL_H */
