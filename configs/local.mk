@@ -1,3 +1,5 @@
 # configs/local.mk - the scenario library, installed as examples.
 configsdir = $(pkgdatadir)/configs
-dist_configs_DATA =
+dist_configs_DATA = configs/default.yaml configs/seed.yaml \
+	configs/scaling.yaml configs/throttled-site.yaml configs/cpu-mix.yaml \
+	configs/flaky-site.yaml

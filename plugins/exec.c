@@ -1,0 +1,386 @@
+/*
+ * exec.c - a strategy that is another program: Python, Go, a shell script.
+ *
+ * benchrun starts `command` once per run, writes the workload's URLs to its
+ * standard input (one per line, in request order, then EOF) and reads what
+ * it did from its standard output, one record per line:
+ *
+ *   start I                    request I began (optional: latency starts)
+ *   body I STATUS LEN          followed by exactly LEN bytes of body and a
+ *                              newline; the core parses and validates it
+ *   summary I STATUS FIELDS    the program prepared the ticket itself; FIELDS
+ *                              is the canonical summary text
+ *                              ("trips=20 cheapest=1250 ... digest=<hex>")
+ *   error I STATUS TEXT        request I failed (STATUS 0: no response)
+ *   log TEXT                   a diagnostic line
+ *
+ * Environment: BENCHRUN_COUNT (number of requests), BENCHRUN_CONCURRENCY
+ * (the `concurrency` parameter) and every `env` entry.  A program that exits
+ * non-zero, is killed, or prints a line that is none of the above fails the
+ * run with that reason; a ticket it never reports is "missing" for the core.
+ * docs/exec-protocol.md has the details and examples/python/ four programs.
+ */
+#include <benchrun/plugin.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct exec_opts {
+	const char *const *command;
+	const char *const *env;
+	const char *cwd;
+	int64_t concurrency;
+};
+
+static const struct br_param exec_params[] = {
+	{ "command", BR_PARAM_STRLIST, offsetof(struct exec_opts, command),
+	  NULL, 0, 0, "program and arguments (argv list; required)" },
+	{ "env", BR_PARAM_STRLIST, offsetof(struct exec_opts, env), NULL, 0, 0,
+	  "extra environment entries, NAME=VALUE" },
+	{ "cwd", BR_PARAM_STRING, offsetof(struct exec_opts, cwd), NULL, 0, 0,
+	  "working directory of the program" },
+	{ "concurrency", BR_PARAM_INT, offsetof(struct exec_opts, concurrency),
+	  "10", 1, 1000000, "passed as BENCHRUN_CONCURRENCY" },
+	{ NULL },
+};
+
+struct exec_state {
+	const struct br_host *host;
+	const struct exec_opts *opts;
+	struct br_run *run;
+	size_t count;
+	char *in;              /* URL lines still to write to the child    */
+	size_t in_len, in_off;
+	char *out;             /* bytes read from the child, not yet parsed */
+	size_t out_len, out_cap;
+	size_t body_left;      /* > 0: inside a body record                 */
+	size_t body_index;
+	int body_status;
+	unsigned long line_no;
+	char *garbage;         /* first unparseable line, for the reason   */
+};
+
+static int exec_create(const struct br_host *host, const void *opts,
+                       void **state)
+{
+	const struct exec_opts *o = opts;
+	struct exec_state *st;
+
+	if (!o->command || !o->command[0]) {
+		host->log(NULL, BR_LOG_ERROR, "exec: parameter 'command' is required"
+		          " (e.g. command: [python3, fetch.py])");
+		return -1;
+	}
+	if (!BR_HAS_MEMBER(struct br_host, host->size, done_summary)) {
+		host->log(NULL, BR_LOG_ERROR, "exec: this benchrun is too old "
+		          "(no done_summary service)");
+		return -1;
+	}
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return -1;
+	st->host = host;
+	st->opts = o;
+	*state = st;
+	return 0;
+}
+
+/* Everything the child needs, built before fork. */
+static int build_input(struct exec_state *st)
+{
+	size_t len = 0;
+
+	for (size_t i = 0; i < st->count; i++)
+		len += strlen(st->host->url(st->run, i)) + 1;
+	st->in = malloc(len + 1);
+	if (!st->in)
+		return -1;
+	for (size_t i = 0; i < st->count; i++) {
+		const char *u = st->host->url(st->run, i);
+		size_t n = strlen(u);
+
+		memcpy(st->in + st->in_len, u, n);
+		st->in_len += n;
+		st->in[st->in_len++] = '\n';
+	}
+	return 0;
+}
+
+static void child_exec(const struct exec_state *st, int in_fd, int out_fd)
+{
+	char buf[32];
+
+	if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0)
+		_exit(127);
+	snprintf(buf, sizeof(buf), "%zu", st->count);
+	setenv("BENCHRUN_COUNT", buf, 1);
+	snprintf(buf, sizeof(buf), "%lld", (long long)st->opts->concurrency);
+	setenv("BENCHRUN_CONCURRENCY", buf, 1);
+	for (const char *const *e = st->opts->env; e && *e; e++)
+		putenv((char *)*e);
+	if (st->opts->cwd && chdir(st->opts->cwd)) {
+		fprintf(stderr, "exec: cannot enter %s: %s\n", st->opts->cwd,
+		        strerror(errno));
+		_exit(127);
+	}
+	signal(SIGPIPE, SIG_DFL);
+	execvp(st->opts->command[0], (char *const *)st->opts->command);
+	fprintf(stderr, "exec: cannot run %s: %s\n", st->opts->command[0],
+	        strerror(errno));
+	_exit(127);
+}
+
+static void note_garbage(struct exec_state *st, const char *line)
+{
+	if (!st->garbage)
+		st->garbage = strdup(line);
+}
+
+/* Parse "I STATUS" at p; returns the rest of the line or NULL. */
+static char *index_status(struct exec_state *st, char *p, size_t *i, int *status)
+{
+	char *end;
+	unsigned long long v = strtoull(p, &end, 10);
+	long s;
+
+	if (end == p || *end != ' ' || v >= st->count)
+		return NULL;
+	*i = (size_t)v;
+	p = end + 1;
+	s = strtol(p, &end, 10);
+	if (end == p || (*end != ' ' && *end != '\0') || s < 0 || s > 999)
+		return NULL;
+	*status = (int)s;
+	return *end ? end + 1 : end;
+}
+
+static void handle_line(struct exec_state *st, char *line)
+{
+	const struct br_host *h = st->host;
+	char *rest, *end;
+	size_t i;
+	int status;
+
+	st->line_no++;
+	if (!strncmp(line, "log ", 4)) {
+		h->log(st->run, BR_LOG_INFO, "exec: %s", line + 4);
+	} else if (!strncmp(line, "start ", 6)) {
+		unsigned long long v = strtoull(line + 6, &end, 10);
+
+		if (end == line + 6 || *end || v >= st->count)
+			note_garbage(st, line);
+		else
+			h->start(st->run, (size_t)v);
+	} else if (!strncmp(line, "summary ", 8) &&
+	           (rest = index_status(st, line + 8, &i, &status))) {
+		h->done_summary(st->run, i, status, NULL, rest);
+	} else if (!strncmp(line, "error ", 6) &&
+	           (rest = index_status(st, line + 6, &i, &status))) {
+		h->done(st->run, i, status, *rest ? rest : "error");
+	} else if (!strncmp(line, "body ", 5) &&
+	           (rest = index_status(st, line + 5, &i, &status))) {
+		unsigned long long len = strtoull(rest, &end, 10);
+
+		if (end == rest || *end) {
+			note_garbage(st, line);
+			return;
+		}
+		st->body_index = i;
+		st->body_status = status;
+		st->body_left = (size_t)len + 1; /* the body, then '\n' */
+	} else {
+		note_garbage(st, line);
+	}
+}
+
+/* Consume what can be parsed from st->out. */
+static void parse_output(struct exec_state *st)
+{
+	size_t off = 0;
+
+	while (off < st->out_len) {
+		if (st->body_left) {
+			size_t n = st->out_len - off;
+
+			if (n > st->body_left)
+				n = st->body_left;
+			/* The last byte of a body record is its '\n'. */
+			size_t data = n == st->body_left ? n - 1 : n;
+
+			if (data)
+				st->host->body(st->run, st->body_index,
+				               st->out + off, data);
+			off += n;
+			st->body_left -= n;
+			if (!st->body_left)
+				st->host->done(st->run, st->body_index,
+				               st->body_status, NULL);
+			continue;
+		}
+		char *nl = memchr(st->out + off, '\n', st->out_len - off);
+
+		if (!nl)
+			break;
+		*nl = '\0';
+		handle_line(st, st->out + off);
+		off = (size_t)(nl - st->out) + 1;
+	}
+	memmove(st->out, st->out + off, st->out_len - off);
+	st->out_len -= off;
+}
+
+static int read_output(struct exec_state *st, int fd)
+{
+	if (st->out_cap - st->out_len < 65536) {
+		size_t cap = st->out_cap ? st->out_cap * 2 : 131072;
+		char *p = realloc(st->out, cap);
+
+		if (!p)
+			return -1;
+		st->out = p;
+		st->out_cap = cap;
+	}
+	ssize_t r = read(fd, st->out + st->out_len, st->out_cap - st->out_len);
+
+	if (r > 0) {
+		st->out_len += (size_t)r;
+		parse_output(st);
+	}
+	return (int)r;
+}
+
+/* Feed URLs and read records until the child closes its stdout. */
+static void pump(struct exec_state *st, int to_child, int from_child)
+{
+	for (;;) {
+		struct pollfd p[2] = { { from_child, POLLIN, 0 },
+		                       { to_child, POLLOUT, 0 } };
+		int n = to_child >= 0 ? 2 : 1;
+
+		if (poll(p, (nfds_t)n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (n == 2 && p[1].revents) {
+			ssize_t w = write(to_child, st->in + st->in_off,
+			                  st->in_len - st->in_off);
+
+			if (w > 0)
+				st->in_off += (size_t)w;
+			if (w < 0 && errno != EAGAIN && errno != EINTR)
+				st->in_off = st->in_len; /* child stopped reading */
+			if (st->in_off == st->in_len) {
+				close(to_child);
+				to_child = -1;
+			}
+		}
+		if (p[0].revents) {
+			int r = read_output(st, from_child);
+
+			if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
+				break;
+		}
+	}
+	if (to_child >= 0)
+		close(to_child);
+}
+
+static int report_exit(struct exec_state *st, int wstatus)
+{
+	const char *prog = st->opts->command[0];
+
+	if (WIFSIGNALED(wstatus)) {
+		st->host->log(st->run, BR_LOG_ERROR, "exec: %s was killed by %s",
+		              prog, strsignal(WTERMSIG(wstatus)));
+		return -1;
+	}
+	if (WEXITSTATUS(wstatus)) {
+		st->host->log(st->run, BR_LOG_ERROR, "exec: %s exited with status %d",
+		              prog, WEXITSTATUS(wstatus));
+		return -1;
+	}
+	if (st->garbage) {
+		st->host->log(st->run, BR_LOG_ERROR,
+		              "exec: %s printed a line that is not in the protocol:"
+		              " '%.80s' (see docs/exec-protocol.md)", prog,
+		              st->garbage);
+		return -1;
+	}
+	if (st->body_left || st->out_len) {
+		st->host->log(st->run, BR_LOG_ERROR,
+		              "exec: %s ended in the middle of a record", prog);
+		return -1;
+	}
+	return 0;
+}
+
+static int exec_run(void *state, struct br_run *run)
+{
+	struct exec_state *st = state;
+	int in[2], out[2], wstatus, rc = -1;
+	pid_t pid;
+
+	st->run = run;
+	st->count = st->host->count(run);
+	if (build_input(st))
+		return -1;
+	if (pipe2(in, O_CLOEXEC))
+		goto fail_in;
+	if (pipe2(out, O_CLOEXEC))
+		goto fail_out;
+	pid = fork();
+	if (pid < 0)
+		goto fail_fork;
+	if (pid == 0)
+		child_exec(st, in[0], out[1]);
+	close(in[0]);
+	close(out[1]);
+	fcntl(in[1], F_SETFL, O_NONBLOCK);
+	/* A child that stops reading must not kill us with SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+	pump(st, in[1], out[0]);
+	close(out[0]);
+	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+		;
+	return report_exit(st, wstatus);
+
+fail_fork:
+	close(out[0]);
+	close(out[1]);
+fail_out:
+	close(in[0]);
+	close(in[1]);
+fail_in:
+	st->host->log(run, BR_LOG_ERROR, "exec: cannot start %s: %s",
+	              st->opts->command[0], strerror(errno));
+	return rc;
+}
+
+static void exec_destroy(void *state)
+{
+	struct exec_state *st = state;
+
+	free(st->in);
+	free(st->out);
+	free(st->garbage);
+	free(st);
+}
+
+const struct br_plugin benchrun_plugin = {
+	BR_PLUGIN_HEADER,
+	.name = "exec",
+	.description = "runs an external program (any language) as the strategy",
+	.params = exec_params,
+	.opts_size = sizeof(struct exec_opts),
+	.create = exec_create,
+	.run = exec_run,
+	.destroy = exec_destroy,
+};
