@@ -4,6 +4,8 @@ noinst_LTLIBRARIES += core/libbrcore.la
 core_libbrcore_la_SOURCES = \
 	core/util.c core/util.h core/summary_text.c \
 	core/cmd_pending.c \
+	core/loader.c core/params.c core/plan.c \
+	core/stats.c core/stats.h core/results.c core/report_util.h \
 	core/cli.h core/scenario.h core/results.h core/loader.h \
 	core/tickets.h core/server.h
 core_libbrcore_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(YAML_CFLAGS) \

@@ -1,0 +1,86 @@
+/*
+ * report_util.h - what the reports share: the table of metrics (how to get
+ * each from a run, its name, which direction is better), statistics of a
+ * group, finding groups and sweep points, run status names, and the
+ * humanized formatting of values.  Implemented in results.c.
+ */
+#ifndef BR_REPORT_UTIL_H
+#define BR_REPORT_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "results.h"
+#include "stats.h"
+
+enum br_metric_kind {
+	BR_MK_TIME,    /* seconds      */
+	BR_MK_SIZE,    /* bytes        */
+	BR_MK_RATE,    /* per second   */
+	BR_MK_PERCENT, /* fraction 0..1 */
+};
+
+struct br_metric {
+	const char *key;   /* JSON summary and compare name */
+	const char *title; /* for people                    */
+	enum br_metric_kind kind;
+	bool higher_is_better;
+	double (*get)(const struct br_run_result *run);
+};
+
+enum {
+	BR_M_WALL,
+	BR_M_CPU,       /* user + sys */
+	BR_M_REQS,
+	BR_M_P50,
+	BR_M_P99,
+	BR_M_PEAK_RSS,
+	BR_M_TREE_PEAK, /* PSS of the process tree */
+	BR_M_TREE_MEAN,
+	BR_M_EFFICIENCY,
+	BR_M_COUNT
+};
+extern const struct br_metric br_metrics[BR_M_COUNT];
+
+/* A run that produced measurements (status ok or errors); crashed,
+ * timed-out... runs are reported but never averaged. */
+bool br_run_measured(const struct br_run_result *run);
+
+/* Summary of metric m over the measured runs of g; values[] (may be NULL,
+ * else room for g->n_runs) receives them in run order. */
+void br_group_stats(const struct br_group *g, int m, struct br_stats *s,
+                    double *values);
+
+/* The memory metric worth comparing: tree PSS when it was sampled, else
+ * the worker's peak RSS. */
+int br_group_mem_metric(const struct br_group *g);
+
+/* "ok", "errors", "failed", "crashed", "timeout", "exited", "interrupted";
+ * parse returns -1 for an unknown name. */
+const char *br_run_status_name(enum br_run_status st);
+int br_run_status_parse(const char *name);
+
+/* Distinct sweep points in order of first appearance (malloc'd array of
+ * borrowed strings). */
+const char **br_results_points(const struct br_results *r, size_t *n);
+const struct br_group *br_results_find(const struct br_results *r,
+                                       const char *label, const char *point);
+/* The baseline group for a sweep point: the baseline strategy at that
+ * point, else at no point (a strategy the sweep does not reach); NULL if
+ * there is none. */
+const struct br_group *br_results_baseline(const struct br_results *r,
+                                           const char *point);
+
+/* One humanized value of a metric kind ("1.23 s", "12.3 MiB", "3.4k",
+ * "97%"); "-" for NaN. */
+const char *br_fmt_metric(char *buf, size_t n, enum br_metric_kind kind,
+                          double v);
+/* "29.6 ± 0.1 s": the sd in the unit of the mean; just the mean when sd
+ * is NaN. */
+const char *br_fmt_time_pm(char *buf, size_t n, double mean, double sd);
+
+/* Display width of a UTF-8 string (code points; we only print ASCII and
+ * a few symbols such as '±'). */
+size_t br_utf8_width(const char *s);
+
+#endif /* BR_REPORT_UTIL_H */
