@@ -5,7 +5,8 @@ TESTS += tests/check_benchrun
 check_PROGRAMS += tests/check_benchrun
 tests_check_benchrun_SOURCES = \
 	tests/check_main.c tests/suites.h \
-	tests/check_util.c
+	tests/check_util.c \
+	tests/check_stats.c
 tests_check_benchrun_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) \
 	$(YAML_CFLAGS) $(CJSON_CFLAGS) $(MHD_CFLAGS)
 tests_check_benchrun_LDADD = core/libbrcore.la $(CHECK_LIBS)
