@@ -29,6 +29,12 @@ struct br_loaded {
 char **br_loader_dirs(const char *extra);
 void br_loader_free_dirs(char **dirs);
 
+/* The plugin names ("x" for x.so) in one directory, sorted; *names is a
+ * NULL-terminated array (free with br_loader_free_names).  Returns how
+ * many; 0 when the directory is missing. */
+size_t br_loader_scan(const char *dir, char ***names);
+void br_loader_free_names(char **names);
+
 /*
  * Resolve `name` (see above; `base_dir` is the scenario's directory for
  * relative paths, may be NULL), dlopen it RTLD_NOW|RTLD_LOCAL, and check
@@ -65,5 +71,8 @@ char *br_params_format(const struct br_param *p, const void *opts);
 
 /* "int", "size", ... for messages and `benchrun plugins`. */
 const char *br_param_type_name(enum br_param_type t);
+/* Bytes a parameter of type t occupies in the options struct; 0 for an
+ * unknown type. */
+size_t br_param_type_size(enum br_param_type t);
 
 #endif /* BR_LOADER_H */
