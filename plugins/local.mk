@@ -7,3 +7,25 @@ noinst_LTLIBRARIES += plugins/libbrcurl.la
 plugins_libbrcurl_la_SOURCES = plugins/brcurl.c plugins/brcurl.h
 plugins_libbrcurl_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 plugins_libbrcurl_la_LIBADD = $(CURL_LIBS)
+
+plugin_LTLIBRARIES += plugins/sync.la
+plugins_sync_la_SOURCES = plugins/sync.c
+plugins_sync_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
+plugins_sync_la_LDFLAGS = $(BR_PLUGIN_LINK)
+plugins_sync_la_LIBADD = plugins/libbrcurl.la $(CURL_LIBS)
+
+plugin_LTLIBRARIES += plugins/exec.la
+plugins_exec_la_SOURCES = plugins/exec.c
+plugins_exec_la_LDFLAGS = $(BR_PLUGIN_LINK)
+
+plugin_LTLIBRARIES += plugins/threads.la
+plugins_threads_la_SOURCES = plugins/threads.c
+plugins_threads_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
+plugins_threads_la_LDFLAGS = $(BR_PLUGIN_LINK)
+plugins_threads_la_LIBADD = plugins/libbrcurl.la $(CURL_LIBS)
+
+plugin_LTLIBRARIES += plugins/eventloop.la
+plugins_eventloop_la_SOURCES = plugins/eventloop.c
+plugins_eventloop_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
+plugins_eventloop_la_LDFLAGS = $(BR_PLUGIN_LINK)
+plugins_eventloop_la_LIBADD = plugins/libbrcurl.la $(CURL_LIBS)

@@ -1,0 +1,276 @@
+/*
+ * threads.c - a new thread per request (the `threading.Thread(target=get)`
+ * model), at most `concurrency` of them alive at once.  Each thread makes
+ * its own easy handle, so what a thread costs to create, and what it costs
+ * to keep alive while it waits on the network, is exactly what this
+ * strategy measures.  By default the threads share libcurl's connection
+ * and DNS caches (CURLSH), so with keepalive a new thread still reuses an
+ * idle connection instead of paying a TCP handshake; `share=false` gives
+ * every request its own connection, like a bare `requests.get`.
+ *
+ * Threads are joinable: a finished thread puts its slot on a queue, and the
+ * dispatcher joins it before reusing the slot, so every thread has been
+ * joined (its code has left this plugin) when run returns.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <benchrun/plugin.h>
+
+#include "brcurl.h"
+
+struct threads_opts {
+	struct brc_opts common;
+	int64_t concurrency;
+	int64_t stack_size;
+	bool share;
+};
+
+static const struct br_param threads_params[] = {
+	{ "concurrency", BR_PARAM_INT, offsetof(struct threads_opts, concurrency),
+	  "100", 1, 100000, "threads alive at once (one per request)" },
+	{ "stack_size", BR_PARAM_SIZE, offsetof(struct threads_opts, stack_size),
+	  "256KiB", 16384, 1 << 30, "stack of each thread (virtual size)" },
+	{ "share", BR_PARAM_BOOL, offsetof(struct threads_opts, share), "true",
+	  0, 0, "share the connection and DNS caches between threads" },
+	BRC_PARAMS(struct threads_opts, common),
+	{ NULL },
+};
+
+/* One thread slot; `next` links the queue of finished slots. */
+struct threads_slot {
+	struct threads_state *s;
+	pthread_t tid;
+	size_t i;
+	int next;
+};
+
+struct threads_state {
+	const struct br_host *host;
+	const struct threads_opts *opts;
+	struct br_run *run;
+	CURLSH *share;
+	pthread_mutex_t share_lock[CURL_LOCK_DATA_LAST];
+	pthread_attr_t attr;
+
+	/* The dispatcher and the threads meet here. */
+	pthread_mutex_t lock;
+	pthread_cond_t finished_cv;
+	int finished;  /* head of the queue of finished slots, -1: empty */
+	int free;      /* the dispatcher's free slots, -1: none */
+	struct threads_slot *slots;
+};
+
+static void share_lock_cb(CURL *easy, curl_lock_data data,
+                          curl_lock_access access, void *userp)
+{
+	struct threads_state *s = userp;
+
+	pthread_mutex_lock(&s->share_lock[data]);
+}
+
+static void share_unlock_cb(CURL *easy, curl_lock_data data, void *userp)
+{
+	struct threads_state *s = userp;
+
+	pthread_mutex_unlock(&s->share_lock[data]);
+}
+
+static int threads_share_init(struct threads_state *s)
+{
+	for (int k = 0; k < CURL_LOCK_DATA_LAST; k++)
+		pthread_mutex_init(&s->share_lock[k], NULL);
+	s->share = curl_share_init();
+	if (!s->share ||
+	    curl_share_setopt(s->share, CURLSHOPT_LOCKFUNC, share_lock_cb) ||
+	    curl_share_setopt(s->share, CURLSHOPT_UNLOCKFUNC, share_unlock_cb) ||
+	    curl_share_setopt(s->share, CURLSHOPT_USERDATA, (void *)s) ||
+	    curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) ||
+	    curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT))
+		return -1;
+	return 0;
+}
+
+static void threads_free(struct threads_state *s)
+{
+	if (s->share)
+		curl_share_cleanup(s->share);
+	for (int k = 0; k < CURL_LOCK_DATA_LAST; k++)
+		pthread_mutex_destroy(&s->share_lock[k]);
+	pthread_attr_destroy(&s->attr);
+	pthread_cond_destroy(&s->finished_cv);
+	pthread_mutex_destroy(&s->lock);
+	free(s->slots);
+	free(s);
+	brc_global_cleanup();
+}
+
+static struct threads_state *threads_new(const struct br_host *host,
+                                         const struct threads_opts *opts)
+{
+	struct threads_state *s;
+
+	if (brc_opts_check(host, &opts->common) < 0 || brc_global_init(host) < 0)
+		return NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		brc_global_cleanup();
+		return NULL;
+	}
+	s->host = host;
+	s->opts = opts;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->finished_cv, NULL);
+	pthread_attr_init(&s->attr);
+	if (pthread_attr_setstacksize(&s->attr, (size_t)opts->stack_size)) {
+		host->log(NULL, BR_LOG_ERROR, "threads: bad stack_size %lld",
+		          (long long)opts->stack_size);
+		goto fail;
+	}
+	if (opts->share && threads_share_init(s) < 0) {
+		host->log(NULL, BR_LOG_ERROR, "threads: cannot set up curl_share");
+		goto fail;
+	}
+	return s;
+
+fail:
+	threads_free(s);
+	return NULL;
+}
+
+/* Fetch one request on a fresh easy handle (the model's whole point). */
+static void threads_fetch(struct threads_state *s, size_t i)
+{
+	struct brc_xfer x;
+	CURL *easy = curl_easy_init();
+
+	if (!easy || brc_easy_setup(&x, easy, s->host, &s->opts->common) < 0 ||
+	    (s->share && curl_easy_setopt(easy, CURLOPT_SHARE, s->share))) {
+		s->host->start(s->run, i);
+		s->host->done(s->run, i, 0, "cannot set up a curl handle");
+	} else {
+		brc_fetch(&x, s->run, i);
+	}
+	if (easy)
+		curl_easy_cleanup(easy);
+}
+
+static void *threads_main(void *arg)
+{
+	struct threads_slot *slot = arg;
+	struct threads_state *s = slot->s;
+
+	threads_fetch(s, slot->i);
+	pthread_mutex_lock(&s->lock);
+	slot->next = s->finished;
+	s->finished = (int)(slot - s->slots);
+	pthread_cond_signal(&s->finished_cv);
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+/* Wait for a thread to finish, join it, and return its slot. */
+static struct threads_slot *threads_reap(struct threads_state *s)
+{
+	struct threads_slot *slot;
+
+	pthread_mutex_lock(&s->lock);
+	while (s->finished < 0)
+		pthread_cond_wait(&s->finished_cv, &s->lock);
+	slot = &s->slots[s->finished];
+	s->finished = slot->next;
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(slot->tid, NULL);
+	return slot;
+}
+
+/* Put a joined thread's slot back on the dispatcher's free list. */
+static void threads_release(struct threads_state *s, struct threads_slot *slot)
+{
+	slot->next = s->free;
+	s->free = (int)(slot - s->slots);
+}
+
+static int threads_fetch_all(struct threads_state *s, struct br_run *run)
+{
+	size_t n = s->host->count(run), alive = 0;
+	size_t max = (size_t)s->opts->concurrency < n ?
+	             (size_t)s->opts->concurrency : n;
+	struct threads_slot *slot;
+	int err;
+
+	s->run = run;
+	s->finished = -1;
+	s->free = -1;
+	free(s->slots);
+	s->slots = calloc(max ? max : 1, sizeof(*s->slots));
+	if (!s->slots)
+		return -1;
+	for (size_t k = max; k-- > 0;)
+		threads_release(s, &s->slots[k]);
+	for (size_t i = 0; i < n; i++) {
+		if (s->free < 0) {
+			threads_release(s, threads_reap(s));
+			alive--;
+		}
+		slot = &s->slots[s->free];
+		s->free = slot->next;
+		slot->s = s;
+		slot->i = i;
+		/* Out of threads (ulimit -u, memory): wait for one to end. */
+		while ((err = pthread_create(&slot->tid, &s->attr, threads_main,
+		                             slot)) == EAGAIN && alive > 0) {
+			threads_release(s, threads_reap(s));
+			alive--;
+		}
+		if (err) {
+			s->host->start(run, i);
+			s->host->done(run, i, 0, strerror(err));
+			threads_release(s, slot);
+			continue;
+		}
+		alive++;
+	}
+	while (alive > 0) {
+		threads_reap(s);
+		alive--;
+	}
+	return 0;
+}
+
+/* ---- hook adapters ---------------------------------------------------- */
+
+static int threads_create(const struct br_host *host, const void *opts,
+                          void **state)
+{
+	*state = threads_new(host, opts);
+	return *state ? 0 : -1;
+}
+
+static int threads_run(void *state, struct br_run *run)
+{
+	return threads_fetch_all(state, run);
+}
+
+static void threads_destroy(void *state)
+{
+	threads_free(state);
+}
+
+const struct br_plugin benchrun_plugin = {
+	BR_PLUGIN_HEADER,
+	.name = "threads",
+	.description = "a new thread (and easy handle) per request, "
+	               "at most `concurrency` alive",
+	.params = threads_params,
+	.opts_size = sizeof(struct threads_opts),
+	.create = threads_create,
+	.run = threads_run,
+	.destroy = threads_destroy,
+};
