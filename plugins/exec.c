@@ -20,6 +20,7 @@
  * run with that reason; a ticket it never reports is "missing" for the core.
  * docs/exec-protocol.md has the details and examples/python/ four programs.
  */
+#define _GNU_SOURCE /* pipe2 */
 #include <benchrun/plugin.h>
 
 #include <errno.h>
