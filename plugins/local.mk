@@ -29,3 +29,9 @@ plugins_eventloop_la_SOURCES = plugins/eventloop.c
 plugins_eventloop_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 plugins_eventloop_la_LDFLAGS = $(BR_PLUGIN_LINK)
 plugins_eventloop_la_LIBADD = plugins/libbrcurl.la $(CURL_LIBS)
+
+plugin_LTLIBRARIES += plugins/threadpool.la
+plugins_threadpool_la_SOURCES = plugins/threadpool.c
+plugins_threadpool_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
+plugins_threadpool_la_LDFLAGS = $(BR_PLUGIN_LINK)
+plugins_threadpool_la_LIBADD = plugins/libbrcurl.la $(CURL_LIBS)
