@@ -3,6 +3,7 @@
 noinst_LTLIBRARIES += core/libbrcore.la
 core_libbrcore_la_SOURCES = \
 	core/util.c core/util.h core/summary_text.c \
+	core/tickets.c core/ticket_gen.c core/ticket_gen.h core/ticket_render.c core/model.c \
 	core/cmd_pending.c \
 	core/loader.c core/params.c core/plan.c \
 	core/stats.c core/stats.h core/results.c core/report_util.h \

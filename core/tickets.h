@@ -24,6 +24,9 @@ struct br_summary {
 	int64_t free_seats;         /* sum over trips                  */
 	int64_t first_departure;    /* minutes after midnight          */
 	uint64_t digest;            /* FNV-1a over the trip ids        */
+	int64_t date;               /* the body's "date", days since
+	                               1970-01-01; 0 = unknown (the text
+	                               form has none): not compared  */
 };
 
 /* The date string "YYYY-MM-DD" of day i into buf (>= 11 bytes). Returns -1
@@ -34,6 +37,11 @@ int br_ticket_date(const struct br_workload *w, int64_t i, char *buf);
  * "{i}" are replaced); malloc'd. */
 char *br_ticket_url(const char *tmpl, const char *base,
                     const struct br_workload *w, int64_t i);
+
+/* Check a URL template: 0, or -1 with a reason (static string) in *why
+ * for an unknown "{name}" or an unclosed '{'.  br_ticket_url itself leaves
+ * unknown placeholders as they are. */
+int br_ticket_url_check(const char *tmpl, const char **why);
 
 /* The body the server sends for day i (JSON), appended to out. */
 void br_ticket_render(const struct br_workload *w, int64_t i,
@@ -52,6 +60,11 @@ void br_ticket_expect(const struct br_workload *w, int64_t i,
 int br_ticket_process(const struct br_workload *w, const char *body,
                       size_t len, struct br_summary *out, char *why,
                       size_t why_len);
+
+/* Calibrate the CPU burner of cpu_us_per_trip now (a few ms, once per
+ * process) so that it is not charged to the first measured body.
+ * Optional: br_ticket_process calibrates on first use. */
+void br_ticket_calibrate(void);
 
 /* Compare; returns 0 when equal, else -1 with what differs in why. */
 int br_summary_check(const struct br_summary *got,
