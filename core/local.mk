@@ -7,6 +7,7 @@ core_libbrcore_la_SOURCES = \
 	core/cmd_pending.c \
 	core/loader.c core/params.c core/plan.c \
 	core/stats.c core/stats.h core/results.c core/report_util.h \
+	core/results_fields.c core/results_host.c core/results_read.c core/report_json.c \
 	core/cli.h core/scenario.h core/results.h core/loader.h \
 	core/tickets.h core/server.h
 core_libbrcore_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(YAML_CFLAGS) \

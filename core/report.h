@@ -23,6 +23,16 @@ int br_report_json_write(const char *path, const struct br_results *r);
 int br_report_csv_write(const char *path, const struct br_results *r);
 int br_report_md_write(const char *path, const struct br_results *r);
 
+/* The picture of `benchrun plot`: memory over time, wall time and peak
+ * memory bars, sweep curves; SVG or PNG by the extension of path.  Runs
+ * gnuplot (BR_GNUPLOT).  Returns 0, or -1 after printing why. */
+int br_report_plot(const char *path, const struct br_results *r);
+
+/* Fill the machine and software fields of *r (host_kernel, host_cpu,
+ * host_cores, benchrun_version, libcurl_version, compiler) and started_at
+ * (now, ISO-8601 UTC).  Fields already set are replaced. */
+void br_results_fill_host(struct br_results *r);
+
 /* Load a results file written by br_report_json_write.  Returns 0, or -1
  * with a message in *err (malloc'd). */
 int br_results_json_read(const char *path, struct br_results *out,

@@ -79,6 +79,27 @@ const char *br_fmt_metric(char *buf, size_t n, enum br_metric_kind kind,
  * is NaN. */
 const char *br_fmt_time_pm(char *buf, size_t n, double mean, double sd);
 
+/*
+ * Every scalar field of a run, for the JSON writer and reader and the CSV
+ * columns, so the three cannot drift apart.  `group` is the JSON
+ * sub-object ("latency", "failures", "server") or NULL; the CSV column is
+ * "<group>_<key>" or "<key>".  status, timeline and the strings are
+ * handled by each format itself.
+ */
+enum br_field_type { BR_F_DOUBLE, BR_F_U64, BR_F_I64, BR_F_I32, BR_F_INT,
+                     BR_F_BOOL };
+struct br_run_field {
+	const char *group, *key;
+	enum br_field_type type;
+	size_t offset;
+};
+extern const struct br_run_field br_run_fields[];
+extern const size_t br_n_run_fields;
+double br_run_field_get(const struct br_run_result *run,
+                        const struct br_run_field *f);
+void br_run_field_set(struct br_run_result *run, const struct br_run_field *f,
+                      double v);
+
 /* Display width of a UTF-8 string (code points; we only print ASCII and
  * a few symbols such as '±'). */
 size_t br_utf8_width(const char *s);

@@ -1,0 +1,227 @@
+/*
+ * report_json.c - the full results as JSON (schema BR_RESULTS_SCHEMA):
+ * metadata, and per group a summary of every metric plus every run's raw
+ * values, timelines included, so that `benchrun compare` and `plot` can
+ * work from the file alone.  results_read.c reads it back; the two share
+ * the field table of results_fields.c.
+ *
+ * Timelines are parallel arrays ({"t": [...], "pss": [...]}) rather than
+ * an array of objects: a 30 s run sampled every 10 ms is 3000 samples, and
+ * repeating five key names 3000 times would triple the file.
+ */
+#include "config.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "report_util.h"
+#include "util.h"
+
+/* Largest integer a double (and so a JSON number read by most parsers)
+ * holds exactly. */
+#define EXACT_INT_MAX 9007199254740992.0
+
+/*
+ * A JSON number that reads back as exactly the same double.  cJSON's own
+ * printer settles for 15 digits when they come within an epsilon, which
+ * moves values by an ulp on a round trip; we want results files to be
+ * lossless, so take the shortest of %.15g..%.17g that strtod maps back
+ * to the very same bits.  NaN and infinities have no JSON form: null
+ * (read back as NaN).
+ */
+static cJSON *num(double v)
+{
+	char buf[40];
+
+	if (!isfinite(v))
+		return cJSON_CreateNull();
+	if (v == floor(v) && fabs(v) < 1e17) {
+		snprintf(buf, sizeof(buf), "%.0f", v);
+	} else {
+		for (int prec = 15; prec <= 17; prec++) {
+			snprintf(buf, sizeof(buf), "%.*g", prec, v);
+			if (strtod(buf, NULL) == v)
+				break;
+		}
+	}
+	return cJSON_CreateRaw(buf);
+}
+
+static void add_str(cJSON *obj, const char *key, const char *s)
+{
+	if (s)
+		cJSON_AddItemToObject(obj, key, cJSON_CreateString(s));
+	else
+		cJSON_AddItemToObject(obj, key, cJSON_CreateNull());
+}
+
+static void add_num(cJSON *obj, const char *key, double v)
+{
+	cJSON_AddItemToObject(obj, key, num(v));
+}
+
+static cJSON *stats_json(const struct br_stats *s)
+{
+	cJSON *o = cJSON_CreateObject(), *ci = cJSON_CreateArray();
+
+	add_num(o, "mean", s->mean);
+	add_num(o, "sd", s->sd);
+	add_num(o, "median", s->median);
+	add_num(o, "min", s->min);
+	add_num(o, "max", s->max);
+	cJSON_AddItemToArray(ci, num(s->ci_lo));
+	cJSON_AddItemToArray(ci, num(s->ci_hi));
+	cJSON_AddItemToObject(o, "ci95", ci);
+	return o;
+}
+
+/* The summary is derived from the runs (the reader ignores it and
+ * recomputes): it is there for people and other tools reading the file. */
+static cJSON *summary_json(const struct br_group *g)
+{
+	cJSON *o = cJSON_CreateObject();
+	struct br_stats s;
+
+	br_group_stats(g, BR_M_WALL, &s, NULL);
+	add_num(o, "n", (double)s.n);
+	for (int m = 0; m < BR_M_COUNT; m++) {
+		br_group_stats(g, m, &s, NULL);
+		cJSON_AddItemToObject(o, br_metrics[m].key, stats_json(&s));
+	}
+	return o;
+}
+
+static cJSON *timeline_json(const struct br_run_result *run)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *t = cJSON_AddArrayToObject(o, "t");
+	cJSON *pss = cJSON_AddArrayToObject(o, "pss");
+	cJSON *rss = cJSON_AddArrayToObject(o, "rss");
+	cJSON *threads = cJSON_AddArrayToObject(o, "threads");
+	cJSON *procs = cJSON_AddArrayToObject(o, "procs");
+
+	for (size_t i = 0; i < run->n_timeline; i++) {
+		const struct br_mem_sample *m = &run->timeline[i];
+
+		cJSON_AddItemToArray(t, num(m->t));
+		cJSON_AddItemToArray(pss, num((double)m->tree_pss));
+		cJSON_AddItemToArray(rss, num((double)m->tree_rss));
+		cJSON_AddItemToArray(threads, num(m->threads));
+		cJSON_AddItemToArray(procs, num(m->procs));
+	}
+	return o;
+}
+
+static cJSON *run_json(const struct br_run_result *run)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "status", br_run_status_name(run->status));
+	add_str(o, "reason", run->reason);
+	for (size_t i = 0; i < br_n_run_fields; i++) {
+		const struct br_run_field *f = &br_run_fields[i];
+		cJSON *dst = o;
+
+		if (f->group) {
+			dst = cJSON_GetObjectItemCaseSensitive(o, f->group);
+			if (!dst)
+				dst = cJSON_AddObjectToObject(o, f->group);
+		}
+		if (f->type == BR_F_BOOL)
+			cJSON_AddBoolToObject(dst, f->key,
+			                      br_run_field_get(run, f) != 0);
+		else
+			add_num(dst, f->key, br_run_field_get(run, f));
+	}
+	cJSON_AddItemToObject(o, "timeline", timeline_json(run));
+	add_str(o, "log", run->log);
+	return o;
+}
+
+static cJSON *group_json(const struct br_group *g)
+{
+	cJSON *o = cJSON_CreateObject(), *params, *runs;
+
+	add_str(o, "label", g->label);
+	add_str(o, "plugin", g->plugin);
+	add_str(o, "point", g->point ? g->point : "");
+	params = cJSON_AddObjectToObject(o, "params");
+	for (size_t i = 0; i < g->n_params; i++)
+		add_str(params, g->param_names[i], g->param_values[i]);
+	add_num(o, "concurrency", (double)g->concurrency);
+	cJSON_AddItemToObject(o, "summary", summary_json(g));
+	runs = cJSON_AddArrayToObject(o, "runs");
+	for (size_t i = 0; i < g->n_runs; i++)
+		cJSON_AddItemToArray(runs, run_json(&g->runs[i]));
+	return o;
+}
+
+static cJSON *results_json(const struct br_results *r)
+{
+	cJSON *root = cJSON_CreateObject(), *o, *groups;
+
+	add_num(root, "schema", BR_RESULTS_SCHEMA);
+	o = cJSON_AddObjectToObject(root, "benchrun");
+	add_str(o, "version", r->benchrun_version);
+	add_str(o, "libcurl", r->libcurl_version);
+	add_str(o, "compiler", r->compiler);
+	o = cJSON_AddObjectToObject(root, "machine");
+	add_str(o, "kernel", r->host_kernel);
+	add_str(o, "cpu", r->host_cpu);
+	add_num(o, "cores", r->host_cores);
+	o = cJSON_AddObjectToObject(root, "scenario");
+	add_str(o, "name", r->scenario_name);
+	add_str(o, "path", r->scenario_path);
+	add_str(o, "hash", r->scenario_hash);
+	add_str(root, "started_at", r->started_at);
+	cJSON_AddBoolToObject(root, "incomplete", r->incomplete);
+	add_str(root, "baseline", r->baseline);
+	o = cJSON_AddObjectToObject(root, "workload");
+	add_num(o, "requests", (double)r->requests);
+	/* Seeds are 64-bit; beyond 2^53 a JSON number would round them, so
+	 * those are written as decimal strings (the reader takes both). */
+	if ((double)r->seed < EXACT_INT_MAX) {
+		add_num(o, "seed", (double)r->seed);
+	} else {
+		char seed[24];
+
+		snprintf(seed, sizeof(seed), "%llu", (unsigned long long)r->seed);
+		cJSON_AddStringToObject(o, "seed", seed);
+	}
+	add_str(root, "server", r->server_desc);
+	groups = cJSON_AddArrayToObject(root, "groups");
+	for (size_t i = 0; i < r->n_groups; i++)
+		cJSON_AddItemToArray(groups, group_json(&r->groups[i]));
+	return root;
+}
+
+int br_report_json_write(const char *path, const struct br_results *r)
+{
+	cJSON *root = results_json(r);
+	char *text = cJSON_Print(root);
+	int rc, saved;
+
+	cJSON_Delete(root);
+	if (!text) {
+		errno = ENOMEM;
+		return -1;
+	}
+	/* cJSON_Print has no final newline; files for people should. */
+	size_t len = strlen(text);
+	char *full = br_xmalloc(len + 2);
+
+	memcpy(full, text, len);
+	full[len] = '\n';
+	full[len + 1] = '\0';
+	cJSON_free(text);
+	rc = br_write_file_atomic(path, full, len + 1);
+	saved = errno;
+	free(full);
+	errno = saved;
+	return rc;
+}

@@ -1,0 +1,479 @@
+/*
+ * check_loader.c - the plugin loader: the search order, a precise message
+ * for every way a plugin can be broken (one fixture each, built from
+ * tests/plugins/), and parameter typing against params_demo's table.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "loader.h"
+#include "suites.h"
+#include "util.h"
+
+static char *fixture_dir(void)
+{
+	return br_test_builddir("tests/plugins/.libs");
+}
+
+/* Open fixture `name` from the fixture directory; returns the error text
+ * (malloc'd) or NULL on success, leaving the plugin in *pl. */
+static char *open_fixture(const char *name, struct br_loaded *pl)
+{
+	char *dir = fixture_dir();
+	char *err = NULL;
+	int rc;
+
+	unsetenv("BENCHRUN_PLUGIN_PATH");
+	rc = br_plugin_open(name, NULL, dir, pl, &err);
+	free(dir);
+	if (rc == 0)
+		ck_assert_ptr_null(err);
+	else
+		ck_assert_ptr_nonnull(err);
+	return err;
+}
+
+#define ck_assert_has(hay, needle)                                        \
+	ck_assert_msg(strstr((hay), (needle)), "'%s' lacks '%s'", (hay),  \
+	              (needle))
+
+/* A broken fixture is refused with a message containing each of `words`. */
+static void expect_refused(const char *name, const char *const *words)
+{
+	struct br_loaded pl;
+	char *err = open_fixture(name, &pl);
+
+	ck_assert_msg(err != NULL, "%s loaded", name);
+	for (; *words; words++)
+		ck_assert_has(err, *words);
+	ck_assert_ptr_null(pl.dl);
+	free(err);
+}
+
+START_TEST(test_broken_abi)
+{
+	const char *const w[] = {
+		"plugin 'broken_abi' (", "broken_abi.so) was built for ABI 2.0; "
+		"this benchrun speaks 1.x: rebuild it against this benchrun's "
+		"<benchrun/plugin.h>", NULL };
+
+	expect_refused("broken_abi", w);
+}
+END_TEST
+
+START_TEST(test_broken_magic)
+{
+	const char *const w[] = { "plugin 'broken_magic'",
+		"wrong magic number 0xdeadbeef (want 0x42524e50)",
+		"not a benchrun plugin", NULL };
+
+	expect_refused("broken_magic", w);
+}
+END_TEST
+
+START_TEST(test_missing_symbol)
+{
+	const char *const w[] = { "plugin 'missing_symbol'",
+		"does not export the symbol 'benchrun_plugin'",
+		"const struct br_plugin benchrun_plugin", NULL };
+
+	expect_refused("missing_symbol", w);
+}
+END_TEST
+
+START_TEST(test_missing_hook)
+{
+	const char *const w[] = { "plugin 'missing_hook'",
+		"lacks the required hook run", NULL };
+
+	expect_refused("missing_hook", w);
+}
+END_TEST
+
+START_TEST(test_unresolved)
+{
+	const char *const w[] = { "plugin 'unresolved'", "cannot be loaded",
+		"br_fixture_no_such_function",
+		"check its dependencies with `ldd ", "unresolved.so`", NULL };
+
+	expect_refused("unresolved", w);
+}
+END_TEST
+
+START_TEST(test_bad_param_tables)
+{
+	const char *const type[] = { "invalid parameter table",
+		"parameter 'b' has unknown type 42", NULL };
+	const char *const dup[] = { "invalid parameter table",
+		"duplicate parameter 'a'", NULL };
+	const char *const off[] = { "invalid parameter table",
+		"parameter 'b' (offset 16, 8 bytes) lies beyond opts_size 16",
+		NULL };
+
+	expect_refused("bad_type", type);
+	expect_refused("bad_dup", dup);
+	expect_refused("bad_offset", off);
+}
+END_TEST
+
+START_TEST(test_good_plugins_load)
+{
+	struct br_loaded pl;
+	char *err = open_fixture("create_fails", &pl);
+
+	ck_assert_ptr_null(err);
+	ck_assert_str_eq(pl.desc->name, "create_fails");
+	ck_assert(pl.path[0] == '/');
+	ck_assert_has(pl.path, "create_fails.so");
+	br_plugin_close(&pl);
+	ck_assert_ptr_null(open_fixture("params_demo", &pl));
+	ck_assert_str_eq(pl.desc->name, "params_demo");
+	br_plugin_close(&pl);
+}
+END_TEST
+
+START_TEST(test_not_found)
+{
+	struct br_loaded pl;
+	char *dir = fixture_dir();
+	char *err = NULL;
+
+	unsetenv("BENCHRUN_PLUGIN_PATH");
+	ck_assert_int_eq(br_plugin_open("params_dem", NULL, dir, &pl, &err),
+	                 -1);
+	ck_assert_has(err, "plugin 'params_dem' not found; searched: ");
+	ck_assert_has(err, dir);
+	ck_assert_has(err, BR_PLUGINDIR);
+	ck_assert_has(err, "--plugin-path");
+	ck_assert_has(err, "BENCHRUN_PLUGIN_PATH");
+	ck_assert_has(err, "did you mean 'params_demo'?");
+	free(err);
+	/* A missing directory is listed, and said to be missing. */
+	ck_assert_int_eq(br_plugin_open("zzz", NULL, "/no/such/dir", &pl, &err),
+	                 -1);
+	ck_assert_has(err, "/no/such/dir (missing)");
+	ck_assert_ptr_null(strstr(err, "did you mean"));
+	free(err);
+	free(dir);
+}
+END_TEST
+
+/* Copy a fixture to dir/as.so. */
+static void install_as(const char *fixture, const char *dir, const char *as)
+{
+	char *fdir = fixture_dir();
+	char *cmd = br_xasprintf("mkdir -p '%s' && cp '%s/%s.so' '%s/%s.so'",
+	                         dir, fdir, fixture, dir, as);
+
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	free(fdir);
+}
+
+START_TEST(test_search_order)
+{
+	char tmpl[] = "/tmp/br-loader-XXXXXX";
+	char *top = mkdtemp(tmpl);
+	char *a, *b, *env, *err = NULL, *cmd;
+	struct br_loaded pl;
+
+	ck_assert_ptr_nonnull(top);
+	a = br_xasprintf("%s/a", top);
+	b = br_xasprintf("%s/b", top);
+	install_as("params_demo", a, "x");
+	install_as("create_fails", b, "x");
+	install_as("create_fails", b, "only_b");
+
+	/* --plugin-path wins over BENCHRUN_PLUGIN_PATH. */
+	setenv("BENCHRUN_PLUGIN_PATH", b, 1);
+	ck_assert_int_eq(br_plugin_open("x", NULL, a, &pl, &err), 0);
+	ck_assert_str_eq(pl.desc->name, "params_demo");
+	br_plugin_close(&pl);
+	/* Without it, the environment's directory is used... */
+	ck_assert_int_eq(br_plugin_open("x", NULL, NULL, &pl, &err), 0);
+	ck_assert_str_eq(pl.desc->name, "create_fails");
+	br_plugin_close(&pl);
+	/* ...and a name found only later on the path is still found. */
+	ck_assert_int_eq(br_plugin_open("only_b", NULL, a, &pl, &err), 0);
+	br_plugin_close(&pl);
+
+	/* The order of br_loader_dirs: extra, environment, ..., plugindir. */
+	env = br_xasprintf("%s:%s", b, "/env/two");
+	setenv("BENCHRUN_PLUGIN_PATH", env, 1);
+	char **dirs = br_loader_dirs("/extra/one:/extra/two");
+	ck_assert_str_eq(dirs[0], "/extra/one");
+	ck_assert_str_eq(dirs[1], "/extra/two");
+	ck_assert_str_eq(dirs[2], b);
+	ck_assert_str_eq(dirs[3], "/env/two");
+	size_t n = 0;
+	while (dirs[n])
+		n++;
+	ck_assert_str_eq(dirs[n - 1], BR_PLUGINDIR);
+	br_loader_free_dirs(dirs);
+
+	/* A path is relative to the scenario's directory. */
+	ck_assert_int_eq(br_plugin_open("a/x.so", top, NULL, &pl, &err), 0);
+	ck_assert_str_eq(pl.desc->name, "params_demo");
+	br_plugin_close(&pl);
+	ck_assert_int_eq(br_plugin_open("a/nope.so", top, NULL, &pl, &err), -1);
+	ck_assert_has(err, "plugin 'nope' not found at ");
+	ck_assert_has(err, "relative to the scenario's directory");
+	free(err);
+
+	cmd = br_xasprintf("rm -rf '%s'", top);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	free(env);
+	free(a);
+	free(b);
+}
+END_TEST
+
+START_TEST(test_scan)
+{
+	char *dir = fixture_dir();
+	char **names;
+	size_t n = br_loader_scan(dir, &names);
+
+	ck_assert_uint_ge(n, 10);
+	for (size_t i = 1; i < n; i++)
+		ck_assert_int_lt(strcmp(names[i - 1], names[i]), 0);
+	ck_assert_ptr_null(names[n]);
+	br_loader_free_names(names);
+	ck_assert_uint_eq(br_loader_scan("/no/such/dir", &names), 0);
+	ck_assert_ptr_null(names[0]);
+	br_loader_free_names(names);
+	free(dir);
+}
+END_TEST
+
+/* ---- parameter typing, against params_demo's table ---------------------- */
+
+struct demo_opts { /* as in tests/plugins/params_demo.c */
+	int64_t concurrency;
+	double ratio;
+	bool verbose;
+	const char *mode;
+	int64_t buffer;
+	double timeout;
+	const char *const *hosts;
+};
+
+static struct br_loaded demo;
+
+static void demo_setup(void)
+{
+	ck_assert_ptr_null(open_fixture("params_demo", &demo));
+}
+
+static void demo_teardown(void)
+{
+	br_plugin_close(&demo);
+}
+
+/* Build with one value `name: text` (a list when text starts with '['
+ * and items are separated by ','); returns the error or NULL. */
+static char *build1(const char *name, const char *text, void **opts)
+{
+	char *copy = br_xstrdup(text), *save = NULL, *items[8];
+	struct br_param_value v = {
+		.name = (char *)name, .items = items,
+		.mark = { .file = "s.yaml", .line = 7, .col = 3 },
+	};
+	char *err = NULL;
+
+	if (copy[0] == '[') {
+		v.is_list = true;
+		copy[strlen(copy) - 1] = '\0';
+		for (char *t = strtok_r(copy + 1, ",", &save); t && v.n_items < 8;
+		     t = strtok_r(NULL, ",", &save))
+			items[v.n_items++] = t;
+	} else {
+		items[v.n_items++] = copy;
+	}
+	if (br_params_build(demo.desc, &v, 1, opts, &err))
+		*opts = NULL;
+	free(copy);
+	return err;
+}
+
+static char *fmt(const char *name, const void *opts)
+{
+	return br_params_format(br_plugin_param(demo.desc, name), opts);
+}
+
+START_TEST(test_defaults)
+{
+	struct demo_opts *o;
+	char *err = NULL, *t;
+
+	ck_assert_int_eq(br_params_build(demo.desc, NULL, 0, (void **)&o, &err),
+	                 0);
+	ck_assert_int_eq(o->concurrency, 4);
+	ck_assert_double_eq(o->ratio, 0.5);
+	ck_assert(!o->verbose);
+	ck_assert_str_eq(o->mode, "fast");
+	ck_assert_int_eq(o->buffer, 65536);
+	ck_assert_double_eq(o->timeout, 10.0);
+	ck_assert_str_eq(o->hosts[0], "a");
+	ck_assert_str_eq(o->hosts[1], "b");
+	ck_assert_ptr_null(o->hosts[2]);
+	t = fmt("buffer", o);
+	ck_assert_str_eq(t, "64 KiB");
+	free(t);
+	t = fmt("hosts", o);
+	ck_assert_str_eq(t, "[a, b]");
+	free(t);
+	t = fmt("verbose", o);
+	ck_assert_str_eq(t, "false");
+	free(t);
+	t = fmt("timeout", o);
+	ck_assert_str_eq(t, "10 s");
+	free(t);
+	br_params_free(demo.desc, o);
+	ck_assert_str_eq(br_param_type_name(BR_PARAM_DURATION), "duration");
+	ck_assert_str_eq(br_param_type_name(BR_PARAM_STRLIST), "list");
+}
+END_TEST
+
+START_TEST(test_each_type)
+{
+	struct demo_opts *o;
+
+	ck_assert_ptr_null(build1("concurrency", "10_0", (void **)&o));
+	ck_assert_int_eq(o->concurrency, 100);
+	br_params_free(demo.desc, o);
+	ck_assert_ptr_null(build1("ratio", "0.25", (void **)&o));
+	ck_assert_double_eq(o->ratio, 0.25);
+	br_params_free(demo.desc, o);
+	ck_assert_ptr_null(build1("verbose", "yes", (void **)&o));
+	ck_assert(o->verbose);
+	br_params_free(demo.desc, o);
+	ck_assert_ptr_null(build1("mode", "slow and steady", (void **)&o));
+	ck_assert_str_eq(o->mode, "slow and steady");
+	br_params_free(demo.desc, o);
+	ck_assert_ptr_null(build1("buffer", "1MiB", (void **)&o));
+	ck_assert_int_eq(o->buffer, 1048576);
+	br_params_free(demo.desc, o);
+	ck_assert_ptr_null(build1("timeout", "250ms", (void **)&o));
+	ck_assert_double_eq_tol(o->timeout, 0.25, 1e-12);
+	br_params_free(demo.desc, o);
+	/* A list param takes a list, or a scalar as a one-item list. */
+	ck_assert_ptr_null(build1("hosts", "[x,y,z]", (void **)&o));
+	ck_assert_str_eq(o->hosts[2], "z");
+	ck_assert_ptr_null(o->hosts[3]);
+	br_params_free(demo.desc, o);
+	ck_assert_ptr_null(build1("hosts", "solo", (void **)&o));
+	ck_assert_str_eq(o->hosts[0], "solo");
+	ck_assert_ptr_null(o->hosts[1]);
+	br_params_free(demo.desc, o);
+}
+END_TEST
+
+/* `name: text` is refused with a message containing `words`. */
+static void expect_bad(const char *name, const char *text, const char *words)
+{
+	void *o;
+	char *err = build1(name, text, &o);
+
+	ck_assert_msg(err != NULL, "%s: %s accepted", name, text);
+	ck_assert_has(err, "s.yaml:7:3: ");
+	ck_assert_has(err, words);
+	ck_assert_ptr_null(o);
+	free(err);
+}
+
+START_TEST(test_bad_values)
+{
+	expect_bad("concurrency", "lots", "plugin 'params_demo' parameter "
+	           "'concurrency': 'lots' is not a valid int");
+	expect_bad("concurrency", "0", "'concurrency': 0 is out of range "
+	           "(1..1000)");
+	expect_bad("concurrency", "1001", "out of range");
+	expect_bad("ratio", "1.5", "out of range (0..1)");
+	expect_bad("verbose", "maybe", "is not a valid bool");
+	expect_bad("buffer", "2MiB", "'buffer': 2MiB is out of range "
+	           "(1 KiB..1 MiB)");
+	expect_bad("buffer", "12 parsecs", "unit");
+	expect_bad("timeout", "2h", "out of range");
+	expect_bad("timeout", "soon", "is not a valid duration");
+	expect_bad("mode", "[a,b]", "'mode': takes one string, not a list");
+	expect_bad("concurrency", "[1,2]", "takes one int, not a list");
+}
+END_TEST
+
+START_TEST(test_unknown_name)
+{
+	void *o;
+	char *err = build1("concurency", "3", &o);
+
+	ck_assert_ptr_nonnull(err);
+	ck_assert_str_eq(err, "s.yaml:7:3: plugin 'params_demo' has no "
+	                 "parameter 'concurency' (did you mean 'concurrency'?); "
+	                 "it has: concurrency, ratio, verbose, mode, buffer, "
+	                 "timeout, hosts");
+	free(err);
+}
+END_TEST
+
+START_TEST(test_later_wins_and_all_errors)
+{
+	char s2[] = "2", s3[] = "3", sx[] = "x", sp[] = "p", sq[] = "q";
+	char n1[] = "concurrency", n2[] = "mode", n3[] = "nope";
+	char *i1[] = { s2 }, *i2[] = { s3 }, *i3[] = { sx }, *i4[] = { sp },
+	     *i5[] = { sq };
+	struct br_param_value v[] = {
+		{ .name = n1, .items = i1, .n_items = 1 },
+		{ .name = n1, .items = i2, .n_items = 1 },
+		{ .name = n2, .items = i4, .n_items = 1 },
+		{ .name = n2, .items = i5, .n_items = 1 },
+	};
+	struct demo_opts *o;
+	char *err = NULL;
+
+	ck_assert_int_eq(br_params_build(demo.desc, v, 4, (void **)&o, &err), 0);
+	ck_assert_int_eq(o->concurrency, 3);
+	ck_assert_str_eq(o->mode, "q");
+	br_params_free(demo.desc, o);
+	/* Every bad value is reported, one per line. */
+	v[0].items = i3;
+	v[2].name = n3;
+	ck_assert_int_eq(br_params_build(demo.desc, v, 4, (void **)&o, &err),
+	                 -1);
+	ck_assert_ptr_nonnull(strchr(err, '\n'));
+	ck_assert_has(err, "'x' is not a valid int");
+	ck_assert_has(err, "no parameter 'nope'");
+	free(err);
+}
+END_TEST
+
+Suite *br_suite_loader(void)
+{
+	Suite *s = suite_create("loader");
+	TCase *tc = tcase_create("open");
+
+	tcase_add_test(tc, test_broken_abi);
+	tcase_add_test(tc, test_broken_magic);
+	tcase_add_test(tc, test_missing_symbol);
+	tcase_add_test(tc, test_missing_hook);
+	tcase_add_test(tc, test_unresolved);
+	tcase_add_test(tc, test_bad_param_tables);
+	tcase_add_test(tc, test_good_plugins_load);
+	tcase_add_test(tc, test_not_found);
+	tcase_add_test(tc, test_search_order);
+	tcase_add_test(tc, test_scan);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("params");
+	tcase_add_checked_fixture(tc, demo_setup, demo_teardown);
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_each_type);
+	tcase_add_test(tc, test_bad_values);
+	tcase_add_test(tc, test_unknown_name);
+	tcase_add_test(tc, test_later_wins_and_all_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}
