@@ -25,6 +25,7 @@ int main(void)
 {
 	Suite *(*const suites[])(void) = {
 		br_suite_util,
+		br_suite_loader,
 		br_suite_stats,
 	};
 	SRunner *sr = srunner_create(NULL);

@@ -6,6 +6,7 @@ check_PROGRAMS += tests/check_benchrun
 tests_check_benchrun_SOURCES = \
 	tests/check_main.c tests/suites.h \
 	tests/check_util.c \
+	tests/check_loader.c \
 	tests/check_stats.c
 tests_check_benchrun_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) \
 	$(YAML_CFLAGS) $(CJSON_CFLAGS) $(MHD_CFLAGS)
@@ -19,5 +20,38 @@ AM_TESTS_ENVIRONMENT = \
 # Fixture plugins: built for `make check` only, never installed.
 BR_FIXTURE_LINK = -module -avoid-version -shared -rpath /nowhere \
 	$(BR_SAN_CFLAGS)
+
+# Loader fixtures: broken in one way each (tests/check_loader.c asserts the
+# loader's message for every one), plus params_demo with one parameter of
+# every type.
+check_LTLIBRARIES += tests/plugins/broken_abi.la tests/plugins/broken_magic.la \
+	tests/plugins/missing_symbol.la tests/plugins/missing_hook.la \
+	tests/plugins/create_fails.la tests/plugins/unresolved.la \
+	tests/plugins/bad_type.la tests/plugins/bad_dup.la \
+	tests/plugins/bad_offset.la tests/plugins/params_demo.la
+tests_plugins_broken_abi_la_SOURCES = tests/plugins/broken_abi.c \
+	tests/plugins/fixture_hooks.h
+tests_plugins_broken_abi_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_broken_magic_la_SOURCES = tests/plugins/broken_magic.c
+tests_plugins_broken_magic_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_missing_symbol_la_SOURCES = tests/plugins/missing_symbol.c
+tests_plugins_missing_symbol_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_missing_hook_la_SOURCES = tests/plugins/missing_hook.c
+tests_plugins_missing_hook_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_create_fails_la_SOURCES = tests/plugins/create_fails.c
+tests_plugins_create_fails_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_unresolved_la_SOURCES = tests/plugins/unresolved.c
+tests_plugins_unresolved_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_bad_type_la_SOURCES = tests/plugins/bad_params.c
+tests_plugins_bad_type_la_CPPFLAGS = $(AM_CPPFLAGS) -DBAD_TYPE
+tests_plugins_bad_type_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_bad_dup_la_SOURCES = tests/plugins/bad_params.c
+tests_plugins_bad_dup_la_CPPFLAGS = $(AM_CPPFLAGS) -DBAD_DUP
+tests_plugins_bad_dup_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_bad_offset_la_SOURCES = tests/plugins/bad_params.c
+tests_plugins_bad_offset_la_CPPFLAGS = $(AM_CPPFLAGS) -DBAD_OFFSET
+tests_plugins_bad_offset_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_params_demo_la_SOURCES = tests/plugins/params_demo.c
+tests_plugins_params_demo_la_LDFLAGS = $(BR_FIXTURE_LINK)
 
 EXTRA_DIST += tests/data

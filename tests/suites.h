@@ -7,6 +7,7 @@
 #include <check.h>
 
 Suite *br_suite_util(void);
+Suite *br_suite_loader(void);
 Suite *br_suite_stats(void);
 
 /* $BR_TEST_BUILDDIR / $BR_TEST_SRCDIR joined with rel (malloc'd); they
