@@ -125,6 +125,10 @@ struct br_scenario {
 	struct br_runs runs;
 	struct br_outputs outputs;
 	char *hash;            /* sha-like hex digest of the file + overrides */
+	/* Owned "--set PATH=VALUE" strings that override marks point at
+	 * (their line is 0: print "file: " without a position). */
+	char **mark_files;
+	size_t n_mark_files;
 };
 
 /* A --set PATH=VALUE override, e.g. {"workload.days", "20"}; VALUE is
