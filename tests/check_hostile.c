@@ -1,0 +1,220 @@
+/*
+ * check_hostile.c - benchrun against servers and users that misbehave:
+ * truncated, oversized, non-JSON and deeply nested bodies, wrong
+ * Content-Length, an endless drip, refused and dropped connections, and
+ * Ctrl-C in the middle of a scenario.  Each must end in a recorded,
+ * explained failure, a result file, and no process left behind.
+ */
+#include "config.h"
+
+#include <cjson/cJSON.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hostile_server.h"
+#include "suites.h"
+#include "util.h"
+
+static const struct br_workload hostile_workload = {
+	.seed = 1, .days = 2, .start_date = (char *)"2026-01-01",
+	.route = (char *)"MOW-LED", .trips_min = 20, .trips_max = 20,
+	.max_body = 4 << 20, .validate = true,
+};
+
+/* Run benchrun on an external-server scenario pointing at `port`; return
+ * the first run of the first group from the results file. */
+static cJSON *run_against(int port, const char *extra_workload,
+                          const char *params, int *exit_code, cJSON **doc)
+{
+	char *dir = br_test_tmpdir();
+	char *yaml = br_xasprintf(
+		"workload: {days: 2, start_date: 2026-01-01, route: MOW-LED, "
+		"trips: 20, seed: 1%s}\n"
+		"seed: 1\n"
+		"server: {url: 'http://127.0.0.1:%d/t/{i}'}\n"
+		"strategies:\n  - plugin: sync\n    params: {%s}\n"
+		"runs: {timeout: 20s}\n",
+		extra_workload, port, params);
+	char *path = br_test_write(dir, "hostile.yaml", yaml);
+	char *out = br_xasprintf("%s/out.json", dir);
+	const char *argv[] = { "-q", "-o", out, path, NULL };
+
+	*exit_code = br_test_benchrun(argv, 60, NULL);
+	*doc = br_test_load_json(out);
+	ck_assert_msg(*doc, "no results file written (exit %d)", *exit_code);
+	cJSON *run = br_test_first_run(*doc);
+	free(yaml);
+	free(path);
+	free(out);
+	br_test_rmtree(dir);
+	free(dir);
+	return run;
+}
+
+static double failures(const cJSON *run, const char *kind)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(run, "failures");
+
+	return cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(f, kind));
+}
+
+static const char *status_of(const cJSON *run)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(run, "status"));
+}
+
+/* One hostile mode: benchrun exits 1, the run finished with errors, and
+ * every ticket failed as `kind`. */
+static void expect_failure(enum hostile_mode mode, const char *extra,
+                           const char *params, const char *kind)
+{
+	struct hostile *h = hostile_start(mode, &hostile_workload);
+	cJSON *doc, *run;
+	int code;
+
+	ck_assert_ptr_nonnull(h);
+	run = run_against(hostile_port(h), extra, params, &code, &doc);
+	hostile_stop(h);
+	ck_assert_int_eq(code, 1);
+	ck_assert_str_eq(status_of(run), "errors");
+	ck_assert_msg(failures(run, kind) == 2, "expected 2 %s failures, got %g",
+	              kind, failures(run, kind));
+	cJSON_Delete(doc);
+}
+
+START_TEST(test_truncated_body)
+{
+	expect_failure(HOSTILE_TRUNCATED, "", "timeout: 5s", "transport");
+}
+END_TEST
+
+START_TEST(test_short_content_length)
+{
+	/* curl stops at Content-Length: the body is cut, the JSON is bad. */
+	expect_failure(HOSTILE_SHORT_LENGTH, "", "timeout: 5s", "corrupt");
+}
+END_TEST
+
+START_TEST(test_oversized_body)
+{
+	/* Bounded memory: the 8 MiB body stops at max_body. */
+	expect_failure(HOSTILE_OVERSIZED, ", max_body: 64KiB", "timeout: 5s",
+	               "too_large");
+}
+END_TEST
+
+START_TEST(test_not_json)
+{
+	expect_failure(HOSTILE_NOT_JSON, "", "timeout: 5s", "corrupt");
+}
+END_TEST
+
+START_TEST(test_nested_json)
+{
+	expect_failure(HOSTILE_NESTED, "", "timeout: 5s", "corrupt");
+}
+END_TEST
+
+START_TEST(test_slow_drip)
+{
+	expect_failure(HOSTILE_DRIP, "", "timeout: 1s", "transport");
+}
+END_TEST
+
+START_TEST(test_closed_without_answer)
+{
+	expect_failure(HOSTILE_CLOSE, "", "timeout: 5s", "transport");
+}
+END_TEST
+
+START_TEST(test_connection_refused)
+{
+	/* Bind a port, then close it: nothing listens there any more. */
+	struct hostile *h = hostile_start(HOSTILE_CLOSE, &hostile_workload);
+	int port = hostile_port(h), code;
+	cJSON *doc, *run;
+
+	hostile_stop(h);
+	run = run_against(port, "", "timeout: 5s", &code, &doc);
+	ck_assert_int_eq(code, 1);
+	ck_assert_str_eq(status_of(run), "errors");
+	ck_assert(failures(run, "transport") == 2);
+	cJSON_Delete(doc);
+}
+END_TEST
+
+START_TEST(test_interrupt_leaves_nothing)
+{
+	char *dir = br_test_tmpdir();
+	char *mark = br_xasprintf("BR_TEST_MARK=%s", dir);
+	char *path = br_test_write(dir, "slow.yaml",
+		"workload: {days: 400}\n"
+		"server: {latency: {model: fixed, value: 50ms}}\n"
+		"strategies:\n  - plugin: sync\n  - plugin: sync\n    label: again\n"
+		"runs: {timeout: 60s}\n");
+	char *out = br_xasprintf("%s/out.json", dir);
+	const char *argv[] = { "-q", "-o", out, path, NULL };
+	cJSON *doc;
+	int code;
+
+	/* SIGINT after 1.5 s, in the middle of the first run. */
+	code = br_test_benchrun_interrupt(argv, mark, 1.5, 30);
+	ck_assert_int_eq(code, 130);
+	ck_assert_int_eq(br_test_count_marked(dir), 0);
+	doc = br_test_load_json(out);
+	ck_assert_msg(doc, "interrupted run wrote no results");
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "incomplete")));
+	cJSON_Delete(doc);
+	free(out);
+	free(path);
+	free(mark);
+	br_test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_unwritable_output_keeps_results)
+{
+	char *dir = br_test_tmpdir();
+	char *path = br_test_write(dir, "ok.yaml",
+		"workload: {days: 3}\nstrategies:\n  - plugin: sync\n");
+	const char *argv[] = { "-q", "-o", "/nonexistent-dir/out.json", path, NULL };
+	struct br_buf err = { 0 };
+	int code = br_test_benchrun(argv, 60, &err);
+
+	ck_assert_int_eq(code, 1);
+	ck_assert_msg(err.data && strstr(err.data, "/nonexistent-dir/out.json"),
+	              "no error naming the file: %s", err.data ? err.data : "");
+	br_buf_free(&err);
+	free(path);
+	br_test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+Suite *br_suite_hostile(void)
+{
+	Suite *s = suite_create("hostile");
+	TCase *tc = tcase_create("servers");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_truncated_body);
+	tcase_add_test(tc, test_short_content_length);
+	tcase_add_test(tc, test_oversized_body);
+	tcase_add_test(tc, test_not_json);
+	tcase_add_test(tc, test_nested_json);
+	tcase_add_test(tc, test_slow_drip);
+	tcase_add_test(tc, test_closed_without_answer);
+	tcase_add_test(tc, test_connection_refused);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("users");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_interrupt_leaves_nothing);
+	tcase_add_test(tc, test_unwritable_output_keeps_results);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,208 @@
+/*
+ * testutil.c - what the integration suites share: temporary directories,
+ * running the benchrun binary with a deadline (and interrupting it),
+ * loading its results file, and finding processes it left behind.
+ */
+#include "config.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "suites.h"
+#include "util.h"
+
+char *br_test_tmpdir(void)
+{
+	char *dir = br_xstrdup("/tmp/br-test-XXXXXX");
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	return dir;
+}
+
+char *br_test_write(const char *dir, const char *name, const char *text)
+{
+	char *path = br_xasprintf("%s/%s", dir, name);
+
+	ck_assert_int_eq(br_write_file_atomic(path, text, strlen(text)), 0);
+	return path;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+                    struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+void br_test_rmtree(const char *dir)
+{
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* fork/exec benchrun with argv (NULL-terminated, without argv[0]) and an
+ * optional extra environment entry; stderr into *err when given. */
+static pid_t spawn(const char *const *argv, const char *env, int *err_fd)
+{
+	char *exe = br_test_builddir("benchrun");
+	size_t n = 0;
+	int p[2] = { -1, -1 };
+	pid_t pid;
+
+	while (argv[n])
+		n++;
+	const char **full = br_xcalloc(n + 2, sizeof(*full));
+	full[0] = exe;
+	memcpy(full + 1, argv, n * sizeof(*full));
+	if (err_fd)
+		ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setpgid(0, 0);
+		if (env)
+			putenv((char *)env);
+		if (err_fd)
+			dup2(p[1], 2);
+		int devnull = open("/dev/null", O_WRONLY);
+		dup2(devnull, 1);
+		execv(exe, (char *const *)full);
+		_exit(127);
+	}
+	if (err_fd) {
+		close(p[1]);
+		*err_fd = p[0];
+	}
+	free(full);
+	free(exe);
+	return pid;
+}
+
+/* Wait for pid up to `timeout` seconds, draining fd into err; kill the
+ * group on timeout (the test fails). Returns the exit code, or 128+signal. */
+static int wait_for(pid_t pid, int fd, struct br_buf *err, double timeout)
+{
+	uint64_t deadline = br_now_ns() + (uint64_t)(timeout * 1e9);
+	int status;
+
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			break;
+		if (br_now_ns() > deadline) {
+			kill(-pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			ck_abort_msg("benchrun did not finish within %.0f s", timeout);
+		}
+		if (fd >= 0) {
+			struct pollfd p = { fd, POLLIN, 0 };
+			char buf[4096];
+
+			if (poll(&p, 1, 50) > 0) {
+				ssize_t got = read(fd, buf, sizeof(buf));
+
+				if (got > 0 && err)
+					br_buf_append(err, buf, (size_t)got);
+				else if (got <= 0) {
+					close(fd);
+					fd = -1;
+				}
+			}
+		} else {
+			poll(NULL, 0, 20);
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int br_test_benchrun(const char *const *argv, double timeout,
+                     struct br_buf *err)
+{
+	int fd = -1;
+	pid_t pid = spawn(argv, NULL, &fd);
+
+	return wait_for(pid, fd, err, timeout);
+}
+
+int br_test_benchrun_interrupt(const char *const *argv, const char *env,
+                               double after, double timeout)
+{
+	pid_t pid = spawn(argv, env, NULL);
+
+	poll(NULL, 0, (int)(after * 1000));
+	kill(pid, SIGINT);
+	return wait_for(pid, -1, NULL, timeout);
+}
+
+int br_test_count_marked(const char *mark)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int count = 0;
+
+	/* Give killed processes a moment to be reaped by init. */
+	poll(NULL, 0, 200);
+	while (d && (e = readdir(d))) {
+		char path[300], buf[65536];
+		ssize_t n;
+		int fd;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/environ", e->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		for (ssize_t i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1) {
+			buf[n] = '\0';
+			if (!strncmp(buf + i, "BR_TEST_MARK=", 13) &&
+			    !strcmp(buf + i + 13, mark))
+				count++;
+		}
+	}
+	if (d)
+		closedir(d);
+	return count;
+}
+
+cJSON *br_test_load_json(const char *path)
+{
+	size_t len;
+	char *text = br_read_file(path, 256u << 20, &len);
+	cJSON *doc;
+
+	if (!text)
+		return NULL;
+	doc = cJSON_ParseWithLength(text, len);
+	free(text);
+	return doc;
+}
+
+cJSON *br_test_first_run(cJSON *doc)
+{
+	cJSON *groups = cJSON_GetObjectItemCaseSensitive(doc, "groups");
+	cJSON *runs = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetArrayItem(groups, 0), "runs");
+	cJSON *run = cJSON_GetArrayItem(runs, 0);
+
+	ck_assert_msg(run != NULL, "results have no run");
+	return run;
+}
