@@ -4,6 +4,7 @@ noinst_LTLIBRARIES += core/libbrcore.la
 core_libbrcore_la_SOURCES = \
 	core/util.c core/util.h core/summary_text.c \
 	core/tickets.c core/ticket_gen.c core/ticket_gen.h core/ticket_render.c core/model.c \
+	core/export.c core/export.h core/cmd_export.c \
 	core/cmd_pending.c \
 	core/yamltree.c core/yamltree.h core/scenario.c core/scenario_priv.h core/scenario_get.c core/scenario_server.c core/scenario_strategy.c core/scenario_override.c core/cli_scenario.c \
 	core/loader.c core/params.c core/plan.c \
