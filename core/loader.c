@@ -316,13 +316,16 @@ static char *check_desc(const char *name, const char *path,
 	if (!d->name || !*d->name)
 		return br_xasprintf("plugin '%s' (%s) has no name in its "
 		                    "descriptor: set .name", name, path);
-	if (!d->create || !d->run)
+	if (!d->create || !d->run) {
+		bool both = !d->create && !d->run;
+
 		return br_xasprintf("plugin '%s' (%s) lacks the required hook%s "
-		                    "%s%s%s: set them in its descriptor", name,
-		                    path, !d->create && !d->run ? "s" : "",
-		                    d->create ? "" : "create",
-		                    !d->create && !d->run ? " and " : "",
-		                    d->run ? "" : "run");
+		                    "%s: set %s in its descriptor", name, path,
+		                    both ? "s" : "",
+		                    both ? "create and run"
+		                         : d->create ? "run" : "create",
+		                    both ? "them" : "it");
+	}
 	if (check_params(d, &why)) {
 		char *msg = br_xasprintf("plugin '%s' (%s) has an invalid "
 		                         "parameter table: %s", name, path,

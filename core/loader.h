@@ -71,6 +71,9 @@ char *br_params_format(const struct br_param *p, const void *opts);
 
 /* "int", "size", ... for messages and `benchrun plugins`. */
 const char *br_param_type_name(enum br_param_type t);
+/* A parameter's declared range as text ("1..100", "1 KiB..1 MiB"), "-"
+ * when it has none; malloc'd. */
+char *br_param_range_text(const struct br_param *p);
 /* Bytes a parameter of type t occupies in the options struct; 0 for an
  * unknown type. */
 size_t br_param_type_size(enum br_param_type t);

@@ -7,7 +7,7 @@ core_libbrcore_la_SOURCES = \
 	core/export.c core/export.h core/cmd_export.c \
 	core/cmd_pending.c \
 	core/yamltree.c core/yamltree.h core/scenario.c core/scenario_priv.h core/scenario_get.c core/scenario_server.c core/scenario_strategy.c core/scenario_override.c core/cli_scenario.c \
-	core/loader.c core/params.c core/plan.c \
+	core/loader.c core/params.c core/plan.c core/cmd_plugins.c core/cmd_validate.c \
 	core/stats.c core/stats.h core/results.c core/report_util.h \
 	core/results_fields.c core/results_host.c core/results_read.c core/report_json.c \
 	core/cli.h core/scenario.h core/results.h core/loader.h \

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,18 +77,37 @@ static bool out_of_range(const struct br_param *p, double v)
 	return !(p->min == 0 && p->max == 0) && (v < p->min || v > p->max);
 }
 
-static void range_text(struct br_buf *why, const struct br_param *p)
+/* A range bound as a scenario would write it; 0 plainly, not "0 ns". */
+static const char *bound_text(const struct br_param *p, double v, char *buf,
+                              size_t n)
+{
+	if (v == 0)
+		snprintf(buf, n, "0");
+	else if (p->type == BR_PARAM_DURATION)
+		br_fmt_duration(buf, n, v);
+	else if (p->type == BR_PARAM_SIZE)
+		br_fmt_size(buf, n, v);
+	else
+		snprintf(buf, n, "%.15g", v);
+	return buf;
+}
+
+char *br_param_range_text(const struct br_param *p)
 {
 	char a[32], b[32];
 
-	if (p->type == BR_PARAM_DURATION)
-		br_buf_printf(why, "%s..%s", br_fmt_duration(a, sizeof(a), p->min),
-		              br_fmt_duration(b, sizeof(b), p->max));
-	else if (p->type == BR_PARAM_SIZE)
-		br_buf_printf(why, "%s..%s", br_fmt_size(a, sizeof(a), p->min),
-		              br_fmt_size(b, sizeof(b), p->max));
-	else
-		br_buf_printf(why, "%g..%g", p->min, p->max);
+	if (p->min == 0 && p->max == 0)
+		return br_xstrdup("-");
+	return br_xasprintf("%s..%s", bound_text(p, p->min, a, sizeof(a)),
+	                    bound_text(p, p->max, b, sizeof(b)));
+}
+
+static void range_text(struct br_buf *why, const struct br_param *p)
+{
+	char *r = br_param_range_text(p);
+
+	br_buf_printf(why, "%s", r);
+	free(r);
 }
 
 /* Write one scalar value of a non-list type; *why on failure. */
