@@ -65,11 +65,14 @@ static void add_path_list(char ***dirs, size_t *n, const char *list)
 
 /* A benchrun started from its build tree uses that tree's plugins, so a
  * developer never runs freshly built code against stale installed plugins.
- * The test runner lives one level down, in tests/. */
+ * "Build tree" means a directory with config.status, the binary's own or
+ * its parent (the test runner lives in tests/, a libtool-wrapped binary
+ * in .libs/).  Requiring config.status keeps an installed benchrun in
+ * /usr/bin from picking up /usr/plugins/.libs, and keeps the test
+ * fixtures in tests/plugins/.libs off the default path. */
 static void add_build_tree(char ***dirs, size_t *n)
 {
-	static const char *const rel[] = { "/plugins/.libs",
-		                           "/../plugins/.libs" };
+	static const char *const up[] = { "", "/.." };
 	char exe[4096], real[PATH_MAX];
 	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	char *slash;
@@ -81,11 +84,13 @@ static void add_build_tree(char ***dirs, size_t *n)
 	if (!slash)
 		return;
 	*slash = '\0';
-	for (size_t i = 0; i < BR_ARRAY_SIZE(rel); i++) {
-		char *dir = br_xasprintf("%s%s", exe, rel[i]);
+	for (size_t i = 0; i < BR_ARRAY_SIZE(up); i++) {
+		char *stamp = br_xasprintf("%s%s/config.status", exe, up[i]);
+		char *dir = br_xasprintf("%s%s/plugins/.libs", exe, up[i]);
 
-		if (is_dir(dir) && realpath(dir, real))
+		if (is_file(stamp) && is_dir(dir) && realpath(dir, real))
 			add_dir(dirs, n, real);
+		free(stamp);
 		free(dir);
 	}
 }

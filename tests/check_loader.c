@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +214,16 @@ START_TEST(test_search_order)
 	while (dirs[n])
 		n++;
 	ck_assert_str_eq(dirs[n - 1], BR_PLUGINDIR);
+	/* The runner in tests/ uses its build tree's plugins, but the
+	 * fixtures next to it are never on the default path. */
+	char *bt = br_test_builddir("plugins/.libs"), real[PATH_MAX];
+	bool has_bt = false;
+	for (size_t i = 0; i < n; i++) {
+		has_bt |= realpath(bt, real) && !strcmp(dirs[i], real);
+		ck_assert_ptr_null(strstr(dirs[i], "tests/plugins"));
+	}
+	ck_assert(has_bt || access(bt, F_OK) != 0);
+	free(bt);
 	br_loader_free_dirs(dirs);
 
 	/* A path is relative to the scenario's directory. */

@@ -25,6 +25,8 @@ int main(void)
 {
 	Suite *(*const suites[])(void) = {
 		br_suite_util,
+		br_suite_tickets,
+		br_suite_model,
 		br_suite_loader,
 		br_suite_stats,
 	};
