@@ -5,7 +5,8 @@
  * Routes: GET {prefix}/tickets/{route}/{date} serves the day's tickets with
  * the scenario's latency model, rate limit and faults; GET /_benchrun/stats
  * answers a JSON object of its counters (requests, errors, in_flight,
- * queued_max, ...).
+ * queued_max, ...); POST /_benchrun/reset zeroes them and the per-day
+ * attempt counters.
  */
 #ifndef BR_SERVER_H
 #define BR_SERVER_H
@@ -44,13 +45,20 @@ int br_server_spawn(const struct br_scenario *sc, struct br_server_proc *out);
 int br_server_query(const struct br_server_proc *srv,
                     struct br_server_stats *st);
 
+/* POST /_benchrun/reset: zero the counters and every day's attempt
+ * counter, so the next run meets the same delays and faults.  Returns 0
+ * or -1. */
+int br_server_reset(const struct br_server_proc *srv);
+
 /* SIGTERM, wait (bounded), SIGKILL if needed; frees base_url. */
 void br_server_stop(struct br_server_proc *srv);
 
 /*
  * Run the server in this process until SIGINT/SIGTERM (benchrun serve, and
  * the spawned child).  When ready_fd >= 0, the bound port is written to it
- * as a decimal line once listening, then it is closed.  Returns an exit code.
+ * as a decimal line once listening (or "error: MESSAGE" when it cannot
+ * listen), then it is closed; when ready_fd < 0 a banner with the URLs is
+ * printed instead.  Returns an exit code.
  */
 int br_server_run(const struct br_scenario *sc, const char *host, int port,
                   int ready_fd);
