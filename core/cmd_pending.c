@@ -17,7 +17,6 @@
 	}
 
 PENDING(br_cmd_run, "run")
-PENDING(br_cmd_serve, "serve")
 PENDING(br_cmd_compare, "compare")
 PENDING(br_cmd_plot, "plot")
 PENDING(br_cmd_worker, "__worker")
