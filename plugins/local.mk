@@ -24,11 +24,17 @@ plugins_threads_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 plugins_threads_la_LDFLAGS = $(BR_PLUGIN_LINK)
 plugins_threads_la_LIBADD = plugins/libbrcurl.la $(CURL_LIBS)
 
+# epcurl: a libcurl multi handle on epoll, for eventloop and greenlets.
+noinst_LTLIBRARIES += plugins/libepcurl.la
+plugins_libepcurl_la_SOURCES = plugins/epcurl.c plugins/epcurl.h
+plugins_libepcurl_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
+
 plugin_LTLIBRARIES += plugins/eventloop.la
 plugins_eventloop_la_SOURCES = plugins/eventloop.c
 plugins_eventloop_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 plugins_eventloop_la_LDFLAGS = $(BR_PLUGIN_LINK)
-plugins_eventloop_la_LIBADD = plugins/libbrcurl.la $(CURL_LIBS)
+plugins_eventloop_la_LIBADD = plugins/libepcurl.la plugins/libbrcurl.la \
+	$(CURL_LIBS)
 
 plugin_LTLIBRARIES += plugins/threadpool.la
 plugins_threadpool_la_SOURCES = plugins/threadpool.c
