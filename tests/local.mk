@@ -5,6 +5,7 @@ TESTS += tests/check_benchrun
 check_PROGRAMS += tests/check_benchrun
 tests_check_benchrun_SOURCES = \
 	tests/check_main.c tests/suites.h \
+	tests/check_scenario.c \
 	tests/check_tickets.c tests/check_model.c \
 	tests/check_util.c \
 	tests/check_loader.c \
