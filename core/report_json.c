@@ -40,16 +40,7 @@ static cJSON *num(double v)
 
 	if (!isfinite(v))
 		return cJSON_CreateNull();
-	if (v == floor(v) && fabs(v) < 1e17) {
-		snprintf(buf, sizeof(buf), "%.0f", v);
-	} else {
-		for (int prec = 15; prec <= 17; prec++) {
-			snprintf(buf, sizeof(buf), "%.*g", prec, v);
-			if (strtod(buf, NULL) == v)
-				break;
-		}
-	}
-	return cJSON_CreateRaw(buf);
+	return cJSON_CreateRaw(br_fmt_exact(buf, sizeof(buf), v));
 }
 
 static void add_str(cJSON *obj, const char *key, const char *s)

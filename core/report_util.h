@@ -12,6 +12,7 @@
 
 #include "results.h"
 #include "stats.h"
+#include "util.h"
 
 enum br_metric_kind {
 	BR_MK_TIME,    /* seconds      */
@@ -99,6 +100,38 @@ double br_run_field_get(const struct br_run_result *run,
                         const struct br_run_field *f);
 void br_run_field_set(struct br_run_result *run, const struct br_run_field *f,
                       double v);
+
+/*
+ * The words shared by the terminal table and the Markdown summary
+ * (report_text.c).
+ */
+enum {
+	BR_COL_LABEL, BR_COL_WALL, BR_COL_CPU, BR_COL_REQS, BR_COL_P99,
+	BR_COL_RSS, BR_COL_TREE, BR_COL_EFF, BR_COL_STATUS, BR_COL_N
+};
+#define BR_CELL 128
+extern const char *const br_col_titles[BR_COL_N];
+
+enum br_health { BR_HEALTH_OK, BR_HEALTH_WARN, BR_HEALTH_BAD };
+
+/* One summary row of group g; returns how healthy its runs were (for the
+ * colour of the status). */
+enum br_health br_report_cells(const struct br_group *g,
+                               char cells[BR_COL_N][BR_CELL]);
+
+/* "eventloop: 2.41 ± 0.05x faster than sync, 0.31x its peak memory"
+ * (or "not significantly different..."); 0 when written, -1 when there
+ * is nothing to compare (g is the baseline, or either has no run). */
+int br_report_comparison(const struct br_group *g, const struct br_group *base,
+                         char *buf, size_t n);
+
+/* Warnings about g (outliers, slow first run, server-bound runs, failed
+ * tickets), appended to out one line each, "\n"-terminated. */
+void br_report_warnings(const struct br_group *g, struct br_buf *out);
+
+/* The shortest decimal form of v that reads back as the same double
+ * ("0.1", "1234", "0.30000000000000004"); "" for NaN and infinities. */
+const char *br_fmt_exact(char *buf, size_t n, double v);
 
 /* Display width of a UTF-8 string (code points; we only print ASCII and
  * a few symbols such as '±'). */
