@@ -2,6 +2,9 @@
 # area, plus fixture plugins built only for the tests.
 
 TESTS += tests/check_benchrun
+# Install into a temporary DESTDIR, build examples/hello-plugin against it.
+TESTS += tests/outoftree.sh
+EXTRA_DIST += tests/outoftree.sh
 check_PROGRAMS += tests/check_benchrun
 tests_check_benchrun_SOURCES = \
 	tests/check_main.c tests/suites.h \
