@@ -16,3 +16,5 @@
 		return BR_EXIT_FAIL;                                   \
 	}
 
+PENDING(br_cmd_run, "run")
+PENDING(br_cmd_worker, "__worker")
