@@ -268,8 +268,10 @@ static int load(struct br_scenario *sc, const char *text, size_t len,
 	}
 	sc->hash = br_xasprintf("%016" PRIx64, h);
 
+	/* Duplicate keys and the like still give a tree: go on and report
+	 * the rest too.  Syntax errors give none. */
 	root = br_yaml_parse(sc->path, text, len, false, d);
-	if (d->count)
+	if (!root && d->count)
 		goto out;
 	if (!root || br_ynode_is_null(root)) {
 		br_diag_add(d, &top_mark, NULL, "empty scenario: expected a "
@@ -290,8 +292,6 @@ static int load(struct br_scenario *sc, const char *text, size_t len,
 		sc->mark_files[sc->n_mark_files++] = label;
 		br_sc_override(d, root, &ov[i], label);
 	}
-	if (d->count)
-		goto out;
 	top(d, root, sc);
 	if (!sc->name)
 		sc->name = default_name(sc->path);

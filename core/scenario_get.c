@@ -37,7 +37,9 @@ void br_sc_keys(struct br_diag *d, const struct br_ynode *map,
 
 		for (j = 0; j < n && strcmp(k, known[j]); j++)
 			;
-		if (j < n)
+		/* "x-..." at the top holds anchors to re-use (as in
+		 * docker-compose files) and is otherwise ignored. */
+		if (j < n || (!*base && !strncmp(k, "x-", 2)))
 			continue;
 		br_sc_join(path, base, k);
 		s = br_suggest(k, known, n);

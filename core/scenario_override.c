@@ -70,7 +70,7 @@ static int split(const char *p, struct seg **out, size_t *n,
 				break;
 			}
 		} else if (*p && *p != '[') {
-			*why = "unexpected ']'";
+			*why = "expected '.' or '[' after ']'";
 			break;
 		}
 	}

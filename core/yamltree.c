@@ -195,8 +195,11 @@ static int next_event(struct builder *b, yaml_event_t *ev)
 		br_diag_add(b->d, &m, NULL, "YAML parser out of memory");
 	} else if (p->context) {
 		m = mark_of(b, p->problem_mark);
-		br_diag_add(b->d, &m, NULL, "YAML syntax error: %s %s",
-		            p->problem ? p->problem : "error", p->context);
+		br_diag_add(b->d, &m, NULL,
+		            "YAML syntax error: %s %s (started at %zu:%zu)",
+		            p->problem ? p->problem : "error", p->context,
+		            p->context_mark.line + 1,
+		            p->context_mark.column + 1);
 	} else {
 		m = mark_of(b, p->problem_mark);
 		br_diag_add(b->d, &m, NULL, "YAML syntax error: %s",
@@ -249,7 +252,11 @@ static struct br_ynode *resolve_alias(struct builder *b, const char *name,
 			return NULL;
 		return copy_tree(b->anchors[i].node);
 	}
-	br_diag_add(b->d, m, NULL, "unknown alias '*%s'", name);
+	/* Fatal: dropping the node would only cause confusing follow-up
+	 * errors ("missing 'plugin'"). */
+	br_diag_add(b->d, m, NULL, "unknown alias '*%s' (an alias must "
+	            "follow its '&anchor')", name);
+	b->failed = true;
 	return NULL;
 }
 
