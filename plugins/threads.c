@@ -3,10 +3,11 @@
  * model), at most `concurrency` of them alive at once.  Each thread makes
  * its own easy handle, so what a thread costs to create, and what it costs
  * to keep alive while it waits on the network, is exactly what this
- * strategy measures.  By default the threads share libcurl's connection
- * and DNS caches (CURLSH), so with keepalive a new thread still reuses an
- * idle connection instead of paying a TCP handshake; `share=false` gives
- * every request its own connection, like a bare `requests.get`.
+ * strategy measures.  A fresh handle also means a fresh connection per
+ * request, like a bare `requests.get`: libcurl does not support sharing its
+ * connection cache between concurrent threads (CURL_LOCK_DATA_CONNECT's
+ * documented limitation), so keepalive cannot help here; use threadpool for
+ * threads that keep their connections.
  *
  * Threads are joinable: a finished thread puts its slot on a queue, and the
  * dispatcher joins it before reusing the slot, so every thread has been
@@ -29,7 +30,6 @@ struct threads_opts {
 	struct brc_opts common;
 	int64_t concurrency;
 	int64_t stack_size;
-	bool share;
 };
 
 static const struct br_param threads_params[] = {
@@ -37,8 +37,6 @@ static const struct br_param threads_params[] = {
 	  "100", 1, 100000, "threads alive at once (one per request)" },
 	{ "stack_size", BR_PARAM_SIZE, offsetof(struct threads_opts, stack_size),
 	  "256KiB", 16384, 1 << 30, "stack of each thread (virtual size)" },
-	{ "share", BR_PARAM_BOOL, offsetof(struct threads_opts, share), "true",
-	  0, 0, "share the connection and DNS caches between threads" },
 	BRC_PARAMS(struct threads_opts, common),
 	{ NULL },
 };
@@ -55,8 +53,6 @@ struct threads_state {
 	const struct br_host *host;
 	const struct threads_opts *opts;
 	struct br_run *run;
-	CURLSH *share;
-	pthread_mutex_t share_lock[CURL_LOCK_DATA_LAST];
 	pthread_attr_t attr;
 
 	/* The dispatcher and the threads meet here. */
@@ -67,42 +63,8 @@ struct threads_state {
 	struct threads_slot *slots;
 };
 
-static void share_lock_cb(CURL *easy, curl_lock_data data,
-                          curl_lock_access access, void *userp)
-{
-	struct threads_state *s = userp;
-
-	pthread_mutex_lock(&s->share_lock[data]);
-}
-
-static void share_unlock_cb(CURL *easy, curl_lock_data data, void *userp)
-{
-	struct threads_state *s = userp;
-
-	pthread_mutex_unlock(&s->share_lock[data]);
-}
-
-static int threads_share_init(struct threads_state *s)
-{
-	for (int k = 0; k < CURL_LOCK_DATA_LAST; k++)
-		pthread_mutex_init(&s->share_lock[k], NULL);
-	s->share = curl_share_init();
-	if (!s->share ||
-	    curl_share_setopt(s->share, CURLSHOPT_LOCKFUNC, share_lock_cb) ||
-	    curl_share_setopt(s->share, CURLSHOPT_UNLOCKFUNC, share_unlock_cb) ||
-	    curl_share_setopt(s->share, CURLSHOPT_USERDATA, (void *)s) ||
-	    curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) ||
-	    curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT))
-		return -1;
-	return 0;
-}
-
 static void threads_free(struct threads_state *s)
 {
-	if (s->share)
-		curl_share_cleanup(s->share);
-	for (int k = 0; k < CURL_LOCK_DATA_LAST; k++)
-		pthread_mutex_destroy(&s->share_lock[k]);
 	pthread_attr_destroy(&s->attr);
 	pthread_cond_destroy(&s->finished_cv);
 	pthread_mutex_destroy(&s->lock);
@@ -133,10 +95,6 @@ static struct threads_state *threads_new(const struct br_host *host,
 		          (long long)opts->stack_size);
 		goto fail;
 	}
-	if (opts->share && threads_share_init(s) < 0) {
-		host->log(NULL, BR_LOG_ERROR, "threads: cannot set up curl_share");
-		goto fail;
-	}
 	return s;
 
 fail:
@@ -150,8 +108,7 @@ static void threads_fetch(struct threads_state *s, size_t i)
 	struct brc_xfer x;
 	CURL *easy = curl_easy_init();
 
-	if (!easy || brc_easy_setup(&x, easy, s->host, &s->opts->common) < 0 ||
-	    (s->share && curl_easy_setopt(easy, CURLOPT_SHARE, s->share))) {
+	if (!easy || brc_easy_setup(&x, easy, s->host, &s->opts->common) < 0) {
 		s->host->start(s->run, i);
 		s->host->done(s->run, i, 0, "cannot set up a curl handle");
 	} else {
