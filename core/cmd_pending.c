@@ -16,5 +16,3 @@
 		return BR_EXIT_FAIL;                                   \
 	}
 
-PENDING(br_cmd_run, "run")
-PENDING(br_cmd_worker, "__worker")

@@ -48,6 +48,10 @@ plugins_forkpool_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 plugins_forkpool_la_LDFLAGS = $(BR_PLUGIN_LINK)
 plugins_forkpool_la_LIBADD = plugins/libbrcurl.la $(CURL_LIBS)
 
+plugin_LTLIBRARIES += plugins/null.la
+plugins_null_la_SOURCES = plugins/null.c
+plugins_null_la_LDFLAGS = $(BR_PLUGIN_LINK)
+
 plugin_LTLIBRARIES += plugins/greenlets.la
 plugins_greenlets_la_SOURCES = plugins/greenlets.c
 plugins_greenlets_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)

@@ -12,7 +12,7 @@ tests_check_benchrun_SOURCES = \
 	tests/check_tickets.c tests/check_model.c \
 	tests/check_util.c \
 	tests/check_loader.c \
-	tests/check_stats.c
+	tests/check_stats.c tests/check_histogram.c tests/check_runner.c
 tests_check_benchrun_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) \
 	$(YAML_CFLAGS) $(CJSON_CFLAGS) $(MHD_CFLAGS)
 tests_check_benchrun_LDADD = core/libbrcore.la $(CHECK_LIBS)
@@ -60,3 +60,41 @@ tests_plugins_params_demo_la_SOURCES = tests/plugins/params_demo.c
 tests_plugins_params_demo_la_LDFLAGS = $(BR_FIXTURE_LINK)
 
 EXTRA_DIST += tests/data
+
+# Calibration fixtures for tests/check_runner.c: each does one thing of
+# known cost (or ends badly in one known way).
+check_LTLIBRARIES += tests/plugins/calib_alloc.la \
+	tests/plugins/calib_sleep.la tests/plugins/calib_cpu.la \
+	tests/plugins/calib_children.la tests/plugins/calib_wrong.la \
+	tests/plugins/calib_fetch.la tests/plugins/calib_crash.la \
+	tests/plugins/calib_abort.la tests/plugins/calib_hang.la \
+	tests/plugins/calib_exit0.la tests/plugins/calib_orphan.la
+tests_plugins_calib_alloc_la_SOURCES = tests/plugins/calib_alloc.c tests/plugins/calib.h
+tests_plugins_calib_alloc_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_calib_sleep_la_SOURCES = tests/plugins/calib_sleep.c
+tests_plugins_calib_sleep_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_calib_cpu_la_SOURCES = tests/plugins/calib_cpu.c
+tests_plugins_calib_cpu_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_calib_children_la_SOURCES = tests/plugins/calib_children.c
+tests_plugins_calib_children_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_calib_wrong_la_SOURCES = tests/plugins/calib_wrong.c
+tests_plugins_calib_wrong_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_calib_fetch_la_SOURCES = tests/plugins/calib_fetch.c
+tests_plugins_calib_fetch_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
+tests_plugins_calib_fetch_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_calib_fetch_la_LIBADD = $(CURL_LIBS)
+tests_plugins_calib_crash_la_SOURCES = tests/plugins/calib_fail.c
+tests_plugins_calib_crash_la_CPPFLAGS = $(AM_CPPFLAGS) -DCALIB_CRASH -DCALIB_NAME='"calib_crash"'
+tests_plugins_calib_crash_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_calib_abort_la_SOURCES = tests/plugins/calib_fail.c
+tests_plugins_calib_abort_la_CPPFLAGS = $(AM_CPPFLAGS) -DCALIB_ABORT -DCALIB_NAME='"calib_abort"'
+tests_plugins_calib_abort_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_calib_hang_la_SOURCES = tests/plugins/calib_fail.c
+tests_plugins_calib_hang_la_CPPFLAGS = $(AM_CPPFLAGS) -DCALIB_HANG -DCALIB_NAME='"calib_hang"'
+tests_plugins_calib_hang_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_calib_exit0_la_SOURCES = tests/plugins/calib_fail.c
+tests_plugins_calib_exit0_la_CPPFLAGS = $(AM_CPPFLAGS) -DCALIB_EXIT0 -DCALIB_NAME='"calib_exit0"'
+tests_plugins_calib_exit0_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_calib_orphan_la_SOURCES = tests/plugins/calib_fail.c
+tests_plugins_calib_orphan_la_CPPFLAGS = $(AM_CPPFLAGS) -DCALIB_ORPHAN -DCALIB_NAME='"calib_orphan"'
+tests_plugins_calib_orphan_la_LDFLAGS = $(BR_FIXTURE_LINK)

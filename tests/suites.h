@@ -12,6 +12,8 @@ Suite *br_suite_tickets(void);
 Suite *br_suite_model(void);
 Suite *br_suite_loader(void);
 Suite *br_suite_stats(void);
+Suite *br_suite_histogram(void);
+Suite *br_suite_runner(void);
 
 /* $BR_TEST_BUILDDIR / $BR_TEST_SRCDIR joined with rel (malloc'd); they
  * default to "." when the runner is started by hand. */

@@ -1,0 +1,225 @@
+/*
+ * sampler.c - process tree memory from /proc (see sampler.h).
+ *
+ * Cost matters: the runner samples every 10 ms while the strategy runs, on
+ * the same two cores.  Per process it reads two small files (status and
+ * smaps_rollup, whose PSS the kernel computes by walking the page tables)
+ * plus one children file per thread; no allocation besides the pid list.
+ */
+#include "config.h"
+
+#include "sampler.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+struct pidlist {
+	pid_t *v;
+	size_t n, cap;
+};
+
+static void pid_push(struct pidlist *l, pid_t p)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i] == p)
+			return;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 32;
+		l->v = br_xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = p;
+}
+
+/* Read a small /proc file into buf (NUL-terminated); returns its length
+ * or -1. */
+static ssize_t read_small(const char *path, char *buf, size_t size)
+{
+	ssize_t n, total = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	while ((size_t)total < size - 1) {
+		n = read(fd, buf + total, size - 1 - (size_t)total);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		total += n;
+	}
+	close(fd);
+	buf[total] = '\0';
+	return total;
+}
+
+/* The value of "Key:   123 kB" in bytes (or a plain count), -1 if absent. */
+static int64_t field(const char *text, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = text;
+
+	while ((p = strstr(p, key))) {
+		if ((p == text || p[-1] == '\n') && p[klen] == ':') {
+			char *end;
+			long long v = strtoll(p + klen + 1, &end, 10);
+
+			while (*end == ' ')
+				end++;
+			return strncmp(end, "kB", 2) ? v : v * 1024;
+		}
+		p += klen;
+	}
+	return -1;
+}
+
+int br_sample_proc(pid_t pid, struct br_sample *out)
+{
+	char path[64], buf[4096];
+	int64_t v;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (read_small(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	out->procs = 1;
+	v = field(buf, "Threads");
+	out->threads = v > 0 ? (int32_t)v : 1;
+	out->root_vsize = (v = field(buf, "VmSize")) > 0 ? v : 0;
+	out->root_hwm = (v = field(buf, "VmHWM")) > 0 ? v : 0;
+	out->rss = (v = field(buf, "VmRSS")) > 0 ? v : 0;
+	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)pid);
+	if (read_small(path, buf, sizeof(buf)) > 0) {
+		if ((v = field(buf, "Pss")) >= 0)
+			out->pss = v;
+		if ((v = field(buf, "Rss")) >= 0)
+			out->rss = v;
+	}
+	return 0;
+}
+
+/* Append the children of every thread of pid; -1 when the kernel has no
+ * children files. */
+static int add_children(pid_t pid, int threads, struct pidlist *l)
+{
+	char path[96], buf[4096];
+	DIR *d;
+	struct dirent *e;
+	int found = 0;
+
+	/* The common case, a single-threaded process, needs one read. */
+	if (threads <= 1) {
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/children",
+		         (int)pid, (int)pid);
+		if (read_small(path, buf, sizeof(buf)) < 0)
+			return errno == ENOENT ? -1 : 0;
+		for (char *p = buf, *end; *p; p = end) {
+			long c = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			pid_push(l, (pid_t)c);
+		}
+		return 0;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/children",
+		         (int)pid, atoi(e->d_name));
+		if (read_small(path, buf, sizeof(buf)) < 0)
+			continue;
+		found = 1;
+		for (char *p = buf, *end; *p; p = end) {
+			long c = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			pid_push(l, (pid_t)c);
+		}
+	}
+	closedir(d);
+	return found ? 0 : -1;
+}
+
+/* Fallback: every process whose parent is already in the list. */
+static void scan_ppids(struct pidlist *l)
+{
+	char path[64], buf[512];
+	DIR *d;
+	struct dirent *e;
+	size_t before;
+
+	do {
+		before = l->n;
+		d = opendir("/proc");
+		if (!d)
+			return;
+		while ((e = readdir(d))) {
+			char *rp;
+			int ppid;
+
+			if (e->d_name[0] < '1' || e->d_name[0] > '9')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/stat",
+			         atoi(e->d_name));
+			if (read_small(path, buf, sizeof(buf)) <= 0)
+				continue;
+			rp = strrchr(buf, ')'); /* comm may contain spaces */
+			if (!rp || sscanf(rp + 2, "%*c %d", &ppid) != 1)
+				continue;
+			for (size_t i = 0; i < l->n; i++)
+				if (l->v[i] == ppid) {
+					pid_push(l, (pid_t)atoi(e->d_name));
+					break;
+				}
+		}
+		closedir(d);
+	} while (l->n != before);
+}
+
+int br_sample_tree(pid_t root, struct br_sample *out)
+{
+	struct pidlist l = { 0 };
+	struct br_sample one;
+	uint64_t t0 = br_threadtime_ns();
+	bool scan = false;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->ns = br_now_ns();
+	pid_push(&l, root);
+	for (size_t i = 0; i < l.n; i++) {
+		if (br_sample_proc(l.v[i], &one)) {
+			if (i == 0) {
+				rc = -1;
+				break;
+			}
+			continue; /* exited meanwhile */
+		}
+		if (i == 0) {
+			out->root_vsize = one.root_vsize;
+			out->root_hwm = one.root_hwm;
+		}
+		out->pss += one.pss;
+		out->rss += one.rss;
+		out->procs++;
+		out->threads += one.threads;
+		if (!scan && add_children(l.v[i], one.threads, &l))
+			scan = true;
+		if (scan && i == 0)
+			scan_ppids(&l);
+	}
+	free(l.v);
+	out->cost_ns = br_threadtime_ns() - t0;
+	return rc;
+}

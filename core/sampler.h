@@ -1,0 +1,34 @@
+/*
+ * sampler.h - memory and size of a process tree, read from /proc.
+ *
+ * The tree of a pid is the pid and every descendant reachable through
+ * /proc/P/task/T/children (or, on kernels without it, by scanning the ppid
+ * of every process).  PSS is the honest number for a tree: pages shared
+ * between a forked parent and its children are split between them instead
+ * of being counted once per process as RSS does.
+ */
+#ifndef BR_SAMPLER_H
+#define BR_SAMPLER_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+struct br_sample {
+	uint64_t ns;          /* br_now_ns() when taken                    */
+	int64_t pss, rss;     /* bytes, summed over the tree              */
+	int32_t procs;        /* processes in the tree                    */
+	int32_t threads;      /* threads, summed                           */
+	int64_t root_vsize;   /* VmSize of the root, bytes                 */
+	int64_t root_hwm;     /* VmHWM (peak RSS) of the root, bytes       */
+	uint64_t cost_ns;     /* CPU the sampling itself took (this thread) */
+};
+
+/* Sample the tree rooted at `root`.  Returns 0, or -1 when the root is
+ * gone (then *out is zeroed except ns). */
+int br_sample_tree(pid_t root, struct br_sample *out);
+
+/* Memory of one process only: fills pss, rss, threads, root_vsize and
+ * root_hwm; procs = 1. */
+int br_sample_proc(pid_t pid, struct br_sample *out);
+
+#endif /* BR_SAMPLER_H */

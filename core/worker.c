@@ -1,0 +1,348 @@
+/*
+ * worker.c - `benchrun __worker`: one measured run in a fresh process.
+ *
+ * The parent (run_spawn.c) writes a run spec as one line of JSON on stdin
+ * and reads this process's messages on fd 3:
+ *
+ *   worker                                  parent
+ *   load plugin, opts, URLs, expectations,
+ *   create()             -> "ready\n"       samples the baseline
+ *                        <- "g"
+ *   run() (measured)     -> "end\n"         takes a last sample while the
+ *                        <- "g"             strategy still holds its memory
+ *   report JSON, EOF     ->                 parses it
+ *   destroy(), exit 0
+ *
+ * A failure before "ready" sends the report (status "failed") right away.
+ * Only the run hook is inside the measured window; the two handshakes sit
+ * outside it and cost a pipe round trip each.
+ */
+#include "config.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "loader.h"
+#include "runctx.h"
+#include "sampler.h"
+#include "tickets.h"
+#include "util.h"
+
+#define REPORT_FD 3
+
+struct spec {
+	cJSON *root;
+	struct br_workload w;
+	const char *plugin, *tmpl, *base;
+	struct br_param_value *params;
+	size_t n_params;
+};
+
+static char *read_line(int fd)
+{
+	struct br_buf b = { 0 };
+	char c;
+	ssize_t n;
+
+	while ((n = read(fd, &c, 1)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (c == '\n')
+			break;
+		br_buf_append(&b, &c, 1);
+	}
+	return b.data;
+}
+
+/* Block until the parent says go; false when it has gone away. */
+static bool handshake(const char *msg)
+{
+	char c;
+	ssize_t n;
+
+	if (write(REPORT_FD, msg, strlen(msg)) < 0)
+		return false;
+	do
+		n = read(STDIN_FILENO, &c, 1);
+	while (n < 0 && errno == EINTR);
+	return n == 1;
+}
+
+static const char *jstr(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double jnum(const cJSON *o, const char *key, double def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : def;
+}
+
+static int parse_spec(const char *text, struct spec *s, char **err)
+{
+	const cJSON *w, *params, *p, *items, *it;
+	const char *seed;
+	size_t k = 0;
+
+	s->root = cJSON_Parse(text ? text : "");
+	w = cJSON_GetObjectItemCaseSensitive(s->root, "workload");
+	s->plugin = jstr(s->root, "plugin");
+	s->tmpl = jstr(s->root, "url_template");
+	s->base = jstr(s->root, "base");
+	seed = jstr(w, "seed");
+	if (!s->root || !w || !s->plugin || !s->tmpl || !s->base || !seed) {
+		*err = br_xstrdup("invalid run spec on stdin (this command is "
+		                  "internal to benchrun)");
+		return -1;
+	}
+	br_verbosity = (int)jnum(s->root, "verbosity", 0);
+	s->w.seed = strtoull(seed, NULL, 10);
+	s->w.days = (int64_t)jnum(w, "days", 0);
+	s->w.start_date = (char *)jstr(w, "start_date");
+	s->w.route = (char *)jstr(w, "route");
+	s->w.trips_min = (int64_t)jnum(w, "trips_min", 20);
+	s->w.trips_max = (int64_t)jnum(w, "trips_max", 20);
+	s->w.cpu_us_per_trip = jnum(w, "cpu_us_per_trip", 0);
+	s->w.max_body = (int64_t)jnum(w, "max_body", 4 << 20);
+	s->w.validate = cJSON_IsTrue(cJSON_GetObjectItem(w, "validate"));
+	if (!s->w.start_date || !s->w.route) {
+		*err = br_xstrdup("run spec: workload lacks start_date/route");
+		return -1;
+	}
+	params = cJSON_GetObjectItemCaseSensitive(s->root, "params");
+	s->n_params = (size_t)cJSON_GetArraySize(params);
+	s->params = br_xcalloc(s->n_params + 1, sizeof(*s->params));
+	cJSON_ArrayForEach(p, params) {
+		struct br_param_value *v = &s->params[k++];
+		size_t j = 0;
+
+		v->name = (char *)jstr(p, "name");
+		v->is_list = cJSON_IsTrue(cJSON_GetObjectItem(p, "list"));
+		v->mark.file = jstr(p, "file");
+		v->mark.line = (int)jnum(p, "line", 0);
+		v->mark.col = (int)jnum(p, "col", 0);
+		items = cJSON_GetObjectItemCaseSensitive(p, "items");
+		v->n_items = (size_t)cJSON_GetArraySize(items);
+		v->items = br_xcalloc(v->n_items + 1, sizeof(char *));
+		cJSON_ArrayForEach(it, items)
+			v->items[j++] = cJSON_IsString(it) ? it->valuestring
+			                                   : (char *)"";
+		if (!v->name) {
+			*err = br_xstrdup("run spec: parameter without a name");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void free_spec(struct spec *s)
+{
+	for (size_t i = 0; i < s->n_params; i++)
+		free(s->params[i].items);
+	free(s->params);
+	cJSON_Delete(s->root);
+}
+
+static double tv(const struct timeval *t)
+{
+	return (double)t->tv_sec + (double)t->tv_usec / 1e6;
+}
+
+/* self + waited-for children, so forking strategies are charged too. */
+static void usage_now(struct rusage *u)
+{
+	struct rusage c;
+
+	getrusage(RUSAGE_SELF, u);
+	getrusage(RUSAGE_CHILDREN, &c);
+	timeradd(&u->ru_utime, &c.ru_utime, &u->ru_utime);
+	timeradd(&u->ru_stime, &c.ru_stime, &u->ru_stime);
+	u->ru_nvcsw += c.ru_nvcsw;
+	u->ru_nivcsw += c.ru_nivcsw;
+	u->ru_minflt += c.ru_minflt;
+	u->ru_majflt += c.ru_majflt;
+}
+
+static void add_tally(cJSON *r, const struct br_run_tally *t)
+{
+	struct br_latency_summary l;
+	cJSON *f = cJSON_AddObjectToObject(r, "fail");
+	cJSON *lat = cJSON_AddObjectToObject(r, "latency");
+
+	cJSON_AddNumberToObject(r, "requests", (double)t->requests);
+	cJSON_AddNumberToObject(r, "ok", (double)t->ok);
+	cJSON_AddNumberToObject(r, "retries", (double)t->retries);
+	cJSON_AddNumberToObject(r, "bytes", (double)t->bytes);
+	cJSON_AddNumberToObject(r, "cpu_processing", t->cpu_processing);
+	cJSON_AddNumberToObject(f, "http_status", (double)t->fail.http_status);
+	cJSON_AddNumberToObject(f, "transport", (double)t->fail.transport);
+	cJSON_AddNumberToObject(f, "corrupt", (double)t->fail.corrupt);
+	cJSON_AddNumberToObject(f, "too_large", (double)t->fail.too_large);
+	cJSON_AddNumberToObject(f, "missing", (double)t->fail.missing);
+	cJSON_AddNumberToObject(f, "duplicate", (double)t->fail.duplicate);
+	br_hist_summary(&t->latency, &l);
+	cJSON_AddNumberToObject(lat, "p50", l.p50);
+	cJSON_AddNumberToObject(lat, "p90", l.p90);
+	cJSON_AddNumberToObject(lat, "p99", l.p99);
+	cJSON_AddNumberToObject(lat, "p999", l.p999);
+	cJSON_AddNumberToObject(lat, "max", l.max);
+	cJSON_AddNumberToObject(lat, "mean", l.mean);
+	cJSON_AddNumberToObject(lat, "min", l.min);
+	cJSON_AddNumberToObject(lat, "count", (double)l.count);
+	if (t->failures)
+		cJSON_AddStringToObject(r, "failures", t->failures);
+}
+
+static void send_report(cJSON *r)
+{
+	char *text = cJSON_PrintUnformatted(r);
+	size_t len = strlen(text), off = 0;
+	ssize_t n;
+
+	while (off < len) {
+		n = write(REPORT_FD, text + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	close(REPORT_FD);
+	cJSON_free(text);
+}
+
+/* Everything between loading the plugin and the report; returns the
+ * report to send. */
+static cJSON *measure(const struct br_plugin *p, const void *opts,
+                      struct spec *s)
+{
+	cJSON *r = cJSON_CreateObject();
+	size_t n = (size_t)(s->w.days > 0 ? s->w.days : 0);
+	char **urls = br_xcalloc(n ? n : 1, sizeof(char *));
+	struct br_run *run;
+	struct br_run_tally t;
+	struct rusage u0, u1;
+	struct br_sample self;
+	uint64_t t0, t1;
+	void *state = NULL;
+	int rc;
+	char num[32];
+
+	for (size_t i = 0; i < n; i++)
+		urls[i] = br_ticket_url(s->tmpl, s->base, &s->w, (int64_t)i);
+	run = br_run_new(&s->w, urls, n);
+	if (!run) {
+		cJSON_AddStringToObject(r, "status", "failed");
+		cJSON_AddStringToObject(r, "reason", "out of memory for the "
+		                        "per-request state");
+		return r;
+	}
+	br_run_prepare(run);
+	if (p->create(br_host_table(), opts, &state)) {
+		cJSON_AddStringToObject(r, "status", "failed");
+		cJSON_AddStringToObject(r, "reason", "the plugin's create hook "
+		                        "failed (see its log)");
+		br_run_free(run);
+		return r;
+	}
+	if (!handshake("ready\n"))
+		_exit(1); /* the parent is gone: nobody to report to */
+
+	usage_now(&u0);
+	t0 = br_now_ns();
+	rc = p->run(state, run);
+	t1 = br_now_ns();
+	usage_now(&u1);
+
+	if (!handshake("end\n"))
+		_exit(1);
+	br_run_finish(run, &t);
+	cJSON_AddStringToObject(r, "status", rc ? "failed" : "ok");
+	if (rc)
+		cJSON_AddStringToObject(r, "reason", "the plugin's run hook "
+		                        "returned -1 (see its log)");
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)t0);
+	cJSON_AddStringToObject(r, "run_start_ns", num);
+	cJSON_AddNumberToObject(r, "wall", (double)(t1 - t0) / 1e9);
+	cJSON_AddNumberToObject(r, "cpu_user", tv(&u1.ru_utime) - tv(&u0.ru_utime));
+	cJSON_AddNumberToObject(r, "cpu_sys", tv(&u1.ru_stime) - tv(&u0.ru_stime));
+	cJSON_AddNumberToObject(r, "ctx_voluntary",
+	                        (double)(u1.ru_nvcsw - u0.ru_nvcsw));
+	cJSON_AddNumberToObject(r, "ctx_involuntary",
+	                        (double)(u1.ru_nivcsw - u0.ru_nivcsw));
+	cJSON_AddNumberToObject(r, "minor_faults",
+	                        (double)(u1.ru_minflt - u0.ru_minflt));
+	cJSON_AddNumberToObject(r, "major_faults",
+	                        (double)(u1.ru_majflt - u0.ru_majflt));
+	if (!br_sample_proc(getpid(), &self)) {
+		cJSON_AddNumberToObject(r, "peak_rss", (double)self.root_hwm);
+		cJSON_AddNumberToObject(r, "vsize", (double)self.root_vsize);
+	}
+	add_tally(r, &t);
+	br_run_tally_free(&t);
+	if (p->destroy)
+		p->destroy(state);
+	br_run_free(run);
+	return r;
+}
+
+int br_cmd_worker(const struct br_options *o)
+{
+	struct spec s = { 0 };
+	struct br_loaded lp = { 0 };
+	char *line, *err = NULL;
+	void *opts = NULL;
+	cJSON *r = NULL;
+
+	(void)o;
+	if (fcntl(REPORT_FD, F_GETFD) < 0) {
+		br_error("'__worker' is internal to benchrun (it expects a run "
+		         "spec on stdin and a report pipe on fd 3)");
+		return BR_EXIT_USAGE;
+	}
+	line = read_line(STDIN_FILENO);
+	if (parse_spec(line, &s, &err))
+		goto fail;
+	if (br_plugin_open(s.plugin, NULL, NULL, &lp, &err))
+		goto fail;
+	if (br_params_build(lp.desc, s.params, s.n_params, &opts, &err))
+		goto fail;
+	r = measure(lp.desc, opts, &s);
+	send_report(r);
+	cJSON_Delete(r);
+	br_params_free(lp.desc, opts);
+	br_plugin_close(&lp);
+	free_spec(&s);
+	free(line);
+	return 0;
+
+fail:
+	r = cJSON_CreateObject();
+	cJSON_AddStringToObject(r, "status", "failed");
+	cJSON_AddStringToObject(r, "reason", err ? err : "unknown error");
+	send_report(r);
+	cJSON_Delete(r);
+	if (opts)
+		br_params_free(lp.desc, opts);
+	if (lp.dl)
+		br_plugin_close(&lp);
+	free_spec(&s);
+	free(line);
+	free(err);
+	return BR_EXIT_FAIL;
+}

@@ -1,0 +1,348 @@
+/*
+ * check_runner.c - the runner against ground truth: calibration plugins
+ * whose cost is known (allocate 64 MiB, sleep 0.3 s, burn 0.3 s of CPU,
+ * fork 4 children of 16 MiB) and ones that end badly in a known way
+ * (crash, abort, hang, exit, lie, leave an orphan).  Each run goes through
+ * the real path: fork/exec of `benchrun __worker`, the handshakes, the
+ * sampler, the report.  Plus the sampler on its own and an end-to-end run
+ * against the embedded server.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runner.h"
+#include "sampler.h"
+#include "scenario.h"
+#include "server.h"
+#include "suites.h"
+#include "util.h"
+
+#define MIB (1024.0 * 1024.0)
+
+static struct br_workload workload(int64_t days)
+{
+	return (struct br_workload){
+		.seed = 42, .days = days, .start_date = (char *)"2026-01-01",
+		.route = (char *)"MOW-LED", .trips_min = 20, .trips_max = 20,
+		.max_body = 4 << 20, .validate = true,
+	};
+}
+
+/* Run fixture `name` with params "k=v" pairs over `days` requests. */
+static void run_calib(const char *name, const char *const *kv, int64_t days,
+                      double timeout, struct br_run_result *out)
+{
+	struct br_workload w = workload(days);
+	struct br_param_value pv[4] = { 0 };
+	char *keys[4] = { 0 }, *vals[4] = { 0 };
+	char *items[4][1];
+	size_t n = 0;
+	char *rel = br_xasprintf("tests/plugins/.libs/%s.so", name);
+	char *plugin = br_test_builddir(rel);
+	char *exe = br_test_builddir("benchrun");
+	struct br_runner_job job = {
+		.exe = exe, .plugin_path = plugin, .params = pv, .w = &w,
+		.url_template = "{base}/tickets/{route}/{date}",
+		.base = "http://127.0.0.1:9", .concurrency = 1,
+		.timeout = timeout, .sample_interval = 0.005,
+	};
+
+	for (; kv && kv[n]; n++) {
+		const char *eq = strchr(kv[n], '=');
+
+		keys[n] = br_xasprintf("%.*s", (int)(eq - kv[n]), kv[n]);
+		vals[n] = br_xstrdup(eq + 1);
+		items[n][0] = vals[n];
+		pv[n] = (struct br_param_value){ .name = keys[n],
+		                                 .items = items[n], .n_items = 1 };
+	}
+	job.n_params = n;
+	br_runner_run(&job, out);
+	for (size_t i = 0; i < n; i++) {
+		free(keys[i]);
+		free(vals[i]);
+	}
+	free(rel);
+	free(plugin);
+	free(exe);
+}
+
+/* Children of this test process, zombies included: a subreaper gets
+ * every orphan of the worker's group, so none may be left. */
+static int count_children(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	char path[64], buf[512];
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d))) {
+		FILE *f;
+		char *rp;
+		int ppid;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", atoi(e->d_name));
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f) && (rp = strrchr(buf, ')')) &&
+		    sscanf(rp + 2, "%*c %d", &ppid) == 1 && ppid == getpid())
+			n++;
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
+START_TEST(test_alloc_memory)
+{
+	const char *const none[] = { "mib=0", NULL };
+	const char *const big[] = { "mib=64", NULL };
+	struct br_run_result a, b;
+	double hwm, pss;
+
+	run_calib("calib_alloc", none, 0, 20, &a);
+	run_calib("calib_alloc", big, 0, 20, &b);
+	ck_assert_msg(a.status == BR_RUN_OK && b.status == BR_RUN_OK,
+	              "status %d/%d: %s", a.status, b.status,
+	              b.reason ? b.reason : "");
+	hwm = (double)(b.peak_rss - a.peak_rss) / MIB;
+	pss = (double)(b.tree_peak_pss - b.baseline_pss) / MIB;
+	ck_assert_msg(fabs(hwm - 64) < 6.4, "peak RSS grew by %.1f MiB", hwm);
+	ck_assert_msg(fabs(pss - 64) < 6.4, "tree PSS grew by %.1f MiB", pss);
+	ck_assert_int_ge(b.n_timeline, 1);
+	ck_assert_int_eq(b.peak_procs, 1);
+	br_run_result_clear(&a);
+	br_run_result_clear(&b);
+}
+END_TEST
+
+START_TEST(test_children_memory)
+{
+	const char *const kv[] = { "children=4", "mib=16", "hold=0.3", NULL };
+	struct br_run_result r;
+	double grew;
+
+	run_calib("calib_children", kv, 0, 20, &r);
+	ck_assert_msg(r.status == BR_RUN_OK, "%s", r.reason ? r.reason : "");
+	grew = (double)(r.tree_peak_pss - r.baseline_pss) / MIB;
+	ck_assert_msg(grew >= 0.9 * 64, "tree PSS grew by %.1f MiB", grew);
+	ck_assert_int_eq(r.peak_procs, 5);
+	ck_assert_int_eq(count_children(), 0);
+	br_run_result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_sleep_wall)
+{
+	const char *const kv[] = { "seconds=0.3", NULL };
+	struct br_run_result r;
+
+	run_calib("calib_sleep", kv, 0, 20, &r);
+	ck_assert_int_eq(r.status, BR_RUN_OK);
+	ck_assert_msg(fabs(r.wall - 0.3) < 0.03, "wall %.4f s", r.wall);
+	ck_assert_double_lt(r.cpu_user + r.cpu_sys, 0.05);
+	br_run_result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_cpu_time)
+{
+	const char *const kv[] = { "seconds=0.3", NULL };
+	struct br_run_result r;
+	double cpu;
+
+	run_calib("calib_cpu", kv, 0, 20, &r);
+	ck_assert_int_eq(r.status, BR_RUN_OK);
+	cpu = r.cpu_user + r.cpu_sys;
+	ck_assert_msg(fabs(cpu - 0.3) < 0.06, "cpu %.4f s", cpu);
+	br_run_result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_crash)
+{
+	struct br_run_result r;
+
+	run_calib("calib_crash", NULL, 0, 20, &r);
+	ck_assert_int_eq(r.status, BR_RUN_CRASHED);
+	ck_assert_ptr_nonnull(strstr(r.reason, "SIGSEGV"));
+	br_run_result_clear(&r);
+	run_calib("calib_abort", NULL, 0, 20, &r);
+	ck_assert_int_eq(r.status, BR_RUN_CRASHED);
+	ck_assert_ptr_nonnull(strstr(r.reason, "SIGABRT"));
+	br_run_result_clear(&r);
+	ck_assert_int_eq(count_children(), 0);
+}
+END_TEST
+
+START_TEST(test_hang_timeout)
+{
+	struct br_run_result r;
+	uint64_t t0 = br_now_ns();
+
+	run_calib("calib_hang", NULL, 0, 1.0, &r);
+	ck_assert_int_eq(r.status, BR_RUN_TIMEOUT);
+	ck_assert_ptr_nonnull(strstr(r.reason, "timeout"));
+	ck_assert_double_lt((double)(br_now_ns() - t0) / 1e9, 5.0);
+	ck_assert_int_eq(count_children(), 0);
+	br_run_result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_exit_without_report)
+{
+	struct br_run_result r;
+
+	run_calib("calib_exit0", NULL, 3, 20, &r);
+	ck_assert_int_eq(r.status, BR_RUN_EXITED);
+	ck_assert_ptr_nonnull(strstr(r.reason, "without a report"));
+	br_run_result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_orphan_killed)
+{
+	struct br_run_result r;
+
+	run_calib("calib_orphan", NULL, 0, 20, &r);
+	ck_assert_int_eq(r.status, BR_RUN_OK);
+	ck_assert_int_eq(count_children(), 0);
+	br_run_result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_wrong_tickets)
+{
+	struct br_run_result r;
+
+	run_calib("calib_wrong", NULL, 6, 20, &r);
+	ck_assert_int_eq(r.status, BR_RUN_ERRORS);
+	ck_assert_uint_eq(r.requests, 6);
+	ck_assert_uint_eq(r.ok, 0);
+	ck_assert_uint_eq(r.fail.corrupt, 4);
+	ck_assert_uint_eq(r.fail.missing, 2);
+	ck_assert_ptr_nonnull(strstr(r.reason, "4 corrupt"));
+	ck_assert_ptr_nonnull(r.log);
+	ck_assert_ptr_nonnull(strstr(r.log, "corrupt"));
+	br_run_result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_bad_plugin_fails)
+{
+	struct br_run_result r;
+
+	run_calib("no_such_plugin", NULL, 0, 20, &r);
+	ck_assert_int_eq(r.status, BR_RUN_FAILED);
+	ck_assert_ptr_nonnull(r.reason);
+	br_run_result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_sampler_tree)
+{
+	struct br_sample self, tree;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	ck_assert_int_eq(br_sample_proc(getpid(), &self), 0);
+	ck_assert_int_gt(self.rss, 0);
+	ck_assert_int_gt(self.pss, 0);
+	ck_assert_int_ge(self.root_hwm, self.rss / 2);
+	ck_assert_int_eq(br_sample_tree(getpid(), &tree), 0);
+	ck_assert_int_ge(tree.procs, 2);
+	ck_assert_int_ge(tree.rss, self.rss);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	ck_assert_int_eq(br_sample_tree(999999999, &tree), -1);
+}
+END_TEST
+
+static const char e2e_yaml[] =
+	"name: e2e\n"
+	"workload: {days: 20}\n"
+	"server: {latency: {model: none}}\n"
+	"strategies:\n"
+	"  - plugin: sync\n";
+
+START_TEST(test_end_to_end_fetch)
+{
+	struct br_scenario sc;
+	struct br_server_proc srv = { 0 };
+	struct br_run_result r;
+	char *err = NULL;
+	char *plugin = br_test_builddir("tests/plugins/.libs/calib_fetch.so");
+	char *exe = br_test_builddir("benchrun");
+	struct br_runner_job job = {
+		.exe = exe, .plugin_path = plugin, .concurrency = 1,
+		.timeout = 30, .sample_interval = 0.01,
+	};
+
+	ck_assert_msg(br_scenario_load_string("e2e.yaml", e2e_yaml,
+	                                      strlen(e2e_yaml), NULL, 0, &sc,
+	                                      &err) == 0,
+	              "%s", err ? err : "");
+	ck_assert_int_eq(br_server_spawn(&sc, &srv), 0);
+	job.w = &sc.workload;
+	job.url_template = sc.server.url_template;
+	job.base = srv.base_url;
+	job.model = &sc.server;
+	job.srv = &srv;
+	br_runner_run(&job, &r);
+	br_server_stop(&srv);
+	ck_assert_msg(r.status == BR_RUN_OK, "%s\n%s", r.reason ? r.reason : "",
+	              r.log ? r.log : "");
+	ck_assert_uint_eq(r.requests, 20);
+	ck_assert_uint_eq(r.ok, 20);
+	ck_assert_uint_eq(r.latency.count, 20);
+	ck_assert_uint_eq(r.server_requests, 20);
+	ck_assert_double_gt(r.bytes, 20 * 1000);
+	ck_assert_double_gt(r.cpu_processing, 0);
+	br_run_result_clear(&r);
+	br_scenario_free(&sc);
+	free(plugin);
+	free(exe);
+}
+END_TEST
+
+Suite *br_suite_runner(void)
+{
+	Suite *s = suite_create("runner");
+	TCase *tc = tcase_create("calibration");
+	TCase *bad = tcase_create("failures");
+	TCase *e2e = tcase_create("end_to_end");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_sampler_tree);
+	tcase_add_test(tc, test_alloc_memory);
+	tcase_add_test(tc, test_children_memory);
+	tcase_add_test(tc, test_sleep_wall);
+	tcase_add_test(tc, test_cpu_time);
+	suite_add_tcase(s, tc);
+	tcase_set_timeout(bad, 60);
+	tcase_add_test(bad, test_crash);
+	tcase_add_test(bad, test_hang_timeout);
+	tcase_add_test(bad, test_exit_without_report);
+	tcase_add_test(bad, test_orphan_killed);
+	tcase_add_test(bad, test_wrong_tickets);
+	tcase_add_test(bad, test_bad_plugin_fails);
+	suite_add_tcase(s, bad);
+	tcase_set_timeout(e2e, 60);
+	tcase_add_test(e2e, test_end_to_end_fetch);
+	suite_add_tcase(s, e2e);
+	return s;
+}

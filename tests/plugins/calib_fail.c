@@ -1,0 +1,55 @@
+/*
+ * calib_fail.c - strategies that end badly, one per build flag, so the
+ * runner's handling of each is tested against a known cause:
+ *   CALIB_CRASH   SIGSEGV in run           -> CRASHED "SIGSEGV"
+ *   CALIB_ABORT   abort() in run           -> CRASHED "SIGABRT"
+ *   CALIB_HANG    spins forever            -> TIMEOUT, nothing left
+ *   CALIB_EXIT0   exit(0) in run           -> EXITED (no report)
+ *   CALIB_ORPHAN  forks a child that outlives run (same process group)
+ *                                          -> OK, and the child is killed
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "calib.h"
+
+struct opts {
+	int unused;
+};
+
+CALIB_CREATE(struct opts)
+
+static int calib_run(void *state, struct br_run *run)
+{
+	(void)state;
+	(void)run;
+#if defined(CALIB_CRASH)
+	raise(SIGSEGV);
+#elif defined(CALIB_ABORT)
+	abort();
+#elif defined(CALIB_HANG)
+	for (volatile unsigned long x = 0;; x++)
+		;
+#elif defined(CALIB_EXIT0)
+	exit(0);
+#elif defined(CALIB_ORPHAN)
+	if (fork() == 0) {
+		/* Outlive the worker; only the group kill ends this. */
+		for (int i = 0; i < 600; i++)
+			sleep(1);
+		_exit(0);
+	}
+#endif
+	return 0;
+}
+
+const struct br_plugin benchrun_plugin = {
+	BR_PLUGIN_HEADER,
+	.name = CALIB_NAME,
+	.description = "a strategy that ends badly (test fixture)",
+	.opts_size = sizeof(struct opts),
+	.create = calib_create,
+	.run = calib_run,
+	.destroy = calib_destroy,
+};
