@@ -1,1 +1,2 @@
 # docs/local.mk - man pages and guides.
+dist_man_MANS += docs/benchrun-scenario.5
