@@ -21,10 +21,29 @@
 #define BOLD "\033[1m"
 #define RESET "\033[0m"
 
+#define MAX_COLS 100
+
 /* Numbers align right; names and status read better aligned left. */
 static bool right_aligned(int col)
 {
 	return col != BR_COL_LABEL && col != BR_COL_STATUS;
+}
+
+/* Cut a cell to `max` columns, ending in "...". */
+static void truncate_cell(char *cell, size_t max)
+{
+	size_t w = 0;
+
+	if (br_utf8_width(cell) <= max)
+		return;
+	for (char *p = cell; *p; p++) {
+		if (((unsigned char)*p & 0xc0) == 0x80)
+			continue;
+		if (w++ == max - 3) {
+			strcpy(p, "...");
+			return;
+		}
+	}
 }
 
 static void pad(FILE *out, size_t n)
@@ -87,7 +106,8 @@ static void print_lines(FILE *out, const char *text, const char *prefix,
 }
 
 static void print_block(FILE *out, const struct br_results *r,
-                        const char *point, const size_t *width, bool color)
+                        const char *point, const size_t *width,
+                        size_t status_max, bool color)
 {
 	static const char *const health_color[] = { GREEN, YELLOW, RED };
 	const struct br_group *base = br_results_baseline(r, point);
@@ -109,6 +129,8 @@ static void print_block(FILE *out, const struct br_results *r,
 		if (strcmp(g->point ? g->point : "", point))
 			continue;
 		enum br_health h = br_report_cells(g, cells);
+
+		truncate_cell(cells[BR_COL_STATUS], status_max);
 		print_row(out, cells, width, health_color[h], color);
 	}
 	for (size_t i = 0; base && i < r->n_groups; i++) {
@@ -128,7 +150,7 @@ static void print_block(FILE *out, const struct br_results *r,
 
 void br_report_table(FILE *out, const struct br_results *r, bool color)
 {
-	size_t width[BR_COL_N], n_points;
+	size_t width[BR_COL_N], n_points, status_max;
 	char cells[BR_COL_N][BR_CELL];
 	const char **points;
 
@@ -146,9 +168,16 @@ void br_report_table(FILE *out, const struct br_results *r, bool color)
 			if (br_utf8_width(cells[c]) > width[c])
 				width[c] = br_utf8_width(cells[c]);
 	}
+	/* Keep rows within 100 columns: a long status gives way (the
+	 * warnings below the block say it in full). */
+	size_t used = 2 + 2 * (BR_COL_N - 1);
+
+	for (int c = 0; c < BR_COL_STATUS; c++)
+		used += width[c];
+	status_max = used + 12 < MAX_COLS ? MAX_COLS - used : 12;
 	points = br_results_points(r, &n_points);
 	for (size_t p = 0; p < n_points; p++)
-		print_block(out, r, points[p], width, color);
+		print_block(out, r, points[p], width, status_max, color);
 	free(points);
 	if (!r->n_groups)
 		fprintf(out, "\nno results\n");

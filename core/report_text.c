@@ -23,52 +23,64 @@ const char *const br_col_titles[BR_COL_N] = {
 	[BR_COL_STATUS] = "status",
 };
 
-/* A reason is free text from the runner or a plugin: keep the row short. */
+/* A reason is free text from the runner or a plugin: keep the row short
+ * (the warnings repeat it in full). */
 static void status_reason(char *buf, size_t n, const struct br_run_result *x)
 {
 	const char *name = br_run_status_name(x->status);
 
 	if (x->reason && *x->reason)
-		snprintf(buf, n, "%s: %.40s%s", name, x->reason,
-		         strlen(x->reason) > 40 ? "..." : "");
+		snprintf(buf, n, "%s: %.32s%s", name, x->reason,
+		         strlen(x->reason) > 32 ? "..." : "");
 	else
 		snprintf(buf, n, "%s", name);
 }
 
+/* Which failure to name when runs failed in different ways. */
+static const enum br_run_status severity[] = {
+	BR_RUN_CRASHED, BR_RUN_TIMEOUT, BR_RUN_EXITED, BR_RUN_FAILED,
+	BR_RUN_INTERRUPTED, BR_RUN_ERRORS,
+};
+
+/*
+ * "ok", "3/3 ok", "crashed: SIGSEGV" when every run failed the same way,
+ * else "1/3 ok, crashed" naming the worst; the warnings list every failed
+ * run with its reason.
+ */
 static enum br_health status_cell(const struct br_group *g, char *buf,
                                   size_t n)
 {
-	const struct br_run_result *bad = NULL;
-	size_t ok = 0;
+	size_t count[BR_RUN_INTERRUPTED + 1] = { 0 }, ok, measured = 0;
 
-	for (size_t i = 0; i < g->n_runs; i++) {
-		if (g->runs[i].status == BR_RUN_OK)
-			ok++;
-		else if (!bad)
-			bad = &g->runs[i];
-	}
 	if (g->n_runs == 0) {
 		snprintf(buf, n, "no runs");
 		return BR_HEALTH_BAD;
 	}
-	if (!bad) {
+	for (size_t i = 0; i < g->n_runs; i++) {
+		if ((size_t)g->runs[i].status < BR_ARRAY_SIZE(count))
+			count[g->runs[i].status]++;
+		measured += br_run_measured(&g->runs[i]);
+	}
+	ok = count[BR_RUN_OK];
+	if (ok == g->n_runs) {
 		if (g->n_runs == 1)
 			snprintf(buf, n, "ok");
 		else
 			snprintf(buf, n, "%zu/%zu ok", ok, g->n_runs);
 		return BR_HEALTH_OK;
 	}
-	char why[96];
-
-	status_reason(why, sizeof(why), bad);
-	if (g->n_runs == 1 || ok == 0)
-		snprintf(buf, n, "%s", why);
-	else
-		snprintf(buf, n, "%zu/%zu ok, %s", ok, g->n_runs, why);
-	for (size_t i = 0; i < g->n_runs; i++)
-		if (br_run_measured(&g->runs[i]))
-			return BR_HEALTH_WARN;
-	return BR_HEALTH_BAD;
+	for (size_t st = 1; st < BR_ARRAY_SIZE(count); st++)
+		if (count[st] == g->n_runs) {
+			status_reason(buf, n, &g->runs[0]);
+			return measured ? BR_HEALTH_WARN : BR_HEALTH_BAD;
+		}
+	for (size_t k = 0; k < BR_ARRAY_SIZE(severity); k++)
+		if (count[severity[k]]) {
+			snprintf(buf, n, "%zu/%zu ok, %s", ok, g->n_runs,
+			         br_run_status_name(severity[k]));
+			break;
+		}
+	return measured ? BR_HEALTH_WARN : BR_HEALTH_BAD;
 }
 
 enum br_health br_report_cells(const struct br_group *g,
@@ -239,4 +251,14 @@ void br_report_warnings(const struct br_group *g, struct br_buf *out)
 		              "may reflect the server, not the strategy\n",
 		              g->label, server * 100);
 	failure_warning(g, out);
+
+	/* Each failed run's reason in full, when the row could not say it. */
+	for (size_t i = 0; i < g->n_runs; i++) {
+		const struct br_run_result *x = &g->runs[i];
+
+		if (x->status != BR_RUN_OK && x->reason && *x->reason)
+			br_buf_printf(out, "%s: run %d %s: %s\n", g->label,
+			              x->repetition + 1,
+			              br_run_status_name(x->status), x->reason);
+	}
 }

@@ -30,6 +30,7 @@ int main(void)
 		br_suite_model,
 		br_suite_loader,
 		br_suite_stats,
+		br_suite_report,
 		br_suite_histogram,
 		br_suite_runner,
 	};
