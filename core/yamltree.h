@@ -72,6 +72,8 @@ struct br_ynode *br_ynode_new(enum br_ynode_kind kind,
 void br_ynode_map_add(struct br_ynode *map, const char *key,
                       const struct br_mark *km, struct br_ynode *value);
 void br_ynode_seq_add(struct br_ynode *seq, struct br_ynode *item);
+/* A deep copy (aliases are copies of their anchor). */
+struct br_ynode *br_ynode_copy(const struct br_ynode *src);
 
 /* The value of `key` in a map, or NULL (also when map is not a map); with
  * idx, its index. */
