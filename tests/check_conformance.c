@@ -45,6 +45,7 @@ static bool conf_excluded(const char *name)
 
 static void conf_add_dir(const char *dir)
 {
+	char *real = realpath(dir, NULL);
 	char **names;
 
 	br_loader_scan(dir, &names);
@@ -58,7 +59,8 @@ static void conf_add_dir(const char *dir)
 			dup = dup || !strcmp(plugins[j].name, names[k]);
 		if (dup || conf_excluded(names[k]) || n_plugins == MAX_PLUGINS)
 			continue;
-		path = br_xasprintf("%s/%s.so", dir, names[k]);
+		/* Absolute: the scenario lives in another directory. */
+		path = br_xasprintf("%s/%s.so", real ? real : dir, names[k]);
 		if (br_plugin_open(path, NULL, NULL, &l, &err) < 0) {
 			/* The loader suite owns load errors; keep the plugin
 			 * so its cases fail loudly with the message. */
@@ -79,6 +81,7 @@ static void conf_add_dir(const char *dir)
 		n_plugins++;
 	}
 	br_loader_free_names(names);
+	free(real);
 }
 
 static void conf_scan(void)
@@ -158,6 +161,7 @@ static struct conf_tally conf_tally(const cJSON *json, const char *yaml)
 			const cJSON *st = cJSON_GetObjectItemCaseSensitive(run, "status");
 			const cJSON *f = cJSON_GetObjectItemCaseSensitive(run, "failures");
 			const cJSON *why = cJSON_GetObjectItemCaseSensitive(run, "reason");
+			const cJSON *log = cJSON_GetObjectItemCaseSensitive(run, "log");
 
 			ck_assert_msg(cJSON_IsString(st), "results: no status");
 			/* A crash, timeout or plugin failure is never fine. */
@@ -165,6 +169,11 @@ static struct conf_tally conf_tally(const cJSON *json, const char *yaml)
 			              !strcmp(st->valuestring, "errors"),
 			              "run %s (%s) of\n%s", st->valuestring,
 			              cJSON_IsString(why) ? why->valuestring : "", yaml);
+			/* In a sanitizer build, a report fails the case. */
+			ck_assert_msg(!cJSON_IsString(log) ||
+			              !strstr(log->valuestring, "Sanitizer"),
+			              "sanitizer report in a run of\n%s:\n%s", yaml,
+			              log->valuestring);
 			t.runs++;
 			t.runs_ok += !strcmp(st->valuestring, "ok");
 			t.requests += num(run, "requests");
