@@ -35,6 +35,11 @@ void br_loader_free_dirs(char **dirs);
 size_t br_loader_scan(const char *dir, char ***names);
 void br_loader_free_names(char **names);
 
+/* The file a bare plugin name resolves to along br_loader_dirs(extra)
+ * (malloc'd), or NULL with *err (malloc'd) saying where it looked and
+ * which name was probably meant. */
+char *br_loader_find(const char *name, const char *extra, char **err);
+
 /*
  * Resolve `name` (see above; `base_dir` is the scenario's directory for
  * relative paths, may be NULL), dlopen it RTLD_NOW|RTLD_LOCAL, and check

@@ -166,6 +166,44 @@ START_TEST(test_all_errors_collected)
 }
 END_TEST
 
+/* The command: exit 0 when a run would start, 1 for a plugin or parameter
+ * problem, 2 when the scenario itself is invalid. */
+START_TEST(test_validate_cmd)
+{
+	char *dir = br_test_tmpdir();
+	char *fix = br_test_builddir("tests/plugins/.libs");
+	char *good = br_test_write(dir, "good.yaml",
+	                           "strategies:\n"
+	                           "  - plugin: params_demo\n"
+	                           "sweep:\n"
+	                           "  concurrency: [1, 2]\n");
+	char *bad = br_test_write(dir, "bad.yaml",
+	                          "strategies:\n"
+	                          "  - plugin: params_demo\n"
+	                          "    params: {concurency: 3}\n");
+	char *broken = br_test_write(dir, "broken.yaml", "strategies: [\n");
+	const char *a_good[] = { "validate", "--plugin-path", fix, good, NULL };
+	const char *a_bad[] = { "validate", "--plugin-path", fix, bad, NULL };
+	const char *a_broken[] = { "validate", broken, NULL };
+	struct br_buf err = { 0 };
+
+	ck_assert_int_eq(br_test_benchrun(a_good, 30, &err), 0);
+	ck_assert_int_eq(br_test_benchrun(a_bad, 30, &err), 1);
+	ck_assert_ptr_nonnull(err.data);
+	ck_assert_has(err.data, "bad.yaml:3:");
+	ck_assert_has(err.data, "has no parameter 'concurency' (did you mean "
+	              "'concurrency'?)");
+	ck_assert_int_eq(br_test_benchrun(a_broken, 30, NULL), 2);
+	br_buf_free(&err);
+	br_test_rmtree(dir);
+	free(good);
+	free(bad);
+	free(broken);
+	free(fix);
+	free(dir);
+}
+END_TEST
+
 Suite *br_suite_plan(void)
 {
 	Suite *s = suite_create("plan");
@@ -177,6 +215,9 @@ Suite *br_suite_plan(void)
 	tcase_add_test(tc, test_two_sweeps_product);
 	tcase_add_test(tc, test_sweep_matches_nothing);
 	tcase_add_test(tc, test_all_errors_collected);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("validate");
+	tcase_add_test(tc, test_validate_cmd);
 	suite_add_tcase(s, tc);
 	return s;
 }
