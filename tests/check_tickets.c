@@ -391,6 +391,54 @@ START_TEST(test_export_roundtrip)
 }
 END_TEST
 
+/* The command itself: a real scenario file, files where its path says. */
+START_TEST(test_export_cli)
+{
+	static const char yaml[] =
+		"seed: 7\n"
+		"workload: {days: 10, trips: {min: 5, max: 30}, route: KZN-UFA}\n"
+		"server: {path: \"/days/{route}/{date}.json\"}\n"
+		"strategies: [{plugin: sync}]\n";
+	char *dir = br_test_tmpdir(), *out = br_xasprintf("%s/www", dir);
+	char *path = br_test_write(dir, "sc.yaml", yaml), *serr = NULL;
+	const char *argv[] = { "export", path, out, NULL };
+	struct br_scenario sc;
+	struct br_buf err = { 0 };
+
+	ck_assert_int_eq(br_test_benchrun(argv, 30, &err), 0);
+	ck_assert_int_eq(br_scenario_load(path, NULL, 0, &sc, &serr), 0);
+	for (int64_t i = 0; i < 10; i++) {
+		struct br_summary got, want;
+		char date[11], why[256], *file, *body;
+		size_t len;
+
+		br_ticket_date(&sc.workload, i, date);
+		file = br_xasprintf("%s/days/KZN-UFA/%s.json", out, date);
+		body = br_read_file(file, 1 << 20, &len);
+		ck_assert_msg(body != NULL, "%s missing", file);
+		ck_assert_int_eq(br_ticket_process(&sc.workload, body, len, &got,
+		                                   why, sizeof(why)), 0);
+		br_ticket_expect(&sc.workload, i, &want);
+		ck_assert_int_eq(br_summary_check(&got, &want, why,
+		                                  sizeof(why)), 0);
+		free(file);
+		free(body);
+	}
+	br_scenario_free(&sc);
+	free(path);
+	path = br_test_write(dir, "bad.yaml", "server: {url: \"http://h/x?d={date}\"}\n"
+	                     "strategies: [{plugin: sync}]\n");
+	argv[1] = path;
+	ck_assert_int_eq(br_test_benchrun(argv, 30, &err), 1);
+	ck_assert_ptr_nonnull(strstr(err.data, "query string"));
+	br_buf_free(&err);
+	br_test_rmtree(dir);
+	free(path);
+	free(out);
+	free(dir);
+}
+END_TEST
+
 Suite *br_suite_tickets(void)
 {
 	Suite *s = suite_create("tickets");
@@ -407,6 +455,7 @@ Suite *br_suite_tickets(void)
 	tcase_add_test(tc, test_cpu_burn);
 	tcase_add_test(tc, test_date_url);
 	tcase_add_test(tc, test_export_roundtrip);
+	tcase_add_test(tc, test_export_cli);
 	suite_add_tcase(s, tc);
 	return s;
 }
