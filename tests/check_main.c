@@ -29,6 +29,7 @@ int main(void)
 		br_suite_tickets,
 		br_suite_model,
 		br_suite_loader,
+		br_suite_plan,
 		br_suite_stats,
 		br_suite_report,
 		br_suite_histogram,
