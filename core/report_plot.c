@@ -117,9 +117,12 @@ static void panel_timeline(struct plot *p)
 		f = data_file(p, name);
 		if (!f)
 			continue;
+		/* A sample of 0 is the tree already gone (or not yet
+		 * started): a cliff to zero would only distract. */
 		for (size_t k = 0; k < x->n_timeline; k++)
-			fprintf(f, "%.6f %.4f\n", x->timeline[k].t,
-			        (double)x->timeline[k].tree_pss / MIB);
+			if (x->timeline[k].tree_pss > 0)
+				fprintf(f, "%.6f %.4f\n", x->timeline[k].t,
+				        (double)x->timeline[k].tree_pss / MIB);
 		fclose(f);
 		br_buf_printf(s, "%s'%s/%s' using 1:2 with lines lw 2 lt %zu "
 		              "title ", sep, p->dir, name,

@@ -184,7 +184,7 @@ size_t br_stats_outliers(const double *x, size_t n, const struct br_stats *s,
 	size_t count = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		bool out = n >= 3 && s->mad > 0 &&
+		bool out = n >= 5 && s->mad > 0 &&
 		           fabs(x[i] - s->median) > limit;
 
 		if (flags)
@@ -198,7 +198,8 @@ bool br_stats_slow_first(const double *x, size_t n, const struct br_stats *s)
 {
 	if (n < 3)
 		return false;
-	if (s->mad > 0 && x[0] > s->median + 3 * BR_MAD_SCALE * s->mad)
+	if (n >= 5 && s->mad > 0 &&
+	    x[0] > s->median + 3 * BR_MAD_SCALE * s->mad)
 		return true;
 	return x[0] > 1.5 * s->median;
 }

@@ -40,13 +40,15 @@ double br_t_quantile975(double df);
 double br_t_pvalue(double t, double df);
 
 /* Outliers: |x - median| > 3 * BR_MAD_SCALE * MAD.  Marks flags[i] (may
- * be NULL) and returns how many.  None when MAD is 0 or n < 3. */
+ * be NULL) and returns how many.  None when MAD is 0 or n < 5: the MAD of
+ * three runs is just the smaller of two deviations, and calling the
+ * larger one an outlier would flag ordinary noise. */
 size_t br_stats_outliers(const double *x, size_t n, const struct br_stats *s,
                          bool *flags);
 
 /* The first run (x[0]) was much slower than the rest, usually cold
- * caches or a lazy start-up: x[0] > median + 3 * BR_MAD_SCALE * MAD (MAD
- * > 0) or x[0] > 1.5 * median.  Needs n >= 3. */
+ * caches or a lazy start-up: x[0] > 1.5 * median (n >= 3), or x[0] >
+ * median + 3 * BR_MAD_SCALE * MAD (n >= 5, MAD > 0, as for outliers). */
 bool br_stats_slow_first(const double *x, size_t n, const struct br_stats *s);
 
 /* a / b, and the uncertainty of the ratio from the relative standard

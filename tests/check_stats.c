@@ -95,6 +95,7 @@ END_TEST
 START_TEST(test_outliers)
 {
 	const double x[] = { 1, 2, 3, 4, 100 }, flat[] = { 5, 5, 5, 9 };
+	const double three[] = { 10, 10.1, 12 };
 	bool flags[5];
 	struct br_stats s;
 
@@ -105,6 +106,9 @@ START_TEST(test_outliers)
 	br_stats_compute(flat, 4, &s);
 	ck_assert_double_eq(s.mad, 0);
 	ck_assert_uint_eq(br_stats_outliers(flat, 4, &s, NULL), 0);
+	/* Three runs are too few to call one an outlier. */
+	br_stats_compute(three, 3, &s);
+	ck_assert_uint_eq(br_stats_outliers(three, 3, &s, NULL), 0);
 }
 END_TEST
 
@@ -113,7 +117,7 @@ START_TEST(test_slow_first)
 	const double slow[] = { 2.0, 1.0, 1.01, 0.99, 1.0 };
 	const double madslow[] = { 1.2, 1.0, 1.01, 0.99, 1.0 };
 	const double fine[] = { 1.02, 1.0, 1.01, 0.99, 1.0 };
-	const double two[] = { 5, 1 };
+	const double two[] = { 5, 1 }, three[] = { 1.2, 1.0, 1.01 };
 	struct br_stats s;
 
 	br_stats_compute(slow, 5, &s);
@@ -122,6 +126,8 @@ START_TEST(test_slow_first)
 	ck_assert(br_stats_slow_first(madslow, 5, &s));
 	br_stats_compute(fine, 5, &s);
 	ck_assert(!br_stats_slow_first(fine, 5, &s));
+	br_stats_compute(three, 3, &s); /* 1.2x: only noise for 3 runs */
+	ck_assert(!br_stats_slow_first(three, 3, &s));
 	br_stats_compute(two, 2, &s);
 	ck_assert(!br_stats_slow_first(two, 2, &s));
 }
