@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -601,6 +602,74 @@ START_TEST(scalar_types)
 }
 END_TEST
 
+START_TEST(errors_to_stderr)
+{
+	char *path = br_xasprintf("/tmp/br-check-scenario-%d.err", getpid());
+	struct br_scenario sc;
+	int saved = dup(2), fd;
+	char *text;
+
+	fflush(stderr);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	dup2(fd, 2);
+	close(fd);
+	ck_assert_int_eq(br_scenario_load_string("s.yaml", "runs: 3\n", 8,
+	                                         NULL, 0, &sc, NULL), -1);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	text = br_read_file(path, 1 << 16, NULL);
+	unlink(path);
+	ck_assert_has(text, "s.yaml:1:7: runs: expected a mapping, found a "
+	                    "scalar\n");
+	ck_assert_has(text, "s.yaml:1:1: strategies: missing");
+	free(text);
+	free(path);
+}
+END_TEST
+
+/* Random edits of a good file must never crash or leak: each either loads
+ * or fails with at least one message. */
+START_TEST(mutations)
+{
+	static const char alphabet[] = "{}[]:,-&*!|>'\"#\n \t?<~%@`09az.";
+	char *p = good("full.yaml");
+	size_t len;
+	char *base = br_read_file(p, 1 << 20, &len);
+	uint64_t rng = 42;
+
+	ck_assert_ptr_nonnull(base);
+	for (int it = 0; it < 500; it++) {
+		char *t = br_xmalloc(len + 16), *err = NULL;
+		size_t n = len;
+		struct br_scenario sc;
+
+		memcpy(t, base, len);
+		for (int m = 0; m < 1 + it % 4; m++) {
+			size_t pos = br_splitmix64(&rng) % n;
+			char c = alphabet[br_splitmix64(&rng) %
+			                  (sizeof(alphabet) - 1)];
+
+			if (it % 3 == 0) {
+				memmove(t + pos + 1, t + pos, n - pos);
+				n++;
+			}
+			t[pos] = c;
+		}
+		if (!br_scenario_load_string("m.yaml", t, n, NULL, 0, &sc,
+		                             &err))
+			br_scenario_free(&sc);
+		else
+			ck_assert_msg(err && strstr(err, "m.yaml"), "no message");
+		free(err);
+		free(t);
+	}
+	free(base);
+	free(p);
+}
+END_TEST
+
 Suite *br_suite_scenario(void)
 {
 	Suite *s = suite_create("scenario");
@@ -623,6 +692,8 @@ Suite *br_suite_scenario(void)
 	tcase_add_test(tc, hostile_files);
 	tcase_add_test(tc, deep_nesting);
 	tcase_add_test(tc, alias_bomb);
+	tcase_add_test(tc, mutations);
+	tcase_add_test(tc, errors_to_stderr);
 	suite_add_tcase(s, tc);
 	return s;
 }
