@@ -315,18 +315,23 @@ static void build_script(struct plot *p, const char *type)
 	br_buf_printf(s, "unset multiplot\nset output\n");
 }
 
-/* Run gnuplot on the script; 0 when it succeeded. */
+/* Run gnuplot on the script; 0 when it succeeded, -2 when there is no
+ * gnuplot, -1 when it failed.  BENCHRUN_GNUPLOT
+ * overrides the gnuplot found by configure. */
 static int run_gnuplot(const char *script)
 {
+	const char *gnuplot = getenv("BENCHRUN_GNUPLOT");
 	pid_t pid;
 	int st;
 
+	if (!gnuplot || !*gnuplot)
+		gnuplot = BR_GNUPLOT;
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		execlp(BR_GNUPLOT, BR_GNUPLOT, script, (char *)NULL);
+		execlp(gnuplot, gnuplot, script, (char *)NULL);
 		_exit(127);
 	}
 	while (waitpid(pid, &st, 0) < 0)
@@ -334,8 +339,8 @@ static int run_gnuplot(const char *script)
 			return -1;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
 		br_error("gnuplot not found (%s): install gnuplot-nox "
-		         "(apt-get install gnuplot-nox)", BR_GNUPLOT);
-		return -1;
+		         "(apt-get install gnuplot-nox)", gnuplot);
+		return -2;
 	}
 	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
 		br_error("gnuplot failed on %s", script);
@@ -390,10 +395,15 @@ int br_report_plot(const char *path, const struct br_results *r)
 		br_error("%s: %s", script, strerror(errno));
 		goto out_rm;
 	}
-	if (run_gnuplot(script)) {
+	switch (run_gnuplot(script)) {
+	case 0:
+		break;
+	case -1:
 		/* Keep the script and data for whoever debugs it. */
 		br_error("the script and its data are kept in %s", p.dir);
 		goto out;
+	default:
+		goto out_rm;
 	}
 	picture = br_xasprintf("%s/picture.%s", p.dir, type);
 	data = br_read_file(picture, 1u << 30, &len);

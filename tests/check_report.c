@@ -456,6 +456,12 @@ START_TEST(test_plot)
 	ck_assert_ptr_nonnull(strstr(text, "<svg"));
 	ck_assert_ptr_nonnull(strstr(text, "eventloop"));
 	ck_assert_int_eq(br_report_plot("x.gif", &r), -1);
+	/* No gnuplot: an error, and no picture. */
+	unlink(svg);
+	setenv("BENCHRUN_GNUPLOT", "/nonexistent/gnuplot", 1);
+	ck_assert_int_eq(br_report_plot(svg, &r), -1);
+	ck_assert_int_eq(access(svg, F_OK), -1);
+	unsetenv("BENCHRUN_GNUPLOT");
 	free(text);
 	free(svg);
 	br_results_free(&r);
