@@ -28,6 +28,7 @@ int main(void)
 		br_suite_scenario,
 		br_suite_tickets,
 		br_suite_model,
+		br_suite_export,
 		br_suite_loader,
 		br_suite_plan,
 		br_suite_stats,

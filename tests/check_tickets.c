@@ -1,16 +1,14 @@
 /*
  * check_tickets.c - the ticket workload: determinism of the generator,
  * render -> process == expect, the processing errors for broken bodies,
- * the CPU burner, dates and URL templates, and the static export.
+ * the CPU burner, dates and URL templates.
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "export.h"
 #include "suites.h"
 #include "tickets.h"
 #include "util.h"
@@ -180,6 +178,18 @@ static char *replace_nth(const char *body, const char *from, const char *to,
 	return b.data;
 }
 
+/* Replace the n-th `from` in body by `to`; the result must be rejected
+ * with `words`. */
+static void reject_edit(const struct br_workload *w, const char *body,
+                        const char *from, const char *to, int n,
+                        const char *words)
+{
+	char *bad = replace_nth(body, from, to, n);
+
+	assert_rejected(w, bad, strlen(bad), words);
+	free(bad);
+}
+
 START_TEST(test_reject)
 {
 	struct br_workload w = workload(42, 20);
@@ -199,30 +209,25 @@ START_TEST(test_reject)
 	bad = br_xasprintf("%s}", body);
 	assert_rejected(&w, bad, len + 1, "trailing bytes");
 	free(bad);
-	bad = replace_nth(body, "MOW-LED", "MOW-KZN", 0);
-	assert_rejected(&w, bad, strlen(bad), "route MOW-LED expected, got MOW-KZN");
-	free(bad);
-	bad = replace_nth(body, "\"trips\"", "\"trops\"", 0);
-	assert_rejected(&w, bad, strlen(bad), "no 'trips' array");
-	free(bad);
-	bad = replace_nth(body, "\"price\"", "\"prize\"", 3);
-	assert_rejected(&w, bad, strlen(bad), "trip 3: price missing");
-	free(bad);
-	bad = replace_nth(body, "\"free_seats\":", "\"free_seats\":1.5,\"x\":", 5);
-	assert_rejected(&w, bad, strlen(bad), "trip 5: free_seats");
-	free(bad);
-	bad = replace_nth(body, "\"amount\":", "\"amount\":0.005,\"x\":", 2);
-	assert_rejected(&w, bad, strlen(bad), "trip 2: price 0.005 is not a whole number of cents");
-	free(bad);
-	bad = replace_nth(body, "\"departure\":\"2026-01-04", "\"departure\":\"2026-01-05", 1);
-	assert_rejected(&w, bad, strlen(bad), "trip 1: departure '2026-01-05");
-	free(bad);
-	bad = replace_nth(body, "\"date\":\"2026-01-04\"", "\"date\":\"2026-13-04\"", 0);
-	assert_rejected(&w, bad, strlen(bad), "date '2026-13-04' is not YYYY-MM-DD");
-	free(bad);
-	bad = replace_nth(body, "\"date\":\"2026-01-04\"", "\"date\":\"2025-12-31\"", 0);
-	assert_rejected(&w, bad, strlen(bad), "date 2025-12-31 is not a day of the workload");
-	free(bad);
+	reject_edit(&w, body, "MOW-LED", "MOW-KZN", 0,
+	            "route MOW-LED expected, got MOW-KZN");
+	reject_edit(&w, body, "\"trips\"", "\"trops\"", 0,
+	            "no 'trips' array");
+	reject_edit(&w, body, "\"price\"", "\"prize\"", 3,
+	            "trip 3: price missing");
+	reject_edit(&w, body, "\"free_seats\":", "\"free_seats\":1.5,\"x\":",
+	            5, "trip 5: free_seats");
+	reject_edit(&w, body, "\"amount\":", "\"amount\":0.005,\"x\":", 2,
+	            "trip 2: price 0.005 is not a whole number of cents");
+	reject_edit(&w, body, "T", "X", 0,
+	            "trip 0: departure '2026-01-04X");
+	reject_edit(&w, body, "\"departure\":\"2026-01-04",
+	            "\"departure\":\"2026-01-05", 1,
+	            "trip 1: departure '2026-01-05");
+	reject_edit(&w, body, "2026-01-04", "2026-13-04", 0,
+	            "date '2026-13-04' is not YYYY-MM-DD");
+	reject_edit(&w, body, "2026-01-04", "2025-12-31", 0,
+	            "date 2025-12-31 is not a day of the workload");
 	/* Hostile bodies: too big, and nested deeper than cJSON allows. */
 	w.max_body = 1000;
 	assert_rejected(&w, body, len, "over max_body");
@@ -338,107 +343,6 @@ START_TEST(test_date_url)
 }
 END_TEST
 
-/* Export 10 days, read the files back, process: equals expect. */
-START_TEST(test_export_roundtrip)
-{
-	struct br_scenario sc = { 0 };
-	char dir[] = "/tmp/br-export-XXXXXX";
-	uint64_t files, bytes, total = 0;
-	const char *why;
-
-	sc.workload = workload(42, 20);
-	sc.workload.days = 10;
-	sc.server.url_template = (char *)"{base}/tickets/{route}/{date}";
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	ck_assert_int_eq(br_export(&sc, dir, &files, &bytes), 0);
-	ck_assert_uint_eq(files, 10);
-	for (int64_t i = 0; i < 10; i++) {
-		struct br_summary got, want;
-		char date[11], why2[256], *path, *body;
-		size_t len;
-
-		br_ticket_date(&sc.workload, i, date);
-		path = br_xasprintf("%s/tickets/MOW-LED/%s", dir, date);
-		body = br_read_file(path, 1 << 20, &len);
-		ck_assert_ptr_nonnull(body);
-		total += len;
-		ck_assert_int_eq(br_ticket_process(&sc.workload, body, len, &got,
-		                                   why2, sizeof(why2)), 0);
-		br_ticket_expect(&sc.workload, i, &want);
-		ck_assert_int_eq(br_summary_check(&got, &want, why2,
-		                                  sizeof(why2)), 0);
-		unlink(path);
-		free(path);
-		free(body);
-	}
-	ck_assert_uint_eq(total, bytes);
-	/* An external URL's path names the files; a query cannot. */
-	sc.server.url_template = (char *)"http://h:81/x/{date}.json";
-	ck_assert_str_eq(br_export_path_template(&sc.server, &why),
-	                 "/x/{date}.json");
-	sc.server.url_template = (char *)"http://h:81/x?d={date}";
-	ck_assert_ptr_null(br_export_path_template(&sc.server, &why));
-	sc.server.url_template = (char *)"{base}/../{date}";
-	ck_assert_int_eq(br_export(&sc, dir, &files, &bytes), -1);
-	for (int k = 0; k < 2; k++) {
-		char *sub = br_xasprintf(k ? "%s/tickets" : "%s/tickets/MOW-LED",
-		                         dir);
-
-		ck_assert_int_eq(rmdir(sub), 0);
-		free(sub);
-	}
-	ck_assert_int_eq(rmdir(dir), 0);
-}
-END_TEST
-
-/* The command itself: a real scenario file, files where its path says. */
-START_TEST(test_export_cli)
-{
-	static const char yaml[] =
-		"seed: 7\n"
-		"workload: {days: 10, trips: {min: 5, max: 30}, route: KZN-UFA}\n"
-		"server: {path: \"/days/{route}/{date}.json\"}\n"
-		"strategies: [{plugin: sync}]\n";
-	char *dir = br_test_tmpdir(), *out = br_xasprintf("%s/www", dir);
-	char *path = br_test_write(dir, "sc.yaml", yaml), *serr = NULL;
-	const char *argv[] = { "export", path, out, NULL };
-	struct br_scenario sc;
-	struct br_buf err = { 0 };
-
-	ck_assert_int_eq(br_test_benchrun(argv, 30, &err), 0);
-	ck_assert_int_eq(br_scenario_load(path, NULL, 0, &sc, &serr), 0);
-	for (int64_t i = 0; i < 10; i++) {
-		struct br_summary got, want;
-		char date[11], why[256], *file, *body;
-		size_t len;
-
-		br_ticket_date(&sc.workload, i, date);
-		file = br_xasprintf("%s/days/KZN-UFA/%s.json", out, date);
-		body = br_read_file(file, 1 << 20, &len);
-		ck_assert_msg(body != NULL, "%s missing", file);
-		ck_assert_int_eq(br_ticket_process(&sc.workload, body, len, &got,
-		                                   why, sizeof(why)), 0);
-		br_ticket_expect(&sc.workload, i, &want);
-		ck_assert_int_eq(br_summary_check(&got, &want, why,
-		                                  sizeof(why)), 0);
-		free(file);
-		free(body);
-	}
-	br_scenario_free(&sc);
-	free(path);
-	path = br_test_write(dir, "bad.yaml", "server: {url: \"http://h/x?d={date}\"}\n"
-	                     "strategies: [{plugin: sync}]\n");
-	argv[1] = path;
-	ck_assert_int_eq(br_test_benchrun(argv, 30, &err), 1);
-	ck_assert_ptr_nonnull(strstr(err.data, "query string"));
-	br_buf_free(&err);
-	br_test_rmtree(dir);
-	free(path);
-	free(out);
-	free(dir);
-}
-END_TEST
-
 Suite *br_suite_tickets(void)
 {
 	Suite *s = suite_create("tickets");
@@ -454,8 +358,6 @@ Suite *br_suite_tickets(void)
 	tcase_add_test(tc, test_summary_check);
 	tcase_add_test(tc, test_cpu_burn);
 	tcase_add_test(tc, test_date_url);
-	tcase_add_test(tc, test_export_roundtrip);
-	tcase_add_test(tc, test_export_cli);
 	suite_add_tcase(s, tc);
 	return s;
 }
