@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "scenario_priv.h"
+#include "tickets.h"
 
 /* z for the 99th percentile of a standard normal distribution. */
 #define Z99 2.3263478740408408
@@ -204,6 +205,7 @@ static void check_template(struct br_diag *d, const struct br_ynode *srv,
 {
 	const struct br_ynode *n = br_sc_child(srv, key);
 	char path[BR_SC_PATH];
+	const char *why;
 
 	if (!n)
 		return;
@@ -213,7 +215,9 @@ static void check_template(struct br_diag *d, const struct br_ynode *srv,
 		            "'%s' is not an http:// or https:// URL", t);
 	if (!is_url && t[0] != '/')
 		br_diag_add(d, &n->mark, path, "'%s' must start with '/'", t);
-	if (!strstr(t, "{date}") && !strstr(t, "{i}"))
+	if (br_ticket_url_check(t, &why))
+		br_diag_add(d, &n->mark, path, "'%s': %s", t, why);
+	else if (!strstr(t, "{date}") && !strstr(t, "{i}"))
 		br_diag_add(d, &n->mark, path,
 		            "'%s' names neither {date} nor {i}: every request "
 		            "would fetch the same URL", t);
