@@ -85,7 +85,8 @@ char *br_ticket_url(const char *tmpl, const char *base,
 			br_buf_append(&b, base ? base : "", base ? strlen(base) : 0);
 			break;
 		case 1:
-			br_buf_append(&b, w->route, strlen(w->route));
+			if (w->route)
+				br_buf_append(&b, w->route, strlen(w->route));
 			break;
 		case 2:
 			if (br_ticket_date(w, i, date))
@@ -110,7 +111,9 @@ char *br_ticket_url(const char *tmpl, const char *base,
 
 static pthread_once_t calibrate_once = PTHREAD_ONCE_INIT;
 static double rounds_per_us;
-static volatile uint64_t burn_sink;
+/* Where the result goes so the loop is not optimised away; per thread so
+ * that concurrent bodies do not race on it. */
+static _Thread_local volatile uint64_t burn_sink;
 
 /* A dependent multiply chain: it cannot be vectorised or folded, so its
  * cost per round is steady, and it touches no memory. */
@@ -264,7 +267,7 @@ static int summarise(const struct br_workload *w, const cJSON *root,
 		return fail(why, why_len, "not a JSON object");
 	if (!cJSON_IsString(route))
 		return fail(why, why_len, "no 'route'");
-	if (strcmp(route->valuestring, w->route))
+	if (w->route && strcmp(route->valuestring, w->route))
 		return fail(why, why_len, "route %s expected, got %.40s",
 		            w->route, route->valuestring);
 	if (!cJSON_IsString(date))
