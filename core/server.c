@@ -164,21 +164,26 @@ static struct MHD_Daemon *start_daemon(struct br_srv *s, int fd)
 	unsigned mhd_limit = (unsigned)(s->max_conns * threads + threads);
 	size_t mem = sv->conn_memory > 0 ? (size_t)sv->conn_memory : 8192;
 	unsigned backlog = sv->backlog > 0 ? (unsigned)sv->backlog : 4096;
+	struct MHD_OptionItem opts[] = {
+		/* First, so that it also covers the other options. */
+		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, s },
+		{ MHD_OPTION_LISTEN_SOCKET, fd, NULL },
+		{ MHD_OPTION_LISTEN_BACKLOG_SIZE, backlog, NULL },
+		{ MHD_OPTION_CONNECTION_LIMIT, mhd_limit, NULL },
+		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)mem, NULL },
+		{ MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT_S, NULL },
+		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)br_srv_completed, s },
+		{ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)notify_connection, s },
+		{ threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+		  threads, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 
-	return MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
-		0, accept_policy, s, br_srv_handler, s,
-		MHD_OPTION_LISTEN_SOCKET, fd,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, backlog,
-		MHD_OPTION_CONNECTION_LIMIT, mhd_limit,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_TIMEOUT_S,
-		MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0,
-		MHD_OPTION_NOTIFY_COMPLETED, br_srv_completed, s,
-		MHD_OPTION_NOTIFY_CONNECTION, notify_connection, s,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
-		MHD_OPTION_END);
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	                        MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+	                        MHD_USE_ERROR_LOG,
+	                        0, accept_policy, s, br_srv_handler, s,
+	                        MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 }
 
 /* Ready line for the parent, or the banner for `benchrun serve`. */

@@ -28,6 +28,8 @@ struct br_server_stats {
 	uint64_t errors, resets, truncated; /* injected faults                   */
 	uint64_t refused;     /* over max_connections                          */
 	uint64_t queued_max;  /* most requests waiting on max_in_flight        */
+	double late_p50, late_p99; /* s, how late delayed requests were
+	                              answered (server side, 50 us buckets) */
 	double cpu;           /* seconds, user + system, from /proc            */
 	int64_t rss;          /* bytes, from /proc                             */
 };

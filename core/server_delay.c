@@ -245,12 +245,13 @@ void br_srv_release(struct br_srv *s, struct br_req *r)
 		s->in_flight++;
 		next->admitted = true;
 		next->state = next->delay > 0 ? BR_REQ_DELAYED : BR_REQ_READY;
+		next->due = due_after(next->delay);
 		/* Already suspended: the timer thread resumes it when its
 		 * delay, counted from now, is over (at once for none).  We may
 		 * be inside MHD's completion callback, where resuming directly
 		 * is best avoided. */
 		pthread_mutex_lock(&s->tm_lock);
-		schedule_locked(s, next->conn, due_after(next->delay));
+		schedule_locked(s, next->conn, next->due);
 		pthread_mutex_unlock(&s->tm_lock);
 	}
 	pthread_mutex_unlock(&s->adm_lock);
@@ -271,4 +272,45 @@ void br_srv_admission_reset(struct br_srv *s)
 	pthread_mutex_lock(&s->adm_lock);
 	s->queued_max = s->queued;
 	pthread_mutex_unlock(&s->adm_lock);
+}
+
+void br_srv_note_late(struct br_srv *s, const struct br_req *r, uint64_t now)
+{
+	uint64_t late = now > r->due ? now - r->due : 0;
+	uint64_t b = late / BR_LATE_BUCKET_NS, max = atomic_load(&s->late_max);
+
+	if (b >= BR_LATE_BUCKETS)
+		b = BR_LATE_BUCKETS - 1;
+	atomic_fetch_add_explicit(&s->late[b], 1, memory_order_relaxed);
+	while (late > max &&
+	       !atomic_compare_exchange_weak(&s->late_max, &max, late))
+		;
+}
+
+/* The upper edge of the bucket holding quantile q (the maximum when it
+ * falls in the overflow bucket). */
+uint64_t br_srv_late_quantile(struct br_srv *s, double q)
+{
+	uint64_t n = 0, seen = 0, max = atomic_load(&s->late_max);
+
+	for (size_t b = 0; b < BR_LATE_BUCKETS; b++)
+		n += atomic_load(&s->late[b]);
+	if (!n)
+		return 0;
+	for (size_t b = 0; b < BR_LATE_BUCKETS; b++) {
+		seen += atomic_load(&s->late[b]);
+		if ((double)seen >= q * (double)n) {
+			uint64_t edge = (b + 1) * BR_LATE_BUCKET_NS;
+
+			return b + 1 < BR_LATE_BUCKETS && edge < max ? edge : max;
+		}
+	}
+	return max;
+}
+
+void br_srv_late_reset(struct br_srv *s)
+{
+	for (size_t b = 0; b < BR_LATE_BUCKETS; b++)
+		atomic_store(&s->late[b], 0);
+	atomic_store(&s->late_max, 0);
 }

@@ -37,6 +37,7 @@ struct br_req {
 	uint32_t attempt;
 	enum br_fault fault;
 	double delay;         /* seconds, from the model                */
+	uint64_t due;         /* when delayed: CLOCK_MONOTONIC ns       */
 	bool admitted;        /* holds an in-flight slot               */
 	struct br_req *next;  /* admission FIFO                        */
 };
@@ -86,9 +87,14 @@ struct br_srv {
 	_Atomic int64_t conns;
 	int64_t max_conns;
 
-	/* Counters for /_benchrun/stats. */
+	/* How late delayed requests are answered: 50 us buckets up to 20 ms. */
+#define BR_LATE_BUCKET_NS 50000ULL
+#define BR_LATE_BUCKETS 401
+
+/* Counters for /_benchrun/stats. */
 	_Atomic uint64_t requests, not_found, errors, resets, truncated,
 		refused, bytes;
+	_Atomic uint64_t late[BR_LATE_BUCKETS], late_max;
 };
 
 /* server_delay.c */
@@ -107,6 +113,11 @@ void br_srv_release(struct br_srv *s, struct br_req *r);
 void br_srv_admission_stats(struct br_srv *s, int64_t *in_flight,
                             int64_t *queued, int64_t *queued_max);
 void br_srv_admission_reset(struct br_srv *s);
+/* A delayed request reached the handler again at `now`. */
+void br_srv_note_late(struct br_srv *s, const struct br_req *r, uint64_t now);
+/* Quantile q of the lateness, and its maximum, in ns; zeroing. */
+uint64_t br_srv_late_quantile(struct br_srv *s, double q);
+void br_srv_late_reset(struct br_srv *s);
 
 /* server_body.c */
 int br_srv_bodies_init(struct br_srv *s);

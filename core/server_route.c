@@ -17,8 +17,8 @@
 #define STATS_PATH "/_benchrun/stats"
 #define RESET_PATH "/_benchrun/reset"
 
-/* req_cls of a control request waiting for its (empty) upload to end. */
-static char reset_marker;
+/* req_cls of a request whose upload is not over yet. */
+static char receiving;
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
 static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
@@ -156,6 +156,13 @@ static enum MHD_Result answer_stats(struct br_srv *s,
 	cJSON_AddNumberToObject(o, "queued", (double)queued);
 	cJSON_AddNumberToObject(o, "queued_max", (double)queued_max);
 	cJSON_AddNumberToObject(o, "bytes", (double)s->bytes);
+	/* How late delayed requests were answered, server side. */
+	cJSON_AddNumberToObject(o, "late_p50_us",
+	                        (double)br_srv_late_quantile(s, 0.5) / 1e3);
+	cJSON_AddNumberToObject(o, "late_p99_us",
+	                        (double)br_srv_late_quantile(s, 0.99) / 1e3);
+	cJSON_AddNumberToObject(o, "late_max_us",
+	                        (double)atomic_load(&s->late_max) / 1e3);
 	cJSON_AddNumberToObject(o, "connections", (double)s->conns);
 	cJSON_AddNumberToObject(o, "max_connections", (double)s->max_conns);
 	text = cJSON_PrintUnformatted(o);
@@ -193,6 +200,7 @@ static void reset_counters(struct br_srv *s)
 	atomic_store(&s->refused, 0);
 	atomic_store(&s->bytes, 0);
 	br_srv_admission_reset(s);
+	br_srv_late_reset(s);
 }
 
 /* First call for a ticket: consult the model, take a slot or queue, and
@@ -218,14 +226,21 @@ static enum MHD_Result start_ticket(struct br_srv *s,
 		return MHD_YES; /* queued, suspended */
 	if (r->delay > 0) {
 		r->state = BR_REQ_DELAYED;
-		if (!br_srv_suspend_until(s, conn, br_now_ns() +
-		                          (uint64_t)(r->delay * 1e9)))
+		r->due = br_now_ns() + (uint64_t)(r->delay * 1e9);
+		if (!br_srv_suspend_until(s, conn, r->due))
 			return MHD_YES;
 		r->state = BR_REQ_READY; /* stopping: answer now */
+		r->due = 0;
 	}
 	return br_srv_answer(s, r);
 }
 
+/*
+ * MHD calls this first when the headers are in, then for each piece of
+ * upload, then once more with *upload_size 0.  We answer only on that last
+ * call: a response queued earlier makes MHD close the connection after it
+ * (it cannot know the request is over), which would defeat keep-alive.
+ */
 enum MHD_Result br_srv_handler(void *cls, struct MHD_Connection *conn,
                                const char *url, const char *method,
                                const char *version, const char *upload,
@@ -237,25 +252,27 @@ enum MHD_Result br_srv_handler(void *cls, struct MHD_Connection *conn,
 	           !strcmp(method, MHD_HTTP_METHOD_HEAD);
 	int64_t day;
 
-	if (r == (void *)&reset_marker) {
-		if (*upload_size) {
-			*upload_size = 0; /* ignore any body */
-			return MHD_YES;
-		}
-		reset_counters(s);
-		*req_cls = NULL;
-		return MHD_queue_response(conn, MHD_HTTP_OK, s->resp_reset);
+	if (!r) {
+		*req_cls = &receiving;
+		return MHD_YES;
 	}
-	if (r) {
+	if (r != (void *)&receiving) {
 		/* Resumed: the delay is over, or the server is stopping. */
+		if (r->state == BR_REQ_DELAYED && !atomic_load(&s->stopping))
+			br_srv_note_late(s, r, br_now_ns());
 		r->state = BR_REQ_READY;
 		return br_srv_answer(s, r);
 	}
+	if (*upload_size) {
+		*upload_size = 0; /* no route takes a body: ignore it */
+		return MHD_YES;
+	}
+	*req_cls = NULL;
 	if (!strcmp(url, RESET_PATH)) {
 		if (strcmp(method, MHD_HTTP_METHOD_POST))
 			return MHD_queue_response(conn, 405, s->resp_405);
-		*req_cls = &reset_marker;
-		return MHD_YES;
+		reset_counters(s);
+		return MHD_queue_response(conn, MHD_HTTP_OK, s->resp_reset);
 	}
 	if (!get)
 		return MHD_queue_response(conn, 405, s->resp_405);
@@ -276,7 +293,7 @@ void br_srv_completed(void *cls, struct MHD_Connection *conn,
 	struct br_srv *s = cls;
 	struct br_req *r = *req_cls;
 
-	if (!r || r == (void *)&reset_marker)
+	if (!r || r == (void *)&receiving)
 		return;
 	br_srv_release(s, r);
 	free(r);

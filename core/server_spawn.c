@@ -230,6 +230,8 @@ int br_server_query(const struct br_server_proc *srv,
 	st->truncated = json_u64(o, "truncated");
 	st->refused = json_u64(o, "refused");
 	st->queued_max = json_u64(o, "queued_max");
+	st->late_p50 = (double)json_u64(o, "late_p50_us") * 1e-6;
+	st->late_p99 = (double)json_u64(o, "late_p99_us") * 1e-6;
 	cJSON_Delete(o);
 	proc_usage(srv->pid, &st->cpu, &st->rss);
 	return 0;

@@ -25,6 +25,7 @@ int main(void)
 {
 	Suite *(*const suites[])(void) = {
 		br_suite_util,
+		br_suite_server,
 		br_suite_scenario,
 		br_suite_tickets,
 		br_suite_model,

@@ -7,6 +7,7 @@
 #include <check.h>
 
 Suite *br_suite_util(void);
+Suite *br_suite_server(void);
 Suite *br_suite_scenario(void);
 Suite *br_suite_tickets(void);
 Suite *br_suite_model(void);
