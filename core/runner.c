@@ -110,7 +110,8 @@ static void read_tally(const cJSON *r, struct br_run_result *out)
 	out->latency.min = num(l, "min");
 	out->latency.count = unum(l, "count");
 	if (out->wall > 0) {
-		out->req_per_s = (double)out->requests / out->wall;
+		/* Throughput counts valid tickets only. */
+		out->req_per_s = (double)out->ok / out->wall;
 		out->mb_per_s = (double)out->bytes / 1e6 / out->wall;
 	}
 }
@@ -206,10 +207,12 @@ static void fill_memory(const struct br_spawn_out *sp, uint64_t t0,
 		out->n_timeline++;
 		if (s->ns < t0 || (s->ns > t1 && s != &sp->final))
 			continue;
-		in_run++;
-		pss_sum += (double)s->pss;
-		if (s->pss > out->tree_peak_pss)
-			out->tree_peak_pss = s->pss;
+		if (!s->pss_rough) {
+			in_run++;
+			pss_sum += (double)s->pss;
+			if (s->pss > out->tree_peak_pss)
+				out->tree_peak_pss = s->pss;
+		}
 		if (s->rss > out->tree_peak_rss)
 			out->tree_peak_rss = s->rss;
 		if (s->procs > out->peak_procs)

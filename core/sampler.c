@@ -90,6 +90,7 @@ int br_sample_proc(pid_t pid, struct br_sample *out)
 	if (read_small(path, buf, sizeof(buf)) <= 0)
 		return -1;
 	out->procs = 1;
+	out->full = true;
 	v = field(buf, "Threads");
 	out->threads = v > 0 ? (int32_t)v : 1;
 	out->root_vsize = (v = field(buf, "VmSize")) > 0 ? v : 0;
@@ -102,6 +103,29 @@ int br_sample_proc(pid_t pid, struct br_sample *out)
 		if ((v = field(buf, "Rss")) >= 0)
 			out->rss = v;
 	}
+	return 0;
+}
+
+/* Fast: RSS, threads and VmSize from /proc/P/stat (fields 20, 23, 24). */
+static int sample_stat(pid_t pid, struct br_sample *out)
+{
+	char path[64], buf[1024], *p;
+	long threads = 0, rss_pages = 0;
+	unsigned long vsize = 0;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (read_small(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	p = strrchr(buf, ')'); /* comm may contain anything but ')' last */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+	                 "%*u %*u %*d %*d %*d %*d %ld %*d %*u %lu %ld",
+	                 &threads, &vsize, &rss_pages) != 3)
+		return -1;
+	out->procs = 1;
+	out->threads = (int32_t)threads;
+	out->root_vsize = (int64_t)vsize;
+	out->rss = rss_pages * sysconf(_SC_PAGESIZE);
 	return 0;
 }
 
@@ -187,7 +211,7 @@ static void scan_ppids(struct pidlist *l)
 	} while (l->n != before);
 }
 
-int br_sample_tree(pid_t root, struct br_sample *out)
+int br_sample_tree(pid_t root, bool full, struct br_sample *out)
 {
 	struct pidlist l = { 0 };
 	struct br_sample one;
@@ -199,7 +223,8 @@ int br_sample_tree(pid_t root, struct br_sample *out)
 	out->ns = br_now_ns();
 	pid_push(&l, root);
 	for (size_t i = 0; i < l.n; i++) {
-		if (br_sample_proc(l.v[i], &one)) {
+		if (full ? br_sample_proc(l.v[i], &one)
+		         : sample_stat(l.v[i], &one)) {
 			if (i == 0) {
 				rc = -1;
 				break;
@@ -220,6 +245,7 @@ int br_sample_tree(pid_t root, struct br_sample *out)
 			scan_ppids(&l);
 	}
 	free(l.v);
+	out->full = full;
 	out->cost_ns = br_threadtime_ns() - t0;
 	return rc;
 }

@@ -2,29 +2,59 @@
  * null.c - the strategy that does nothing: no I/O, no threads, reports no
  * request.  Run with `workload.days: 0` it measures benchrun itself: the
  * worker process, the handshakes and the sampler, i.e. the floor under
- * every other strategy's numbers (bench/harness.sh).
+ * every other strategy's numbers (bench/harness.sh).  `hold` keeps the
+ * run hook busy sleeping, to measure the sampler on a steady process.
  */
 #include <benchrun/plugin.h>
+#include <stddef.h>
+#include <time.h>
+
+struct null_opts {
+	double hold;
+};
+
+struct null_state {
+	double hold;
+};
+
+static struct null_state the_state; /* no allocation: nothing to measure */
 
 static int null_create(const struct br_host *host, const void *opts,
                        void **state)
 {
-	(void)opts;
-	*state = (void *)host;
+	const struct null_opts *o = opts;
+
+	(void)host;
+	the_state.hold = o->hold;
+	*state = &the_state;
 	return 0;
 }
 
 static int null_run(void *state, struct br_run *run)
 {
-	(void)state;
+	const struct null_state *s = state;
+	struct timespec ts = { (time_t)s->hold,
+	                       (long)((s->hold - (double)(time_t)s->hold) * 1e9) };
+
 	(void)run;
+	if (s->hold > 0)
+		while (nanosleep(&ts, &ts))
+			;
 	return 0;
 }
+
+static const struct br_param null_params[] = {
+	{ "hold", BR_PARAM_DURATION, offsetof(struct null_opts, hold), "0", 0,
+	  3600, "sleep this long in run (to measure the sampler)" },
+	{ NULL },
+};
 
 const struct br_plugin benchrun_plugin = {
 	BR_PLUGIN_HEADER,
 	.name = "null",
 	.description = "does nothing (measures the harness; use days: 0)",
+	.params = null_params,
+	.opts_size = sizeof(struct null_opts),
 	.create = null_create,
 	.run = null_run,
 };

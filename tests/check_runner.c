@@ -263,12 +263,12 @@ START_TEST(test_sampler_tree)
 	ck_assert_int_gt(self.rss, 0);
 	ck_assert_int_gt(self.pss, 0);
 	ck_assert_int_ge(self.root_hwm, self.rss / 2);
-	ck_assert_int_eq(br_sample_tree(getpid(), &tree), 0);
+	ck_assert_int_eq(br_sample_tree(getpid(), true, &tree), 0);
 	ck_assert_int_ge(tree.procs, 2);
 	ck_assert_int_ge(tree.rss, self.rss);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
-	ck_assert_int_eq(br_sample_tree(999999999, &tree), -1);
+	ck_assert_int_eq(br_sample_tree(999999999, false, &tree), -1);
 }
 END_TEST
 
