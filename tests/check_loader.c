@@ -66,6 +66,16 @@ START_TEST(test_broken_abi)
 }
 END_TEST
 
+START_TEST(test_broken_size)
+{
+	const char *const w[] = { "plugin 'broken_size' (",
+		"has a descriptor of 16 bytes, smaller than ABI 1.0's",
+		"rebuild it", NULL };
+
+	expect_refused("broken_size", w);
+}
+END_TEST
+
 START_TEST(test_broken_magic)
 {
 	const char *const w[] = { "plugin 'broken_magic'",
@@ -468,6 +478,7 @@ Suite *br_suite_loader(void)
 	TCase *tc = tcase_create("open");
 
 	tcase_add_test(tc, test_broken_abi);
+	tcase_add_test(tc, test_broken_size);
 	tcase_add_test(tc, test_broken_magic);
 	tcase_add_test(tc, test_missing_symbol);
 	tcase_add_test(tc, test_missing_hook);

@@ -170,12 +170,12 @@ START_TEST(test_all_errors_collected)
 END_TEST
 
 /* Run the built `benchrun` with args (NULL-terminated, no argv[0]);
- * returns its exit code and its stderr in *err (malloc'd). */
+ * returns its exit code and its stdout and stderr in *err (malloc'd). */
 static int benchrun(const char *const *args, char **err)
 {
 	char *exe = br_test_builddir("benchrun");
 	char errpath[] = "/tmp/br-plan-err-XXXXXX";
-	const char *argv[8] = { exe };
+	const char *argv[12] = { exe };
 	int fd = mkstemp(errpath), status;
 	size_t n = 1;
 	pid_t pid;
@@ -186,10 +186,8 @@ static int benchrun(const char *const *args, char **err)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
+		dup2(fd, 1);
 		dup2(fd, 2);
-		dup2(null, 1);
 		execv(exe, (char *const *)argv);
 		_exit(127);
 	}
@@ -253,6 +251,46 @@ START_TEST(test_validate_cmd)
 }
 END_TEST
 
+START_TEST(test_plugins_cmd)
+{
+	char dir[] = "/tmp/br-plan-XXXXXX";
+	char *fix = br_test_builddir("tests/plugins/.libs"), *out, *cmd;
+	char *path;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	cmd = br_xasprintf("cp '%s/params_demo.so' '%s/'", fix, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	path = br_xasprintf("%s:%s", dir, fix);
+	const char *a_list[] = { "plugins", "--plugin-path", path, NULL };
+	const char *a_quiet[] = { "-q", "plugins", "--plugin-path", fix, NULL };
+
+	/* Broken plugins are listed with their error, and are not fatal. */
+	ck_assert_int_eq(benchrun(a_list, &out), 0);
+	ck_assert_has(out, "params_demo  (");
+	ck_assert_has(out, "one parameter of every type");
+	ck_assert_has(out, "PARAMETER    TYPE      DEFAULT  RANGE         HELP");
+	ck_assert_has(out, "buffer       size      64KiB    1 KiB..1 MiB  "
+	              "receive buffer");
+	ck_assert_has(out, "broken_abi  BROKEN");
+	ck_assert_has(out, "was built for ABI 2.0");
+	/* The copy in the first directory wins over the fixture's. */
+	ck_assert_has(out, "params_demo.so: shadowed by ");
+	ck_assert_has(out, dir);
+	free(out);
+	ck_assert_int_eq(benchrun(a_quiet, &out), 0);
+	ck_assert_has(out, "\nparams_demo\n");
+	ck_assert_has(out, "broken_abi (broken)\n");
+	ck_assert_ptr_null(strstr(out, "PARAMETER"));
+	free(out);
+	free(cmd);
+	cmd = br_xasprintf("rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	free(path);
+	free(fix);
+}
+END_TEST
+
 Suite *br_suite_plan(void)
 {
 	Suite *s = suite_create("plan");
@@ -265,8 +303,9 @@ Suite *br_suite_plan(void)
 	tcase_add_test(tc, test_sweep_matches_nothing);
 	tcase_add_test(tc, test_all_errors_collected);
 	suite_add_tcase(s, tc);
-	tc = tcase_create("validate");
+	tc = tcase_create("cli");
 	tcase_add_test(tc, test_validate_cmd);
+	tcase_add_test(tc, test_plugins_cmd);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -35,10 +35,14 @@ check_LTLIBRARIES += tests/plugins/broken_abi.la tests/plugins/broken_magic.la \
 	tests/plugins/missing_symbol.la tests/plugins/missing_hook.la \
 	tests/plugins/create_fails.la tests/plugins/unresolved.la \
 	tests/plugins/bad_type.la tests/plugins/bad_dup.la \
-	tests/plugins/bad_offset.la tests/plugins/params_demo.la
+	tests/plugins/bad_offset.la tests/plugins/params_demo.la \
+	tests/plugins/broken_size.la
 tests_plugins_broken_abi_la_SOURCES = tests/plugins/broken_abi.c \
 	tests/plugins/fixture_hooks.h
 tests_plugins_broken_abi_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_broken_size_la_SOURCES = tests/plugins/broken_abi.c
+tests_plugins_broken_size_la_CPPFLAGS = $(AM_CPPFLAGS) -DBROKEN_SIZE
+tests_plugins_broken_size_la_LDFLAGS = $(BR_FIXTURE_LINK)
 tests_plugins_broken_magic_la_SOURCES = tests/plugins/broken_magic.c
 tests_plugins_broken_magic_la_LDFLAGS = $(BR_FIXTURE_LINK)
 tests_plugins_missing_symbol_la_SOURCES = tests/plugins/missing_symbol.c
