@@ -292,8 +292,15 @@ int br_spawn_worker(const char *exe, const char *spec, double timeout,
 	struct watch w = { .o = out, .in_fd = -1 };
 	int in[2], outp[2], rep[2], tfd, pid_fd;
 	pid_t self = getpid();
+	char self_exe[4096] = "/proc/self/exe";
+	ssize_t n;
 
 	memset(out, 0, sizeof(*out));
+	/* The real path rather than /proc/self/exe, which under valgrind
+	 * names valgrind itself. */
+	if (!exe && (n = readlink("/proc/self/exe", self_exe,
+	                          sizeof(self_exe) - 1)) > 0)
+		self_exe[n] = '\0';
 	ignore_sigpipe();
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if (pipe2(in, O_CLOEXEC))
@@ -306,8 +313,7 @@ int br_spawn_worker(const char *exe, const char *spec, double timeout,
 	if (w.pid < 0)
 		goto fail_fork;
 	if (w.pid == 0)
-		exec_worker(exe ? exe : "/proc/self/exe", in[0], outp[1], rep[1],
-		            self);
+		exec_worker(exe ? exe : self_exe, in[0], outp[1], rep[1], self);
 	setpgid(w.pid, w.pid); /* both sides, so there is no race */
 	close(in[0]);
 	close(outp[1]);

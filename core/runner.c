@@ -286,8 +286,13 @@ int br_runner_run(const struct br_runner_job *job, struct br_run_result *out)
 	t1 = sp.ended ? sp.final.ns : UINT64_MAX;
 	if (!t0)
 		t0 = sp.n_samples ? sp.samples[0].ns : br_now_ns();
-	if (!rep)
-		out->wall = ((sp.ended ? sp.final.ns : br_now_ns()) - t0) / 1e9;
+	if (!rep) {
+		/* No report (crash, timeout): what is known from outside. */
+		uint64_t end = sp.ended ? sp.final.ns : br_now_ns();
+
+		out->wall = end > t0 ? (double)(end - t0) / 1e9 : 0.0;
+		out->requests = (uint64_t)(job->w->days > 0 ? job->w->days : 0);
+	}
 	fill_memory(&sp, t0, t1, out);
 	fill_log(&sp, rep, out);
 
