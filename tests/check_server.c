@@ -465,6 +465,30 @@ START_TEST(test_max_connections)
 }
 END_TEST
 
+/* server.rate paces the body: 20 KB/s makes a ~5 KiB body take ~0.25 s,
+ * and it still arrives whole. */
+START_TEST(test_rate)
+{
+	struct br_scenario sc;
+	struct br_server_proc srv;
+	struct xfer *x = br_xcalloc(2, sizeof(*x));
+	double wall;
+
+	spawn("workload: {days: 2, trips: 20}\nserver: {rate: 20000}", &sc,
+	      &srv);
+	wall = fetch_days(&sc, &srv, 0, 2, 2, x);
+	for (int k = 0; k < 2; k++) {
+		ck_assert_int_eq(x[k].rc, CURLE_OK);
+		ck_assert(body_is(&sc, &x[k]));
+	}
+	ck_assert_msg(wall >= 0.8 * (double)x[0].body.len / 20000 &&
+	              wall < 5, "wall %.3f s for %zu bytes", wall,
+	              x[0].body.len);
+	free_xfers(x, 2);
+	finish(&sc, &srv);
+}
+END_TEST
+
 START_TEST(test_stop)
 {
 	struct br_scenario sc;
@@ -570,6 +594,7 @@ Suite *br_suite_server(void)
 	tcase_add_test(tc, test_faults_repeatable);
 	tcase_add_test(tc, test_max_in_flight);
 	tcase_add_test(tc, test_max_connections);
+	tcase_add_test(tc, test_rate);
 	tcase_add_test(tc, test_stop);
 	tcase_add_test(tc, test_dies_with_parent);
 	tcase_add_test(tc, test_port_in_use);
