@@ -10,9 +10,15 @@
  * (plugin.h forbids calling the host from a forked child).
  *
  * The child reuses brc_fetch() unchanged by giving it a proxy br_host whose
- * start/body/done write frames.  Latency is timed by the parent from the
- * START frame to the DONE frame; both arrive one pipe hop (tens of
- * microseconds) after the child's events, so the skew largely cancels.
+ * start/body/done write frames.  Latency: the core times it from start()
+ * to done(), both called by the parent, which may read a START late when
+ * the CPUs are busy (then START and DONE come in one read, and the request
+ * would look instant).  So the child times the request itself (from its
+ * first try) and sends that in the DONE frame, and the parent holds done()
+ * back until its own start() is at least that long ago.  The core's latency
+ * is then the child's, plus the pipe hop (microseconds) when the parent
+ * keeps up; the cost is that a late START delays its done() by the same
+ * lag, which the wall time of a CPU-starved run includes anyway.
  *
  * A child that dies is reported, never waited for forever: its request in
  * flight, and any index it claimed but never started, are finished as
@@ -34,6 +40,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -61,11 +68,20 @@ enum { FRAME_START = 1, FRAME_BODY, FRAME_DONE };
  * text of a DONE, 0 bytes meaning no error). */
 struct forkpool_frame {
 	uint64_t i;
+	uint64_t elapsed_ns; /* DONE: the child's latency of the request */
 	uint32_t kind;
 	int32_t status;
 	uint32_t len;
 	uint32_t pad;
 };
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 struct forkpool_state {
 	const struct br_host *host;
@@ -80,6 +96,7 @@ struct forkpool_child {
 	struct br_run *run;
 	int fd;
 	bool broken; /* the pipe failed: the parent is gone or gave up */
+	uint64_t t0; /* when the request being fetched first started */
 	char *buf;
 	size_t len, cap;
 };
@@ -101,11 +118,11 @@ static void child_flush(struct forkpool_child *c)
 	c->len = 0;
 }
 
-static void child_frame(struct forkpool_child *c, uint32_t kind, size_t i,
-                        int status, const void *data, size_t len)
+/* Queue frame f and its f->len payload bytes; flush unless it is body. */
+static void child_frame(struct forkpool_child *c,
+                        const struct forkpool_frame *f, const void *data)
 {
-	struct forkpool_frame f = { i, kind, status, (uint32_t)len, 0 };
-	size_t need = c->len + sizeof(f) + len;
+	size_t need = c->len + sizeof(*f) + f->len;
 
 	if (need > c->cap) {
 		char *p = realloc(c->buf, need * 2);
@@ -117,10 +134,11 @@ static void child_frame(struct forkpool_child *c, uint32_t kind, size_t i,
 		c->buf = p;
 		c->cap = need * 2;
 	}
-	memcpy(c->buf + c->len, &f, sizeof(f));
-	memcpy(c->buf + c->len + sizeof(f), data, len);
+	memcpy(c->buf + c->len, f, sizeof(*f));
+	if (f->len)
+		memcpy(c->buf + c->len + sizeof(*f), data, f->len);
 	c->len = need;
-	if (kind != FRAME_BODY || c->len >= FLUSH_AT)
+	if (f->kind != FRAME_BODY || c->len >= FLUSH_AT)
 		child_flush(c);
 }
 
@@ -134,23 +152,39 @@ static const char *child_url(const struct br_run *r, size_t i)
 
 static void child_start(struct br_run *r, size_t i)
 {
-	child_frame((void *)r, FRAME_START, i, 0, NULL, 0);
+	struct forkpool_child *c = (void *)r;
+	struct forkpool_frame f = { .i = i, .kind = FRAME_START };
+
+	if (!c->t0) /* a retry keeps the first start */
+		c->t0 = now_ns();
+	child_frame(c, &f, NULL);
 }
 
 static int child_body(struct br_run *r, size_t i, const void *d, size_t n)
 {
-	/* Large chunks are split so one frame never exceeds the limit. */
-	for (size_t off = 0; off < n; off += FRAME_MAX_PAYLOAD) {
-		size_t k = n - off < FRAME_MAX_PAYLOAD ? n - off : FRAME_MAX_PAYLOAD;
+	struct forkpool_child *c = (void *)r;
+	struct forkpool_frame f = { .i = i, .kind = FRAME_BODY };
 
-		child_frame((void *)r, FRAME_BODY, i, 0, (const char *)d + off, k);
+	/* Large chunks are split so one frame never exceeds the limit. */
+	for (size_t off = 0; off < n; off += f.len) {
+		f.len = (uint32_t)(n - off < FRAME_MAX_PAYLOAD ?
+		                   n - off : FRAME_MAX_PAYLOAD);
+		child_frame(c, &f, (const char *)d + off);
 	}
-	return ((struct forkpool_child *)(void *)r)->broken ? -1 : 0;
+	return c->broken ? -1 : 0;
 }
 
 static int child_done(struct br_run *r, size_t i, int status, const char *err)
 {
-	child_frame((void *)r, FRAME_DONE, i, status, err, err ? strlen(err) : 0);
+	struct forkpool_child *c = (void *)r;
+	struct forkpool_frame f = {
+		.i = i, .kind = FRAME_DONE, .status = status,
+		.elapsed_ns = now_ns() - c->t0,
+		.len = err ? (uint32_t)strnlen(err, 255) : 0,
+	};
+
+	c->t0 = 0;
+	child_frame(c, &f, err);
 	return 0;
 }
 
@@ -208,8 +242,18 @@ struct forkpool_proc {
 	int fd;       /* -1 once the child's pipe is closed */
 	bool busy;    /* a request is between START and DONE */
 	size_t cur;
+	uint64_t t0;  /* when the parent called start(cur) first */
 	char *buf;
 	size_t len, cap;
+};
+
+/* A finished request whose done() waits until the parent's own start()
+ * is as long ago as the child's measured latency. */
+struct forkpool_held {
+	size_t i;
+	int status;
+	uint64_t due;
+	char err[256]; /* "" for no error */
 };
 
 struct forkpool_run {
@@ -220,19 +264,71 @@ struct forkpool_run {
 	struct forkpool_proc *procs;
 	size_t nprocs;
 	char died[96]; /* why the first child that failed did */
+	struct forkpool_held *held; /* done() calls held back, unordered */
+	size_t nheld, cap_held;
 };
+
+/* Call done() for every held request due by `until`. */
+static void parent_release(struct forkpool_run *r, uint64_t until)
+{
+	for (size_t k = 0; k < r->nheld;) {
+		struct forkpool_held *h = &r->held[k];
+
+		if (h->due > until) {
+			k++;
+			continue;
+		}
+		r->s->host->done(r->run, h->i, h->status, h->err[0] ? h->err : NULL);
+		*h = r->held[--r->nheld];
+	}
+}
+
+/* The earliest due time of a held request, 0 when none is held. */
+static uint64_t parent_next_due(const struct forkpool_run *r)
+{
+	uint64_t due = 0;
+
+	for (size_t k = 0; k < r->nheld; k++)
+		if (!due || r->held[k].due < due)
+			due = r->held[k].due;
+	return due;
+}
+
+/* Request i is done in the child after elapsed_ns: report it now, or hold
+ * it until the latency the core measures has caught up with that. */
+static void parent_done(struct forkpool_run *r, struct forkpool_proc *p,
+                        const struct forkpool_frame *f, const char *data)
+{
+	struct forkpool_held h = { (size_t)f->i, f->status, p->t0 + f->elapsed_ns };
+
+	snprintf(h.err, sizeof(h.err), "%.*s", (int)f->len, data);
+	if (h.due > now_ns() && r->nheld == r->cap_held) {
+		size_t cap = r->cap_held ? 2 * r->cap_held : 16;
+		void *m = realloc(r->held, cap * sizeof(*r->held));
+
+		if (m) {
+			r->held = m;
+			r->cap_held = cap;
+		}
+	}
+	if (h.due > now_ns() && r->nheld < r->cap_held)
+		r->held[r->nheld++] = h;
+	else
+		r->s->host->done(r->run, h.i, h.status, h.err[0] ? h.err : NULL);
+}
 
 /* Handle one frame; -1 when it breaks the protocol. */
 static int parent_frame(struct forkpool_run *r, struct forkpool_proc *p,
                         const struct forkpool_frame *f, const char *data)
 {
 	const struct br_host *host = r->s->host;
-	char err[256];
 
 	if (f->i >= r->n || (f->kind != FRAME_START && (!p->busy || f->i != p->cur)))
 		return -1;
 	switch (f->kind) {
 	case FRAME_START:
+		if (!p->busy || p->cur != f->i) /* not a retry */
+			p->t0 = now_ns();
 		r->req[f->i] = REQ_STARTED;
 		p->busy = true;
 		p->cur = (size_t)f->i;
@@ -244,10 +340,9 @@ static int parent_frame(struct forkpool_run *r, struct forkpool_proc *p,
 			r->req[f->i] |= REQ_OVER;
 		return 0;
 	case FRAME_DONE:
-		snprintf(err, sizeof(err), "%.*s", (int)f->len, data);
 		r->req[f->i] = REQ_DONE;
 		p->busy = false;
-		host->done(r->run, (size_t)f->i, f->status, f->len ? err : NULL);
+		parent_done(r, p, f, data);
 		return 0;
 	}
 	return -1;
@@ -321,17 +416,33 @@ static void parent_reap(struct forkpool_run *r, struct forkpool_proc *p)
 	}
 }
 
+/* Until `due` (0: forever), as ppoll wants it. */
+static struct timespec *parent_timeout(uint64_t due, struct timespec *ts)
+{
+	uint64_t now = now_ns(), left = due > now ? due - now : 0;
+
+	if (!due)
+		return NULL;
+	ts->tv_sec = (time_t)(left / 1000000000u);
+	ts->tv_nsec = (long)(left % 1000000000u);
+	return ts;
+}
+
 static void parent_loop(struct forkpool_run *r)
 {
 	struct pollfd *pfd = calloc(r->nprocs, sizeof(*pfd));
 	size_t open = r->nprocs, k, m;
+	struct timespec ts;
+	int ready;
 
 	while (pfd && open > 0) {
 		for (k = m = 0; k < r->nprocs; k++)
 			if (r->procs[k].fd >= 0)
 				pfd[m++] = (struct pollfd){ r->procs[k].fd, POLLIN, 0 };
-		if (poll(pfd, m, -1) < 0)
-			continue; /* EINTR */
+		ready = ppoll(pfd, m, parent_timeout(parent_next_due(r), &ts), NULL);
+		parent_release(r, now_ns());
+		if (ready <= 0)
+			continue; /* a held done() was due, or EINTR */
 		for (k = m = 0; k < r->nprocs; k++) {
 			struct forkpool_proc *p = &r->procs[k];
 
@@ -348,6 +459,11 @@ static void parent_loop(struct forkpool_run *r)
 		if (r->procs[k].fd >= 0)
 			parent_reap(r, &r->procs[k]);
 	free(pfd);
+	while (r->nheld > 0) {
+		if (ppoll(NULL, 0, parent_timeout(parent_next_due(r), &ts), NULL) < 0)
+			continue;
+		parent_release(r, now_ns());
+	}
 }
 
 /* Fork the pool, serve it, reap it; then finish what nobody finished. */
@@ -395,6 +511,7 @@ out:
 	}
 	for (size_t k = 0; k < r.nprocs; k++)
 		free(r.procs[k].buf);
+	free(r.held);
 	free(r.procs);
 	free(r.req);
 	return 0;
