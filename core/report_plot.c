@@ -94,17 +94,43 @@ static const struct br_run_result *first_timeline(const struct br_group *g)
 	return NULL;
 }
 
+/*
+ * Whether run lengths differ so much (sync 10 s, eventloop 0.1 s) that a
+ * linear time axis would squash all but the slowest strategy against the
+ * y axis: then time goes on a log scale.
+ */
+static bool timeline_log_x(const struct plot *p)
+{
+	double shortest = INFINITY, longest = 0;
+
+	for (size_t i = 0; i < p->r->n_groups; i++) {
+		const struct br_group *g = &p->r->groups[i];
+		const struct br_run_result *x = first_timeline(g);
+
+		if (!in_focus(p, g) || !x)
+			continue;
+		double end = x->timeline[x->n_timeline - 1].t;
+
+		shortest = fmin(shortest, end);
+		longest = fmax(longest, end);
+	}
+	return shortest > 0 && longest > 8 * shortest;
+}
+
 static void panel_timeline(struct plot *p)
 {
 	struct br_buf *s = &p->script;
 	const char *sep = "plot ";
+	bool log_x = timeline_log_x(p);
 	size_t n = 0;
 
 	br_buf_printf(s, "set title 'Memory of the process tree over time "
 	              "(first run of each strategy%s%s)'\n",
 	              p->sweep ? ", " : "", p->sweep ? p->focus : "");
-	br_buf_printf(s, "set xlabel 'time since the run started (s)'\n"
-	              "set ylabel 'tree PSS (MiB)'\nset key top left\n");
+	br_buf_printf(s, "set xlabel 'time since the run started (s%s)'\n"
+	              "set ylabel 'tree PSS (MiB)'\nset key top left\n%s",
+	              log_x ? ", log scale" : "",
+	              log_x ? "set logscale x\nset yrange [0:*]\n" : "");
 	for (size_t i = 0; i < p->r->n_groups; i++) {
 		const struct br_group *g = &p->r->groups[i];
 		const struct br_run_result *x = first_timeline(g);
@@ -118,9 +144,11 @@ static void panel_timeline(struct plot *p)
 		if (!f)
 			continue;
 		/* A sample of 0 is the tree already gone (or not yet
-		 * started): a cliff to zero would only distract. */
+		 * started): a cliff to zero would only distract.  On a log
+		 * axis the samples before the run have no place. */
 		for (size_t k = 0; k < x->n_timeline; k++)
-			if (x->timeline[k].tree_pss > 0)
+			if (x->timeline[k].tree_pss > 0 &&
+			    (!log_x || x->timeline[k].t >= 1e-3))
 				fprintf(f, "%.6f %.4f\n", x->timeline[k].t,
 				        (double)x->timeline[k].tree_pss / MIB);
 		fclose(f);
@@ -134,10 +162,10 @@ static void panel_timeline(struct plot *p)
 	if (!n)
 		br_buf_printf(s, "set label 1 'no memory timeline recorded' at "
 		              "graph 0.5,0.5 center\nset xrange [0:1]\n"
-		              "set yrange [0:1]\nplot 2 notitle\nunset label 1\n"
-		              "set autoscale\n");
+		              "set yrange [0:1]\nplot 2 notitle\nunset label 1\n");
 	else
 		br_buf_printf(s, "\n");
+	br_buf_printf(s, "unset logscale x\nset autoscale\n");
 }
 
 /* bars.dat: index, label, wall mean, wall sd, memory mean, memory sd,
@@ -180,7 +208,7 @@ static void panel_bars(struct plot *p, const char *title, const char *ylabel,
 	              (double)n - 0.4, n > 5 ? "rotate by -30" : "norotate");
 	br_buf_printf(s, "plot '%s/bars.dat' using 1:%d:7:xtic(2) with boxes "
 	              "lc variable notitle, \\\n  '' using 1:%d:%d with "
-	              "yerrorbars lc rgb 'black' pt 0 notitle\n",
+	              "yerrorbars lc rgb 'black' lw 1.5 pt 7 ps 0.4 notitle\n",
 	              p->dir, col, col, col + 1);
 	br_buf_printf(s, "set autoscale\nset xtics norotate\nunset xtics\n"
 	              "set xtics\n");
@@ -201,7 +229,8 @@ static void panel_sweep(struct plot *p, int col, const char *title,
 {
 	const struct br_results *r = p->r;
 	const struct br_group **gs = br_xcalloc(r->n_groups + 1, sizeof(*gs));
-	struct br_buf *s = &p->script;
+	struct br_buf *s = &p->script, cmd = { 0 };
+	double lo = INFINITY, hi = 0;
 	const char *sep = "plot ";
 
 	br_buf_printf(s, "set title '%s'\nset xlabel 'concurrency'\n"
@@ -225,26 +254,37 @@ static void panel_sweep(struct plot *p, int col, const char *title,
 			continue;
 		for (size_t i = 0; i < n; i++) {
 			struct br_stats w, m;
+			double y;
 
 			br_group_stats(gs[i], BR_M_WALL, &w, NULL);
 			br_group_stats(gs[i], br_group_mem_metric(gs[i]), &m, NULL);
 			fprintf(f, "%lld %g %g\n", (long long)gs[i]->concurrency,
 			        w.mean, m.mean / MIB);
+			y = col == 2 ? w.mean : m.mean;
+			if (y > 0) {
+				lo = fmin(lo, y);
+				hi = fmax(hi, y);
+			}
 		}
 		fclose(f);
-		br_buf_printf(s, "%s'%s/%s' using 1:%d with linespoints lw 2 "
+		br_buf_printf(&cmd, "%s'%s/%s' using 1:%d with linespoints lw 2 "
 		              "pt 7 lt %zu title ", sep, p->dir, name, col, l + 1);
-		gq(s, p->labels[l]);
+		gq(&cmd, p->labels[l]);
 		sep = ", \\\n  ";
 	}
-	if (!strcmp(sep, "plot "))
+	if (!cmd.len) {
 		br_buf_printf(s, "set label 1 'no strategy ran at two or more "
 		              "concurrencies' at graph 0.5,0.5 center\n"
 		              "unset logscale x\nset xrange [0:1]\nset yrange [0:1]\n"
 		              "plot 2 notitle\nunset label 1\n");
-	else
-		br_buf_printf(s, "\n");
-	br_buf_printf(s, "unset logscale x\nset autoscale\n");
+	} else {
+		/* A sweep over decades spans decades of time too. */
+		if (hi > 20 * lo)
+			br_buf_printf(s, "set logscale y\n");
+		br_buf_printf(s, "%s\n", cmd.data);
+	}
+	br_buf_printf(s, "unset logscale x\nunset logscale y\nset autoscale\n");
+	br_buf_free(&cmd);
 	free(gs);
 }
 

@@ -242,6 +242,10 @@ const char *br_fmt_time_pm(char *buf, size_t n, double mean, double sd)
 	/* Three significant digits for the mean; the sd gets the same
 	 * decimals so both line up and read as one measurement. */
 	dec = fabs(m) >= 100 ? 0 : fabs(m) >= 10 ? 1 : 2;
+	/* ...unless that rounds a real spread to "± 0": then show the sd's
+	 * first digit ("128.0 ± 0.4 ms"). */
+	while (dec < 3 && sd > 0 && sd / units[u].scale < 0.5 * pow(10, -dec))
+		dec++;
 	if (isnan(sd))
 		snprintf(buf, n, "%.*f %s", dec, m, units[u].unit);
 	else
