@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -34,9 +35,16 @@ static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
 {
+	pid_t pgid = (pid_t)br_spawn_pgid;
+
 	(void)sig;
-	if (stop_requested)
+	if (stop_requested) {
+		/* The worker dies with us (PR_SET_PDEATHSIG), its children
+		 * would not. */
+		if (pgid > 0)
+			kill(-pgid, SIGKILL);
 		_exit(BR_EXIT_INTERRUPTED);
+	}
 	stop_requested = 1;
 }
 

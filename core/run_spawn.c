@@ -34,6 +34,8 @@
  * this; the others are fast samples whose PSS is estimated. */
 #define SAMPLER_BUDGET 200
 
+volatile sig_atomic_t br_spawn_pgid;
+
 struct watch {
 	pid_t pid;
 	int in_fd;                 /* worker's stdin, for the "g" replies */
@@ -315,6 +317,7 @@ int br_spawn_worker(const char *exe, const char *spec, double timeout,
 	if (w.pid == 0)
 		exec_worker(exe ? exe : self_exe, in[0], outp[1], rep[1], self);
 	setpgid(w.pid, w.pid); /* both sides, so there is no race */
+	br_spawn_pgid = w.pid;
 	close(in[0]);
 	close(outp[1]);
 	close(rep[1]);
@@ -330,6 +333,7 @@ int br_spawn_worker(const char *exe, const char *spec, double timeout,
 
 	watch_loop(&w, rep[0], outp[0], pid_fd, tfd, timeout, stop);
 	kill_group(&w);
+	br_spawn_pgid = 0;
 	drain(rep[0], &w.rep, false);
 	scan_report(&w);
 	drain(outp[0], &w.out, true);

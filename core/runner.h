@@ -78,4 +78,9 @@ int br_spawn_worker(const char *exe, const char *spec, double timeout,
                     struct br_spawn_out *out);
 void br_spawn_out_free(struct br_spawn_out *o);
 
+/* The process group of the worker running now, 0 between runs: a signal
+ * handler that must exit at once kills it first (kill(-pgid, SIGKILL)),
+ * since the worker's own children do not die with benchrun. */
+extern volatile sig_atomic_t br_spawn_pgid;
+
 #endif /* BR_RUNNER_H */
