@@ -476,6 +476,32 @@ START_TEST(test_plot)
 }
 END_TEST
 
+START_TEST(test_formatting)
+{
+	char buf[64];
+
+	ck_assert_str_eq(br_fmt_time_pm(buf, sizeof(buf), 6.4538, 0.271),
+	                 "6.45 ± 0.27 s");
+	ck_assert_str_eq(br_fmt_time_pm(buf, sizeof(buf), 0.128, 0.0004),
+	                 "128.0 ± 0.4 ms");
+	ck_assert_str_eq(br_fmt_time_pm(buf, sizeof(buf), 0.125, NAN), "125 ms");
+	ck_assert_str_eq(br_fmt_time_pm(buf, sizeof(buf), 29.6, 0.12),
+	                 "29.6 ± 0.1 s");
+	ck_assert_str_eq(br_fmt_metric(buf, sizeof(buf), BR_MK_PERCENT, 0.714),
+	                 "71%");
+	ck_assert_str_eq(br_fmt_metric(buf, sizeof(buf), BR_MK_SIZE, NAN), "-");
+	ck_assert_str_eq(br_fmt_exact(buf, sizeof(buf), 0.1 + 0.2),
+	                 "0.30000000000000004");
+	ck_assert_str_eq(br_fmt_exact(buf, sizeof(buf), 0.25), "0.25");
+	ck_assert_str_eq(br_fmt_exact(buf, sizeof(buf), 4096), "4096");
+	ck_assert_str_eq(br_fmt_exact(buf, sizeof(buf), INFINITY), "");
+	ck_assert_uint_eq(br_utf8_width("1 ± 2"), 5);
+	for (int st = BR_RUN_OK; st <= BR_RUN_INTERRUPTED; st++)
+		ck_assert_int_eq(br_run_status_parse(br_run_status_name(st)), st);
+	ck_assert_int_eq(br_run_status_parse("fine"), -1);
+}
+END_TEST
+
 Suite *br_suite_report(void)
 {
 	Suite *s = suite_create("report");
@@ -483,6 +509,7 @@ Suite *br_suite_report(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_formatting);
 	tcase_add_test(tc, test_table_golden);
 	tcase_add_test(tc, test_table_color);
 	tcase_add_test(tc, test_markdown_csv_golden);
