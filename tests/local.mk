@@ -8,7 +8,7 @@ EXTRA_DIST += tests/outoftree.sh
 check_PROGRAMS += tests/check_benchrun
 tests_check_benchrun_SOURCES = \
 	tests/check_main.c tests/suites.h \
-	tests/check_server.c \
+	tests/check_server.c tests/srvclient.c tests/srvclient.h \
 	tests/check_report.c \
 	tests/check_scenario.c \
 	tests/check_tickets.c tests/check_model.c tests/check_export.c \

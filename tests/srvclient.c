@@ -1,0 +1,185 @@
+/*
+ * srvclient.c - the client side of the server suite: spawn a server for a
+ * scenario written inline, fetch batches of days with one curl multi
+ * handle (each transfer's server wait recorded), compare bodies with the
+ * generator.
+ */
+#include "config.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "srvclient.h"
+#include "tickets.h"
+
+void srv_load(const char *yaml, struct br_scenario *sc)
+{
+	char *text = br_xasprintf("%s\nstrategies: [{plugin: sync}]\n", yaml);
+	char *err = NULL;
+	int rc = br_scenario_load_string("test", text, strlen(text), NULL, 0,
+	                                 sc, &err);
+
+	ck_assert_msg(rc == 0, "scenario: %s", err ? err : "?");
+	free(err);
+	free(text);
+}
+
+void srv_spawn(const char *yaml, struct br_scenario *sc,
+                  struct br_server_proc *srv)
+{
+	srv_load(yaml, sc);
+	ck_assert_int_eq(br_server_spawn(sc, srv), 0);
+	ck_assert_int_gt(srv->port, 0);
+	ck_assert_ptr_nonnull(srv->base_url);
+}
+
+void srv_finish(struct br_scenario *sc, struct br_server_proc *srv)
+{
+	br_server_stop(srv);
+	br_scenario_free(sc);
+}
+
+static size_t collect(char *data, size_t size, size_t n, void *cls)
+{
+	br_buf_append(cls, data, size * n);
+	return size * n;
+}
+
+static char *day_url(const struct br_scenario *sc,
+                     const struct br_server_proc *srv, int64_t day)
+{
+	const char *t = sc->server.url_template;
+
+	return br_ticket_url(t ? t : "{base}/tickets/{route}/{date}",
+	                     srv->base_url, &sc->workload, day);
+}
+
+/*
+ * Fetch days first..first+n-1 with at most `parallel` connections (curl
+ * queues the rest), all from one thread.  Returns the wall time in s.
+ */
+double srv_fetch_days(const struct br_scenario *sc,
+                         const struct br_server_proc *srv, int64_t first,
+                         int64_t n, long parallel, struct xfer *x)
+{
+	CURLM *m = curl_multi_init();
+	uint64_t t0 = br_now_ns(), deadline = t0 + 60000000000ULL;
+	int running = 1, left;
+	CURLMsg *msg;
+
+	curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, parallel);
+	curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, parallel);
+	for (int64_t k = 0; k < n; k++) {
+		char *url = day_url(sc, srv, first + k);
+
+		memset(&x[k], 0, sizeof(x[k]));
+		x[k].day = first + k;
+		x[k].h = curl_easy_init();
+		curl_easy_setopt(x[k].h, CURLOPT_URL, url);
+		curl_easy_setopt(x[k].h, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(x[k].h, CURLOPT_TIMEOUT, 30L);
+		curl_easy_setopt(x[k].h, CURLOPT_WRITEFUNCTION, collect);
+		curl_easy_setopt(x[k].h, CURLOPT_WRITEDATA, &x[k].body);
+		curl_easy_setopt(x[k].h, CURLOPT_PRIVATE, &x[k]);
+		curl_multi_add_handle(m, x[k].h);
+		free(url);
+	}
+	while (running && br_now_ns() < deadline) {
+		curl_multi_perform(m, &running);
+		while ((msg = curl_multi_info_read(m, &left))) {
+			struct xfer *t;
+			curl_off_t pre = 0, start = 0;
+
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+			                  (char **)&t);
+			t->rc = msg->data.result;
+			curl_easy_getinfo(t->h, CURLINFO_RESPONSE_CODE, &t->status);
+			curl_easy_getinfo(t->h, CURLINFO_PRETRANSFER_TIME_T, &pre);
+			curl_easy_getinfo(t->h, CURLINFO_STARTTRANSFER_TIME_T,
+			                  &start);
+			t->wait = (double)(start - pre) * 1e-6;
+		}
+		if (running)
+			curl_multi_poll(m, NULL, 0, 100, NULL);
+	}
+	ck_assert_msg(!running, "transfers still running after 60 s");
+	for (int64_t k = 0; k < n; k++) {
+		curl_multi_remove_handle(m, x[k].h);
+		curl_easy_cleanup(x[k].h);
+	}
+	curl_multi_cleanup(m);
+	return (double)(br_now_ns() - t0) * 1e-9;
+}
+
+void srv_free_xfers(struct xfer *x, int64_t n)
+{
+	for (int64_t k = 0; k < n; k++)
+		br_buf_free(&x[k].body);
+	free(x);
+}
+
+bool srv_body_is(const struct br_scenario *sc, const struct xfer *x)
+{
+	struct br_buf want = { 0 };
+	bool same;
+
+	br_ticket_render(&sc->workload, x->day, &want);
+	same = x->body.len == want.len &&
+	       !memcmp(x->body.data, want.data, want.len);
+	br_buf_free(&want);
+	return same;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double srv_median_wait(const struct xfer *x, int64_t n)
+{
+	double *v = br_xmalloc((size_t)n * sizeof(*v)), med;
+
+	for (int64_t k = 0; k < n; k++)
+		v[k] = x[k].wait;
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	med = v[n / 2];
+	free(v);
+	return med;
+}
+
+long srv_get_status(const char *url, const char *method)
+{
+	CURL *h = curl_easy_init();
+	struct br_buf sink = { 0 };
+	long status = 0;
+
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+	if (method)
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+	if (curl_easy_perform(h) == CURLE_OK)
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(h);
+	br_buf_free(&sink);
+	return status;
+}
+
+/* Ranks 0..n-1 of v (no ties expected among doubles). */
+void srv_ranks(const double *v, int n, double *out)
+{
+	for (int a = 0; a < n; a++) {
+		int r = 0;
+
+		for (int b = 0; b < n; b++)
+			r += v[b] < v[a] || (v[b] == v[a] && b < a);
+		out[a] = r;
+	}
+}
