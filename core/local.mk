@@ -13,7 +13,8 @@ core_libbrcore_la_SOURCES = \
 	core/stats.c core/stats.h core/results.c core/report_util.h \
 	core/results_fields.c core/results_host.c core/results_read.c core/report_json.c \
 	core/report_text.c core/report_table.c core/report_csv.c core/report_md.c \
-	core/report_plot.c core/cmd_compare.c core/cmd_plot.c \
+	core/report_plot.c core/report_plot.h core/report_plot_panels.c \
+	core/cmd_compare.c core/cmd_plot.c \
 	core/cli.h core/scenario.h core/results.h core/loader.h \
 	core/tickets.h core/server.h
 core_libbrcore_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(YAML_CFLAGS) \
