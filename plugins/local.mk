@@ -43,7 +43,8 @@ plugins_threadpool_la_LDFLAGS = $(BR_PLUGIN_LINK)
 plugins_threadpool_la_LIBADD = plugins/libbrcurl.la $(CURL_LIBS)
 
 plugin_LTLIBRARIES += plugins/forkpool.la
-plugins_forkpool_la_SOURCES = plugins/forkpool.c
+plugins_forkpool_la_SOURCES = plugins/forkpool.c \
+	plugins/forkpool_wire.c plugins/forkpool_wire.h
 plugins_forkpool_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 plugins_forkpool_la_LDFLAGS = $(BR_PLUGIN_LINK)
 plugins_forkpool_la_LIBADD = plugins/libbrcurl.la $(CURL_LIBS)
