@@ -94,8 +94,28 @@ static void compare_group(const struct br_group *go, const struct br_group *gn,
 {
 	char name[160];
 
+	struct br_stats so, sn;
+
 	group_name(name, sizeof(name), gn);
 	printf("\n%s (%zu -> %zu runs)\n", name, go->n_runs, gn->n_runs);
+	br_group_stats(go, BR_M_WALL, &so, NULL);
+	br_group_stats(gn, BR_M_WALL, &sn, NULL);
+	if (so.n && !sn.n) {
+		/* It used to work and now no run finishes: the worst
+		 * regression of all, whatever the threshold. */
+		char cells[BR_COL_N][BR_CELL];
+
+		br_report_cells(gn, cells);
+		printf("  %sno run finished any more: %s%s\n",
+		       v->color ? RED : "", cells[BR_COL_STATUS],
+		       v->color ? RESET : "");
+		if (v->threshold > 0) {
+			v->regressions++;
+			br_buf_printf(&v->list, "  %s: %s\n", name,
+			              cells[BR_COL_STATUS]);
+		}
+		return;
+	}
 	printf("  %-10s %12s %12s %8s  %s\n", "metric", "old", "new", "change",
 	       "verdict");
 	for (size_t i = 0; i < BR_ARRAY_SIZE(compared); i++)

@@ -407,6 +407,15 @@ START_TEST(test_compare)
 	ck_assert_int_eq(compare(new, old, 0.05), BR_EXIT_OK); /* faster */
 	ck_assert_int_eq(compare(old, old, 0.05), BR_EXIT_OK);
 	ck_assert_int_eq(compare(old, "/nonexistent.json", 0.05), BR_EXIT_USAGE);
+
+	/* A strategy that no longer finishes any run is a regression. */
+	build(&r, 1.0);
+	for (size_t i = 0; i < r.groups[1].n_runs; i++)
+		r.groups[1].runs[i].status = BR_RUN_CRASHED;
+	ck_assert_int_eq(br_report_json_write(new, &r), 0);
+	br_results_free(&r);
+	ck_assert_int_eq(compare(old, new, 0.05), BR_EXIT_FAIL);
+	ck_assert_int_eq(compare(old, new, 0), BR_EXIT_OK);
 	free(old);
 	free(new);
 }
