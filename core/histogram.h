@@ -7,8 +7,8 @@
  * sub-buckets, so a value is known to within 1/64 (1.6 %) of itself and a
  * reported percentile (a sub-bucket's midpoint) to within 0.8 %.  The top
  * power covers 2^42 ns (73 min): values beyond are clamped into it, while
- * min, max and the mean stay exact.  One histogram is ~19 KiB; threads
- * record into their own and the results are merged at the end.
+ * min, max and the mean stay exact.  One histogram is ~19 KiB; histograms
+ * of the same shape merge exactly (threads, runs, repetitions).
  */
 #ifndef BR_HISTOGRAM_H
 #define BR_HISTOGRAM_H

@@ -8,8 +8,8 @@
  * window: URLs and expected summaries are computed by br_run_new and
  * br_run_prepare before the run hook starts.  During the run, start/body/
  * done touch only request i's slot and a few atomic counters, so they are
- * thread-safe for different i; latencies go into a histogram private to
- * the calling thread, registered once per thread and merged at the end.
+ * thread-safe for different i; each latency waits in its request's slot
+ * until br_run_finish builds the histogram.
  */
 #ifndef BR_RUNCTX_H
 #define BR_RUNCTX_H
@@ -29,7 +29,7 @@ struct br_run_tally {
 	uint64_t requests, ok, retries, bytes;
 	struct br_failures fail;
 	double cpu_processing;   /* seconds of thread CPU in done()        */
-	struct br_hist latency;  /* merged over threads                    */
+	struct br_hist latency;  /* every request that was started and done */
 	char *failures;          /* the first failures, one per line, or NULL */
 };
 
@@ -50,7 +50,7 @@ struct br_run *br_run_new(const struct br_workload *w, char **urls, size_t n);
 void br_run_prepare(struct br_run *run);
 
 /* After the run hook: count the requests done() was never called for,
- * merge the thread histograms, fill *out (free with br_run_tally_free). */
+ * build the latency histogram, fill *out (free with br_run_tally_free). */
 void br_run_finish(struct br_run *run, struct br_run_tally *out);
 void br_run_tally_free(struct br_run_tally *t);
 

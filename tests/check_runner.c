@@ -396,7 +396,7 @@ START_TEST(test_runctx_threads)
 	for (int k = 0; k < 4; k++)
 		pthread_join(th[k], NULL);
 	br_run_finish(run, &t);
-	/* Four per-thread histograms merged, no update lost. */
+	/* Four threads at once, no update lost. */
 	ck_assert_uint_eq(t.latency.count, 10000);
 	ck_assert_uint_eq(t.fail.transport, 10000);
 	ck_assert_uint_eq(t.fail.missing, 0);
