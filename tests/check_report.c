@@ -337,6 +337,11 @@ START_TEST(test_json_round_trip)
 }
 END_TEST
 
+static int put(const char *path, const char *text)
+{
+	return br_write_file_atomic(path, text, strlen(text));
+}
+
 START_TEST(test_json_read_errors)
 {
 	struct br_results r;
@@ -345,21 +350,20 @@ START_TEST(test_json_read_errors)
 	ck_assert_int_eq(br_results_json_read("/nonexistent/x.json", &r, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "No such file"));
 	free(err);
-	ck_assert_int_eq(br_write_file_atomic(p, "{\"schema\": 1,", 13), 0);
+	ck_assert_int_eq(put(p, "{\"schema\": 1,"), 0);
 	ck_assert_int_eq(br_results_json_read(p, &r, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "not valid JSON"));
 	free(err);
-	ck_assert_int_eq(br_write_file_atomic(p, "{\"a\": 1}", 8), 0);
+	ck_assert_int_eq(put(p, "{\"a\": 1}"), 0);
 	ck_assert_int_eq(br_results_json_read(p, &r, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "not a benchrun results file"));
 	free(err);
-	ck_assert_int_eq(br_write_file_atomic(p, "{\"schema\": 2}", 13), 0);
+	ck_assert_int_eq(put(p, "{\"schema\": 2}"), 0);
 	ck_assert_int_eq(br_results_json_read(p, &r, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "schema 2"));
 	free(err);
-	ck_assert_int_eq(br_write_file_atomic(p, "{\"schema\": 1, \"groups\": "
-	                 "[{\"label\": \"x\", \"runs\": [{\"status\": \"meh\"}]}]}",
-	                 72), 0);
+	ck_assert_int_eq(put(p, "{\"schema\": 1, \"groups\": "
+	                 "[{\"label\": \"x\", \"runs\": [{\"status\": \"meh\"}]}]}"), 0);
 	ck_assert_int_eq(br_results_json_read(p, &r, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "status"));
 	free(err);
