@@ -21,16 +21,17 @@ $cc -o jc "$here/jc.c" $(pkg-config --cflags --libs json-c)
 $cc -o ja "$here/ja.c" $(pkg-config --cflags --libs jansson)
 echo "document: $(wc -c < t.json) bytes, 100000 parses per run, $repeats runs"
 
-for prog in cj jc ja; do
-	i=0
-	while [ "$i" -lt "$repeats" ]; do
+# Interleaved, so that a change in machine load hits all three alike.
+i=0
+while [ "$i" -lt "$repeats" ]; do
+	for prog in cj jc ja; do
 		./$prog
-		i=$((i + 1))
 	done
+	i=$((i + 1))
 done | tee runs.txt
 
 echo
-echo "| library | us per parse (min / median / max of $repeats) |"
+echo "| library | us of CPU per parse (min / median / max of $repeats) |"
 echo "|---|---|"
 for lib in cJSON json-c jansson; do
 	grep "^$lib " runs.txt | awk '{print $2}' | sort -n | awk -v lib="$lib" '
