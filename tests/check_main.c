@@ -36,6 +36,7 @@ int main(void)
 		br_suite_report,
 		br_suite_histogram,
 		br_suite_runner,
+		br_suite_conformance,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;
