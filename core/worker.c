@@ -38,6 +38,9 @@
 
 #define REPORT_FD 3
 
+/* The two pipes to the parent, moved off fds 0 and 3 (see hide_pipes). */
+static int ctl_in = -1, ctl_out = -1;
+
 struct spec {
 	cJSON *root;
 	struct br_workload w;
@@ -71,10 +74,10 @@ static bool handshake(const char *msg)
 	char c;
 	ssize_t n;
 
-	if (write(REPORT_FD, msg, strlen(msg)) < 0)
+	if (write(ctl_out, msg, strlen(msg)) < 0)
 		return false;
 	do
-		n = read(STDIN_FILENO, &c, 1);
+		n = read(ctl_in, &c, 1);
 	while (n < 0 && errno == EINTR);
 	return n == 1;
 }
@@ -215,14 +218,14 @@ static void send_report(cJSON *r)
 	ssize_t n;
 
 	while (off < len) {
-		n = write(REPORT_FD, text + off, len - off);
+		n = write(ctl_out, text + off, len - off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		off += (size_t)n;
 	}
-	close(REPORT_FD);
+	close(ctl_out);
 	cJSON_free(text);
 }
 
@@ -303,6 +306,28 @@ static cJSON *measure(const struct br_plugin *p, const void *opts,
 	return r;
 }
 
+/*
+ * Move the control pipes to close-on-exec descriptors and put /dev/null on
+ * stdin: programs a strategy starts (the exec plugin) must neither read
+ * the parent's "go" bytes nor keep the report pipe open.
+ */
+static int hide_pipes(void)
+{
+	int null;
+
+	ctl_in = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 10);
+	ctl_out = fcntl(REPORT_FD, F_DUPFD_CLOEXEC, 10);
+	if (ctl_in < 0 || ctl_out < 0)
+		return -1;
+	close(REPORT_FD);
+	null = open("/dev/null", O_RDONLY);
+	if (null >= 0 && null != STDIN_FILENO) {
+		dup2(null, STDIN_FILENO);
+		close(null);
+	}
+	return 0;
+}
+
 int br_cmd_worker(const struct br_options *o)
 {
 	struct spec s = { 0 };
@@ -312,12 +337,12 @@ int br_cmd_worker(const struct br_options *o)
 	cJSON *r = NULL;
 
 	(void)o;
-	if (fcntl(REPORT_FD, F_GETFD) < 0) {
+	if (fcntl(REPORT_FD, F_GETFD) < 0 || hide_pipes()) {
 		br_error("'__worker' is internal to benchrun (it expects a run "
 		         "spec on stdin and a report pipe on fd 3)");
 		return BR_EXIT_USAGE;
 	}
-	line = read_line(STDIN_FILENO);
+	line = read_line(ctl_in);
 	if (parse_spec(line, &s, &err))
 		goto fail;
 	if (br_plugin_open(s.plugin, NULL, NULL, &lp, &err))
