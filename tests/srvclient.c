@@ -46,6 +46,30 @@ static size_t collect(char *data, size_t size, size_t n, void *cls)
 	return size * n;
 }
 
+/*
+ * Our own time stamps, taken so that descheduling can only lengthen the
+ * measured wait (libcurl's PRETRANSFER/STARTTRANSFER stamps may fall after
+ * the send): just before the request goes out, and when the first header
+ * line is in.
+ */
+static int stamp_send(void *cls, char *ip, char *local, int port, int lport)
+{
+	struct xfer *t = cls;
+
+	t->sent = br_now_ns();
+	t->first = 0;
+	return CURL_PREREQFUNC_OK;
+}
+
+static size_t stamp_first(char *data, size_t size, size_t n, void *cls)
+{
+	struct xfer *t = cls;
+
+	if (!t->first)
+		t->first = br_now_ns();
+	return size * n;
+}
+
 static char *day_url(const struct br_scenario *sc,
                      const struct br_server_proc *srv, int64_t day)
 {
@@ -55,13 +79,9 @@ static char *day_url(const struct br_scenario *sc,
 	                     srv->base_url, &sc->workload, day);
 }
 
-/*
- * Fetch days first..first+n-1 with at most `parallel` connections (curl
- * queues the rest), all from one thread.  Returns the wall time in s.
- */
 double srv_fetch_days(const struct br_scenario *sc,
-                         const struct br_server_proc *srv, int64_t first,
-                         int64_t n, long parallel, struct xfer *x)
+                      const struct br_server_proc *srv, int64_t first,
+                      int64_t n, long parallel, struct xfer *x)
 {
 	CURLM *m = curl_multi_init();
 	uint64_t t0 = br_now_ns(), deadline = t0 + 60000000000ULL;
@@ -82,6 +102,10 @@ double srv_fetch_days(const struct br_scenario *sc,
 		curl_easy_setopt(x[k].h, CURLOPT_WRITEFUNCTION, collect);
 		curl_easy_setopt(x[k].h, CURLOPT_WRITEDATA, &x[k].body);
 		curl_easy_setopt(x[k].h, CURLOPT_PRIVATE, &x[k]);
+		curl_easy_setopt(x[k].h, CURLOPT_PREREQFUNCTION, stamp_send);
+		curl_easy_setopt(x[k].h, CURLOPT_PREREQDATA, &x[k]);
+		curl_easy_setopt(x[k].h, CURLOPT_HEADERFUNCTION, stamp_first);
+		curl_easy_setopt(x[k].h, CURLOPT_HEADERDATA, &x[k]);
 		curl_multi_add_handle(m, x[k].h);
 		free(url);
 	}
@@ -89,7 +113,6 @@ double srv_fetch_days(const struct br_scenario *sc,
 		curl_multi_perform(m, &running);
 		while ((msg = curl_multi_info_read(m, &left))) {
 			struct xfer *t;
-			curl_off_t pre = 0, start = 0;
 
 			if (msg->msg != CURLMSG_DONE)
 				continue;
@@ -97,10 +120,8 @@ double srv_fetch_days(const struct br_scenario *sc,
 			                  (char **)&t);
 			t->rc = msg->data.result;
 			curl_easy_getinfo(t->h, CURLINFO_RESPONSE_CODE, &t->status);
-			curl_easy_getinfo(t->h, CURLINFO_PRETRANSFER_TIME_T, &pre);
-			curl_easy_getinfo(t->h, CURLINFO_STARTTRANSFER_TIME_T,
-			                  &start);
-			t->wait = (double)(start - pre) * 1e-6;
+			if (t->sent && t->first > t->sent)
+				t->wait = (double)(t->first - t->sent) * 1e-9;
 		}
 		if (running)
 			curl_multi_poll(m, NULL, 0, 100, NULL);

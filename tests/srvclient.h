@@ -21,7 +21,8 @@ struct xfer {
 	struct br_buf body;
 	long status;
 	CURLcode rc;
-	double wait; /* s, request sent -> first byte: the server's delay */
+	uint64_t sent, first; /* ns: request about to go, first header in */
+	double wait; /* s, from one to the other: >= the server's delay */
 };
 
 /* Load yaml (+ a strategy) into sc; fails the test on an error. */
