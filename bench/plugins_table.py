@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""plugins_table.py - markdown tables from benchrun result files, for
+bench/plugins.sh (see there).  Usage:
+  plugins_table.py latency LAT.json [SYNC100.json]
+  plugins_table.py throughput WRK.txt TPUT100.json TPUT1000.json
+  plugins_table.py memory MEM10.json MEM1000.json MEM10000.json
+"""
+import json
+import math
+import os
+import statistics
+import sys
+
+
+def load(path):
+    if not path or not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return json.load(f).get("groups", [])
+
+
+def med(g, key):
+    v = (g.get("summary") or {}).get(key) or {}
+    return v.get("median")
+
+
+def ok_runs(g):
+    return [r for r in g.get("runs", []) if r.get("status") == "ok"]
+
+
+def status(g):
+    bad = [r for r in g.get("runs", []) if r.get("status") != "ok"]
+    if not bad:
+        return "ok"
+    r = bad[0]
+    why = r.get("reason") or r.get("status")
+    return "%d/%d %s" % (len(bad), len(g.get("runs", [])), why)
+
+
+def client_cpu_us(g):
+    """Median client CPU per request, without the core's ticket processing."""
+    v = [(r["cpu_user"] + r["cpu_sys"] - r.get("cpu_processing", 0)) /
+         r["requests"] * 1e6 for r in ok_runs(g) if r.get("requests")]
+    return statistics.median(v) if v else None
+
+
+def f(v, spec, unit=""):
+    return "-" if v is None else format(v, spec) + unit
+
+
+def mib(b):
+    return None if b is None else b / 1048576
+
+
+def latency(lat, sync=None):
+    print("| strategy | concurrency | wall s | vs ideal | CPU s | client CPU "
+          "µs/req | p50 ms | p99 ms | tree peak PSS MiB | status |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    rows = [(g, 1) for g in load(lat)] + [(g, 100) for g in load(sync)]
+    for g, scale in rows:
+        runs = ok_runs(g)
+        n = runs[0]["requests"] * scale if runs else 0
+        c = g.get("concurrency") or 1
+        ideal = math.ceil(n / c) * 0.1 if n else None
+        wall = med(g, "wall")
+        wall = wall * scale if wall is not None else None
+        label = g["label"] + (" (N=100, x100)" if scale != 1 else "")
+        print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            label, c, f(wall, ".2f"),
+            f(wall / ideal if wall and ideal else None, ".2f", "x"),
+            f(med(g, "cpu") * scale if med(g, "cpu") else None, ".2f"),
+            f(client_cpu_us(g), ".0f"),
+            f(med(g, "p50") * 1e3 if med(g, "p50") else None, ".1f"),
+            f(med(g, "p99") * 1e3 if med(g, "p99") else None, ".1f"),
+            f(mib(med(g, "tree_peak_pss")), ".1f"), status(g)))
+
+
+def throughput(wrk, *files):
+    w = {}
+    with open(wrk) as fh:
+        for line in fh:
+            p = line.split()
+            if len(p) < 6:
+                continue
+            c, rps, n, cpu = int(p[0]), float(p[2]), float(p[3]), \
+                float(p[4]) + float(p[5])
+            w.setdefault(c, []).append((rps, cpu / n * 1e6))
+    print("| strategy | concurrency | req/s | vs wrk | client CPU µs/req | "
+          "wrk req/s | wrk CPU µs/req | status |")
+    print("|---|---|---|---|---|---|---|---|")
+    for path in files:
+        for g in load(path):
+            c = g.get("concurrency") or 1
+            ref = w.get(c) or w.get(100)
+            wr = statistics.mean(r for r, _ in ref) if ref else None
+            wc = statistics.mean(u for _, u in ref) if ref else None
+            rps = med(g, "req_per_s")
+            print("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                g["label"], c, f(rps, ".0f"),
+                f(rps / wr if rps and wr else None, ".2f", "x"),
+                f(client_cpu_us(g), ".1f"), f(wr, ".0f"), f(wc, ".1f"),
+                status(g)))
+
+
+def memory(*files):
+    by = {}
+    for path in files:
+        for g in load(path):
+            c = g.get("concurrency") or 1
+            by.setdefault(g["plugin"], {})[c] = (
+                med(g, "tree_peak_pss"), med(g, "peak_rss"), status(g))
+    print("| strategy | PSS MiB at 10 | at 1,000 | at 10,000 | KiB per "
+          "request in flight (1,000) | (10,000) | status |")
+    print("|---|---|---|---|---|---|---|")
+    for p, m in by.items():
+        base = (m.get(10) or (None,))[0]
+
+        def per(c):
+            v = (m.get(c) or (None,))[0]
+            if v is None or base is None:
+                return None
+            return (v - base) / (c - 10) / 1024
+
+        st = "; ".join("%s: %s" % (c, m[c][2]) for c in sorted(m)
+                       if m[c][2] != "ok") or "ok"
+        print("| %s | %s | %s | %s | %s | %s | %s |" % (
+            p, *(f(mib((m.get(c) or (None,))[0]), ".1f")
+                 for c in (10, 1000, 10000)),
+            f(per(1000), ".1f"), f(per(10000), ".1f"), st))
+
+
+if __name__ == "__main__":
+    {"latency": latency, "throughput": throughput,
+     "memory": memory}[sys.argv[1]](*sys.argv[2:])
