@@ -87,6 +87,11 @@ static void block(struct br_buf *b, const struct br_results *r,
 		br_buf_printf(b, "%s- %s\n", any ? "" : "\n", line);
 		any = true;
 	}
+	if (base && br_results_point_has_others(r, point, base) &&
+	    !br_report_baseline_note(base, line, sizeof(line))) {
+		br_buf_printf(b, "%s- %s\n", any ? "" : "\n", line);
+		any = true;
+	}
 	for (char *p = warn.data, *nl; p && *p; p = nl + 1) {
 		nl = strchr(p, '\n');
 		br_buf_printf(b, "%s- warning: %.*s\n", any ? "" : "\n",

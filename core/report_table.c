@@ -141,6 +141,9 @@ static void print_block(FILE *out, const struct br_results *r,
 		if (!br_report_comparison(g, base, line, sizeof(line)))
 			print_lines(out, line, "", NULL, color);
 	}
+	if (base && br_results_point_has_others(r, point, base) &&
+	    !br_report_baseline_note(base, line, sizeof(line)))
+		print_lines(out, line, "", YELLOW, color);
 	for (size_t i = 0; i < r->n_groups; i++)
 		if (!strcmp(r->groups[i].point ? r->groups[i].point : "", point))
 			br_report_warnings(&r->groups[i], &warn);

@@ -179,6 +179,16 @@ int br_report_comparison(const struct br_group *g, const struct br_group *base,
 	return 0;
 }
 
+int br_report_baseline_note(const struct br_group *base, char *buf, size_t n)
+{
+	for (size_t i = 0; i < base->n_runs; i++)
+		if (br_run_measured(&base->runs[i]))
+			return -1;
+	snprintf(buf, n, "no comparison: the baseline %s has no finished run",
+	         base->label);
+	return 0;
+}
+
 static void failure_warning(const struct br_group *g, struct br_buf *out)
 {
 	static const struct {

@@ -66,6 +66,9 @@ int br_run_status_parse(const char *name);
 const char **br_results_points(const struct br_results *r, size_t *n);
 const struct br_group *br_results_find(const struct br_results *r,
                                        const char *label, const char *point);
+/* Whether the sweep point has a group other than g (to compare with it). */
+bool br_results_point_has_others(const struct br_results *r, const char *point,
+                                 const struct br_group *g);
 /* The baseline group for a sweep point: the baseline strategy at that
  * point, else at no point (a strategy the sweep does not reach); NULL if
  * there is none. */
@@ -124,6 +127,10 @@ enum br_health br_report_cells(const struct br_group *g,
  * is nothing to compare (g is the baseline, or either has no run). */
 int br_report_comparison(const struct br_group *g, const struct br_group *base,
                          char *buf, size_t n);
+
+/* "no comparison: the baseline sync has no finished run" when the
+ * block's baseline exists but cannot be compared with; 0 when written. */
+int br_report_baseline_note(const struct br_group *base, char *buf, size_t n);
 
 /* Warnings about g (outliers, slow first run, server-bound runs, failed
  * tickets), appended to out one line each, "\n"-terminated. */

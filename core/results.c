@@ -187,6 +187,15 @@ const struct br_group *br_results_find(const struct br_results *r,
 	return NULL;
 }
 
+bool br_results_point_has_others(const struct br_results *r, const char *point,
+                                 const struct br_group *g)
+{
+	for (size_t i = 0; i < r->n_groups; i++)
+		if (&r->groups[i] != g && !strcmp(point_of(&r->groups[i]), point))
+			return true;
+	return false;
+}
+
 const struct br_group *br_results_baseline(const struct br_results *r,
                                            const char *point)
 {

@@ -251,6 +251,27 @@ START_TEST(test_table_color)
 }
 END_TEST
 
+START_TEST(test_table_baseline_failed)
+{
+	struct br_results r;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	build(&r, 1.0);
+	for (size_t i = 0; i < r.groups[0].n_runs; i++)
+		r.groups[0].runs[i].status = BR_RUN_FAILED;
+	br_report_table(f, &r, false);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(text, "\n  no comparison: the baseline sync "
+	                             "has no finished run\n"));
+	ck_assert_ptr_null(strstr(text, "faster than sync"));
+	ck_assert_ptr_nonnull(strstr(text, "  sync  "));
+	free(text);
+	br_results_free(&r);
+}
+END_TEST
+
 START_TEST(test_markdown_csv_golden)
 {
 	struct br_results r;
@@ -525,6 +546,7 @@ Suite *br_suite_report(void)
 	tcase_add_test(tc, test_formatting);
 	tcase_add_test(tc, test_table_golden);
 	tcase_add_test(tc, test_table_color);
+	tcase_add_test(tc, test_table_baseline_failed);
 	tcase_add_test(tc, test_markdown_csv_golden);
 	tcase_add_test(tc, test_json_round_trip);
 	tcase_add_test(tc, test_json_read_errors);
