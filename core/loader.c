@@ -114,7 +114,7 @@ static int check_params(const struct br_plugin *d, struct br_buf *why)
 			return -1;
 	}
 	if (br_params_build(d, NULL, 0, &opts, &err)) {
-		br_buf_printf(why, "bad default: %s", err);
+		br_buf_printf(why, "%s", err);
 		free(err);
 		return -1;
 	}

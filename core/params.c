@@ -243,9 +243,8 @@ static int apply_defaults(const struct br_plugin *desc, void *opts,
 			continue;
 		split_default(p->def, &items, &n, &is_list);
 		if (assign(p, items, n, is_list, opts, &why)) {
-			br_buf_printf(errs, "%splugin '%s' parameter '%s': default "
-			              "%s", errs->len ? "\n" : "", desc->name,
-			              p->name, why.data);
+			br_buf_printf(errs, "%sparameter '%s' has a bad default: %s",
+			              errs->len ? "\n" : "", p->name, why.data);
 			rc = -1;
 		}
 		br_buf_free(&why);

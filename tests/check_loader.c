@@ -124,10 +124,14 @@ START_TEST(test_bad_param_tables)
 	const char *const off[] = { "invalid parameter table",
 		"parameter 'b' (offset 16, 8 bytes) lies beyond opts_size 16",
 		NULL };
+	const char *const def[] = { "plugin 'bad_default' (",
+		"has an invalid parameter table: parameter 'b' has a bad "
+		"default: 0 is out of range (1..10)", NULL };
 
 	expect_refused("bad_type", type);
 	expect_refused("bad_dup", dup);
 	expect_refused("bad_offset", off);
+	expect_refused("bad_default", def);
 }
 END_TEST
 

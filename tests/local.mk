@@ -37,7 +37,7 @@ check_LTLIBRARIES += tests/plugins/broken_abi.la tests/plugins/broken_magic.la \
 	tests/plugins/create_fails.la tests/plugins/unresolved.la \
 	tests/plugins/bad_type.la tests/plugins/bad_dup.la \
 	tests/plugins/bad_offset.la tests/plugins/params_demo.la \
-	tests/plugins/broken_size.la
+	tests/plugins/broken_size.la tests/plugins/bad_default.la
 tests_plugins_broken_abi_la_SOURCES = tests/plugins/broken_abi.c \
 	tests/plugins/fixture_hooks.h
 tests_plugins_broken_abi_la_LDFLAGS = $(BR_FIXTURE_LINK)
@@ -63,6 +63,9 @@ tests_plugins_bad_dup_la_LDFLAGS = $(BR_FIXTURE_LINK)
 tests_plugins_bad_offset_la_SOURCES = tests/plugins/bad_params.c
 tests_plugins_bad_offset_la_CPPFLAGS = $(AM_CPPFLAGS) -DBAD_OFFSET
 tests_plugins_bad_offset_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_bad_default_la_SOURCES = tests/plugins/bad_params.c
+tests_plugins_bad_default_la_CPPFLAGS = $(AM_CPPFLAGS) -DBAD_DEFAULT
+tests_plugins_bad_default_la_LDFLAGS = $(BR_FIXTURE_LINK)
 tests_plugins_params_demo_la_SOURCES = tests/plugins/params_demo.c
 tests_plugins_params_demo_la_LDFLAGS = $(BR_FIXTURE_LINK)
 

@@ -1,7 +1,8 @@
 /*
- * bad_params.c - test fixture, built three times: a parameter table with
- * an unknown type (BAD_TYPE), a duplicate name (BAD_DUP), or a member past
- * the end of the options struct (BAD_OFFSET).
+ * bad_params.c - test fixture, built four times: a parameter table with
+ * an unknown type (BAD_TYPE), a duplicate name (BAD_DUP), a member past
+ * the end of the options struct (BAD_OFFSET), or a default out of its
+ * range (BAD_DEFAULT).
  */
 #include <stddef.h>
 
@@ -19,6 +20,9 @@ static const struct br_param bad_params[] = {
 	  .offset = offsetof(struct bad_opts, b) },
 #elif defined(BAD_DUP)
 	{ .name = "a", .type = BR_PARAM_INT, .offset = offsetof(struct bad_opts, b) },
+#elif defined(BAD_DEFAULT)
+	{ .name = "b", .type = BR_PARAM_INT, .offset = offsetof(struct bad_opts, b),
+	  .def = "0", .min = 1, .max = 10 },
 #elif defined(BAD_OFFSET)
 	{ .name = "b", .type = BR_PARAM_INT, .offset = sizeof(struct bad_opts) },
 #endif
