@@ -2,7 +2,7 @@
 # tests/outoftree.sh - the out-of-tree plugin story, end to end: install
 # benchrun into a temporary DESTDIR, build examples/hello-plugin against it
 # with nothing but pkg-config, and check that the installed benchrun lists
-# the plugin and accepts a scenario that uses it.
+# the plugin, accepts a scenario that uses it, and runs it.
 set -eu
 
 : "${BR_TEST_BUILDDIR:?run me through make check}"
@@ -55,6 +55,8 @@ grep -q "user_agent" "$tmp/plugins.log" || fail "hello's parameters are not list
 
 cat >"$tmp/hello.yaml" <<'YAML'
 workload: {days: 5}
+server:
+  latency: {model: none}
 strategies:
   - plugin: hello
     params: {timeout: 5s}
@@ -62,4 +64,9 @@ YAML
 "$bin" validate --plugin-path "$tmp/hello" "$tmp/hello.yaml" >"$tmp/validate.log" 2>&1 ||
 	fail "benchrun validate rejected a scenario using hello"
 grep -q ": ok: 1 strategy" "$tmp/validate.log" || fail "validate did not say ok"
+
+# And it really fetches: every ticket of a short run validated.
+"$bin" -q --plugin-path "$tmp/hello" -o "$tmp/hello.json" "$tmp/hello.yaml" \
+	>"$tmp/run.log" 2>&1 || fail "a run of the hello plugin failed"
+[ -s "$tmp/hello.json" ] || fail "the run wrote no results"
 echo "outoftree: ok"
