@@ -29,10 +29,17 @@
 
 #define OUTPUT_TAIL 4096
 #define REAP_LIMIT_NS 3000000000ull /* give up on a group after 3 s */
-/* Full samples may use 1/200 of a core: a full sample (with PSS) is
- * taken only when the time since the last one is at least its cost times
- * this; the others are fast samples whose PSS is estimated. */
-#define SAMPLER_BUDGET 200
+/*
+ * The sampler's CPU budget.  A full sample (with PSS) is taken only when
+ * the time since the last one is at least its cost times FULL_BUDGET
+ * (1/200 of a core); the others are fast samples whose PSS is estimated.
+ * And a tick is skipped while the sampler's CPU so far exceeds 1/ANY_BUDGET
+ * of the time since the worker started: a huge tree (1,000 threads make
+ * every /proc read slower) gets a coarser timeline rather than a sampler
+ * that competes with the strategy for the CPU.
+ */
+#define FULL_BUDGET 200
+#define ANY_BUDGET 100
 
 volatile sig_atomic_t br_spawn_pgid;
 
@@ -46,6 +53,7 @@ struct watch {
 	struct br_spawn_out *o;
 	size_t cap;
 	struct br_sample last_full; /* for the PSS estimate of fast samples */
+	uint64_t start_ns;         /* when the worker was started           */
 };
 
 static void take_sample(struct watch *w, struct br_sample *s, bool full)
@@ -139,7 +147,10 @@ static void push_sample(struct watch *w)
 	struct br_sample *s;
 	uint64_t now = br_now_ns();
 	bool full = !w->last_full.ns ||
-	            now - w->last_full.ns >= w->last_full.cost_ns * SAMPLER_BUDGET;
+	            now - w->last_full.ns >= w->last_full.cost_ns * FULL_BUDGET;
+
+	if (o->sampler_cpu_ns * ANY_BUDGET > now - w->start_ns)
+		return;
 
 	if (o->n_samples == w->cap) {
 		w->cap = w->cap ? 2 * w->cap : 256;
@@ -317,6 +328,7 @@ int br_spawn_worker(const char *exe, const char *spec, double timeout,
 	if (w.pid == 0)
 		exec_worker(exe ? exe : self_exe, in[0], outp[1], rep[1], self);
 	setpgid(w.pid, w.pid); /* both sides, so there is no race */
+	w.start_ns = br_now_ns();
 	br_spawn_pgid = w.pid;
 	close(in[0]);
 	close(outp[1]);

@@ -26,11 +26,13 @@ struct pidlist {
 	size_t n, cap;
 };
 
+/* Above this many threads a full sample finds children by scanning /proc
+ * (~200 processes here) instead of reading one children file per thread. */
+#define MANY_THREADS 64
+
+/* A process has one parent, so children lists never repeat a pid. */
 static void pid_push(struct pidlist *l, pid_t p)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i] == p)
-			return;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 32;
 		l->v = br_xrealloc(l->v, l->cap * sizeof(*l->v));
@@ -129,17 +131,22 @@ static int sample_stat(pid_t pid, struct br_sample *out)
 	return 0;
 }
 
-/* Append the children of every thread of pid; -1 when the kernel has no
- * children files. */
-static int add_children(pid_t pid, int threads, struct pidlist *l)
+/*
+ * Append the children of pid; -1 when the kernel has no children files.
+ * A child is listed under the thread that forked it.  Reading every
+ * thread's list costs a read per thread (5 ms for 1,000 threads), so only
+ * `all_threads` (full samples) does; otherwise only the main thread's list
+ * is read, and a child forked by another thread shows up at the next full
+ * sample.
+ */
+static int add_children(pid_t pid, bool all_threads, struct pidlist *l)
 {
 	char path[96], buf[4096];
 	DIR *d;
 	struct dirent *e;
 	int found = 0;
 
-	/* The common case, a single-threaded process, needs one read. */
-	if (threads <= 1) {
+	if (!all_threads) {
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/children",
 		         (int)pid, (int)pid);
 		if (read_small(path, buf, sizeof(buf)) < 0)
@@ -201,11 +208,15 @@ static void scan_ppids(struct pidlist *l)
 			rp = strrchr(buf, ')'); /* comm may contain spaces */
 			if (!rp || sscanf(rp + 2, "%*c %d", &ppid) != 1)
 				continue;
-			for (size_t i = 0; i < l->n; i++)
-				if (l->v[i] == ppid) {
-					pid_push(l, (pid_t)atoi(e->d_name));
-					break;
-				}
+			pid_t pid = (pid_t)atoi(e->d_name);
+			bool parent_in = false, known = false;
+
+			for (size_t i = 0; i < l->n; i++) {
+				parent_in = parent_in || l->v[i] == ppid;
+				known = known || l->v[i] == pid;
+			}
+			if (parent_in && !known)
+				pid_push(l, pid);
 		}
 		closedir(d);
 	} while (l->n != before);
@@ -216,13 +227,21 @@ int br_sample_tree(pid_t root, bool full, struct br_sample *out)
 	struct pidlist l = { 0 };
 	struct br_sample one;
 	uint64_t t0 = br_threadtime_ns();
-	bool scan = false;
+	bool scan_late = false, scanned = false;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->ns = br_now_ns();
 	pid_push(&l, root);
-	for (size_t i = 0; i < l.n; i++) {
+	for (size_t i = 0;; i++) {
+		if (i == l.n) {
+			if (!scan_late || scanned)
+				break;
+			scanned = true;
+			scan_ppids(&l);
+			if (i == l.n)
+				break;
+		}
 		if (full ? br_sample_proc(l.v[i], &one)
 		         : sample_stat(l.v[i], &one)) {
 			if (i == 0) {
@@ -239,10 +258,14 @@ int br_sample_tree(pid_t root, bool full, struct br_sample *out)
 		out->rss += one.rss;
 		out->procs++;
 		out->threads += one.threads;
-		if (!scan && add_children(l.v[i], one.threads, &l))
-			scan = true;
-		if (scan && i == 0)
-			scan_ppids(&l);
+		if (scanned)
+			continue; /* the ppid scan found the whole tree */
+		/* With many threads, one pass over /proc is cheaper than a
+		 * children file per thread. */
+		bool many = full && one.threads > MANY_THREADS;
+		if (add_children(l.v[i], full && one.threads > 1 && !many, &l) ||
+		    many)
+			scan_late = true;
 	}
 	free(l.v);
 	out->full = full;
