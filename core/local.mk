@@ -9,7 +9,8 @@ core_libbrcore_la_SOURCES = \
 	core/histogram.c core/histogram.h core/runctx.c core/runctx.h core/worker.c core/sampler.c core/sampler.h core/runner.c core/runner.h core/run_spawn.c core/cmd_run.c \
 	core/server.c core/server_int.h core/server_route.c core/server_delay.c core/server_body.c core/server_spawn.c core/cmd_serve.c \
 	core/yamltree.c core/yamltree_parse.c core/yamltree.h core/scenario.c core/scenario_priv.h core/scenario_get.c core/scenario_server.c core/scenario_strategy.c core/scenario_override.c core/cli_scenario.c \
-	core/loader.c core/loader_path.c core/params.c core/plan.c core/cmd_plugins.c core/cmd_validate.c \
+	core/loader.c core/loader_path.c core/params.c core/plan.c core/plan.h \
+	core/cmd_plugins.c core/cmd_validate.c \
 	core/stats.c core/stats.h core/results.c core/report_util.h \
 	core/results_fields.c core/results_host.c core/results_read.c core/report_json.c \
 	core/report_text.c core/report_table.c core/report_csv.c core/report_md.c \
