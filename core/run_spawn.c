@@ -252,15 +252,16 @@ static void watch_loop(struct watch *w, int rep_fd, int out_fd, int pid_fd,
 	uint64_t deadline = br_now_ns() + (uint64_t)(timeout * 1e9);
 	struct pollfd p[4];
 	bool rep_open = true, out_open = true;
-	uint64_t ticks;
-	int st;
+	uint64_t ticks, now;
+	int st, ms;
 
 	for (;;) {
 		if (stop && *stop) {
 			w->o->interrupted = true;
 			return;
 		}
-		if (br_now_ns() >= deadline) {
+		now = br_now_ns();
+		if (now >= deadline) {
 			w->o->timed_out = true;
 			return;
 		}
@@ -276,7 +277,11 @@ static void watch_loop(struct watch *w, int rep_fd, int out_fd, int pid_fd,
 		p[1] = (struct pollfd){ out_open ? out_fd : -1, POLLIN, 0 };
 		p[2] = (struct pollfd){ tfd, POLLIN, 0 };
 		p[3] = (struct pollfd){ pid_fd, POLLIN, 0 };
-		int ms = (int)((deadline - br_now_ns()) / 1000000u) + 1;
+		/* The timer wakes us anyway; the cap keeps a huge timeout
+		 * from overflowing poll's int. */
+		ms = deadline - now > 1000000000u
+		             ? 1000
+		             : (int)((deadline - now) / 1000000u) + 1;
 		if (poll(p, 4, ms) < 0)
 			continue; /* EINTR: re-check stop and the deadline */
 		if (p[0].revents) {
