@@ -183,45 +183,59 @@ static void classify(const struct br_runner_job *job,
 	}
 }
 
-/* Timeline relative to the run hook's start, and the peaks during it. */
+/* One timeline point, and the peaks when it lies within the run hook. */
+static void add_point(const struct br_sample *s, uint64_t t0, uint64_t t1,
+                      struct br_run_result *out, double *pss_sum,
+                      size_t *in_run)
+{
+	struct br_mem_sample *m = &out->timeline[out->n_timeline++];
+
+	m->t = ((double)s->ns - (double)t0) / 1e9;
+	m->tree_pss = s->pss;
+	m->tree_rss = s->rss;
+	m->procs = s->procs;
+	m->threads = s->threads;
+	if (s->ns < t0 || s->ns > t1)
+		return;
+	if (!s->pss_rough) {
+		(*in_run)++;
+		*pss_sum += (double)s->pss;
+		if (s->pss > out->tree_peak_pss)
+			out->tree_peak_pss = s->pss;
+	}
+	if (s->rss > out->tree_peak_rss)
+		out->tree_peak_rss = s->rss;
+	if (s->procs > out->peak_procs)
+		out->peak_procs = s->procs;
+	if (s->threads > out->peak_threads)
+		out->peak_threads = s->threads;
+	if (s->root_vsize > out->peak_vsize)
+		out->peak_vsize = s->root_vsize;
+}
+
+/*
+ * Timeline relative to the run hook's start [t0, t1], and the peaks during
+ * it.  The last sample (taken at "end", t1) goes in time order among the
+ * periodic ones, some of which may follow it (the report, destroy).
+ */
 static void fill_memory(const struct br_spawn_out *sp, uint64_t t0,
                         uint64_t t1, struct br_run_result *out)
 {
+	bool final = sp->final.procs > 0;
 	double pss_sum = 0;
 	size_t in_run = 0;
 
 	out->baseline_pss = sp->baseline.pss;
 	out->timeline = br_xcalloc(sp->n_samples + 1, sizeof(*out->timeline));
-	for (size_t i = 0; i <= sp->n_samples; i++) {
-		const struct br_sample *s =
-			i < sp->n_samples ? &sp->samples[i] : &sp->final;
-		struct br_mem_sample *m = &out->timeline[out->n_timeline];
-
-		if (!s->procs)
-			continue;
-		m->t = ((double)s->ns - (double)t0) / 1e9;
-		m->tree_pss = s->pss;
-		m->tree_rss = s->rss;
-		m->procs = s->procs;
-		m->threads = s->threads;
-		out->n_timeline++;
-		if (s->ns < t0 || (s->ns > t1 && s != &sp->final))
-			continue;
-		if (!s->pss_rough) {
-			in_run++;
-			pss_sum += (double)s->pss;
-			if (s->pss > out->tree_peak_pss)
-				out->tree_peak_pss = s->pss;
+	for (size_t i = 0; i < sp->n_samples; i++) {
+		if (final && sp->samples[i].ns > sp->final.ns) {
+			add_point(&sp->final, t0, t1, out, &pss_sum, &in_run);
+			final = false;
 		}
-		if (s->rss > out->tree_peak_rss)
-			out->tree_peak_rss = s->rss;
-		if (s->procs > out->peak_procs)
-			out->peak_procs = s->procs;
-		if (s->threads > out->peak_threads)
-			out->peak_threads = s->threads;
-		if (s->root_vsize > out->peak_vsize)
-			out->peak_vsize = s->root_vsize;
+		add_point(&sp->samples[i], t0, t1, out, &pss_sum, &in_run);
 	}
+	if (final)
+		add_point(&sp->final, t0, t1, out, &pss_sum, &in_run);
 	out->tree_mean_pss = in_run ? (int64_t)(pss_sum / (double)in_run) : 0;
 	if (!out->peak_rss && sp->final.root_hwm)
 		out->peak_rss = sp->final.root_hwm;
