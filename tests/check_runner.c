@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -150,12 +151,21 @@ START_TEST(test_sleep_wall)
 {
 	const char *const kv[] = { "seconds=0.3", NULL };
 	struct br_run_result r;
+	double best = 1e9;
 
-	run_calib("calib_sleep", kv, 0, 20, &r);
-	ck_assert_int_eq(r.status, BR_RUN_OK);
-	ck_assert_msg(fabs(r.wall - 0.3) < 0.03, "wall %.4f s", r.wall);
-	ck_assert_double_lt(r.cpu_user + r.cpu_sys, 0.05);
-	br_run_result_clear(&r);
+	/* Never shorter than the sleep; longer only by scheduling delay, which
+	 * a loaded machine (parallel test suites) can stretch: the best of
+	 * three must be within 30 ms. */
+	for (int k = 0; k < 3 && best - 0.3 >= 0.03; k++) {
+		run_calib("calib_sleep", kv, 0, 20, &r);
+		ck_assert_int_eq(r.status, BR_RUN_OK);
+		ck_assert_msg(r.wall >= 0.2995, "wall %.4f s", r.wall);
+		ck_assert_double_lt(r.cpu_user + r.cpu_sys, 0.05);
+		if (r.wall < best)
+			best = r.wall;
+		br_run_result_clear(&r);
+	}
+	ck_assert_msg(best - 0.3 < 0.03, "best wall %.4f s", best);
 }
 END_TEST
 
@@ -453,6 +463,82 @@ START_TEST(test_end_to_end_fetch)
 }
 END_TEST
 
+/* `benchrun SCENARIO` end to end: one good and one crashing strategy, a
+ * results file with both, exit status 1. */
+START_TEST(test_cli_run_exit_status)
+{
+	char *dir = br_test_tmpdir();
+	char *sleep_so = br_test_builddir("tests/plugins/.libs/calib_sleep.so");
+	char *crash_so = br_test_builddir("tests/plugins/.libs/calib_crash.so");
+	char *yaml = br_xasprintf(
+		"name: cli\nworkload: {days: 0}\n"
+		"server: {latency: {model: none}}\n"
+		"strategies:\n"
+		"  - {plugin: '%s', label: nap, params: {seconds: 50ms}}\n"
+		"  - {plugin: '%s', label: boom}\n"
+		"runs: {repetitions: 2}\n", sleep_so, crash_so);
+	char *path = br_test_write(dir, "cli.yaml", yaml);
+	char *out = br_xasprintf("%s/out.json", dir);
+	const char *argv[] = { "-q", "-o", out, path, NULL };
+	struct br_buf err = { 0 };
+	cJSON *doc, *groups, *g;
+	char *text;
+	int code = br_test_benchrun(argv, 60, &err);
+
+	ck_assert_msg(code == 1, "exit %d: %s", code, err.data ? err.data : "");
+	doc = br_test_load_json(out);
+	ck_assert_ptr_nonnull(doc);
+	groups = cJSON_GetObjectItemCaseSensitive(doc, "groups");
+	ck_assert_int_eq(cJSON_GetArraySize(groups), 2);
+	g = cJSON_GetArrayItem(groups, 0);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(g, "runs")), 2);
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(
+		cJSON_GetArrayItem(cJSON_GetObjectItem(g, "runs"), 0),
+		"status")), "ok");
+	g = cJSON_GetArrayItem(groups, 1);
+	text = cJSON_PrintUnformatted(g);
+	ck_assert_ptr_nonnull(strstr(text, "SIGSEGV"));
+	cJSON_free(text);
+	cJSON_Delete(doc);
+	br_buf_free(&err);
+	br_test_rmtree(dir);
+	free(dir);
+	free(sleep_so);
+	free(crash_so);
+	free(yaml);
+	free(path);
+	free(out);
+}
+END_TEST
+
+/* Not enough file descriptors for the concurrency: refused before any
+ * run, with a message that says what to do. */
+START_TEST(test_cli_fd_limit)
+{
+	char *dir = br_test_tmpdir();
+	char *plugins = br_test_builddir("plugins/.libs");
+	char *path = br_test_write(dir, "fds.yaml",
+	                           "workload: {days: 1}\n"
+	                           "strategies: [{plugin: threads}]\n"
+	                           "sweep: {concurrency: [5000]}\n");
+	const char *argv[] = { "--plugin-path", plugins, path, NULL };
+	struct rlimit rl = { 1024, 1024 };
+	struct br_buf err = { 0 };
+	int code;
+
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	code = br_test_benchrun(argv, 30, &err);
+	ck_assert_msg(code == 2, "exit %d: %s", code, err.data ? err.data : "");
+	ck_assert_ptr_nonnull(strstr(err.data, "open files"));
+	ck_assert_ptr_nonnull(strstr(err.data, "ulimit -n"));
+	br_buf_free(&err);
+	br_test_rmtree(dir);
+	free(dir);
+	free(plugins);
+	free(path);
+}
+END_TEST
+
 Suite *br_suite_runner(void)
 {
 	Suite *s = suite_create("runner");
@@ -479,6 +565,8 @@ Suite *br_suite_runner(void)
 	suite_add_tcase(s, bad);
 	tcase_set_timeout(e2e, 60);
 	tcase_add_test(e2e, test_end_to_end_fetch);
+	tcase_add_test(e2e, test_cli_run_exit_status);
+	tcase_add_test(e2e, test_cli_fd_limit);
 	suite_add_tcase(s, e2e);
 	return s;
 }
