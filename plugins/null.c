@@ -7,6 +7,7 @@
  */
 #include <benchrun/plugin.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <time.h>
 
 struct null_opts {
@@ -17,16 +18,20 @@ struct null_state {
 	double hold;
 };
 
-static struct null_state the_state; /* no allocation: nothing to measure */
-
+/* Allocated in create, which is not measured: the run hook allocates
+ * nothing. */
 static int null_create(const struct br_host *host, const void *opts,
                        void **state)
 {
 	const struct null_opts *o = opts;
+	struct null_state *s = malloc(sizeof(*s));
 
-	(void)host;
-	the_state.hold = o->hold;
-	*state = &the_state;
+	if (!s) {
+		host->log(NULL, BR_LOG_ERROR, "null: out of memory");
+		return -1;
+	}
+	s->hold = o->hold;
+	*state = s;
 	return 0;
 }
 
@@ -43,6 +48,11 @@ static int null_run(void *state, struct br_run *run)
 	return 0;
 }
 
+static void null_destroy(void *state)
+{
+	free(state);
+}
+
 static const struct br_param null_params[] = {
 	{ "hold", BR_PARAM_DURATION, offsetof(struct null_opts, hold), "0", 0,
 	  3600, "sleep this long in run (to measure the sampler)" },
@@ -57,4 +67,5 @@ const struct br_plugin benchrun_plugin = {
 	.opts_size = sizeof(struct null_opts),
 	.create = null_create,
 	.run = null_run,
+	.destroy = null_destroy,
 };
