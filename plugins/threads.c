@@ -1,13 +1,16 @@
 /*
  * threads.c - a new thread per request (the `threading.Thread(target=get)`
- * model), at most `concurrency` of them alive at once.  Each thread makes
- * its own easy handle, so what a thread costs to create, and what it costs
- * to keep alive while it waits on the network, is exactly what this
- * strategy measures.  A fresh handle also means a fresh connection per
- * request, like a bare `requests.get`: libcurl does not support sharing its
- * connection cache between concurrent threads (CURL_LOCK_DATA_CONNECT's
- * documented limitation), so keepalive cannot help here; use threadpool for
- * threads that keep their connections.
+ * model), at most `concurrency` of them alive at once, so what a thread
+ * costs to create, and to keep alive while it waits on the network, is
+ * what this strategy measures.
+ *
+ * Each of the `concurrency` slots owns an easy handle, made by the slot's
+ * first thread and reused by every later thread of that slot: no two live
+ * threads share a handle (libcurl forbids it), and its connection cache
+ * lets keepalive mean what it means for every other strategy, instead of
+ * adding a handshake per request (libcurl does not support sharing one
+ * connection cache between concurrent threads).  keepalive=false gives the
+ * `requests.get`-without-a-Session behaviour: a new connection each time.
  *
  * Threads are joinable: a finished thread puts its slot on a queue, and the
  * dispatcher joins it before reusing the slot, so every thread has been
@@ -41,12 +44,16 @@ static const struct br_param threads_params[] = {
 	{ NULL },
 };
 
-/* One thread slot; `next` links the queue of finished slots. */
+/* One thread slot; `next` links the queue of finished slots or the
+ * dispatcher's free list.  `easy` (NULL until first used) and `xfer` pass
+ * from one thread of the slot to the next through pthread_join. */
 struct threads_slot {
 	struct threads_state *s;
 	pthread_t tid;
 	size_t i;
 	int next;
+	CURL *easy;
+	struct brc_xfer xfer;
 };
 
 struct threads_state {
@@ -61,10 +68,29 @@ struct threads_state {
 	int finished;  /* head of the queue of finished slots, -1: empty */
 	int free;      /* the dispatcher's free slots, -1: none */
 	struct threads_slot *slots;
+	size_t nslots;
 };
+
+/* Make room for `max` slots (their handles are made on first use). */
+static int threads_slots(struct threads_state *s, size_t max)
+{
+	if (max <= s->nslots)
+		return 0;
+	/* Handles point into their slot: free them rather than move them. */
+	for (size_t k = 0; k < s->nslots; k++)
+		if (s->slots[k].easy)
+			curl_easy_cleanup(s->slots[k].easy);
+	free(s->slots);
+	s->slots = calloc(max, sizeof(*s->slots));
+	s->nslots = s->slots ? max : 0;
+	return s->slots ? 0 : -1;
+}
 
 static void threads_free(struct threads_state *s)
 {
+	for (size_t k = 0; k < s->nslots; k++)
+		if (s->slots[k].easy)
+			curl_easy_cleanup(s->slots[k].easy);
 	pthread_attr_destroy(&s->attr);
 	pthread_cond_destroy(&s->finished_cv);
 	pthread_mutex_destroy(&s->lock);
@@ -102,20 +128,24 @@ fail:
 	return NULL;
 }
 
-/* Fetch one request on a fresh easy handle (the model's whole point). */
-static void threads_fetch(struct threads_state *s, size_t i)
+/* Fetch the slot's request on the slot's handle, made here the first time
+ * (in parallel with the other threads, as the model would). */
+static void threads_fetch(struct threads_state *s, struct threads_slot *slot)
 {
-	struct brc_xfer x;
-	CURL *easy = curl_easy_init();
-
-	if (!easy || brc_easy_setup(&x, easy, s->host, &s->opts->common) < 0) {
-		s->host->start(s->run, i);
-		s->host->done(s->run, i, 0, "cannot set up a curl handle");
-	} else {
-		brc_fetch(&x, s->run, i);
+	if (!slot->easy) {
+		slot->easy = curl_easy_init();
+		if (slot->easy && brc_easy_setup(&slot->xfer, slot->easy, s->host,
+		                                 &s->opts->common) < 0) {
+			curl_easy_cleanup(slot->easy);
+			slot->easy = NULL;
+		}
 	}
-	if (easy)
-		curl_easy_cleanup(easy);
+	if (!slot->easy) {
+		s->host->start(s->run, slot->i);
+		s->host->done(s->run, slot->i, 0, "cannot set up a curl handle");
+		return;
+	}
+	brc_fetch(&slot->xfer, s->run, slot->i);
 }
 
 static void *threads_main(void *arg)
@@ -123,7 +153,7 @@ static void *threads_main(void *arg)
 	struct threads_slot *slot = arg;
 	struct threads_state *s = slot->s;
 
-	threads_fetch(s, slot->i);
+	threads_fetch(s, slot);
 	pthread_mutex_lock(&s->lock);
 	slot->next = s->finished;
 	s->finished = (int)(slot - s->slots);
@@ -165,9 +195,7 @@ static int threads_fetch_all(struct threads_state *s, struct br_run *run)
 	s->run = run;
 	s->finished = -1;
 	s->free = -1;
-	free(s->slots);
-	s->slots = calloc(max ? max : 1, sizeof(*s->slots));
-	if (!s->slots)
+	if (threads_slots(s, max ? max : 1) < 0)
 		return -1;
 	for (size_t k = max; k-- > 0;)
 		threads_release(s, &s->slots[k]);
@@ -223,8 +251,8 @@ static void threads_destroy(void *state)
 const struct br_plugin benchrun_plugin = {
 	BR_PLUGIN_HEADER,
 	.name = "threads",
-	.description = "a new thread (and easy handle) per request, "
-	               "at most `concurrency` alive",
+	.description = "a new thread per request, at most `concurrency` "
+	               "alive, each on its slot's easy handle",
 	.params = threads_params,
 	.opts_size = sizeof(struct threads_opts),
 	.create = threads_create,
