@@ -41,6 +41,10 @@ br=$build/benchrun
 [ -x "$br" ] || { echo "plugins.sh: no benchrun in $build (-b BUILDDIR)" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "plugins.sh: wrk not found (apt-get install wrk)" >&2; exit 2; }
 
+# 10,000 connections need ~20,000 descriptors (server and client side);
+# root may raise the hard limit.
+ulimit -Hn 65536 2>/dev/null && ulimit -Sn 65536 2>/dev/null || true
+
 work=$(mktemp -d)
 srv_pid=
 cleanup() {
@@ -85,7 +89,9 @@ scenario() {
 
 run() { # SCENARIO: run it, keep going when a strategy fails
 	log "running $(basename "$1") ($(grep -c 'plugin:' "$1") strategies x $reps)"
-	"$br" -q "$1" >&2 || log "$(basename "$1"): benchrun exit $? (see above)"
+	local rc=0
+	"$br" -q "$1" >&2 || rc=$?
+	[ $rc = 0 ] || log "$(basename "$1"): benchrun exit $rc (see above)"
 }
 
 fmt() { python3 "$here/plugins_table.py" "$@"; }

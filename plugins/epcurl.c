@@ -307,6 +307,29 @@ void epc_easy_setup(struct epc *e, CURL *easy)
 	curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, e);
 }
 
+CURLSH *epc_share_new(const struct br_host *host, CURL *easy)
+{
+	CURLSH *sh = curl_share_init();
+
+	if (sh && curl_share_setopt(sh, CURLSHOPT_SHARE,
+	                            CURL_LOCK_DATA_CONNECT) == CURLSHE_OK &&
+	    curl_easy_setopt(easy, CURLOPT_SHARE, sh) == CURLE_OK)
+		return sh;
+	host->log(NULL, BR_LOG_ERROR, "curl_share_init: cannot give a handle "
+	          "its own connection cache");
+	if (sh)
+		curl_share_cleanup(sh);
+	return NULL;
+}
+
+void epc_share_free(CURL *easy, CURLSH *share)
+{
+	if (!share)
+		return;
+	curl_easy_setopt(easy, CURLOPT_SHARE, NULL);
+	curl_share_cleanup(share);
+}
+
 int epc_multi_open(struct epc *e, struct br_run *run, long maxconnects)
 {
 	e->run = run;

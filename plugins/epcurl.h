@@ -56,6 +56,17 @@ void epc_free(struct epc *e);
 /* Install the socket open/close callbacks on an easy handle. */
 void epc_easy_setup(struct epc *e, CURL *easy);
 
+/*
+ * Give `easy` a connection cache of its own (a share handle with
+ * CURL_LOCK_DATA_CONNECT), so that it keeps reusing its own connection.
+ * The multi's shared cache is one list per host that libcurl walks on
+ * every request: with 10,000 connections to one server that walk costs
+ * more than the rest of the request.  Returns NULL on failure (logged).
+ */
+CURLSH *epc_share_new(const struct br_host *host, CURL *easy);
+/* Detach and free it, closing its cached connection. */
+void epc_share_free(CURL *easy, CURLSH *share);
+
 /* A fresh multi for one run, keeping up to `maxconnects` connections. */
 int epc_multi_open(struct epc *e, struct br_run *run, long maxconnects);
 /* Close the multi and its cached connections (handles removed first). */

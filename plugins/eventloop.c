@@ -4,8 +4,8 @@
  * flight, callbacks only.
  *
  * Each of the `concurrency` slots owns one easy handle, reused for every
- * request it runs, so a request allocates nothing of ours and its
- * connection comes back from the multi's cache.  When a transfer completes
+ * request it runs, and a connection cache of its own (epc_share_new), so a
+ * request allocates nothing of ours and finds its connection at once.  When a transfer completes
  * its slot reports it and starts the next index at once; a retry waits for
  * its backoff on a timer, never in a sleep.
  */
@@ -34,6 +34,7 @@ static const struct br_param el_params[] = {
 /* One transfer slot; xfer.easy is its reused handle, xfer.user the slot. */
 struct el_slot {
 	struct brc_xfer xfer;
+	CURLSH *share;          /* the slot's own connection cache    */
 	struct epc_timer retry; /* backoff before the next attempt    */
 	bool busy;              /* a request is in flight or waiting  */
 };
@@ -130,9 +131,12 @@ static void el_on_timer(struct epc *e, struct epc_timer *t)
 
 static void el_free(struct el *el)
 {
-	for (size_t k = 0; el->slots && k < el->nslots; k++)
-		if (el->slots[k].xfer.easy)
-			curl_easy_cleanup(el->slots[k].xfer.easy);
+	for (size_t k = 0; el->slots && k < el->nslots; k++) {
+		if (!el->slots[k].xfer.easy)
+			continue;
+		epc_share_free(el->slots[k].xfer.easy, el->slots[k].share);
+		curl_easy_cleanup(el->slots[k].xfer.easy);
+	}
 	free(el->slots);
 	epc_free(&el->epc);
 	free(el);
@@ -157,8 +161,22 @@ static int el_slots_open(struct el *el)
 		}
 		s->xfer.user = s;
 		epc_easy_setup(&el->epc, easy);
+		s->share = epc_share_new(el->epc.host, easy);
+		if (!s->share)
+			return -1;
 	}
 	return 0;
+}
+
+/* Close every slot's connections: the next run starts cold. */
+static void el_shares_renew(struct el *el)
+{
+	for (size_t k = 0; k < el->nslots; k++) {
+		struct el_slot *s = &el->slots[k];
+
+		epc_share_free(s->xfer.easy, s->share);
+		s->share = epc_share_new(el->epc.host, s->xfer.easy);
+	}
 }
 
 /* ---- hook adapters ---------------------------------------------------- */
@@ -201,7 +219,6 @@ static int eventloop_run(void *state, struct br_run *run)
 
 	el->n = el->epc.host->count(run);
 	el->next = el->busy = 0;
-	/* A fresh multi per run: every run starts without connections. */
 	if (epc_multi_open(&el->epc, run, (long)el->nslots))
 		return -1;
 	for (size_t k = 0; k < el->nslots && el->next < el->n; k++)
@@ -213,6 +230,7 @@ static int eventloop_run(void *state, struct br_run *run)
 		rc = -1;
 	}
 	epc_multi_close(&el->epc);
+	el_shares_renew(el);
 	return rc;
 }
 

@@ -52,6 +52,7 @@ struct gl;
 /* One green thread: its context, its reused easy handle (xfer.easy). */
 struct gl_green {
 	struct brc_xfer xfer;     /* xfer.user = this green thread          */
+	CURLSH *share;            /* its own connection cache              */
 	struct epc_timer wake;    /* backoff sleep                         */
 	ucontext_t ctx;
 	struct gl *gl;
@@ -194,9 +195,12 @@ static void gl_fail_rest(struct gl *gl, const char *why)
 
 static void gl_free(struct gl *gl)
 {
-	for (size_t k = 0; gl->greens && k < gl->ngreens; k++)
-		if (gl->greens[k].xfer.easy)
-			curl_easy_cleanup(gl->greens[k].xfer.easy);
+	for (size_t k = 0; gl->greens && k < gl->ngreens; k++) {
+		if (!gl->greens[k].xfer.easy)
+			continue;
+		epc_share_free(gl->greens[k].xfer.easy, gl->greens[k].share);
+		curl_easy_cleanup(gl->greens[k].xfer.easy);
+	}
 	free(gl->greens);
 	if (gl->stacks)
 		munmap(gl->stacks, gl->ngreens * gl->slot_size);
@@ -247,8 +251,22 @@ static int gl_greens_open(struct gl *gl)
 		g->xfer.user = g;
 		g->gl = gl;
 		epc_easy_setup(&gl->epc, easy);
+		g->share = epc_share_new(gl->epc.host, easy);
+		if (!g->share)
+			return -1;
 	}
 	return 0;
+}
+
+/* Close every green thread's connection: the next run starts cold. */
+static void gl_shares_renew(struct gl *gl)
+{
+	for (size_t k = 0; k < gl->ngreens; k++) {
+		struct gl_green *g = &gl->greens[k];
+
+		epc_share_free(g->xfer.easy, g->share);
+		g->share = epc_share_new(gl->epc.host, g->xfer.easy);
+	}
 }
 
 /* ---- hook adapters ---------------------------------------------------- */
@@ -303,6 +321,7 @@ static int greenlets_run(void *state, struct br_run *run)
 		rc = -1;
 	}
 	epc_multi_close(&gl->epc);
+	gl_shares_renew(gl);
 	return rc;
 }
 

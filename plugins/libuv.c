@@ -24,7 +24,7 @@
 #include <benchrun/plugin.h>
 
 #include "brcurl.h"
-#include "epcurl.h" /* epc_check_nofile */
+#include "epcurl.h" /* epc_check_nofile, epc_share_new */
 
 struct uvp_opts {
 	struct brc_opts common;
@@ -53,6 +53,7 @@ struct uvp_sock {
 /* One transfer slot; xfer.easy is its reused handle, xfer.user the slot. */
 struct uvp_slot {
 	struct brc_xfer xfer;
+	CURLSH *share;          /* the slot's own connection cache     */
 	uv_timer_t retry;       /* retry.data = the slot               */
 	struct uvp *u;
 	bool busy;
@@ -305,8 +306,10 @@ static void uvp_fail_rest(struct uvp *u, const char *why)
 static void uvp_free(struct uvp *u)
 {
 	for (size_t k = 0; u->slots && k < u->nslots; k++) {
-		if (u->slots[k].xfer.easy)
+		if (u->slots[k].xfer.easy) {
+			epc_share_free(u->slots[k].xfer.easy, u->slots[k].share);
 			curl_easy_cleanup(u->slots[k].xfer.easy);
+		}
 		if (u->slots[k].u)
 			uv_close((uv_handle_t *)&u->slots[k].retry, NULL);
 	}
@@ -344,8 +347,22 @@ static int uvp_slots_open(struct uvp *u)
 		uv_timer_init(&u->loop, &s->retry);
 		s->retry.data = s;
 		s->u = u;
+		s->share = epc_share_new(u->host, easy);
+		if (!s->share)
+			return -1;
 	}
 	return 0;
+}
+
+/* Close every slot's connections: the next run starts cold. */
+static void uvp_shares_renew(struct uvp *u)
+{
+	for (size_t k = 0; k < u->nslots; k++) {
+		struct uvp_slot *s = &u->slots[k];
+
+		epc_share_free(s->xfer.easy, s->share);
+		s->share = epc_share_new(u->host, s->xfer.easy);
+	}
 }
 
 /* ---- hook adapters ---------------------------------------------------- */
@@ -394,7 +411,6 @@ static int libuv_run(void *state, struct br_run *run)
 	u->n = u->host->count(run);
 	u->next = u->busy = 0;
 	u->failed = false;
-	/* A fresh multi per run: every run starts without connections. */
 	u->multi = curl_multi_init();
 	if (!u->multi)
 		return -1;
@@ -412,8 +428,9 @@ static int libuv_run(void *state, struct br_run *run)
 		rc = -1;
 	}
 	uv_timer_stop(&u->timer);
-	curl_multi_cleanup(u->multi); /* closes connections: uvp_close_cb */
+	curl_multi_cleanup(u->multi);
 	u->multi = NULL;
+	uvp_shares_renew(u); /* closes the connections: uvp_close_cb */
 	uv_run(&u->loop, UV_RUN_NOWAIT); /* free the closed poll handles */
 	return rc;
 }
