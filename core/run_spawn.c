@@ -30,9 +30,10 @@
 #define OUTPUT_TAIL 4096
 #define REAP_LIMIT_NS 3000000000ull /* give up on a group after 3 s */
 /*
- * The sampler's CPU budget.  A full sample (with PSS) is taken only when
- * the time since the last one is at least its cost times FULL_BUDGET
- * (1/200 of a core); the others are fast samples whose PSS is estimated.
+ * The sampler's CPU budget.  For a single process, a full sample (with
+ * PSS) is taken only when the time since the last one is at least its cost
+ * times FULL_BUDGET (1/200 of a core); the others are fast samples whose
+ * PSS is estimated (push_sample).
  * And a tick is skipped while the sampler's CPU so far exceeds 1/ANY_BUDGET
  * of the time since the worker started: a huge tree (1,000 threads make
  * every /proc read slower) gets a coarser timeline rather than a sampler
@@ -134,37 +135,40 @@ static bool drain(int fd, struct br_buf *b, bool tail)
 }
 
 /*
- * A periodic sample: full when the budget allows, else fast with PSS
- * estimated as the last full PSS plus the RSS grown since.  Memory a
- * strategy touches is private until it forks, so the estimate is exact
- * for threads and event loops; for a tree that changed shape since (new
- * children counted at full RSS, their shared pages not yet split) it is
- * marked rough and kept out of the peaks.
+ * A periodic sample.  For a single process, a fast sample estimates PSS
+ * as the last full PSS plus the RSS grown since, which is exact for
+ * private memory (what threads and event loops touch), and a full one
+ * corrects it when the budget allows.  For a tree of processes RSS says
+ * little about PSS (shared pages counted once per process, copy-on-write
+ * breaking them apart), so every sample of a tree is full, as often as
+ * the budget allows.
  */
 static void push_sample(struct watch *w)
 {
 	struct br_spawn_out *o = w->o;
 	struct br_sample *s;
 	uint64_t now = br_now_ns();
-	bool full = !w->last_full.ns ||
+	bool full = !w->last_full.ns || w->last_full.procs != 1 ||
 	            now - w->last_full.ns >= w->last_full.cost_ns * FULL_BUDGET;
 
 	if (o->sampler_cpu_ns * ANY_BUDGET > now - w->start_ns)
 		return;
-
 	if (o->n_samples == w->cap) {
 		w->cap = w->cap ? 2 * w->cap : 256;
 		o->samples = br_xrealloc(o->samples, w->cap * sizeof(*o->samples));
 	}
 	s = &o->samples[o->n_samples];
 	take_sample(w, s, full);
+	if (!full && s->procs > 1) {
+		take_sample(w, s, true); /* it has just become a tree */
+		full = true;
+	}
 	if (!s->procs)
 		return;
 	if (!full) {
 		s->pss = w->last_full.pss + (s->rss - w->last_full.rss);
 		if (s->pss < 0)
 			s->pss = 0;
-		s->pss_rough = s->procs != w->last_full.procs;
 	}
 	o->n_samples++;
 }

@@ -197,12 +197,10 @@ static void add_point(const struct br_sample *s, uint64_t t0, uint64_t t1,
 	m->threads = s->threads;
 	if (s->ns < t0 || s->ns > t1)
 		return;
-	if (!s->pss_rough) {
-		(*in_run)++;
-		*pss_sum += (double)s->pss;
-		if (s->pss > out->tree_peak_pss)
-			out->tree_peak_pss = s->pss;
-	}
+	(*in_run)++;
+	*pss_sum += (double)s->pss;
+	if (s->pss > out->tree_peak_pss)
+		out->tree_peak_pss = s->pss;
 	if (s->rss > out->tree_peak_rss)
 		out->tree_peak_rss = s->rss;
 	if (s->procs > out->peak_procs)

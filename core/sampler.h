@@ -31,8 +31,6 @@ struct br_sample {
 	int64_t root_hwm;     /* VmHWM (peak RSS) of the root, bytes       */
 	uint64_t cost_ns;     /* CPU the sampling itself took (this thread) */
 	bool full;            /* pss and root_hwm were read               */
-	bool pss_rough;       /* pss estimated across a change of the tree's
-	                         shape: for the timeline, not for peaks     */
 };
 
 /* Sample the tree rooted at `root`, fully or fast.  Returns 0, or -1 when
