@@ -158,8 +158,16 @@ fi
 
 # ---- 3. memory per request in flight --------------------------------------
 if [[ $tables == *3* ]]; then
+	# The runner wants ~2 descriptors per connection (its embedded server
+	# and the worker); without root the hard limit caps the top point.
+	big=10000
+	lim=$(ulimit -n)
+	if [ "$lim" != unlimited ] && [ $((2 * big + 64)) -gt "$lim" ]; then
+		big=$(( (lim - 64) / 2 / 1000 * 1000 ))
+		log "RLIMIT_NOFILE $lim: the top point is $big, not 10,000"
+	fi
 	files=()
-	for c in 10 1000 10000; do
+	for c in 10 1000 $big; do
 		args=()
 		for p in $plugins; do
 			has_conc "$p" || continue

@@ -103,30 +103,34 @@ def throughput(wrk, *files):
 
 
 def memory(*files):
-    by = {}
+    by, cs = {}, set()
     for path in files:
         for g in load(path):
             c = g.get("concurrency") or 1
+            cs.add(c)
             by.setdefault(g["plugin"], {})[c] = (
-                med(g, "tree_peak_pss"), med(g, "peak_rss"), status(g))
-    print("| strategy | PSS MiB at 10 | at 1,000 | at 10,000 | KiB per "
-          "request in flight (1,000) | (10,000) | status |")
-    print("|---|---|---|---|---|---|---|")
+                med(g, "tree_peak_pss"), status(g))
+    top = sorted(c for c in cs if c > 10)
+    print("| strategy | PSS MiB at 10 | %s | %s | status |" % (
+        " | ".join("at {:,}".format(c) for c in top),
+        " | ".join("KiB per request in flight at {:,}".format(c)
+                   for c in top)))
+    print("|---" * (3 + 2 * len(top)) + "|")
     for p, m in by.items():
-        base = (m.get(10) or (None,))[0]
+        def pss(c):
+            return (m.get(c) or (None,))[0]
 
         def per(c):
-            v = (m.get(c) or (None,))[0]
-            if v is None or base is None:
+            if pss(c) is None or pss(10) is None:
                 return None
-            return (v - base) / (c - 10) / 1024
+            return (pss(c) - pss(10)) / (c - 10) / 1024
 
-        st = "; ".join("%s: %s" % (c, m[c][2]) for c in sorted(m)
-                       if m[c][2] != "ok") or "ok"
-        print("| %s | %s | %s | %s | %s | %s | %s |" % (
-            p, *(f(mib((m.get(c) or (None,))[0]), ".1f")
-                 for c in (10, 1000, 10000)),
-            f(per(1000), ".1f"), f(per(10000), ".1f"), st))
+        st = "; ".join("%s: %s" % (c, m[c][1]) for c in sorted(m)
+                       if m[c][1] != "ok") or "ok"
+        print("| %s | %s | %s | %s | %s |" % (
+            p, f(mib(pss(10)), ".1f"),
+            " | ".join(f(mib(pss(c)), ".1f") for c in top),
+            " | ".join(f(per(c), ".1f") for c in top), st))
 
 
 if __name__ == "__main__":

@@ -307,27 +307,54 @@ void epc_easy_setup(struct epc *e, CURL *easy)
 	curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, e);
 }
 
-CURLSH *epc_share_new(const struct br_host *host, CURL *easy)
+int epc_shares_init(struct epc_shares *s, const struct br_host *host,
+                    size_t handles)
 {
-	CURLSH *sh = curl_share_init();
-
-	if (sh && curl_share_setopt(sh, CURLSHOPT_SHARE,
-	                            CURL_LOCK_DATA_CONNECT) == CURLSHE_OK &&
-	    curl_easy_setopt(easy, CURLOPT_SHARE, sh) == CURLE_OK)
-		return sh;
-	host->log(NULL, BR_LOG_ERROR, "curl_share_init: cannot give a handle "
-	          "its own connection cache");
-	if (sh)
-		curl_share_cleanup(sh);
-	return NULL;
+	s->host = host;
+	s->n = (handles + EPC_SHARE_GROUP - 1) / EPC_SHARE_GROUP;
+	s->v = calloc(s->n, sizeof(*s->v));
+	return s->v ? 0 : -1;
 }
 
-void epc_share_free(CURL *easy, CURLSH *share)
+int epc_shares_attach(struct epc_shares *s, CURL *easy, size_t k)
 {
-	if (!share)
-		return;
+	CURLSH **sh = &s->v[k / EPC_SHARE_GROUP];
+
+	if (!*sh) {
+		*sh = curl_share_init();
+		if (*sh && curl_share_setopt(*sh, CURLSHOPT_SHARE,
+		                             CURL_LOCK_DATA_CONNECT) != CURLSHE_OK) {
+			curl_share_cleanup(*sh);
+			*sh = NULL;
+		}
+	}
+	if (*sh && curl_easy_setopt(easy, CURLOPT_SHARE, *sh) == CURLE_OK)
+		return 0;
+	s->host->log(NULL, BR_LOG_ERROR, "curl_share_init: cannot give "
+	             "handles a connection cache");
+	return -1;
+}
+
+void epc_shares_detach(CURL *easy)
+{
 	curl_easy_setopt(easy, CURLOPT_SHARE, NULL);
-	curl_share_cleanup(share);
+}
+
+void epc_shares_close(struct epc_shares *s)
+{
+	for (size_t k = 0; k < s->n; k++) {
+		if (s->v[k])
+			curl_share_cleanup(s->v[k]);
+		s->v[k] = NULL;
+	}
+}
+
+void epc_shares_free(struct epc_shares *s)
+{
+	if (s->v)
+		epc_shares_close(s);
+	free(s->v);
+	s->v = NULL;
 }
 
 int epc_multi_open(struct epc *e, struct br_run *run, long maxconnects)

@@ -57,15 +57,31 @@ void epc_free(struct epc *e);
 void epc_easy_setup(struct epc *e, CURL *easy);
 
 /*
- * Give `easy` a connection cache of its own (a share handle with
- * CURL_LOCK_DATA_CONNECT), so that it keeps reusing its own connection.
- * The multi's shared cache is one list per host that libcurl walks on
- * every request: with 10,000 connections to one server that walk costs
- * more than the rest of the request.  Returns NULL on failure (logged).
+ * Connection caches for a plugin's easy handles, one per EPC_SHARE_GROUP
+ * of them (share handles with CURL_LOCK_DATA_CONNECT).  The multi's own
+ * cache is one list per host that libcurl walks on every request: with
+ * 10,000 connections to one server that walk costs more than the rest of
+ * the request.  A small group keeps the walk short and costs ~9 KiB per
+ * cache (each share holds a hash table and a closure handle).
  */
-CURLSH *epc_share_new(const struct br_host *host, CURL *easy);
-/* Detach and free it, closing its cached connection. */
-void epc_share_free(CURL *easy, CURLSH *share);
+enum { EPC_SHARE_GROUP = 16 };
+
+struct epc_shares {
+	const struct br_host *host;
+	CURLSH **v;
+	size_t n;
+};
+
+int epc_shares_init(struct epc_shares *s, const struct br_host *host,
+                    size_t handles);
+/* Attach handle number k to its group's cache (created on first use).
+ * Returns 0 or -1 (logged). */
+int epc_shares_attach(struct epc_shares *s, CURL *easy, size_t k);
+/* Detach a handle: every handle must be detached before close. */
+void epc_shares_detach(CURL *easy);
+/* Free the caches, closing their connections; attach creates new ones. */
+void epc_shares_close(struct epc_shares *s);
+void epc_shares_free(struct epc_shares *s);
 
 /* A fresh multi for one run, keeping up to `maxconnects` connections. */
 int epc_multi_open(struct epc *e, struct br_run *run, long maxconnects);

@@ -4,8 +4,9 @@
  * flight, callbacks only.
  *
  * Each of the `concurrency` slots owns one easy handle, reused for every
- * request it runs, and a connection cache of its own (epc_share_new), so a
- * request allocates nothing of ours and finds its connection at once.  When a transfer completes
+ * request it runs, in a small group with its own connection cache
+ * (epc_shares), so a request allocates nothing of ours and finds an idle
+ * connection at once.  When a transfer completes
  * its slot reports it and starts the next index at once; a retry waits for
  * its backoff on a timer, never in a sleep.
  */
@@ -34,7 +35,6 @@ static const struct br_param el_params[] = {
 /* One transfer slot; xfer.easy is its reused handle, xfer.user the slot. */
 struct el_slot {
 	struct brc_xfer xfer;
-	CURLSH *share;          /* the slot's own connection cache    */
 	struct epc_timer retry; /* backoff before the next attempt    */
 	bool busy;              /* a request is in flight or waiting  */
 };
@@ -44,6 +44,7 @@ struct el {
 	const struct el_opts *opts;
 	struct el_slot *slots;
 	size_t nslots;
+	struct epc_shares shares; /* connection caches of slot groups */
 	size_t n, next;         /* requests in the run, next to start */
 	size_t busy;            /* slots with a request               */
 };
@@ -134,9 +135,10 @@ static void el_free(struct el *el)
 	for (size_t k = 0; el->slots && k < el->nslots; k++) {
 		if (!el->slots[k].xfer.easy)
 			continue;
-		epc_share_free(el->slots[k].xfer.easy, el->slots[k].share);
+		epc_shares_detach(el->slots[k].xfer.easy);
 		curl_easy_cleanup(el->slots[k].xfer.easy);
 	}
+	epc_shares_free(&el->shares);
 	free(el->slots);
 	epc_free(&el->epc);
 	free(el);
@@ -146,7 +148,8 @@ static void el_free(struct el *el)
 static int el_slots_open(struct el *el)
 {
 	el->slots = calloc(el->nslots, sizeof(*el->slots));
-	if (!el->slots)
+	if (!el->slots || epc_shares_init(&el->shares, el->epc.host,
+	                                  el->nslots))
 		return -1;
 	for (size_t k = 0; k < el->nslots; k++) {
 		struct el_slot *s = &el->slots[k];
@@ -161,8 +164,7 @@ static int el_slots_open(struct el *el)
 		}
 		s->xfer.user = s;
 		epc_easy_setup(&el->epc, easy);
-		s->share = epc_share_new(el->epc.host, easy);
-		if (!s->share)
+		if (epc_shares_attach(&el->shares, easy, k))
 			return -1;
 	}
 	return 0;
@@ -171,12 +173,11 @@ static int el_slots_open(struct el *el)
 /* Close every slot's connections: the next run starts cold. */
 static void el_shares_renew(struct el *el)
 {
-	for (size_t k = 0; k < el->nslots; k++) {
-		struct el_slot *s = &el->slots[k];
-
-		epc_share_free(s->xfer.easy, s->share);
-		s->share = epc_share_new(el->epc.host, s->xfer.easy);
-	}
+	for (size_t k = 0; k < el->nslots; k++)
+		epc_shares_detach(el->slots[k].xfer.easy);
+	epc_shares_close(&el->shares);
+	for (size_t k = 0; k < el->nslots; k++)
+		epc_shares_attach(&el->shares, el->slots[k].xfer.easy, k);
 }
 
 /* ---- hook adapters ---------------------------------------------------- */

@@ -52,7 +52,6 @@ struct gl;
 /* One green thread: its context, its reused easy handle (xfer.easy). */
 struct gl_green {
 	struct brc_xfer xfer;     /* xfer.user = this green thread          */
-	CURLSH *share;            /* its own connection cache              */
 	struct epc_timer wake;    /* backoff sleep                         */
 	ucontext_t ctx;
 	struct gl *gl;
@@ -65,6 +64,7 @@ struct gl {
 	const struct gl_opts *opts;
 	struct gl_green *greens;
 	size_t ngreens;
+	struct epc_shares shares; /* connection caches of green groups    */
 	char *stacks;             /* ngreens x (guard page + stack)        */
 	size_t slot_size, page;
 	ucontext_t sched;         /* the scheduler, resumed on every yield */
@@ -198,9 +198,10 @@ static void gl_free(struct gl *gl)
 	for (size_t k = 0; gl->greens && k < gl->ngreens; k++) {
 		if (!gl->greens[k].xfer.easy)
 			continue;
-		epc_share_free(gl->greens[k].xfer.easy, gl->greens[k].share);
+		epc_shares_detach(gl->greens[k].xfer.easy);
 		curl_easy_cleanup(gl->greens[k].xfer.easy);
 	}
+	epc_shares_free(&gl->shares);
 	free(gl->greens);
 	if (gl->stacks)
 		munmap(gl->stacks, gl->ngreens * gl->slot_size);
@@ -235,7 +236,8 @@ static int gl_stacks_open(struct gl *gl)
 static int gl_greens_open(struct gl *gl)
 {
 	gl->greens = calloc(gl->ngreens, sizeof(*gl->greens));
-	if (!gl->greens)
+	if (!gl->greens || epc_shares_init(&gl->shares, gl->epc.host,
+	                                   gl->ngreens))
 		return -1;
 	for (size_t k = 0; k < gl->ngreens; k++) {
 		struct gl_green *g = &gl->greens[k];
@@ -251,8 +253,7 @@ static int gl_greens_open(struct gl *gl)
 		g->xfer.user = g;
 		g->gl = gl;
 		epc_easy_setup(&gl->epc, easy);
-		g->share = epc_share_new(gl->epc.host, easy);
-		if (!g->share)
+		if (epc_shares_attach(&gl->shares, easy, k))
 			return -1;
 	}
 	return 0;
@@ -261,12 +262,11 @@ static int gl_greens_open(struct gl *gl)
 /* Close every green thread's connection: the next run starts cold. */
 static void gl_shares_renew(struct gl *gl)
 {
-	for (size_t k = 0; k < gl->ngreens; k++) {
-		struct gl_green *g = &gl->greens[k];
-
-		epc_share_free(g->xfer.easy, g->share);
-		g->share = epc_share_new(gl->epc.host, g->xfer.easy);
-	}
+	for (size_t k = 0; k < gl->ngreens; k++)
+		epc_shares_detach(gl->greens[k].xfer.easy);
+	epc_shares_close(&gl->shares);
+	for (size_t k = 0; k < gl->ngreens; k++)
+		epc_shares_attach(&gl->shares, gl->greens[k].xfer.easy, k);
 }
 
 /* ---- hook adapters ---------------------------------------------------- */

@@ -24,7 +24,7 @@
 #include <benchrun/plugin.h>
 
 #include "brcurl.h"
-#include "epcurl.h" /* epc_check_nofile, epc_share_new */
+#include "epcurl.h" /* epc_check_nofile, epc_shares */
 
 struct uvp_opts {
 	struct brc_opts common;
@@ -53,7 +53,6 @@ struct uvp_sock {
 /* One transfer slot; xfer.easy is its reused handle, xfer.user the slot. */
 struct uvp_slot {
 	struct brc_xfer xfer;
-	CURLSH *share;          /* the slot's own connection cache     */
 	uv_timer_t retry;       /* retry.data = the slot               */
 	struct uvp *u;
 	bool busy;
@@ -70,6 +69,7 @@ struct uvp {
 	size_t nfds;
 	struct uvp_slot *slots;
 	size_t nslots;
+	struct epc_shares shares; /* connection caches of slot groups */
 	size_t n, next, busy;
 	bool failed;
 };
@@ -307,12 +307,13 @@ static void uvp_free(struct uvp *u)
 {
 	for (size_t k = 0; u->slots && k < u->nslots; k++) {
 		if (u->slots[k].xfer.easy) {
-			epc_share_free(u->slots[k].xfer.easy, u->slots[k].share);
+			epc_shares_detach(u->slots[k].xfer.easy);
 			curl_easy_cleanup(u->slots[k].xfer.easy);
 		}
 		if (u->slots[k].u)
 			uv_close((uv_handle_t *)&u->slots[k].retry, NULL);
 	}
+	epc_shares_free(&u->shares); /* may close sockets: loop still up */
 	if (u->timer.data) {
 		uv_close((uv_handle_t *)&u->timer, NULL);
 		uv_run(&u->loop, UV_RUN_DEFAULT); /* finish the closes */
@@ -327,7 +328,7 @@ static void uvp_free(struct uvp *u)
 static int uvp_slots_open(struct uvp *u)
 {
 	u->slots = calloc(u->nslots, sizeof(*u->slots));
-	if (!u->slots)
+	if (!u->slots || epc_shares_init(&u->shares, u->host, u->nslots))
 		return -1;
 	for (size_t k = 0; k < u->nslots; k++) {
 		struct uvp_slot *s = &u->slots[k];
@@ -347,8 +348,7 @@ static int uvp_slots_open(struct uvp *u)
 		uv_timer_init(&u->loop, &s->retry);
 		s->retry.data = s;
 		s->u = u;
-		s->share = epc_share_new(u->host, easy);
-		if (!s->share)
+		if (epc_shares_attach(&u->shares, easy, k))
 			return -1;
 	}
 	return 0;
@@ -357,12 +357,11 @@ static int uvp_slots_open(struct uvp *u)
 /* Close every slot's connections: the next run starts cold. */
 static void uvp_shares_renew(struct uvp *u)
 {
-	for (size_t k = 0; k < u->nslots; k++) {
-		struct uvp_slot *s = &u->slots[k];
-
-		epc_share_free(s->xfer.easy, s->share);
-		s->share = epc_share_new(u->host, s->xfer.easy);
-	}
+	for (size_t k = 0; k < u->nslots; k++)
+		epc_shares_detach(u->slots[k].xfer.easy);
+	epc_shares_close(&u->shares);
+	for (size_t k = 0; k < u->nslots; k++)
+		epc_shares_attach(&u->shares, u->slots[k].xfer.easy, k);
 }
 
 /* ---- hook adapters ---------------------------------------------------- */
