@@ -60,13 +60,13 @@ total = (int(t1) - int(t0)) / 1e9
 print(f"whole benchrun:             {total:.3f} s, "
       f"{total / int(reps) * 1e3:.1f} ms per run (spawn, load, handshakes, "
       f"server start amortised)")
-costs = [float(m.group(1)) for m in
-         re.finditer(r"sampler: \d+ samples, ([0-9.]+) us CPU each",
-                     open(err).read())]
-if costs:
-    c = st.median(costs)
-    ms = float(interval.rstrip("ms")) if interval.endswith("ms") else 10.0
-    print(f"sampler (2 s hold):         {c:.1f} us CPU per sample "
-          f"(mean of full and fast samples) = {c / (ms * 1e3) * 100:.2f}% "
-          f"of a core at {interval}")
+samples = [(int(m.group(1)), float(m.group(2)), float(m.group(3))) for m in
+           re.finditer(r"sampler: (\d+) samples, ([0-9.]+) us CPU each, "
+                       r"([0-9.]+)% of a core", open(err).read())]
+if samples:
+    n = st.median(s[0] for s in samples)
+    c = st.median(s[1] for s in samples)
+    share = st.median(s[2] for s in samples)
+    print(f"sampler (2 s hold, {interval}): {n:.0f} samples per run, "
+          f"{c:.1f} us CPU each, {share:.2f}% of a core")
 PY

@@ -355,6 +355,7 @@ int br_spawn_worker(const char *exe, const char *spec, double timeout,
 	watch_loop(&w, rep[0], outp[0], pid_fd, tfd, timeout, stop);
 	kill_group(&w);
 	br_spawn_pgid = 0;
+	out->elapsed_ns = br_now_ns() - w.start_ns;
 	drain(rep[0], &w.rep, false);
 	scan_report(&w);
 	drain(outp[0], &w.out, true);

@@ -314,10 +314,12 @@ int br_runner_run(const struct br_runner_job *job, struct br_run_result *out)
 	if (out->wall > 0)
 		out->efficiency = out->ideal / out->wall;
 	out->server_bound = out->server_cpu > SERVER_BOUND_SHARE * out->wall;
-	if (sp.sampler_count)
-		br_debug("sampler: %zu samples, %.1f us CPU each",
+	if (sp.sampler_count && sp.elapsed_ns)
+		br_debug("sampler: %zu samples, %.1f us CPU each, %.2f%% of a "
+		         "core over the worker's life",
 		         sp.sampler_count,
-		         (double)sp.sampler_cpu_ns / 1e3 / (double)sp.sampler_count);
+		         (double)sp.sampler_cpu_ns / 1e3 / (double)sp.sampler_count,
+		         100.0 * (double)sp.sampler_cpu_ns / (double)sp.elapsed_ns);
 	cJSON_Delete(rep);
 	br_spawn_out_free(&sp);
 	return out->status == BR_RUN_OK ? 0 : -1;

@@ -66,6 +66,7 @@ struct br_spawn_out {
 	size_t n_samples;
 	uint64_t ready_ns;         /* when "ready" was seen                 */
 	uint64_t sampler_cpu_ns;   /* CPU the sampling took in total         */
+	uint64_t elapsed_ns;       /* from fork to the last reap             */
 	size_t sampler_count;
 };
 
