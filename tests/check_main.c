@@ -37,6 +37,7 @@ int main(void)
 		br_suite_histogram,
 		br_suite_runner,
 		br_suite_conformance,
+		br_suite_forkpool,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

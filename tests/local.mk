@@ -15,7 +15,7 @@ tests_check_benchrun_SOURCES = \
 	tests/check_util.c tests/testutil.c \
 	tests/check_loader.c tests/check_plan.c \
 	tests/check_stats.c tests/check_histogram.c tests/check_runner.c \
-	tests/check_conformance.c
+	tests/check_conformance.c tests/check_forkpool.c
 tests_check_benchrun_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) \
 	$(YAML_CFLAGS) $(CJSON_CFLAGS) $(MHD_CFLAGS)
 tests_check_benchrun_LDADD = core/libbrcore.la $(CHECK_LIBS)

@@ -19,6 +19,7 @@ Suite *br_suite_report(void);
 Suite *br_suite_histogram(void);
 Suite *br_suite_runner(void);
 Suite *br_suite_conformance(void);
+Suite *br_suite_forkpool(void);
 
 /* $BR_TEST_BUILDDIR / $BR_TEST_SRCDIR joined with rel (malloc'd); they
  * default to "." when the runner is started by hand. */
