@@ -227,7 +227,7 @@ int br_sample_tree(pid_t root, bool full, struct br_sample *out)
 	struct pidlist l = { 0 };
 	struct br_sample one;
 	uint64_t t0 = br_threadtime_ns();
-	bool scan_late = false, scanned = false;
+	bool scan_late = false, scanned = false, many;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -262,7 +262,7 @@ int br_sample_tree(pid_t root, bool full, struct br_sample *out)
 			continue; /* the ppid scan found the whole tree */
 		/* With many threads, one pass over /proc is cheaper than a
 		 * children file per thread. */
-		bool many = full && one.threads > MANY_THREADS;
+		many = full && one.threads > MANY_THREADS;
 		if (add_children(l.v[i], full && one.threads > 1 && !many, &l) ||
 		    many)
 			scan_late = true;
