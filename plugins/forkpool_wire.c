@@ -133,8 +133,8 @@ static int child_done(struct br_run *r, size_t i, int status, const char *err)
 	return 0;
 }
 
-static void child_log(struct br_run *r, enum br_log_level level,
-                      const char *fmt, ...)
+static void __attribute__((format(printf, 3, 4)))
+child_log(struct br_run *r, enum br_log_level level, const char *fmt, ...)
 {
 	va_list ap;
 
