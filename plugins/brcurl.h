@@ -73,8 +73,9 @@ struct brc_xfer {
 	void *user;
 };
 
-/* curl_global_init/cleanup, reference counted by libcurl itself since
- * 7.84; call from create/destroy.  init returns 0 or -1 (logged). */
+/* curl_global_init/cleanup (libcurl counts the calls, and makes them
+ * thread-safe since 7.84); call from create/destroy.  init returns 0 or -1
+ * (logged). */
 int brc_global_init(const struct br_host *host);
 void brc_global_cleanup(void);
 
