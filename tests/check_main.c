@@ -31,6 +31,7 @@ int main(void)
 		br_suite_model,
 		br_suite_export,
 		br_suite_loader,
+		br_suite_params,
 		br_suite_plan,
 		br_suite_stats,
 		br_suite_report,
