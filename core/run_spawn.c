@@ -233,6 +233,43 @@ static void kill_group(struct watch *w)
 	}
 }
 
+static bool listed(pid_t p, const pid_t *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == p)
+			return true;
+	return false;
+}
+
+/*
+ * Descendants that left the worker's process group (setsid, setpgid)
+ * escape kill_group.  Once their parent is gone they are reparented to us
+ * (the subreaper): every child of ours that was not there before the
+ * worker started is one of them.  Kill and reap them, and their own
+ * children in turn, which come back to us the same way.
+ */
+static void kill_escaped(const pid_t *before, size_t n_before)
+{
+	pid_t *now;
+	size_t n;
+	bool found;
+	int rounds = 0;
+
+	do {
+		found = false;
+		n = br_proc_children(getpid(), &now);
+		for (size_t i = 0; i < n; i++) {
+			if (listed(now[i], before, n_before))
+				continue;
+			br_debug("killing %d, left behind by the worker", (int)now[i]);
+			kill(now[i], SIGKILL);
+			waitpid(now[i], NULL, 0);
+			found = true;
+		}
+		free(now);
+	} while (found && ++rounds < 100);
+}
+
 static int start_timer(double interval)
 {
 	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
@@ -315,6 +352,8 @@ int br_spawn_worker(const char *exe, const char *spec, double timeout,
 	int in[2], outp[2], rep[2], tfd, pid_fd;
 	pid_t self = getpid();
 	char self_exe[4096] = "/proc/self/exe";
+	pid_t *before;
+	size_t n_before;
 	ssize_t n;
 
 	memset(out, 0, sizeof(*out));
@@ -325,6 +364,7 @@ int br_spawn_worker(const char *exe, const char *spec, double timeout,
 		self_exe[n] = '\0';
 	ignore_sigpipe();
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	n_before = br_proc_children(self, &before);
 	if (pipe2(in, O_CLOEXEC))
 		goto fail_in;
 	if (pipe2(outp, O_CLOEXEC))
@@ -354,6 +394,8 @@ int br_spawn_worker(const char *exe, const char *spec, double timeout,
 
 	watch_loop(&w, rep[0], outp[0], pid_fd, tfd, timeout, stop);
 	kill_group(&w);
+	kill_escaped(before, n_before);
+	free(before);
 	br_spawn_pgid = 0;
 	out->elapsed_ns = br_now_ns() - w.start_ns;
 	drain(rep[0], &w.rep, false);
@@ -385,6 +427,7 @@ fail_out:
 	close(in[1]);
 fail_in:
 	br_error("cannot start a worker process: %s", strerror(errno));
+	free(before);
 	return -1;
 }
 

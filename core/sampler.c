@@ -131,6 +131,41 @@ static int sample_stat(pid_t pid, struct br_sample *out)
 	return 0;
 }
 
+/* Append the pids listed in a children file (any length: a pool of 1,000
+ * processes lists ~6 KB); -1 when it cannot be opened. */
+static int read_children(const char *path, struct pidlist *l)
+{
+	char chunk[4096];
+	long c = 0;
+	bool in_num = false;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		/* Digits may straddle two reads: parse by hand. */
+		for (ssize_t k = 0; k < n; k++) {
+			if (chunk[k] >= '0' && chunk[k] <= '9') {
+				c = c * 10 + (chunk[k] - '0');
+				in_num = true;
+			} else if (in_num) {
+				pid_push(l, (pid_t)c);
+				c = 0;
+				in_num = false;
+			}
+		}
+	}
+	if (in_num)
+		pid_push(l, (pid_t)c);
+	close(fd);
+	return 0;
+}
+
 /*
  * Append the children of pid; -1 when the kernel has no children files.
  * A child is listed under the thread that forked it.  Reading every
@@ -141,7 +176,7 @@ static int sample_stat(pid_t pid, struct br_sample *out)
  */
 static int add_children(pid_t pid, bool all_threads, struct pidlist *l)
 {
-	char path[96], buf[4096];
+	char path[96];
 	DIR *d;
 	struct dirent *e;
 	int found = 0;
@@ -149,14 +184,8 @@ static int add_children(pid_t pid, bool all_threads, struct pidlist *l)
 	if (!all_threads) {
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/children",
 		         (int)pid, (int)pid);
-		if (read_small(path, buf, sizeof(buf)) < 0)
+		if (read_children(path, l) < 0)
 			return errno == ENOENT ? -1 : 0;
-		for (char *p = buf, *end; *p; p = end) {
-			long c = strtol(p, &end, 10);
-			if (end == p)
-				break;
-			pid_push(l, (pid_t)c);
-		}
 		return 0;
 	}
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
@@ -168,18 +197,20 @@ static int add_children(pid_t pid, bool all_threads, struct pidlist *l)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/children",
 		         (int)pid, atoi(e->d_name));
-		if (read_small(path, buf, sizeof(buf)) < 0)
-			continue;
-		found = 1;
-		for (char *p = buf, *end; *p; p = end) {
-			long c = strtol(p, &end, 10);
-			if (end == p)
-				break;
-			pid_push(l, (pid_t)c);
-		}
+		if (read_children(path, l) == 0)
+			found = 1;
 	}
 	closedir(d);
 	return found ? 0 : -1;
+}
+
+size_t br_proc_children(pid_t pid, pid_t **out)
+{
+	struct pidlist l = { 0 };
+
+	add_children(pid, true, &l);
+	*out = l.v;
+	return l.n;
 }
 
 /* Fallback: every process whose parent is already in the list. */

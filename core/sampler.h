@@ -41,4 +41,8 @@ int br_sample_tree(pid_t root, bool full, struct br_sample *out);
  * root_hwm; procs = 1. */
 int br_sample_proc(pid_t pid, struct br_sample *out);
 
+/* The children of every thread of pid (malloc'd array in *out, may be
+ * NULL when there are none); returns how many. */
+size_t br_proc_children(pid_t pid, pid_t **out);
+
 #endif /* BR_SAMPLER_H */

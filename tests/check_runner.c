@@ -235,6 +235,17 @@ START_TEST(test_orphan_killed)
 }
 END_TEST
 
+START_TEST(test_escaped_killed)
+{
+	struct br_run_result r;
+
+	run_calib("calib_escape", NULL, 0, 20, &r);
+	ck_assert_int_eq(r.status, BR_RUN_OK);
+	ck_assert_int_eq(count_children(), 0);
+	br_run_result_clear(&r);
+}
+END_TEST
+
 START_TEST(test_wrong_tickets)
 {
 	struct br_run_result r;
@@ -560,6 +571,7 @@ Suite *br_suite_runner(void)
 	tcase_add_test(bad, test_hang_timeout);
 	tcase_add_test(bad, test_exit_without_report);
 	tcase_add_test(bad, test_orphan_killed);
+	tcase_add_test(bad, test_escaped_killed);
 	tcase_add_test(bad, test_wrong_tickets);
 	tcase_add_test(bad, test_bad_plugin_fails);
 	suite_add_tcase(s, bad);

@@ -78,7 +78,8 @@ check_LTLIBRARIES += tests/plugins/calib_alloc.la \
 	tests/plugins/calib_children.la tests/plugins/calib_wrong.la \
 	tests/plugins/calib_fetch.la tests/plugins/calib_crash.la \
 	tests/plugins/calib_abort.la tests/plugins/calib_hang.la \
-	tests/plugins/calib_exit0.la tests/plugins/calib_orphan.la
+	tests/plugins/calib_exit0.la tests/plugins/calib_orphan.la \
+	tests/plugins/calib_escape.la
 tests_plugins_calib_alloc_la_SOURCES = tests/plugins/calib_alloc.c tests/plugins/calib.h
 tests_plugins_calib_alloc_la_LDFLAGS = $(BR_FIXTURE_LINK)
 tests_plugins_calib_sleep_la_SOURCES = tests/plugins/calib_sleep.c
@@ -108,3 +109,6 @@ tests_plugins_calib_exit0_la_LDFLAGS = $(BR_FIXTURE_LINK)
 tests_plugins_calib_orphan_la_SOURCES = tests/plugins/calib_fail.c
 tests_plugins_calib_orphan_la_CPPFLAGS = $(AM_CPPFLAGS) -DCALIB_ORPHAN -DCALIB_NAME='"calib_orphan"'
 tests_plugins_calib_orphan_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_calib_escape_la_SOURCES = tests/plugins/calib_fail.c
+tests_plugins_calib_escape_la_CPPFLAGS = $(AM_CPPFLAGS) -DCALIB_ESCAPE -DCALIB_NAME='"calib_escape"'
+tests_plugins_calib_escape_la_LDFLAGS = $(BR_FIXTURE_LINK)

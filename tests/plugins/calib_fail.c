@@ -7,6 +7,8 @@
  *   CALIB_EXIT0   exit(0) in run           -> EXITED (no report)
  *   CALIB_ORPHAN  forks a child that outlives run (same process group)
  *                                          -> OK, and the child is killed
+ *   CALIB_ESCAPE  the same, but the child calls setsid() and forks again
+ *                                          -> OK, and both are killed
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -36,6 +38,15 @@ static int calib_run(void *state, struct br_run *run)
 		;
 #elif defined(CALIB_EXIT0)
 	exit(0);
+#elif defined(CALIB_ESCAPE)
+	if (fork() == 0) {
+		/* Out of the worker's group and session, with a child. */
+		setsid();
+		fork();
+		for (int i = 0; i < 600; i++)
+			sleep(1);
+		_exit(0);
+	}
 #elif defined(CALIB_ORPHAN)
 	if (fork() == 0) {
 		/* Outlive the worker; only the group kill ends this. */
