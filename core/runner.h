@@ -6,7 +6,8 @@
  * The worker runs in its own process group so that a timeout, a Ctrl-C or
  * the end of the run can kill everything the strategy started, including
  * children that outlive it; benchrun makes itself a child subreaper so
- * those orphans come back to it to be reaped.
+ * those orphans come back to it to be reaped, and so that descendants
+ * which left the group (setsid) come back too and are killed as well.
  */
 #ifndef BR_RUNNER_H
 #define BR_RUNNER_H
