@@ -32,7 +32,7 @@ static cJSON *run_against(int port, const char *extra_workload,
 	char *dir = br_test_tmpdir();
 	char *yaml = br_xasprintf(
 		"workload: {days: 2, start_date: 2026-01-01, route: MOW-LED, "
-		"trips: 20, seed: 1%s}\n"
+		"trips: 20%s}\n"
 		"seed: 1\n"
 		"server: {url: 'http://127.0.0.1:%d/t/{i}'}\n"
 		"strategies:\n  - plugin: sync\n    params: {%s}\n"

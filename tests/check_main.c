@@ -39,6 +39,7 @@ int main(void)
 		br_suite_runner,
 		br_suite_conformance,
 		br_suite_forkpool,
+		br_suite_hostile,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;
