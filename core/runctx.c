@@ -259,6 +259,7 @@ static int host_done_summary(struct br_run *run, size_t i, int status,
 	                      summary ? summary : "(no summary)");
 }
 
+BR_PRINTF(3, 4)
 static void host_log(struct br_run *run, enum br_log_level level,
                      const char *fmt, ...)
 {
