@@ -169,6 +169,19 @@ START_TEST(test_sleep_wall)
 }
 END_TEST
 
+/* Set-up in create is outside the measured window. */
+START_TEST(test_create_not_timed)
+{
+	const char *const kv[] = { "seconds=0.05", "setup=0.4", NULL };
+	struct br_run_result r;
+
+	run_calib("calib_sleep", kv, 0, 20, &r);
+	ck_assert_int_eq(r.status, BR_RUN_OK);
+	ck_assert_msg(r.wall >= 0.0495 && r.wall < 0.3, "wall %.4f s", r.wall);
+	br_run_result_clear(&r);
+}
+END_TEST
+
 START_TEST(test_cpu_time)
 {
 	const char *const kv[] = { "seconds=0.3", NULL };
@@ -564,6 +577,7 @@ Suite *br_suite_runner(void)
 	tcase_add_test(tc, test_alloc_memory);
 	tcase_add_test(tc, test_children_memory);
 	tcase_add_test(tc, test_sleep_wall);
+	tcase_add_test(tc, test_create_not_timed);
 	tcase_add_test(tc, test_cpu_time);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(bad, 60);
