@@ -268,25 +268,29 @@ static int write_outputs(const struct br_options *o,
                          const struct br_scenario *sc,
                          const struct br_results *res)
 {
-	const char *json = o->output ? o->output : sc->outputs.json;
+	const struct {
+		const char *path;
+		int (*write)(const char *path, const struct br_results *r);
+	} out[] = {
+		{ o->output ? o->output : sc->outputs.json, br_report_json_write },
+		{ sc->outputs.csv, br_report_csv_write },
+		{ sc->outputs.markdown, br_report_md_write },
+		{ sc->outputs.plot, br_report_plot },
+	};
 	int rc = 0;
 
-	if (json && br_report_json_write(json, res)) {
-		br_error("cannot write %s: %s", json, strerror(errno));
-		rc = -1;
+	for (size_t k = 0; k < BR_ARRAY_SIZE(out); k++) {
+		if (!out[k].path)
+			continue;
+		/* `outputs: {json: results/x.json}` should just work. */
+		if (br_mkdir_parents(out[k].path) || out[k].write(out[k].path, res)) {
+			/* The plot explains its own failures (gnuplot missing...). */
+			if (out[k].write != br_report_plot)
+				br_error("cannot write %s: %s", out[k].path,
+				         strerror(errno));
+			rc = -1;
+		}
 	}
-	if (sc->outputs.csv && br_report_csv_write(sc->outputs.csv, res)) {
-		br_error("cannot write %s: %s", sc->outputs.csv, strerror(errno));
-		rc = -1;
-	}
-	if (sc->outputs.markdown &&
-	    br_report_md_write(sc->outputs.markdown, res)) {
-		br_error("cannot write %s: %s", sc->outputs.markdown,
-		         strerror(errno));
-		rc = -1;
-	}
-	if (sc->outputs.plot && br_report_plot(sc->outputs.plot, res))
-		rc = -1;
 	return rc;
 }
 

@@ -481,6 +481,27 @@ fail_tmp:
 	return -1;
 }
 
+int br_mkdir_parents(const char *path)
+{
+	char *dir = br_xstrdup(path);
+	int rc = 0;
+
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0777) && errno != EEXIST) {
+			rc = -1;
+			break;
+		}
+		*p = '/';
+	}
+	int saved = errno;
+	free(dir);
+	errno = saved;
+	return rc;
+}
+
 char *br_read_file(const char *path, size_t max, size_t *len)
 {
 	struct br_buf b = { 0 };

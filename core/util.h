@@ -89,6 +89,10 @@ void br_buf_free(struct br_buf *b);
  */
 int br_write_file_atomic(const char *path, const void *data, size_t len);
 
+/* Create the missing directories above `path` (mode 0777 & ~umask), like
+ * `mkdir -p "$(dirname path)"`.  Returns 0, or -1 with errno set. */
+int br_mkdir_parents(const char *path);
+
 /* Read a whole file (up to max bytes; larger is an error, errno EFBIG).
  * Returns a NUL-terminated buffer or NULL with errno set. */
 char *br_read_file(const char *path, size_t max, size_t *len);

@@ -110,6 +110,19 @@ START_TEST(test_atomic_write)
 	/* Over the size limit. */
 	ck_assert_ptr_null(br_read_file(path, 2, &len));
 	ck_assert_int_eq(errno, EFBIG);
+	/* Parents are created on request, like mkdir -p. */
+	char *deep = br_xasprintf("%s/a/b/out.json", dir);
+	ck_assert_int_eq(br_mkdir_parents(deep), 0);
+	ck_assert_int_eq(br_write_file_atomic(deep, "x", 1), 0);
+	ck_assert_int_eq(br_mkdir_parents("/dev/null/x/out.json"), -1);
+	unlink(deep);
+	free(deep);
+	deep = br_xasprintf("%s/a/b", dir);
+	rmdir(deep);
+	free(deep);
+	deep = br_xasprintf("%s/a", dir);
+	rmdir(deep);
+	free(deep);
 	unlink(path);
 	rmdir(dir);
 	free(bad);
