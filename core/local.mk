@@ -5,7 +5,6 @@ core_libbrcore_la_SOURCES = \
 	core/util.c core/util.h core/summary_text.c \
 	core/tickets.c core/ticket_gen.c core/ticket_gen.h core/ticket_render.c core/model.c \
 	core/export.c core/export.h core/cmd_export.c \
-	core/cmd_pending.c \
 	core/model.h core/report.h \
 	core/histogram.c core/histogram.h core/runctx.c core/runctx.h core/worker.c core/sampler.c core/sampler.h core/runner.c core/runner.h core/run_spawn.c core/cmd_run.c \
 	core/server.c core/server_int.h core/server_route.c core/server_delay.c core/server_body.c core/server_spawn.c core/cmd_serve.c \

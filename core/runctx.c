@@ -259,6 +259,12 @@ static int host_done_summary(struct br_run *run, size_t i, int status,
 	                      summary ? summary : "(no summary)");
 }
 
+/* The plugin's last error line, for the run's failure reason.  A worker
+ * process runs one plugin once, so one buffer per process is enough; log
+ * may be called with a NULL run (from create) and from any thread. */
+static char last_error[1024];
+static pthread_mutex_t last_error_lock = PTHREAD_MUTEX_INITIALIZER;
+
 BR_PRINTF(3, 4)
 static void host_log(struct br_run *run, enum br_log_level level,
                      const char *fmt, ...)
@@ -276,7 +282,17 @@ static void host_log(struct br_run *run, enum br_log_level level,
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	if (level == BR_LOG_ERROR) {
+		pthread_mutex_lock(&last_error_lock);
+		snprintf(last_error, sizeof(last_error), "%s", line);
+		pthread_mutex_unlock(&last_error_lock);
+	}
 	fprintf(stderr, "plugin %s: %s\n", names[level], line);
+}
+
+const char *br_plugin_last_error(void)
+{
+	return last_error[0] ? last_error : NULL;
 }
 
 static const struct br_host host_table = {

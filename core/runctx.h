@@ -56,4 +56,7 @@ void br_run_tally_free(struct br_run_tally *t);
 
 void br_run_free(struct br_run *run);
 
+/* The last line the plugin logged at BR_LOG_ERROR in this process, or NULL. */
+const char *br_plugin_last_error(void);
+
 #endif /* BR_RUNCTX_H */

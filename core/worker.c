@@ -231,6 +231,18 @@ static void send_report(cJSON *r)
 
 /* Everything between loading the plugin and the report; returns the
  * report to send. */
+
+/* "what failed: the plugin's last error", so the table says why. */
+static void add_reason(cJSON *r, const char *what)
+{
+	const char *why = br_plugin_last_error();
+	char *text = why ? br_xasprintf("%s: %s", what, why)
+	                 : br_xasprintf("%s (see its log)", what);
+
+	cJSON_AddStringToObject(r, "reason", text);
+	free(text);
+}
+
 static cJSON *measure(const struct br_plugin *p, const void *opts,
                       struct spec *s)
 {
@@ -260,8 +272,7 @@ static cJSON *measure(const struct br_plugin *p, const void *opts,
 		br_ticket_calibrate(); /* not charged to the first ticket */
 	if (p->create(br_host_table(), opts, &state)) {
 		cJSON_AddStringToObject(r, "status", "failed");
-		cJSON_AddStringToObject(r, "reason", "the plugin's create hook "
-		                        "failed (see its log)");
+		add_reason(r, "the plugin's create hook failed");
 		br_run_free(run);
 		return r;
 	}
@@ -279,8 +290,7 @@ static cJSON *measure(const struct br_plugin *p, const void *opts,
 	br_run_finish(run, &t);
 	cJSON_AddStringToObject(r, "status", rc ? "failed" : "ok");
 	if (rc)
-		cJSON_AddStringToObject(r, "reason", "the plugin's run hook "
-		                        "returned -1 (see its log)");
+		add_reason(r, "the plugin's run hook failed");
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)t0);
 	cJSON_AddStringToObject(r, "run_start_ns", num);
 	cJSON_AddNumberToObject(r, "wall", (double)(t1 - t0) / 1e9);
