@@ -33,6 +33,14 @@ for target in scenario ticket; do
 		find "$top/tests/data" -name '*.yaml' -exec cp {} "$corpus/" \; 2>/dev/null || true
 	else
 		find "$top/tests/data" -name '*.json' -exec cp {} "$corpus/" \; 2>/dev/null || true
+		# Real tickets of 1, 20 and 200 trips, rendered by benchrun export.
+		if [ -x "$top/_build/main/benchrun" ]; then
+			for t in 1 20 200; do
+				printf 'workload: {days: 1, trips: %s}\nstrategies: [sync]\n' $t > t.yaml
+				"$top/_build/main/benchrun" -q export t.yaml "exp$t" >/dev/null 2>&1 &&
+					find "exp$t" -type f -exec cp {} "$corpus/ticket-$t.json" \;
+			done
+		fi
 		[ -n "$(ls "$corpus")" ] || printf '{"trips":[]}' > "$corpus/seed.json"
 	fi
 	echo "fuzz: $target for ${secs}s"
