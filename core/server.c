@@ -282,6 +282,7 @@ int br_server_run(const struct br_scenario *sc, const char *host, int port,
 
 fail_init:
 	br_srv_timer_stop(&s);
+	br_srv_timer_free(&s);
 	br_srv_bodies_free(&s);
 	if (fd >= 0)
 		close(fd);

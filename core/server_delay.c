@@ -123,6 +123,7 @@ int br_srv_timer_start(struct br_srv *s)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&s->tm_cond, &ca);
 	pthread_condattr_destroy(&ca);
+	s->locks_ready = true;
 	err = pthread_create(&s->tm_thread, NULL, timer_main, s);
 	if (err) {
 		br_error("cannot start the server's timer thread: %s",
@@ -160,9 +161,17 @@ void br_srv_timer_stop(struct br_srv *s)
 	pthread_mutex_unlock(&s->adm_lock);
 	pthread_join(s->tm_thread, NULL);
 	s->tm_started = false;
+}
+
+/* After MHD_stop_daemon: its completion callbacks still take adm_lock. */
+void br_srv_timer_free(struct br_srv *s)
+{
+	if (!s->locks_ready)
+		return;
 	pthread_cond_destroy(&s->tm_cond);
 	pthread_mutex_destroy(&s->tm_lock);
 	pthread_mutex_destroy(&s->adm_lock);
+	s->locks_ready = false;
 	free(s->heap);
 	s->heap = NULL;
 	s->heap_len = s->heap_cap = 0;

@@ -79,7 +79,7 @@ struct br_srv {
 	pthread_mutex_t tm_lock;
 	pthread_cond_t tm_cond;
 	pthread_t tm_thread;
-	bool tm_started, tm_stop;
+	bool locks_ready, tm_started, tm_stop;
 	struct br_timer_entry *heap;
 	size_t heap_len, heap_cap;
 
@@ -101,6 +101,8 @@ struct br_srv {
 int br_srv_timer_start(struct br_srv *s);
 /* Resume everything still suspended, stop and join the timer thread. */
 void br_srv_timer_stop(struct br_srv *s);
+/* Free the timer's and the admission's locks, once MHD has stopped. */
+void br_srv_timer_free(struct br_srv *s);
 /* Suspend conn (from MHD's thread, inside a callback) and resume it at
  * `due`.  Returns -1 without suspending when the server is stopping. */
 int br_srv_suspend_until(struct br_srv *s, struct MHD_Connection *conn,

@@ -329,6 +329,67 @@ START_TEST(test_stop)
 }
 END_TEST
 
+static size_t discard(char *data, size_t size, size_t n, void *cls)
+{
+	return size * n;
+}
+
+/*
+ * SIGTERM while requests wait (2 delayed 10 s, 3 queued behind
+ * max_in_flight): every suspended connection is resumed, the daemon stops
+ * and the process exits 0 at once.
+ */
+START_TEST(test_stop_with_waiters)
+{
+	struct br_scenario sc;
+	struct br_server_proc srv;
+	struct br_server_stats st = { 0 };
+	CURLM *m = curl_multi_init();
+	CURL *h[5];
+	uint64_t deadline = br_now_ns() + 5000000000ULL;
+	int running, status = -1;
+	pid_t r = 0;
+
+	srv_spawn("workload: {days: 5}\nserver: {max_in_flight: 2, "
+	          "latency: 10s}", &sc, &srv);
+	for (int k = 0; k < 5; k++) {
+		char *url = br_xasprintf("%s/tickets/MOW-LED/2026-01-0%d",
+		                         srv.base_url, k + 1);
+
+		h[k] = curl_easy_init();
+		curl_easy_setopt(h[k], CURLOPT_URL, url);
+		curl_easy_setopt(h[k], CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(h[k], CURLOPT_TIMEOUT, 30L);
+		curl_easy_setopt(h[k], CURLOPT_WRITEFUNCTION, discard);
+		curl_multi_add_handle(m, h[k]);
+		free(url);
+	}
+	while (st.queued_max < 3 && br_now_ns() < deadline) {
+		curl_multi_perform(m, &running);
+		curl_multi_poll(m, NULL, 0, 10, NULL);
+		if (br_server_query(&srv, &st))
+			st.queued_max = 0;
+	}
+	ck_assert_int_eq(st.queued_max, 3);
+	kill(srv.pid, SIGTERM);
+	deadline = br_now_ns() + 3000000000ULL;
+	while ((r = waitpid(srv.pid, &status, WNOHANG)) == 0 &&
+	       br_now_ns() < deadline)
+		usleep(5000);
+	if (r == 0)
+		kill(srv.pid, SIGKILL);
+	ck_assert_msg(r == srv.pid, "server still running 3 s after SIGTERM");
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	srv.pid = 0;
+	for (int k = 0; k < 5; k++) {
+		curl_multi_remove_handle(m, h[k]);
+		curl_easy_cleanup(h[k]);
+	}
+	curl_multi_cleanup(m);
+	srv_finish(&sc, &srv);
+}
+END_TEST
+
 /* An intermediate process spawns the server and is SIGKILLed: the server
  * must follow (PR_SET_PDEATHSIG).  We are its subreaper, so we can reap
  * it and know it is gone. */
@@ -419,6 +480,7 @@ Suite *br_suite_server(void)
 	tcase_add_test(tc, test_max_connections);
 	tcase_add_test(tc, test_rate);
 	tcase_add_test(tc, test_stop);
+	tcase_add_test(tc, test_stop_with_waiters);
 	tcase_add_test(tc, test_dies_with_parent);
 	tcase_add_test(tc, test_port_in_use);
 	suite_add_tcase(s, tc);
