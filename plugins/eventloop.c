@@ -222,10 +222,15 @@ static int eventloop_run(void *state, struct br_run *run)
 	el->next = el->busy = 0;
 	if (epc_multi_open(&el->epc, run, (long)el->nslots))
 		return -1;
-	for (size_t k = 0; k < el->nslots && el->next < el->n; k++)
-		el_next(el, &el->slots[k]);
-	while (el->busy > 0 && rc == 0)
-		rc = epc_step(&el->epc);
+	for (size_t k = 0; rc == 0; rc = epc_step(&el->epc)) {
+		/* Ramp up EPC_RAMP slots per loop turn: the first requests
+		 * go out while later connections are still being made. */
+		for (size_t j = 0; j < EPC_RAMP && k < el->nslots &&
+		     el->next < el->n; j++)
+			el_next(el, &el->slots[k++]);
+		if (el->busy == 0)
+			break;
+	}
 	if (rc || el->next < el->n) {
 		el_fail_rest(el, "eventloop failed (see log)");
 		rc = -1;

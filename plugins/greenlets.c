@@ -311,11 +311,15 @@ static int greenlets_run(void *state, struct br_run *run)
 	gl->next = gl->live = 0;
 	if (epc_multi_open(&gl->epc, run, (long)gl->ngreens))
 		return -1;
-	/* Each green thread runs until its first transfer is in flight. */
-	for (size_t k = 0; k < gl->ngreens && gl->next < gl->n; k++)
-		gl_spawn(gl, &gl->greens[k]);
-	while (gl->live > 0 && rc == 0)
-		rc = epc_step(&gl->epc);
+	/* Spawn EPC_RAMP green threads per loop turn; each runs until its
+	 * first transfer is in flight. */
+	for (size_t k = 0; rc == 0; rc = epc_step(&gl->epc)) {
+		for (size_t j = 0; j < EPC_RAMP && k < gl->ngreens &&
+		     gl->next < gl->n; j++)
+			gl_spawn(gl, &gl->greens[k++]);
+		if (gl->live == 0)
+			break;
+	}
 	if (rc || gl->next < gl->n) {
 		gl_fail_rest(gl, "greenlets failed (see log)");
 		rc = -1;

@@ -418,10 +418,17 @@ static int libuv_run(void *state, struct br_run *run)
 	curl_multi_setopt(u->multi, CURLMOPT_TIMERFUNCTION, uvp_timer_cb);
 	curl_multi_setopt(u->multi, CURLMOPT_TIMERDATA, u);
 	curl_multi_setopt(u->multi, CURLMOPT_MAXCONNECTS, (long)u->nslots);
-	for (size_t k = 0; k < u->nslots && u->next < u->n; k++)
-		uvp_next(u, &u->slots[k]);
-	while (u->busy > 0 && !u->failed)
-		uv_run(&u->loop, UV_RUN_DEFAULT); /* uvp_drain stops it */
+	for (size_t k = 0; !u->failed; ) {
+		/* Ramp up EPC_RAMP slots per loop turn (see epcurl.h). */
+		for (size_t j = 0; j < EPC_RAMP && k < u->nslots &&
+		     u->next < u->n; j++)
+			uvp_next(u, &u->slots[k++]);
+		if (u->busy == 0)
+			break;
+		/* uvp_drain stops the loop when the last request is done */
+		uv_run(&u->loop, k < u->nslots && u->next < u->n ?
+		       UV_RUN_ONCE : UV_RUN_DEFAULT);
+	}
 	if (u->failed || u->next < u->n) {
 		uvp_fail_rest(u, "libuv failed (see log)");
 		rc = -1;
