@@ -61,7 +61,7 @@ plugins_greenlets_la_LIBADD = plugins/libepcurl.la plugins/libbrcurl.la \
 	$(CURL_LIBS)
 
 plugin_LTLIBRARIES += plugins/libuv.la
-plugins_libuv_la_SOURCES = plugins/libuv.c
+plugins_libuv_la_SOURCES = plugins/libuv.c plugins/uvcurl.c plugins/uvcurl.h
 plugins_libuv_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(UV_CFLAGS)
 plugins_libuv_la_LDFLAGS = $(BR_PLUGIN_LINK)
 plugins_libuv_la_LIBADD = plugins/libepcurl.la plugins/libbrcurl.la \
