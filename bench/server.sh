@@ -9,13 +9,15 @@
 # Prints numbers; not a test.  Loopback only, every run bounded by DUR.
 #
 # Usage: bench/server.sh [BUILDDIR]      (BUILDDIR holds the built benchrun)
-# Environment: DUR (wrk duration per run, default 10s), NGINX_WORKERS (2),
+# Environment: DUR (wrk duration per run, default 10s), ROUNDS (runs of
+# nginx and benchrun serve, interleaved, default 3), NGINX_WORKERS (2),
 # WRK_THREADS (2).
 set -eu
 
 BUILD=${1:-.}
 BENCHRUN=$BUILD/benchrun
 DUR=${DUR:-10s}
+ROUNDS=${ROUNDS:-3}
 NGINX_WORKERS=${NGINX_WORKERS:-2}
 WRK_THREADS=${WRK_THREADS:-2}
 DAY0=/tickets/MOW-LED/2026-01-01
@@ -59,12 +61,20 @@ serve() {
 
 unserve() {
 	kill "$SERVER_PID"
+	for _ in $(seq 50); do
+		kill -0 "$SERVER_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$SERVER_PID" 2>/dev/null; then
+		echo "benchrun serve did not stop within 5 s of SIGTERM" >&2
+		kill -9 "$SERVER_PID"
+	fi
 	wait "$SERVER_PID" || true
 	SERVER_PID=
 }
 
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-stat_of() { curl -s "$URL/_benchrun/stats" | sed -n "s/.*\"$1\":\([0-9.e+]*\).*/\1/p"; }
+stat_of() { curl -s -m 5 "$URL/_benchrun/stats" | sed -n "s/.*\"$1\":\([0-9.e+]*\).*/\1/p"; }
 
 # wrk ... -> "req/s p50_ms"
 run_wrk() {
@@ -102,27 +112,39 @@ EOF
 nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf"
 NGINX_STARTED=1
 sleep 0.3
+serve "$S0"
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 for c in 100 1000; do
-	set -- $(run_wrk -c$c -d"$DUR" "http://127.0.0.1:$PORT$DAY0")
-	echo "nginx            0 delay  c=$c: $1 req/s  p50 $2 ms"
-	NGINX_RPS=$1
-	serve "$S0"
-	set -- $(run_wrk -c$c -d"$DUR" "$URL$DAY0")
-	echo "benchrun serve   0 delay  c=$c: $1 req/s  p50 $2 ms  ($(awk "BEGIN { printf \"%.2f\", $1 / $NGINX_RPS }")x nginx)"
-	unserve
+	: > "$TMP/ratios"
+	for r in $(seq "$ROUNDS"); do
+		set -- $(run_wrk -c$c -d"$DUR" "http://127.0.0.1:$PORT$DAY0")
+		n_rps=$1 n_p50=$2
+		set -- $(run_wrk -c$c -d"$DUR" "$URL$DAY0")
+		ratio=$(awk "BEGIN { printf \"%.2f\", $1 / $n_rps }")
+		echo "$ratio" >> "$TMP/ratios"
+		echo "0 delay c=$c round $r: nginx $n_rps req/s (p50 $n_p50 ms), benchrun serve $1 req/s (p50 $2 ms): ${ratio}x"
+	done
+	echo "0 delay c=$c: benchrun serve / nginx, median of $ROUNDS: $(median < "$TMP/ratios")x"
 done
+unserve
 nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -s stop 2>/dev/null
 NGINX_STARTED=
 
 # --- 2. 100 ms delay at 1,000 and 5,000 connections ------------------------
 S100=$(scenario delay100 100ms)
 for c in 1000 5000; do
-	serve "$S100"
-	set -- $(run_wrk -c$c -d"$DUR" --timeout 10s "$URL$DAY0")
-	late=$(stat_of late_p50_us)
-	cpu=$(awk '{ printf "%.1f", ($14 + $15) / 100 }' "/proc/$SERVER_PID/stat")
-	echo "benchrun serve 100 ms delay c=$c: $1 req/s  p50 $2 ms  added $(awk "BEGIN { printf \"%.2f\", $2 - 100 }") ms  (server side late p50 ${late} us, server CPU ${cpu} s)"
-	unserve
+	: > "$TMP/added"
+	for r in $(seq "$ROUNDS"); do
+		serve "$S100"
+		set -- $(run_wrk -c$c -d"$DUR" --timeout 10s "$URL$DAY0")
+		late=$(stat_of late_p50_us)
+		cpu=$(awk '{ printf "%.1f", ($14 + $15) / 100 }' "/proc/$SERVER_PID/stat")
+		added=$(awk "BEGIN { printf \"%.2f\", $2 - 100 }")
+		echo "$added" >> "$TMP/added"
+		echo "100 ms delay c=$c round $r: $1 req/s, p50 $2 ms, added $added ms (server side: late p50 $late us, CPU $cpu s)"
+		unserve
+	done
+	echo "100 ms delay c=$c: p50 added latency, median of $ROUNDS: $(median < "$TMP/added") ms"
 done
 
 # --- 3. RSS per held connection --------------------------------------------
@@ -136,5 +158,5 @@ sleep 4
 held=$(stat_of in_flight)
 busy=$(rss_kib "$SERVER_PID")
 wait "$WRK_PID" || true
-echo "benchrun serve RSS: idle $idle KiB, $held connections held $busy KiB: $(awk "BEGIN { printf \"%.2f\", ($busy - $idle) / ($held > 0 ? $held : 1) }") KiB per held connection"
+echo "RSS: idle $idle KiB, $held connections held $busy KiB: $(awk "BEGIN { printf \"%.2f\", ($busy - $idle) / ($held > 0 ? $held : 1) }") KiB per held connection"
 unserve
