@@ -1,19 +1,12 @@
 #!/usr/bin/env python3
 """The article's baseline: requests.get, one URL after another."""
-import requests
-
 import ticketlib
 
 
 def main():
     urls, _ = ticketlib.workload()
-    for i, url in enumerate(urls):
-        ticketlib.started(i)
-        try:
-            r = requests.get(url, timeout=60)
-            ticketlib.finished(i, r.status_code, r.content)
-        except requests.RequestException as e:
-            ticketlib.failed(i, e)
+    for job in enumerate(urls):
+        ticketlib.fetch_with_requests(job)
 
 
 if __name__ == "__main__":

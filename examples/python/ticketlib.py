@@ -95,3 +95,17 @@ def finished(i, status, body):
 
 def failed(i, exc):
     emit("error %d 0 %s" % (i, str(exc).replace("\n", " ")[:200]))
+
+
+def fetch_with_requests(job):
+    """Fetch and prepare request (i, url) with plain requests.get, as the
+    article's sequential, thread-pool and gevent programs all did."""
+    import requests  # imported here: gevent must patch sockets first
+
+    i, url = job
+    started(i)
+    try:
+        r = requests.get(url, timeout=60)
+        finished(i, r.status_code, r.content)
+    except requests.RequestException as e:
+        failed(i, e)
