@@ -2,7 +2,7 @@
 
 noinst_LTLIBRARIES += core/libbrcore.la
 core_libbrcore_la_SOURCES = \
-	core/util.c core/util.h core/summary_text.c \
+	core/util.c core/util_parse.c core/util_file.c core/util.h core/summary_text.c \
 	core/tickets.c core/ticket_gen.c core/ticket_gen.h core/ticket_render.c core/model.c \
 	core/export.c core/export.h core/cmd_export.c \
 	core/model.h core/report.h \
