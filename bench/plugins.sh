@@ -7,15 +7,17 @@
 #   2. throughput-bound: N=100,000, no delay, keep-alive, concurrency 100
 #      and 1,000: req/s and client CPU per request without the core's ticket
 #      processing, next to wrk against the same server in the same run.
-#   3. memory per request in flight: peak PSS of the worker's process tree
-#      at concurrency 1,000 and 10,000 minus that at 10, per extra request.
+#   3. memory per request in flight: the worker's peak RSS (VmHWM) at
+#      concurrency 1,000 and 10,000 (or what RLIMIT_NOFILE allows) minus
+#      that at 10, per extra request; the tree's sampled peak PSS beside.
 #
-#   bench/plugins.sh [-b BUILDDIR] [-r REPS] [-t 1,2,3] [-p PLUGINS]
+#   bench/plugins.sh [-b BUILDDIR] [-r REPS] [-t 1,2,3] [-p PLUGINS] [-k DIR]
 #
 # -b: a configured build tree with benchrun and plugins (default: ./ if it
 #     holds benchrun, else ./build); -r: repetitions per point (default 3,
 #     medians are shown); -t: which tables; -p: comma-separated plugins
-#     (default: every plugin `benchrun plugins` finds, minus null/exec/calib).
+#     (default: every plugin `benchrun plugins` finds, minus null/exec/calib);
+# -k: keep the scenarios and result files in DIR.
 # Needs wrk and python3.  Prints markdown on stdout, logs on stderr.
 set -euo pipefail
 
@@ -24,12 +26,14 @@ build=
 reps=3
 tables=1,2,3
 only=
-while getopts b:r:t:p:h opt; do
+keep=
+while getopts b:r:t:p:k:h opt; do
 	case $opt in
 	b) build=$OPTARG ;;
 	r) reps=$OPTARG ;;
 	t) tables=$OPTARG ;;
 	p) only=$OPTARG ;;
+	k) keep=$OPTARG ;;
 	*) sed -n '2,20p' "$0"; exit 2 ;;
 	esac
 done
@@ -45,11 +49,15 @@ command -v wrk >/dev/null || { echo "plugins.sh: wrk not found (apt-get install 
 # root may raise the hard limit.
 ulimit -Hn 65536 2>/dev/null && ulimit -Sn 65536 2>/dev/null || true
 
-work=$(mktemp -d)
+if [ -n "$keep" ]; then
+	mkdir -p "$keep" && work=$(cd "$keep" && pwd)
+else
+	work=$(mktemp -d)
+fi
 srv_pid=
 cleanup() {
 	[ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null && wait "$srv_pid" 2>/dev/null
-	rm -rf "$work"
+	[ -n "$keep" ] || rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
 log() { echo "plugins.sh: $*" >&2; }
@@ -174,8 +182,9 @@ if [[ $tables == *3* ]]; then
 			[ "$p" = forkpool ] && [ $c -gt 1000 ] && continue
 			args+=("$p:$p:$c")
 		done
-		# two rounds of `c` requests, each held 100 ms by the server
-		scenario "$work/mem$c.yaml" $((2 * c)) "{model: fixed, value: 100ms}" "" "${args[@]}"
+		# two rounds of `c` requests, each held 1 s by the server: long
+		# enough for every slot to be busy before the first one is done
+		scenario "$work/mem$c.yaml" $((2 * c)) "{model: fixed, value: 1s}" "" "${args[@]}"
 		run "$work/mem$c.yaml"
 		files+=("$work/mem$c.json")
 	done
