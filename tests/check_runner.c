@@ -259,6 +259,21 @@ START_TEST(test_escaped_killed)
 }
 END_TEST
 
+START_TEST(test_noisy_plugin)
+{
+	struct br_run_result r;
+
+	/* 2 MiB of output, leaked memory and fds: the run still ends, its
+	 * output is kept (tail) in the record, never mixed into ours. */
+	run_calib("calib_noisy", NULL, 0, 20, &r);
+	ck_assert_int_eq(r.status, BR_RUN_OK);
+	ck_assert_ptr_nonnull(r.log);
+	ck_assert_ptr_nonnull(strstr(r.log, "noise on std"));
+	ck_assert_int_eq(count_children(), 0);
+	br_run_result_clear(&r);
+}
+END_TEST
+
 START_TEST(test_wrong_tickets)
 {
 	struct br_run_result r;
@@ -586,6 +601,7 @@ Suite *br_suite_runner(void)
 	tcase_add_test(bad, test_exit_without_report);
 	tcase_add_test(bad, test_orphan_killed);
 	tcase_add_test(bad, test_escaped_killed);
+	tcase_add_test(bad, test_noisy_plugin);
 	tcase_add_test(bad, test_wrong_tickets);
 	tcase_add_test(bad, test_bad_plugin_fails);
 	suite_add_tcase(s, bad);

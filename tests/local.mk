@@ -112,3 +112,7 @@ tests_plugins_calib_orphan_la_LDFLAGS = $(BR_FIXTURE_LINK)
 tests_plugins_calib_escape_la_SOURCES = tests/plugins/calib_fail.c
 tests_plugins_calib_escape_la_CPPFLAGS = $(AM_CPPFLAGS) -DCALIB_ESCAPE -DCALIB_NAME='"calib_escape"'
 tests_plugins_calib_escape_la_LDFLAGS = $(BR_FIXTURE_LINK)
+check_LTLIBRARIES += tests/plugins/calib_noisy.la
+tests_plugins_calib_noisy_la_SOURCES = tests/plugins/calib_fail.c
+tests_plugins_calib_noisy_la_CPPFLAGS = $(AM_CPPFLAGS) -DCALIB_NOISY -DCALIB_NAME='"calib_noisy"'
+tests_plugins_calib_noisy_la_LDFLAGS = $(BR_FIXTURE_LINK)

@@ -9,8 +9,13 @@
  *                                          -> OK, and the child is killed
  *   CALIB_ESCAPE  the same, but the child calls setsid() and forks again
  *                                          -> OK, and both are killed
+ *   CALIB_NOISY   writes 1 MiB to stdout and to stderr, leaks 8 MiB and
+ *                 100 fds               -> OK; output captured, not shown
  */
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -47,6 +52,18 @@ static int calib_run(void *state, struct br_run *run)
 			sleep(1);
 		_exit(0);
 	}
+#elif defined(CALIB_NOISY)
+	/* More than a pipe holds: the runner must keep draining. */
+	for (int i = 0; i < 65536; i++) {
+		fputs("noise on stdout\n", stdout);
+		fputs("noise on stderr\n", stderr);
+	}
+	fflush(stdout);
+	char *leak = malloc(8 << 20);
+	if (leak)
+		memset(leak, 1, 8 << 20);
+	for (int i = 0; i < 100; i++)
+		open("/dev/null", O_RDONLY);
 #elif defined(CALIB_ORPHAN)
 	if (fork() == 0) {
 		/* Outlive the worker; only the group kill ends this. */
