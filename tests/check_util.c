@@ -3,7 +3,10 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +133,46 @@ START_TEST(test_atomic_write)
 }
 END_TEST
 
+START_TEST(test_atomic_write_disk_full)
+{
+	char dir[] = "/tmp/br-full-XXXXXX";
+	struct rlimit small = { 4096, 4096 }, saved;
+	char big[16384], *path, *data;
+	struct dirent *e;
+	size_t len;
+	int files = 0;
+	DIR *d;
+
+	/* A write that fails half-way (here: a file size limit, as a full
+	 * disk would) must keep the old results file and leave no temp. */
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	path = br_xasprintf("%s/results.json", dir);
+	ck_assert_int_eq(br_write_file_atomic(path, "old results", 11), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	getrlimit(RLIMIT_FSIZE, &saved);
+	small.rlim_max = saved.rlim_max; /* keep the way back (CK_FORK=no) */
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+	memset(big, 'x', sizeof(big));
+	int rc = br_write_file_atomic(path, big, sizeof(big)), err = errno;
+
+	setrlimit(RLIMIT_FSIZE, &saved);
+	signal(SIGXFSZ, SIG_DFL);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(err, EFBIG);
+	data = br_read_file(path, 100, &len);
+	ck_assert_str_eq(data, "old results");
+	d = opendir(dir);
+	while ((e = readdir(d)))
+		files += e->d_name[0] != '.';
+	closedir(d);
+	ck_assert_int_eq(files, 1);
+	unlink(path);
+	rmdir(dir);
+	free(data);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_unit_from_key)
 {
 	double a = br_unit_from_key(42, 1, 2), b = br_unit_from_key(42, 1, 2);
@@ -152,6 +195,7 @@ Suite *br_suite_util(void)
 	tcase_add_test(tc, test_suggest);
 	tcase_add_test(tc, test_format);
 	tcase_add_test(tc, test_atomic_write);
+	tcase_add_test(tc, test_atomic_write_disk_full);
 	tcase_add_test(tc, test_unit_from_key);
 	suite_add_tcase(s, tc);
 	return s;
