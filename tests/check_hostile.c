@@ -130,6 +130,22 @@ START_TEST(test_closed_without_answer)
 }
 END_TEST
 
+START_TEST(test_server_dies_mid_run)
+{
+	struct hostile *h = hostile_start(HOSTILE_DIES, &hostile_workload);
+	cJSON *doc, *run;
+	int code;
+
+	run = run_against(hostile_port(h), "", "timeout: 5s", &code, &doc);
+	hostile_stop(h);
+	ck_assert_int_eq(code, 1);
+	ck_assert_str_eq(status_of(run), "errors");
+	ck_assert(cJSON_GetNumberValue(cJSON_GetObjectItem(run, "ok")) == 1);
+	ck_assert(failures(run, "transport") == 1);
+	cJSON_Delete(doc);
+}
+END_TEST
+
 START_TEST(test_connection_refused)
 {
 	/* Bind a port, then close it: nothing listens there any more. */
@@ -209,6 +225,7 @@ Suite *br_suite_hostile(void)
 	tcase_add_test(tc, test_slow_drip);
 	tcase_add_test(tc, test_closed_without_answer);
 	tcase_add_test(tc, test_connection_refused);
+	tcase_add_test(tc, test_server_dies_mid_run);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("users");

@@ -129,6 +129,12 @@ static void respond(struct hostile *h, int fd, long day)
 		break;
 	case HOSTILE_CLOSE: /* accept, read, close without a word */
 		break;
+	case HOSTILE_DIES: /* a good answer, then the server is killed */
+		send_head(fd, "200 OK", (long long)body.len);
+		write_all(fd, body.data, body.len);
+		shutdown(h->listen_fd, SHUT_RDWR);
+		h->stop = 1;
+		break;
 	}
 	br_buf_free(&body);
 }

@@ -15,6 +15,7 @@ enum hostile_mode {
 	HOSTILE_NESTED,       /* 100,000 nested arrays                       */
 	HOSTILE_DRIP,         /* one byte per second                         */
 	HOSTILE_CLOSE,        /* closes the connection without answering     */
+	HOSTILE_DIES,         /* answers one request well, then is gone       */
 };
 
 struct hostile;
