@@ -28,7 +28,10 @@
 
 /* File descriptors a transfer may need (socket + a spare, e.g. an
  * eventfd or a pipe end), and what the process needs besides. */
-#define FDS_PER_TRANSFER 2
+/* The least any strategy needs: one socket per transfer in flight.  A
+ * plugin that needs more (curl's per-handle wakeup socketpair in threaded
+ * plugins) checks in its create hook, with its own message. */
+#define FDS_PER_TRANSFER 1
 #define FDS_SLACK 64
 
 static volatile sig_atomic_t stop_requested;
@@ -58,14 +61,15 @@ static void catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-static int check_fds(const struct br_plan *plan)
+static int check_fds(const struct br_plan *plan, uint64_t requests)
 {
 	uint64_t limit = br_raise_nofile();
 
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct br_plan_item *it = &plan->items[i];
-		uint64_t need = (uint64_t)it->concurrency * FDS_PER_TRANSFER +
-		                FDS_SLACK;
+		uint64_t in_flight = (uint64_t)it->concurrency < requests ?
+		                     (uint64_t)it->concurrency : requests;
+		uint64_t need = in_flight * FDS_PER_TRANSFER + FDS_SLACK;
 
 		if (limit && need > limit) {
 			br_error("strategy '%s'%s%s needs about %llu open files "
@@ -313,7 +317,7 @@ int br_cmd_run(const struct br_options *o)
 		rc = BR_EXIT_USAGE;
 		goto out_scenario;
 	}
-	if (check_fds(&plan)) {
+	if (check_fds(&plan, (uint64_t)sc.workload.days)) {
 		rc = BR_EXIT_USAGE;
 		goto out_plan;
 	}

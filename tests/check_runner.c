@@ -557,7 +557,7 @@ START_TEST(test_cli_fd_limit)
 	char *dir = br_test_tmpdir();
 	char *plugins = br_test_builddir("plugins/.libs");
 	char *path = br_test_write(dir, "fds.yaml",
-	                           "workload: {days: 1}\n"
+	                           "workload: {days: 5000}\n"
 	                           "strategies: [{plugin: threads}]\n"
 	                           "sweep: {concurrency: [5000]}\n");
 	const char *argv[] = { "--plugin-path", plugins, path, NULL };

@@ -5,6 +5,9 @@ TESTS += tests/check_benchrun
 # Install into a temporary DESTDIR, build examples/hello-plugin against it.
 TESTS += tests/outoftree.sh
 EXTRA_DIST += tests/outoftree.sh
+# Every scenario in configs/ validates and runs shortened (20 days).
+TESTS += tests/configs.sh
+EXTRA_DIST += tests/configs.sh
 check_PROGRAMS += tests/check_benchrun
 tests_check_benchrun_SOURCES = \
 	tests/check_main.c tests/suites.h \
