@@ -124,21 +124,22 @@ fi
 
 # ---- 2. throughput-bound, next to wrk ------------------------------------
 if [[ $tables == *2* ]]; then
-	port=$((20000 + RANDOM % 20000))
 	cat > "$work/srv.yaml" <<-EOF
 	name: srv
 	workload: {days: 100000, trips: 20}
-	server: {latency: {model: none}, max_connections: 20000, port: $port}
+	server: {latency: {model: none}, max_connections: 20000}
 	strategies: [{plugin: sync}]
 	EOF
-	"$br" serve "$work/srv.yaml" --port "$port" >"$work/serve.log" 2>&1 &
+	# an ephemeral port, read back from the server's first line
+	"$br" serve "$work/srv.yaml" --port 0 >"$work/serve.log" 2>&1 &
 	srv_pid=$!
-	base=http://127.0.0.1:$port
+	base=
 	for _ in $(seq 100); do
-		curl -fs "$base/_benchrun/stats" >/dev/null && break
+		base=$(sed -n 's|^serving .* at \(http://[^/]*\)/.*|\1|p' "$work/serve.log")
+		[ -n "$base" ] && curl -fs "$base/_benchrun/stats" >/dev/null && break
 		sleep 0.1
 	done
-	curl -fs "$base/_benchrun/stats" >/dev/null ||
+	[ -n "$base" ] && curl -fs "$base/_benchrun/stats" >/dev/null ||
 		{ log "benchrun serve did not start:"; cat "$work/serve.log" >&2; exit 1; }
 	url=$base/tickets/MOW-LED/2026-01-01
 	: > "$work/wrk.txt"
