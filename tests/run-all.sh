@@ -55,7 +55,7 @@ for job in $jobs; do
 	valgrind)
 		build main
 		make -C _build/main $make_j check TESTS= >/dev/null
-		for s in ${BR_VALGRIND_SUITES:-util scenario loader plan tickets model stats report histogram}; do
+		for s in ${BR_VALGRIND_SUITES:-util scenario loader params plan tickets model export stats report histogram}; do
 			(cd _build/main && CK_FORK=no CK_RUN_SUITE=$s BR_TEST_BUILDDIR="$PWD" \
 				BR_TEST_SRCDIR="$top" valgrind -q --leak-check=full \
 				--errors-for-leak-kinds=definite --error-exitcode=9 \
@@ -71,3 +71,9 @@ for job in $jobs; do
 	summary+=("$job: ok ($(( $(date +%s) - start )) s)")
 done
 printf '%s\n' "${summary[@]}"
+# One closing line for CI: the main job's Check totals.
+if [ -f _build/main/tests/check_benchrun.log ]; then
+	awk -F'[:,] *' '/^[0-9]+%: Checks/ {
+		printf "%d passed, %d failed\n", $3 - $5 - $7, $5 + $7 }' \
+		_build/main/tests/check_benchrun.log | tail -n 1
+fi
