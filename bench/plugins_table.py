@@ -30,8 +30,10 @@ def ok_runs(g):
 
 def status(g):
     bad = [r for r in g.get("runs", []) if r.get("status") != "ok"]
+    lost = sum(r.get("requests", 0) - r.get("ok", 0)
+               for r in g.get("runs", []))
     if not bad:
-        return "ok"
+        return "ok" if lost == 0 else "%d tickets failed" % lost
     r = bad[0]
     why = r.get("reason") or r.get("status")
     return "%d/%d %s" % (len(bad), len(g.get("runs", [])), why)
@@ -41,6 +43,13 @@ def client_cpu_us(g):
     """Median client CPU per request, without the core's ticket processing."""
     v = [(r["cpu_user"] + r["cpu_sys"] - r.get("cpu_processing", 0)) /
          r["requests"] * 1e6 for r in ok_runs(g) if r.get("requests")]
+    return statistics.median(v) if v else None
+
+
+def proc_us(g):
+    """Median CPU per request the core spent processing tickets."""
+    v = [r.get("cpu_processing", 0) / r["requests"] * 1e6
+         for r in ok_runs(g) if r.get("requests")]
     return statistics.median(v) if v else None
 
 
@@ -86,8 +95,8 @@ def throughput(wrk, *files):
                 float(p[4]) + float(p[5])
             w.setdefault(c, []).append((rps, cpu / n * 1e6))
     print("| strategy | concurrency | req/s | vs wrk | client CPU µs/req | "
-          "wrk req/s | wrk CPU µs/req | status |")
-    print("|---|---|---|---|---|---|---|---|")
+          "processing µs/req | wrk req/s | wrk CPU µs/req | status |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for path in files:
         for g in load(path):
             c = g.get("concurrency") or 1
@@ -95,11 +104,11 @@ def throughput(wrk, *files):
             wr = statistics.mean(r for r, _ in ref) if ref else None
             wc = statistics.mean(u for _, u in ref) if ref else None
             rps = med(g, "req_per_s")
-            print("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            print("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 g["label"], c, f(rps, ".0f"),
                 f(rps / wr if rps and wr else None, ".2f", "x"),
-                f(client_cpu_us(g), ".1f"), f(wr, ".0f"), f(wc, ".1f"),
-                status(g)))
+                f(client_cpu_us(g), ".1f"), f(proc_us(g), ".1f"),
+                f(wr, ".0f"), f(wc, ".1f"), status(g)))
 
 
 def memory(*files):
