@@ -373,8 +373,10 @@ int epc_multi_open(struct epc *e, struct br_run *run, long maxconnects)
 	curl_multi_setopt(e->multi, CURLMOPT_SOCKETDATA, e);
 	curl_multi_setopt(e->multi, CURLMOPT_TIMERFUNCTION, epc_timer_cb);
 	curl_multi_setopt(e->multi, CURLMOPT_TIMERDATA, e);
-	/* Keep every transfer's connection: the default cache (4x the
-	 * handles added so far) would close connections while ramping up. */
+	/* Never close an idle connection for lack of room: libcurl checks
+	 * this limit against whichever cache a handle uses (the multi's, or
+	 * its epc_shares group), and by default it is 4x the handles added
+	 * so far, which closes connections while ramping up. */
 	curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, maxconnects);
 	return 0;
 }

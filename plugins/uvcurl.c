@@ -241,6 +241,7 @@ int uvc_multi_open(struct uvc *c, struct br_run *run, long maxconnects)
 	curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
 	curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, uvc_timer_cb);
 	curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
+	/* as in epc_multi_open: never close idle connections for room */
 	curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, maxconnects);
 	return 0;
 }
