@@ -157,11 +157,10 @@ static int el_slots_open(struct el *el)
 
 		if (!easy)
 			return -1;
+		/* from here on xfer.easy owns the handle (freed by *_free) */
 		if (brc_easy_setup(&s->xfer, easy, el->epc.host,
-		                   &el->opts->common)) {
-			curl_easy_cleanup(easy);
+		                   &el->opts->common))
 			return -1;
-		}
 		s->xfer.user = s;
 		epc_easy_setup(&el->epc, easy);
 		if (epc_shares_attach(&el->shares, easy, k))

@@ -245,11 +245,10 @@ static int gl_greens_open(struct gl *gl)
 
 		if (!easy)
 			return -1;
+		/* from here on xfer.easy owns the handle (freed by *_free) */
 		if (brc_easy_setup(&g->xfer, easy, gl->epc.host,
-		                   &gl->opts->common)) {
-			curl_easy_cleanup(easy);
+		                   &gl->opts->common))
 			return -1;
-		}
 		g->xfer.user = g;
 		g->gl = gl;
 		epc_easy_setup(&gl->epc, easy);

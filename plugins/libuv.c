@@ -165,11 +165,10 @@ static int uvp_slots_open(struct uvp *u)
 
 		if (!easy)
 			return -1;
+		/* from here on xfer.easy owns the handle (freed by *_free) */
 		if (brc_easy_setup(&s->xfer, easy, u->uvc.host,
-		                   &u->opts->common)) {
-			curl_easy_cleanup(easy);
+		                   &u->opts->common))
 			return -1;
-		}
 		s->xfer.user = s;
 		uvc_easy_setup(&u->uvc, easy);
 		uv_timer_init(&u->uvc.loop, &s->retry);
