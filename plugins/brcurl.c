@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <time.h>
 
@@ -177,4 +178,22 @@ int brc_fetch(struct brc_xfer *x, struct br_run *run, size_t i)
 		sleep_seconds(brc_backoff(x->opts, attempt + 1));
 	}
 	return brc_finish(x, rc);
+}
+
+int brc_check_nofile(const struct br_host *host, const char *name,
+                     size_t need, size_t *limit)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		rl.rlim_cur = 1024;
+	*limit = rl.rlim_cur == RLIM_INFINITY ? (size_t)1 << 20 : rl.rlim_cur;
+	if (need + BRC_FD_SLACK <= *limit)
+		return 0;
+	host->log(NULL, BR_LOG_ERROR,
+	          "%s: this concurrency needs about %zu file descriptors but "
+	          "RLIMIT_NOFILE is %zu; raise the hard limit (ulimit -Hn, "
+	          "limits.conf) or lower concurrency",
+	          name, need + BRC_FD_SLACK, *limit);
+	return -1;
 }

@@ -79,6 +79,14 @@ struct brc_xfer {
 int brc_global_init(const struct br_host *host);
 void brc_global_cleanup(void);
 
+/* Is RLIMIT_NOFILE large enough for `need` descriptors (plus a little
+ * slack for epoll, stdio and logs)?  Sets *limit to the soft limit.  On
+ * failure logs "NAME: concurrency ... needs about N file descriptors" and
+ * returns -1, so a plugin fails in create, before anything is measured. */
+enum { BRC_FD_SLACK = 32 };
+int brc_check_nofile(const struct br_host *host, const char *name,
+                     size_t need, size_t *limit);
+
 /* Check values the parameter table cannot range-check (http_version).
  * Returns 0, or -1 after logging why. */
 int brc_opts_check(const struct br_host *host, const struct brc_opts *o);

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "brcurl.h"
 #include "epcurl.h"
 
 /* What we know about one fd, e->fds[fd]. */
@@ -38,7 +39,6 @@ enum {
 	EPC_CONN = 1 << 10,      /* opened by us: lazy removal is safe     */
 };
 
-enum { EPC_SLACK = 32 }; /* fds beside the sockets: epoll, stdio, logs */
 
 static uint64_t epc_now(void)
 {
@@ -254,31 +254,13 @@ int epc_add(struct epc *e, CURL *easy)
 	return -1;
 }
 
-int epc_check_nofile(const struct br_host *host, const char *name,
-                     size_t need, size_t *limit)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl))
-		rl.rlim_cur = 1024;
-	*limit = rl.rlim_cur == RLIM_INFINITY ? (size_t)1 << 20 : rl.rlim_cur;
-	if (need + EPC_SLACK <= *limit)
-		return 0;
-	host->log(NULL, BR_LOG_ERROR,
-	          "%s: concurrency %zu needs about %zu file descriptors but "
-	          "RLIMIT_NOFILE is %zu; raise the hard limit (ulimit -Hn, "
-	          "limits.conf) or lower concurrency",
-	          name, need, need + EPC_SLACK, *limit);
-	return -1;
-}
-
 int epc_init(struct epc *e, const struct br_host *host, const char *name,
              size_t need)
 {
 	e->host = host;
 	e->name = name;
 	e->epfd = -1;
-	if (epc_check_nofile(host, name, need, &e->nfds))
+	if (brc_check_nofile(host, name, need, &e->nfds))
 		return -1;
 	e->fds = calloc(e->nfds, sizeof(*e->fds));
 	e->epfd = epoll_create1(EPOLL_CLOEXEC);

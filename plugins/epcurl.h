@@ -48,12 +48,6 @@ struct epc {
 	void (*on_timer)(struct epc *e, struct epc_timer *t);
 };
 
-/*
- * Check that RLIMIT_NOFILE holds `need` sockets plus slack, and say what
- * to do when not.  Sets *limit to the soft limit.  Returns 0 or -1 (logged).
- */
-int epc_check_nofile(const struct br_host *host, const char *name,
-                     size_t need, size_t *limit);
 
 /* Set up e for `need` concurrent transfers (fd check, epoll, fd table);
  * on_done/on_timer are set by the caller.  Returns 0 or -1 (logged). */

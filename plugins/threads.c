@@ -104,7 +104,14 @@ static struct threads_state *threads_new(const struct br_host *host,
 {
 	struct threads_state *s;
 
-	if (brc_opts_check(host, &opts->common) < 0 || brc_global_init(host) < 0)
+	size_t nofile;
+
+	/* Each slot's easy handle keeps its socket and the 2-fd wakeup
+	 * socketpair of the multi handle curl_easy_perform makes inside. */
+	if (brc_opts_check(host, &opts->common) < 0 ||
+	    brc_check_nofile(host, "threads", 3 * (size_t)opts->concurrency,
+	                     &nofile) < 0 ||
+	    brc_global_init(host) < 0)
 		return NULL;
 	s = calloc(1, sizeof(*s));
 	if (!s) {

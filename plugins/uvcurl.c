@@ -15,7 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "epcurl.h" /* epc_check_nofile */
+#include "brcurl.h"
 #include "uvcurl.h"
 
 /* One socket curl told us about; uvc.socks[fd] while the fd is open. */
@@ -194,7 +194,7 @@ int uvc_init(struct uvc *c, const struct br_host *host, const char *name,
 {
 	c->host = host;
 	c->name = name;
-	if (epc_check_nofile(host, name, need, &c->nfds))
+	if (brc_check_nofile(host, name, need, &c->nfds))
 		return -1;
 	c->socks = calloc(c->nfds, sizeof(*c->socks));
 	if (!c->socks || uv_loop_init(&c->loop) < 0) {
