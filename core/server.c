@@ -250,6 +250,9 @@ int br_server_run(const struct br_scenario *sc, const char *host, int port,
 	sigaddset(&stop_set, SIGINT);
 	sigaddset(&stop_set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
+	/* A background job of a script starts with SIGINT ignored. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 
 	fd = open_listener(host, port, (int)sc->server.backlog, err,
