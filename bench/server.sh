@@ -91,8 +91,9 @@ echo "# wrk -t$WRK_THREADS, DUR=$DUR, nginx worker_processes $NGINX_WORKERS, bod
 # --- 1. 0 delay: benchrun serve vs nginx ----------------------------------
 S0=$(scenario zero "{model: none}")
 "$BENCHRUN" export "$S0" "$TMP/www" > /dev/null
-PORT=$(( 20000 + $$ % 20000 ))
-while ss -ltn | grep -q ":$PORT "; do PORT=$((PORT + 1)); done
+# Below the ephemeral range (32768-60999), where wrk's own sockets live.
+PORT=$(( 20000 + $$ % 10000 ))
+while ss -tan | grep -q ":$PORT "; do PORT=$((PORT + 1)); done
 mkdir -p "$TMP/nginx/logs"
 cat > "$TMP/nginx/nginx.conf" <<EOF
 worker_processes $NGINX_WORKERS;
