@@ -71,14 +71,7 @@ static struct threadpool_state *threadpool_new(const struct br_host *host,
 {
 	struct threadpool_state *s;
 
-	size_t nofile;
-
-	/* Each slot's easy handle keeps its socket and the 2-fd wakeup
-	 * socketpair of the multi handle curl_easy_perform makes inside. */
-	if (brc_opts_check(host, &o->common) < 0 ||
-	    brc_check_nofile(host, "threadpool", 3 * (size_t)o->concurrency,
-	                     &nofile) < 0 ||
-	    brc_global_init(host) < 0)
+	if (brc_opts_check(host, &o->common) < 0 || brc_global_init(host) < 0)
 		return NULL;
 	s = calloc(1, sizeof(*s));
 	if (!s) {
@@ -133,13 +126,18 @@ static void *threadpool_main(void *arg)
 static int threadpool_fetch_all(struct threadpool_state *s,
                                 struct br_run *run)
 {
-	size_t started = 0, want;
+	size_t started = 0, want, nofile;
 	int err = 0;
 
 	s->run = run;
 	s->count = s->host->count(run);
 	atomic_store(&s->next, 0);
 	want = s->nworkers < s->count ? s->nworkers : s->count;
+	/* Each busy slot's easy handle holds its socket and the 2-fd wakeup
+	 * socketpair of the multi handle curl_easy_perform makes inside: fail
+	 * now, with the number, rather than ticket by ticket. */
+	if (brc_check_nofile(s->host, "threadpool", 3 * want, &nofile) < 0)
+		return -1;
 	for (; started < want; started++) {
 		err = pthread_create(&s->workers[started].tid, &s->attr,
 		                     threadpool_main, &s->workers[started]);

@@ -104,14 +104,7 @@ static struct threads_state *threads_new(const struct br_host *host,
 {
 	struct threads_state *s;
 
-	size_t nofile;
-
-	/* Each slot's easy handle keeps its socket and the 2-fd wakeup
-	 * socketpair of the multi handle curl_easy_perform makes inside. */
-	if (brc_opts_check(host, &opts->common) < 0 ||
-	    brc_check_nofile(host, "threads", 3 * (size_t)opts->concurrency,
-	                     &nofile) < 0 ||
-	    brc_global_init(host) < 0)
+	if (brc_opts_check(host, &opts->common) < 0 || brc_global_init(host) < 0)
 		return NULL;
 	s = calloc(1, sizeof(*s));
 	if (!s) {
@@ -197,8 +190,14 @@ static int threads_fetch_all(struct threads_state *s, struct br_run *run)
 	size_t max = (size_t)s->opts->concurrency < n ?
 	             (size_t)s->opts->concurrency : n;
 	struct threads_slot *slot;
+	size_t nofile;
 	int err;
 
+	/* Each busy slot's easy handle holds its socket and the 2-fd wakeup
+	 * socketpair of the multi handle curl_easy_perform makes inside: fail
+	 * now, with the number, rather than ticket by ticket. */
+	if (brc_check_nofile(s->host, "threads", 3 * max, &nofile) < 0)
+		return -1;
 	s->run = run;
 	s->finished = -1;
 	s->free = -1;
