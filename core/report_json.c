@@ -108,12 +108,8 @@ static cJSON *timeline_json(const struct br_run_result *run)
 	return o;
 }
 
-static cJSON *run_json(const struct br_run_result *run)
+void br_run_fields_to_json(cJSON *o, const struct br_run_result *run)
 {
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(o, "status", br_run_status_name(run->status));
-	add_str(o, "reason", run->reason);
 	for (size_t i = 0; i < br_n_run_fields; i++) {
 		const struct br_run_field *f = &br_run_fields[i];
 		cJSON *dst = o;
@@ -129,6 +125,15 @@ static cJSON *run_json(const struct br_run_result *run)
 		else
 			add_num(dst, f->key, br_run_field_get(run, f));
 	}
+}
+
+static cJSON *run_json(const struct br_run_result *run)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "status", br_run_status_name(run->status));
+	add_str(o, "reason", run->reason);
+	br_run_fields_to_json(o, run);
 	cJSON_AddItemToObject(o, "timeline", timeline_json(run));
 	add_str(o, "log", run->log);
 	return o;

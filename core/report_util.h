@@ -104,6 +104,13 @@ double br_run_field_get(const struct br_run_result *run,
 void br_run_field_set(struct br_run_result *run, const struct br_run_field *f,
                       double v);
 
+/* Every scalar field of run into / out of a JSON object (groups as
+ * sub-objects): the results file, and the worker's report to the runner. */
+struct cJSON;
+void br_run_fields_to_json(struct cJSON *o, const struct br_run_result *run);
+void br_run_fields_from_json(const struct cJSON *o,
+                             struct br_run_result *run);
+
 /*
  * The words shared by the terminal table and the Markdown summary
  * (report_text.c).

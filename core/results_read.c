@@ -101,6 +101,16 @@ static int read_timeline(const cJSON *tl, struct br_run_result *run)
 	return 0;
 }
 
+void br_run_fields_from_json(const cJSON *o, struct br_run_result *run)
+{
+	for (size_t i = 0; i < br_n_run_fields; i++) {
+		const struct br_run_field *f = &br_run_fields[i];
+		const cJSON *src = f->group ? item(o, f->group) : o;
+
+		br_run_field_set(run, f, src ? get_num(src, f->key) : 0);
+	}
+}
+
 static int read_run(const cJSON *o, struct br_run_result *run)
 {
 	char *status;
@@ -116,12 +126,7 @@ static int read_run(const cJSON *o, struct br_run_result *run)
 	run->status = (enum br_run_status)st;
 	run->reason = get_str(o, "reason");
 	run->log = get_str(o, "log");
-	for (size_t i = 0; i < br_n_run_fields; i++) {
-		const struct br_run_field *f = &br_run_fields[i];
-		const cJSON *src = f->group ? item(o, f->group) : o;
-
-		br_run_field_set(run, f, src ? get_num(src, f->key) : 0);
-	}
+	br_run_fields_from_json(o, run);
 	return read_timeline(item(o, "timeline"), run);
 }
 

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include "report_util.h"
 #include "runner.h"
 
 #include <cjson/cJSON.h>
@@ -62,53 +63,9 @@ static char *make_spec(const struct br_runner_job *job)
 	return text;
 }
 
-static double num(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : 0.0;
-}
-
-static uint64_t unum(const cJSON *o, const char *key)
-{
-	double v = num(o, key);
-
-	return v > 0 ? (uint64_t)v : 0;
-}
-
 static void read_tally(const cJSON *r, struct br_run_result *out)
 {
-	const cJSON *f = cJSON_GetObjectItemCaseSensitive(r, "fail");
-	const cJSON *l = cJSON_GetObjectItemCaseSensitive(r, "latency");
-
-	out->wall = num(r, "wall");
-	out->cpu_user = num(r, "cpu_user");
-	out->cpu_sys = num(r, "cpu_sys");
-	out->cpu_processing = num(r, "cpu_processing");
-	out->ctx_voluntary = unum(r, "ctx_voluntary");
-	out->ctx_involuntary = unum(r, "ctx_involuntary");
-	out->minor_faults = unum(r, "minor_faults");
-	out->major_faults = unum(r, "major_faults");
-	out->requests = unum(r, "requests");
-	out->ok = unum(r, "ok");
-	out->retries = unum(r, "retries");
-	out->bytes = unum(r, "bytes");
-	out->peak_rss = (int64_t)num(r, "peak_rss");
-	out->peak_vsize = (int64_t)num(r, "vsize");
-	out->fail.http_status = unum(f, "http_status");
-	out->fail.transport = unum(f, "transport");
-	out->fail.corrupt = unum(f, "corrupt");
-	out->fail.too_large = unum(f, "too_large");
-	out->fail.missing = unum(f, "missing");
-	out->fail.duplicate = unum(f, "duplicate");
-	out->latency.p50 = num(l, "p50");
-	out->latency.p90 = num(l, "p90");
-	out->latency.p99 = num(l, "p99");
-	out->latency.p999 = num(l, "p999");
-	out->latency.max = num(l, "max");
-	out->latency.mean = num(l, "mean");
-	out->latency.min = num(l, "min");
-	out->latency.count = unum(l, "count");
+	br_run_fields_from_json(r, out);
 	if (out->wall > 0) {
 		/* Throughput counts valid tickets only. */
 		out->req_per_s = (double)out->ok / out->wall;
@@ -243,7 +200,7 @@ static void fill_log(const struct br_spawn_out *sp, const cJSON *rep,
                      struct br_run_result *out)
 {
 	const char *fails = cJSON_GetStringValue(
-		cJSON_GetObjectItemCaseSensitive(rep, "failures"));
+		cJSON_GetObjectItemCaseSensitive(rep, "failure_log"));
 	struct br_buf b = { 0 };
 
 	if (fails)
@@ -279,17 +236,16 @@ int br_runner_run(const struct br_runner_job *job, struct br_run_result *out)
 		return -1;
 	}
 	free(spec);
+	if (sp.report)
+		rep = cJSON_Parse(sp.report);
+	read_tally(rep, out);
+	classify(job, &sp, rep, out);
 	if (have_server && !br_server_query(job->srv, &after)) {
 		out->server_cpu = after.cpu - before.cpu;
 		out->server_rss = after.rss;
 		out->server_requests = after.requests - before.requests;
 		out->server_queue_max = (double)after.queued_max;
 	}
-
-	if (sp.report)
-		rep = cJSON_Parse(sp.report);
-	read_tally(rep, out);
-	classify(job, &sp, rep, out);
 	/* The run hook's window: from the worker's own clock when it
 	 * reported, else from the handshakes the parent saw. */
 	start = cJSON_GetStringValue(

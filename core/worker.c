@@ -31,6 +31,7 @@
 
 #include "cli.h"
 #include "loader.h"
+#include "report_util.h"
 #include "runctx.h"
 #include "sampler.h"
 #include "tickets.h"
@@ -181,34 +182,37 @@ static void usage_now(struct rusage *u)
 	u->ru_majflt += c.ru_majflt;
 }
 
-static void add_tally(cJSON *r, const struct br_run_tally *t)
+/* The run hook's measurements, in the results' own field table (the
+ * runner adds memory, server and ideal-time fields it measured itself). */
+static void add_measures(cJSON *r, const struct br_run_tally *t,
+                         double wall, const struct rusage *u0,
+                         const struct rusage *u1)
 {
-	struct br_latency_summary l;
-	cJSON *f = cJSON_AddObjectToObject(r, "fail");
-	cJSON *lat = cJSON_AddObjectToObject(r, "latency");
+	struct br_run_result rr = {
+		.wall = wall,
+		.cpu_user = tv(&u1->ru_utime) - tv(&u0->ru_utime),
+		.cpu_sys = tv(&u1->ru_stime) - tv(&u0->ru_stime),
+		.cpu_processing = t->cpu_processing,
+		.ctx_voluntary = (uint64_t)(u1->ru_nvcsw - u0->ru_nvcsw),
+		.ctx_involuntary = (uint64_t)(u1->ru_nivcsw - u0->ru_nivcsw),
+		.minor_faults = (uint64_t)(u1->ru_minflt - u0->ru_minflt),
+		.major_faults = (uint64_t)(u1->ru_majflt - u0->ru_majflt),
+		.requests = t->requests,
+		.ok = t->ok,
+		.retries = t->retries,
+		.bytes = t->bytes,
+		.fail = t->fail,
+	};
+	struct br_sample self;
 
-	cJSON_AddNumberToObject(r, "requests", (double)t->requests);
-	cJSON_AddNumberToObject(r, "ok", (double)t->ok);
-	cJSON_AddNumberToObject(r, "retries", (double)t->retries);
-	cJSON_AddNumberToObject(r, "bytes", (double)t->bytes);
-	cJSON_AddNumberToObject(r, "cpu_processing", t->cpu_processing);
-	cJSON_AddNumberToObject(f, "http_status", (double)t->fail.http_status);
-	cJSON_AddNumberToObject(f, "transport", (double)t->fail.transport);
-	cJSON_AddNumberToObject(f, "corrupt", (double)t->fail.corrupt);
-	cJSON_AddNumberToObject(f, "too_large", (double)t->fail.too_large);
-	cJSON_AddNumberToObject(f, "missing", (double)t->fail.missing);
-	cJSON_AddNumberToObject(f, "duplicate", (double)t->fail.duplicate);
-	br_hist_summary(&t->latency, &l);
-	cJSON_AddNumberToObject(lat, "p50", l.p50);
-	cJSON_AddNumberToObject(lat, "p90", l.p90);
-	cJSON_AddNumberToObject(lat, "p99", l.p99);
-	cJSON_AddNumberToObject(lat, "p999", l.p999);
-	cJSON_AddNumberToObject(lat, "max", l.max);
-	cJSON_AddNumberToObject(lat, "mean", l.mean);
-	cJSON_AddNumberToObject(lat, "min", l.min);
-	cJSON_AddNumberToObject(lat, "count", (double)l.count);
+	br_hist_summary(&t->latency, &rr.latency);
+	if (!br_sample_proc(getpid(), &self)) {
+		rr.peak_rss = self.root_hwm;
+		rr.peak_vsize = self.root_vsize;
+	}
+	br_run_fields_to_json(r, &rr);
 	if (t->failures)
-		cJSON_AddStringToObject(r, "failures", t->failures);
+		cJSON_AddStringToObject(r, "failure_log", t->failures);
 }
 
 static void send_report(cJSON *r)
@@ -252,7 +256,6 @@ static cJSON *measure(const struct br_plugin *p, const void *opts,
 	struct br_run *run;
 	struct br_run_tally t;
 	struct rusage u0, u1;
-	struct br_sample self;
 	uint64_t t0, t1;
 	void *state = NULL;
 	int rc;
@@ -293,22 +296,7 @@ static cJSON *measure(const struct br_plugin *p, const void *opts,
 		add_reason(r, "the plugin's run hook failed");
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)t0);
 	cJSON_AddStringToObject(r, "run_start_ns", num);
-	cJSON_AddNumberToObject(r, "wall", (double)(t1 - t0) / 1e9);
-	cJSON_AddNumberToObject(r, "cpu_user", tv(&u1.ru_utime) - tv(&u0.ru_utime));
-	cJSON_AddNumberToObject(r, "cpu_sys", tv(&u1.ru_stime) - tv(&u0.ru_stime));
-	cJSON_AddNumberToObject(r, "ctx_voluntary",
-	                        (double)(u1.ru_nvcsw - u0.ru_nvcsw));
-	cJSON_AddNumberToObject(r, "ctx_involuntary",
-	                        (double)(u1.ru_nivcsw - u0.ru_nivcsw));
-	cJSON_AddNumberToObject(r, "minor_faults",
-	                        (double)(u1.ru_minflt - u0.ru_minflt));
-	cJSON_AddNumberToObject(r, "major_faults",
-	                        (double)(u1.ru_majflt - u0.ru_majflt));
-	if (!br_sample_proc(getpid(), &self)) {
-		cJSON_AddNumberToObject(r, "peak_rss", (double)self.root_hwm);
-		cJSON_AddNumberToObject(r, "vsize", (double)self.root_vsize);
-	}
-	add_tally(r, &t);
+	add_measures(r, &t, (double)(t1 - t0) / 1e9, &u0, &u1);
 	br_run_tally_free(&t);
 	if (p->destroy)
 		p->destroy(state);
