@@ -115,11 +115,9 @@ void br_plot_timeline(struct plot *p)
 		char name[48];
 		FILE *f;
 
+		struct br_buf pts = { 0 };
+
 		if (!in_focus(p, g) || !x)
-			continue;
-		snprintf(name, sizeof(name), "timeline%zu.dat", i);
-		f = data_file(p, name);
-		if (!f)
 			continue;
 		/* A sample of 0 is the tree already gone (or not yet
 		 * started): a cliff to zero would only distract.  On a log
@@ -127,8 +125,17 @@ void br_plot_timeline(struct plot *p)
 		for (size_t k = 0; k < x->n_timeline; k++)
 			if (x->timeline[k].tree_pss > 0 &&
 			    (!log_x || x->timeline[k].t >= 1e-3))
-				fprintf(f, "%.6f %.4f\n", x->timeline[k].t,
-				        (double)x->timeline[k].tree_pss / MIB);
+				br_buf_printf(&pts, "%.6f %.4f\n", x->timeline[k].t,
+				              (double)x->timeline[k].tree_pss / MIB);
+		/* A run that failed at once has nothing to draw. */
+		snprintf(name, sizeof(name), "timeline%zu.dat", i);
+		f = pts.len ? data_file(p, name) : NULL;
+		if (!f) {
+			br_buf_free(&pts);
+			continue;
+		}
+		fwrite(pts.data, 1, pts.len, f);
+		br_buf_free(&pts);
 		fclose(f);
 		br_buf_printf(s, "%s'%s/%s' using 1:2 with lines lw 2 lt %zu "
 		              "title ", sep, p->dir, name,
