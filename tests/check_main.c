@@ -40,6 +40,7 @@ int main(void)
 		br_suite_conformance,
 		br_suite_forkpool,
 		br_suite_hostile,
+		br_suite_exec,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

@@ -15,7 +15,7 @@ tests_check_benchrun_SOURCES = \
 	tests/check_report.c \
 	tests/check_scenario.c \
 	tests/check_tickets.c tests/check_model.c tests/check_export.c \
-	tests/check_util.c tests/testutil.c tests/hostile_server.c tests/hostile_server.h tests/check_hostile.c \
+	tests/check_util.c tests/testutil.c tests/hostile_server.c tests/hostile_server.h tests/check_hostile.c tests/check_exec.c \
 	tests/check_loader.c tests/check_params.c tests/check_plan.c \
 	tests/check_stats.c tests/check_histogram.c tests/check_runner.c \
 	tests/check_conformance.c tests/check_forkpool.c

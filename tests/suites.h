@@ -13,6 +13,7 @@ Suite *br_suite_tickets(void);
 Suite *br_suite_model(void);
 Suite *br_suite_export(void);
 Suite *br_suite_hostile(void);
+Suite *br_suite_exec(void);
 Suite *br_suite_loader(void);
 Suite *br_suite_params(void);
 Suite *br_suite_plan(void);
