@@ -119,6 +119,14 @@ static bool label_ok(const char *l)
 	return true;
 }
 
+/* `plugin: null` is YAML's null, but nobody writes it to mean "no
+ * plugin": it names the null plugin (the harness-overhead one). */
+static bool names_null_plugin(const struct br_ynode *n)
+{
+	return n && n->kind == BR_YNODE_SCALAR && n->value &&
+	       !strcmp(n->value, "null");
+}
+
 static void strategy(struct br_diag *d, const struct br_ynode *n,
                      const char *base, struct br_strategy *s)
 {
@@ -127,7 +135,8 @@ static void strategy(struct br_diag *d, const struct br_ynode *n,
 
 	s->mark = n->mark;
 	/* "- sync" is short for "- plugin: sync". */
-	if (n->kind == BR_YNODE_SCALAR && !br_ynode_is_null(n)) {
+	if (n->kind == BR_YNODE_SCALAR && (!br_ynode_is_null(n) ||
+	                                   names_null_plugin(n))) {
 		s->plugin = br_xstrdup(n->value);
 	} else if (n->kind != BR_YNODE_MAP) {
 		br_diag_add(d, &n->mark, base, "expected a mapping with "
@@ -137,7 +146,9 @@ static void strategy(struct br_diag *d, const struct br_ynode *n,
 		return;
 	} else {
 		br_sc_keys(d, n, base, keys, BR_ARRAY_SIZE(keys));
-		if (br_sc_str(d, n, base, "plugin", &s->plugin) == 0)
+		if (names_null_plugin(br_ynode_get(n, "plugin", NULL)))
+			s->plugin = br_xstrdup("null");
+		else if (br_sc_str(d, n, base, "plugin", &s->plugin) == 0)
 			br_diag_add(d, &n->mark, base,
 			            "missing 'plugin' (the strategy's plugin "
 			            "name, e.g. 'threads')");

@@ -602,6 +602,25 @@ START_TEST(scalar_types)
 }
 END_TEST
 
+START_TEST(null_plugin_name)
+{
+	/* YAML reads a bare null as "nothing"; for `plugin` it can only mean
+	 * the null plugin.  Other keys keep YAML's meaning. */
+	struct br_scenario sc;
+	char *err;
+
+	ck_assert_msg(!load_text("strategies: [{plugin: null}, {plugin: sync, "
+	                         "label: null}]\n", NULL, 0, &sc, &err),
+	              "%s", err);
+	ck_assert_str_eq(sc.strategies[0].plugin, "null");
+	ck_assert_str_eq(sc.strategies[1].label, "sync");
+	br_scenario_free(&sc);
+	err = must_fail("strategies: [{plugin: ~}]\n", NULL, 0);
+	ck_assert_has(err, "missing 'plugin'");
+	free(err);
+}
+END_TEST
+
 START_TEST(errors_to_stderr)
 {
 	char *path = br_xasprintf("/tmp/br-check-scenario-%d.err", getpid());
@@ -681,6 +700,7 @@ Suite *br_suite_scenario(void)
 	tcase_add_test(tc, bad_corpus);
 	tcase_add_test(tc, all_errors_reported);
 	tcase_add_test(tc, scalar_types);
+	tcase_add_test(tc, null_plugin_name);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("overrides");
 	tcase_add_test(tc, override_values);
