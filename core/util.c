@@ -109,7 +109,6 @@ static uint64_t clock_ns(clockid_t id)
 }
 
 uint64_t br_now_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
-uint64_t br_cputime_ns(void) { return clock_ns(CLOCK_PROCESS_CPUTIME_ID); }
 uint64_t br_threadtime_ns(void) { return clock_ns(CLOCK_THREAD_CPUTIME_ID); }
 
 size_t br_edit_distance(const char *a, const char *b)

@@ -42,7 +42,6 @@ char *br_xasprintf(const char *fmt, ...) BR_PRINTF(1, 2);
 
 /* Clocks in nanoseconds. */
 uint64_t br_now_ns(void);      /* CLOCK_MONOTONIC */
-uint64_t br_cputime_ns(void);  /* CLOCK_PROCESS_CPUTIME_ID */
 uint64_t br_threadtime_ns(void); /* CLOCK_THREAD_CPUTIME_ID */
 
 /*
