@@ -177,7 +177,7 @@ START_TEST(test_interrupt_leaves_nothing)
 	int code;
 
 	/* SIGINT after 1.5 s, in the middle of the first run. */
-	code = br_test_benchrun_interrupt(argv, mark, 1.5, 30);
+	code = br_test_benchrun_interrupt(argv, mark, 1.5, 1, 30);
 	ck_assert_int_eq(code, 130);
 	ck_assert_int_eq(br_test_count_marked(dir), 0);
 	doc = br_test_load_json(out);
@@ -185,6 +185,32 @@ START_TEST(test_interrupt_leaves_nothing)
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "incomplete")));
 	cJSON_Delete(doc);
 	free(out);
+	free(path);
+	free(mark);
+	br_test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_second_interrupt_exits_at_once)
+{
+	char *dir = br_test_tmpdir();
+	char *mark = br_xasprintf("BR_TEST_MARK=%s", dir);
+	char *path = br_test_write(dir, "slow.yaml",
+		"workload: {days: 400}\n"
+		"server: {latency: {model: fixed, value: 50ms}}\n"
+		"strategies:\n  - plugin: sync\n"
+		"runs: {timeout: 60s}\n");
+	const char *argv[] = { "-q", path, NULL };
+	uint64_t t0 = br_now_ns();
+	int code;
+
+	/* Two Ctrl-C 100 ms apart: out within a second, nothing left. */
+	code = br_test_benchrun_interrupt(argv, mark, 1.0, 2, 30);
+	ck_assert_int_eq(code, 130);
+	ck_assert_msg(br_now_ns() - t0 < 5000000000ULL, "took %.1f s",
+	              (double)(br_now_ns() - t0) / 1e9);
+	ck_assert_int_eq(br_test_count_marked(dir), 0);
 	free(path);
 	free(mark);
 	br_test_rmtree(dir);
@@ -231,6 +257,7 @@ Suite *br_suite_hostile(void)
 	tc = tcase_create("users");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_interrupt_leaves_nothing);
+	tcase_add_test(tc, test_second_interrupt_exits_at_once);
 	tcase_add_test(tc, test_unwritable_output_keeps_results);
 	suite_add_tcase(s, tc);
 	return s;

@@ -139,12 +139,16 @@ int br_test_benchrun(const char *const *argv, double timeout,
 }
 
 int br_test_benchrun_interrupt(const char *const *argv, const char *env,
-                               double after, double timeout)
+                               double after, int times, double timeout)
 {
 	pid_t pid = spawn(argv, env, NULL);
 
 	poll(NULL, 0, (int)(after * 1000));
-	kill(pid, SIGINT);
+	for (int k = 0; k < times; k++) {
+		if (k)
+			poll(NULL, 0, 100);
+		kill(pid, SIGINT);
+	}
 	return wait_for(pid, -1, NULL, timeout);
 }
 
