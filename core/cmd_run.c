@@ -207,9 +207,31 @@ static void note_run(const struct br_plan_item *it, const char *what,
 	        (unsigned long long)rr->ok, (unsigned long long)rr->requests);
 }
 
+/*
+ * After every measured run, rewrite the results file (atomically), marked
+ * incomplete: if benchrun itself is killed -9 or the machine dies in the
+ * middle of a long scenario, the runs already measured are not lost.
+ */
+static void checkpoint(const char *path, struct br_results *res)
+{
+	static bool warned;
+
+	if (!path)
+		return;
+	res->incomplete = true;
+	if ((br_mkdir_parents(path) || br_report_json_write(path, res)) &&
+	    !warned) {
+		br_warn("cannot write %s: %s (will try again at the end)", path,
+		        strerror(errno));
+		warned = true;
+	}
+	res->incomplete = false;
+}
+
 /* Run every plan item; returns true when every run was OK. */
 static bool run_all(const struct br_scenario *sc, const struct br_plan *plan,
-                    const struct br_server_proc *srv, struct br_results *res)
+                    const struct br_server_proc *srv, struct br_results *res,
+                    const char *json)
 {
 	int64_t warm = sc->runs.warmup, reps = sc->runs.repetitions;
 	size_t total = plan->n * (size_t)(warm + reps), done = 0;
@@ -262,6 +284,7 @@ static bool run_all(const struct br_scenario *sc, const struct br_plan *plan,
 			}
 			rr.repetition = (int)(k - warm);
 			g->runs[g->n_runs++] = rr;
+			checkpoint(json, res);
 		}
 	}
 	progress_clear();
@@ -330,7 +353,8 @@ int br_cmd_run(const struct br_options *o)
 	}
 	catch_signals();
 	init_results(&sc, &plan, &res);
-	all_ok = run_all(&sc, &plan, have_srv ? &srv : NULL, &res);
+	all_ok = run_all(&sc, &plan, have_srv ? &srv : NULL, &res,
+	                 o->output ? o->output : sc.outputs.json);
 	if (have_srv)
 		br_server_stop(&srv);
 	res.incomplete = stop_requested != 0;

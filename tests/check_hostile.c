@@ -177,7 +177,7 @@ START_TEST(test_interrupt_leaves_nothing)
 	int code;
 
 	/* SIGINT after 1.5 s, in the middle of the first run. */
-	code = br_test_benchrun_interrupt(argv, mark, 1.5, 1, 30);
+	code = br_test_benchrun_interrupt(argv, mark, SIGINT, 1.5, 1, 30);
 	ck_assert_int_eq(code, 130);
 	ck_assert_int_eq(br_test_count_marked(dir), 0);
 	doc = br_test_load_json(out);
@@ -206,11 +206,48 @@ START_TEST(test_second_interrupt_exits_at_once)
 	int code;
 
 	/* Two Ctrl-C 100 ms apart: out within a second, nothing left. */
-	code = br_test_benchrun_interrupt(argv, mark, 1.0, 2, 30);
+	code = br_test_benchrun_interrupt(argv, mark, SIGINT, 1.0, 2, 30);
 	ck_assert_int_eq(code, 130);
 	ck_assert_msg(br_now_ns() - t0 < 5000000000ULL, "took %.1f s",
 	              (double)(br_now_ns() - t0) / 1e9);
 	ck_assert_int_eq(br_test_count_marked(dir), 0);
+	free(path);
+	free(mark);
+	br_test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_killed_benchrun_keeps_finished_runs)
+{
+	char *dir = br_test_tmpdir();
+	char *mark = br_xasprintf("BR_TEST_MARK=%s", dir);
+	char *path = br_test_write(dir, "two.yaml",
+		"workload: {days: 60}\n"
+		"server: {latency: {model: fixed, value: 50ms}}\n"
+		"strategies:\n  - {plugin: eventloop, params: {concurrency: 60}}\n"
+		"  - plugin: sync\n"
+		"runs: {timeout: 60s}\n");
+	char *out = br_xasprintf("%s/out.json", dir);
+	const char *argv[] = { "-q", "-o", out, path, NULL };
+	cJSON *doc, *groups;
+	int code;
+
+	/* kill -9 during sync's 3 s run: no handler runs, yet the
+	 * eventloop run measured before is on disk, and the worker and the
+	 * server die with benchrun (PR_SET_PDEATHSIG). */
+	code = br_test_benchrun_interrupt(argv, mark, SIGKILL, 1.5, 1, 30);
+	ck_assert_int_eq(code, 128 + SIGKILL);
+	ck_assert_int_eq(br_test_count_marked(dir), 0);
+	doc = br_test_load_json(out);
+	ck_assert_msg(doc, "the finished run was lost");
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(doc, "incomplete")));
+	groups = cJSON_GetObjectItem(doc, "groups");
+	ck_assert_str_eq(status_of(br_test_first_run(doc)), "ok");
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(
+		cJSON_GetArrayItem(groups, 1), "runs")), 0);
+	cJSON_Delete(doc);
+	free(out);
 	free(path);
 	free(mark);
 	br_test_rmtree(dir);
@@ -258,6 +295,7 @@ Suite *br_suite_hostile(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_interrupt_leaves_nothing);
 	tcase_add_test(tc, test_second_interrupt_exits_at_once);
+	tcase_add_test(tc, test_killed_benchrun_keeps_finished_runs);
 	tcase_add_test(tc, test_unwritable_output_keeps_results);
 	suite_add_tcase(s, tc);
 	return s;

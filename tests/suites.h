@@ -40,10 +40,11 @@ void br_test_rmtree(const char *dir);
  * non-NULL.  Returns the exit code (128+signal when killed). */
 int br_test_benchrun(const char *const *argv, double timeout,
                      struct br_buf *err);
-/* Same with one extra environment entry; SIGINT after `after` seconds,
- * `times` times 100 ms apart. */
+/* Same with one extra environment entry; signal `sig` after `after`
+ * seconds, `times` times 100 ms apart. */
 int br_test_benchrun_interrupt(const char *const *argv, const char *env,
-                               double after, int times, double timeout);
+                               int sig, double after, int times,
+                               double timeout);
 /* Processes whose environment has BR_TEST_MARK=<mark>. */
 int br_test_count_marked(const char *mark);
 cJSON *br_test_load_json(const char *path);

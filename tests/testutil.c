@@ -139,7 +139,8 @@ int br_test_benchrun(const char *const *argv, double timeout,
 }
 
 int br_test_benchrun_interrupt(const char *const *argv, const char *env,
-                               double after, int times, double timeout)
+                               int sig, double after, int times,
+                               double timeout)
 {
 	pid_t pid = spawn(argv, env, NULL);
 
@@ -147,7 +148,7 @@ int br_test_benchrun_interrupt(const char *const *argv, const char *env,
 	for (int k = 0; k < times; k++) {
 		if (k)
 			poll(NULL, 0, 100);
-		kill(pid, SIGINT);
+		kill(pid, sig);
 	}
 	return wait_for(pid, -1, NULL, timeout);
 }
