@@ -162,84 +162,81 @@ START_TEST(test_connection_refused)
 }
 END_TEST
 
-START_TEST(test_interrupt_leaves_nothing)
+/*
+ * Run `yaml` (embedded server) with results in <tmp>/out.json, hit benchrun
+ * with `sig` (`times` times) after `after` seconds; return its exit code
+ * after checking that no process it started is left (they all carry
+ * BR_TEST_MARK=<tmp> in their environment), and the results in *doc
+ * (NULL when none were written).
+ */
+static int signalled_run(const char *yaml, int sig, double after, int times,
+                         cJSON **doc)
 {
 	char *dir = br_test_tmpdir();
 	char *mark = br_xasprintf("BR_TEST_MARK=%s", dir);
-	char *path = br_test_write(dir, "slow.yaml",
-		"workload: {days: 400}\n"
-		"server: {latency: {model: fixed, value: 50ms}}\n"
-		"strategies:\n  - plugin: sync\n  - plugin: sync\n    label: again\n"
-		"runs: {timeout: 60s}\n");
+	char *path = br_test_write(dir, "s.yaml", yaml);
 	char *out = br_xasprintf("%s/out.json", dir);
 	const char *argv[] = { "-q", "-o", out, path, NULL };
-	cJSON *doc;
-	int code;
+	int code = br_test_benchrun_interrupt(argv, mark, sig, after, times, 30);
 
-	/* SIGINT after 1.5 s, in the middle of the first run. */
-	code = br_test_benchrun_interrupt(argv, mark, SIGINT, 1.5, 1, 30);
-	ck_assert_int_eq(code, 130);
 	ck_assert_int_eq(br_test_count_marked(dir), 0);
-	doc = br_test_load_json(out);
-	ck_assert_msg(doc, "interrupted run wrote no results");
-	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "incomplete")));
-	cJSON_Delete(doc);
+	*doc = br_test_load_json(out);
 	free(out);
 	free(path);
 	free(mark);
 	br_test_rmtree(dir);
 	free(dir);
+	return code;
+}
+
+START_TEST(test_interrupt_leaves_nothing)
+{
+	cJSON *doc;
+	int code;
+
+	/* SIGINT after 1.5 s, in the middle of the first run. */
+	code = signalled_run("workload: {days: 400}\n"
+	                     "server: {latency: {model: fixed, value: 50ms}}\n"
+	                     "strategies: [sync, {plugin: sync, label: again}]\n",
+	                     SIGINT, 1.5, 1, &doc);
+	ck_assert_int_eq(code, 130);
+	ck_assert_msg(doc, "interrupted run wrote no results");
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(doc, "incomplete")));
+	cJSON_Delete(doc);
 }
 END_TEST
 
 START_TEST(test_second_interrupt_exits_at_once)
 {
-	char *dir = br_test_tmpdir();
-	char *mark = br_xasprintf("BR_TEST_MARK=%s", dir);
-	char *path = br_test_write(dir, "slow.yaml",
-		"workload: {days: 400}\n"
-		"server: {latency: {model: fixed, value: 50ms}}\n"
-		"strategies:\n  - plugin: sync\n"
-		"runs: {timeout: 60s}\n");
-	const char *argv[] = { "-q", path, NULL };
 	uint64_t t0 = br_now_ns();
+	cJSON *doc;
 	int code;
 
 	/* Two Ctrl-C 100 ms apart: out within a second, nothing left. */
-	code = br_test_benchrun_interrupt(argv, mark, SIGINT, 1.0, 2, 30);
+	code = signalled_run("workload: {days: 400}\n"
+	                     "server: {latency: {model: fixed, value: 50ms}}\n"
+	                     "strategies: [sync]\n", SIGINT, 1.0, 2, &doc);
 	ck_assert_int_eq(code, 130);
 	ck_assert_msg(br_now_ns() - t0 < 5000000000ULL, "took %.1f s",
 	              (double)(br_now_ns() - t0) / 1e9);
-	ck_assert_int_eq(br_test_count_marked(dir), 0);
-	free(path);
-	free(mark);
-	br_test_rmtree(dir);
-	free(dir);
+	cJSON_Delete(doc);
 }
 END_TEST
 
 START_TEST(test_killed_benchrun_keeps_finished_runs)
 {
-	char *dir = br_test_tmpdir();
-	char *mark = br_xasprintf("BR_TEST_MARK=%s", dir);
-	char *path = br_test_write(dir, "two.yaml",
-		"workload: {days: 60}\n"
-		"server: {latency: {model: fixed, value: 50ms}}\n"
-		"strategies:\n  - {plugin: eventloop, params: {concurrency: 60}}\n"
-		"  - plugin: sync\n"
-		"runs: {timeout: 60s}\n");
-	char *out = br_xasprintf("%s/out.json", dir);
-	const char *argv[] = { "-q", "-o", out, path, NULL };
 	cJSON *doc, *groups;
 	int code;
 
 	/* kill -9 during sync's 3 s run: no handler runs, yet the
 	 * eventloop run measured before is on disk, and the worker and the
 	 * server die with benchrun (PR_SET_PDEATHSIG). */
-	code = br_test_benchrun_interrupt(argv, mark, SIGKILL, 1.5, 1, 30);
+	code = signalled_run("workload: {days: 60}\n"
+	                     "server: {latency: {model: fixed, value: 50ms}}\n"
+	                     "strategies: [{plugin: eventloop, "
+	                     "params: {concurrency: 60}}, sync]\n",
+	                     SIGKILL, 1.5, 1, &doc);
 	ck_assert_int_eq(code, 128 + SIGKILL);
-	ck_assert_int_eq(br_test_count_marked(dir), 0);
-	doc = br_test_load_json(out);
 	ck_assert_msg(doc, "the finished run was lost");
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(doc, "incomplete")));
 	groups = cJSON_GetObjectItem(doc, "groups");
@@ -247,11 +244,6 @@ START_TEST(test_killed_benchrun_keeps_finished_runs)
 	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(
 		cJSON_GetArrayItem(groups, 1), "runs")), 0);
 	cJSON_Delete(doc);
-	free(out);
-	free(path);
-	free(mark);
-	br_test_rmtree(dir);
-	free(dir);
 }
 END_TEST
 
