@@ -107,4 +107,18 @@ uint64_t br_splitmix64(uint64_t *state);
 /* Deterministic uniform double in [0,1) from a key. */
 double br_unit_from_key(uint64_t seed, uint64_t a, uint64_t b);
 
+/* The shortest decimal form of v that reads back as the same double
+ * ("0.1", "1234", "0.30000000000000004"); "" for NaN and infinities. */
+const char *br_fmt_exact(char *buf, size_t n, double v);
+
+/* Exit codes of every command (documented in benchrun(1)): 0 all good; 1 a
+ * run, a validation or a comparison failed; 2 usage error (bad options,
+ * unreadable or invalid scenario); 130 interrupted. */
+enum {
+	BR_EXIT_OK = 0,
+	BR_EXIT_FAIL = 1,
+	BR_EXIT_USAGE = 2,
+	BR_EXIT_INTERRUPTED = 130,
+};
+
 #endif /* BR_UTIL_H */

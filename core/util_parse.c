@@ -230,3 +230,21 @@ const char *br_fmt_count(char *buf, size_t n, double v)
 		snprintf(buf, n, "%.3g", v);
 	return buf;
 }
+
+const char *br_fmt_exact(char *buf, size_t n, double v)
+{
+	if (!isfinite(v)) {
+		snprintf(buf, n, "%s", "");
+		return buf;
+	}
+	if (v == floor(v) && fabs(v) < 1e17) {
+		snprintf(buf, n, "%.0f", v);
+		return buf;
+	}
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(buf, n, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	return buf;
+}

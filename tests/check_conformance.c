@@ -24,8 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loader.h"
-#include "model.h"
+#include "run/loader.h"
+#include "server/model.h"
 #include "suites.h"
 #include "util.h"
 

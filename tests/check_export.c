@@ -9,10 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "export.h"
-#include "scenario.h"
+#include "server/export.h"
+#include "scenario/scenario.h"
 #include "suites.h"
-#include "tickets.h"
+#include "workload/tickets.h"
 #include "util.h"
 
 static struct br_workload workload(void)

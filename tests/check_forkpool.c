@@ -20,7 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "loader.h"
+#include "run/loader.h"
 #include "suites.h"
 #include "util.h"
 

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "histogram.h"
+#include "results/histogram.h"
 #include "suites.h"
 
 START_TEST(test_empty)

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "loader.h"
+#include "run/loader.h"
 #include "suites.h"
 #include "util.h"
 

@@ -8,7 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "model.h"
+#include "server/model.h"
 #include "suites.h"
 #include "util.h"
 

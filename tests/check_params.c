@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loader.h"
+#include "run/loader.h"
 #include "suites.h"
 #include "util.h"
 

@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "plan.h"
+#include "run/plan.h"
 #include "suites.h"
 #include "util.h"
 

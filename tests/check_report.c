@@ -18,9 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "report.h"
-#include "report_util.h"
+#include "cli/cli.h"
+#include "report/report.h"
+#include "report/report_util.h"
 #include "suites.h"
 #include "util.h"
 
@@ -322,9 +322,9 @@ START_TEST(test_json_round_trip)
 	/* Values with no short decimal form must survive too. */
 	r.groups[0].runs[1].wall = 0.1 + 0.2;
 	r.groups[0].runs[1].timeline[2].t = 1.0 / 3;
-	ck_assert_int_eq(br_report_json_write(p1, &r), 0);
+	ck_assert_int_eq(br_results_json_write(p1, &r), 0);
 	ck_assert_int_eq(br_results_json_read(p1, &back, &err), 0);
-	ck_assert_int_eq(br_report_json_write(p2, &back), 0);
+	ck_assert_int_eq(br_results_json_write(p2, &back), 0);
 	t1 = slurp(p1, &l1);
 	t2 = slurp(p2, &l2);
 	ck_assert_uint_eq(l1, l2);
@@ -420,10 +420,10 @@ START_TEST(test_compare)
 	char *old = tmp("old.json"), *new = tmp("new.json");
 
 	build(&r, 1.0);
-	ck_assert_int_eq(br_report_json_write(old, &r), 0);
+	ck_assert_int_eq(br_results_json_write(old, &r), 0);
 	br_results_free(&r);
 	build(&r, 1.2); /* threads 20% slower */
-	ck_assert_int_eq(br_report_json_write(new, &r), 0);
+	ck_assert_int_eq(br_results_json_write(new, &r), 0);
 	br_results_free(&r);
 
 	ck_assert_int_eq(compare(old, new, 0.05), BR_EXIT_FAIL);
@@ -437,7 +437,7 @@ START_TEST(test_compare)
 	build(&r, 1.0);
 	for (size_t i = 0; i < r.groups[1].n_runs; i++)
 		r.groups[1].runs[i].status = BR_RUN_CRASHED;
-	ck_assert_int_eq(br_report_json_write(new, &r), 0);
+	ck_assert_int_eq(br_results_json_write(new, &r), 0);
 	br_results_free(&r);
 	ck_assert_int_eq(compare(old, new, 0.05), BR_EXIT_FAIL);
 	ck_assert_int_eq(compare(old, new, 0), BR_EXIT_OK);
@@ -455,7 +455,7 @@ START_TEST(test_atomic_keeps_old)
 
 	build(&r, 1.0);
 	/* No directory: nothing written, a clear errno. */
-	ck_assert_int_eq(br_report_json_write("/nonexistent/dir/r.json", &r), -1);
+	ck_assert_int_eq(br_results_json_write("/nonexistent/dir/r.json", &r), -1);
 	ck_assert_int_eq(errno, ENOENT);
 
 	/* As root every directory is writable, so make the write fail
@@ -468,7 +468,7 @@ START_TEST(test_atomic_keeps_old)
 	ck_assert_ptr_nonnull(f);
 	fputs("old", f);
 	fclose(f);
-	ck_assert_int_eq(br_report_json_write(path, &r), -1);
+	ck_assert_int_eq(br_results_json_write(path, &r), -1);
 	ck_assert_int_eq(br_report_md_write(path, &r), -1);
 	ck_assert_int_eq(br_report_csv_write(path, &r), -1);
 	text = slurp(path, &len);

@@ -19,12 +19,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "runctx.h"
-#include "runner.h"
-#include "sampler.h"
-#include "tickets.h"
-#include "scenario.h"
-#include "server.h"
+#include "run/runctx.h"
+#include "run/runner.h"
+#include "run/sampler.h"
+#include "workload/tickets.h"
+#include "scenario/scenario.h"
+#include "server/server.h"
 #include "suites.h"
 #include "util.h"
 

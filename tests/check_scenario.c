@@ -16,8 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "scenario.h"
+#include "cli/cli.h"
+#include "scenario/scenario.h"
 #include "suites.h"
 #include "util.h"
 

@@ -20,12 +20,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "model.h"
-#include "scenario.h"
-#include "server.h"
+#include "server/model.h"
+#include "scenario/scenario.h"
+#include "server/server.h"
 #include "srvclient.h"
 #include "suites.h"
-#include "tickets.h"
+#include "workload/tickets.h"
 #include "util.h"
 
 START_TEST(test_fetch_body)

@@ -8,7 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "stats.h"
+#include "results/stats.h"
 #include "suites.h"
 #include "util.h"
 

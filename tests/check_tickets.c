@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "suites.h"
-#include "tickets.h"
+#include "workload/tickets.h"
 #include "util.h"
 
 static struct br_workload workload(uint64_t seed, int64_t trips)
@@ -334,11 +334,11 @@ START_TEST(test_date_url)
 	ck_assert_str_eq(url, "http://127.0.0.1:8080/tickets/MOW-LED/"
 	                 "2026-01-03?n=2&x={x}");
 	free(url);
-	ck_assert_int_eq(br_ticket_url_check("{base}/t/{route}/{date}/{i}",
+	ck_assert_int_eq(br_url_template_check("{base}/t/{route}/{date}/{i}",
 	                                     &why), 0);
-	ck_assert_int_eq(br_ticket_url_check("/t/{dat}", &why), -1);
+	ck_assert_int_eq(br_url_template_check("/t/{dat}", &why), -1);
 	ck_assert_ptr_nonnull(strstr(why, "unknown placeholder"));
-	ck_assert_int_eq(br_ticket_url_check("/t/{date", &why), -1);
+	ck_assert_int_eq(br_url_template_check("/t/{date", &why), -1);
 	ck_assert_ptr_nonnull(strstr(why, "unclosed"));
 }
 END_TEST

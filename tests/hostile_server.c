@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "hostile_server.h"
-#include "tickets.h"
+#include "workload/tickets.h"
 #include "util.h"
 
 struct hostile {

@@ -5,7 +5,7 @@
 #ifndef BR_TEST_HOSTILE_SERVER_H
 #define BR_TEST_HOSTILE_SERVER_H
 
-#include "scenario.h"
+#include "scenario/scenario.h"
 
 enum hostile_mode {
 	HOSTILE_TRUNCATED,    /* Content-Length of the body, half of it sent  */

@@ -8,6 +8,9 @@ EXTRA_DIST += tests/outoftree.sh
 # Every scenario in configs/ validates and runs shortened (20 days).
 TESTS += tests/configs.sh
 EXTRA_DIST += tests/configs.sh
+# core/ includes run down the flow (core/README.md).
+TESTS += tests/layers.sh
+EXTRA_DIST += tests/layers.sh core/README.md
 check_PROGRAMS += tests/check_benchrun
 tests_check_benchrun_SOURCES = \
 	tests/check_main.c tests/suites.h \

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "srvclient.h"
-#include "tickets.h"
+#include "workload/tickets.h"
 
 void srv_load(const char *yaml, struct br_scenario *sc)
 {

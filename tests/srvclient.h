@@ -10,8 +10,8 @@
 #include <curl/curl.h>
 #include <stdbool.h>
 
-#include "scenario.h"
-#include "server.h"
+#include "scenario/scenario.h"
+#include "server/server.h"
 #include "util.h"
 
 /* One transfer of a batch. */

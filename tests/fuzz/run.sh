@@ -17,7 +17,7 @@ command -v clang >/dev/null || { echo "fuzz: clang not installed, skipped"; exit
 if [ -f "$top/_build/main/config.h" ]; then cp "$top/_build/main/config.h" .
 else printf '#define _GNU_SOURCE 1\n#define PACKAGE_VERSION "fuzz"\n' > config.h; fi
 
-srcs=$(ls "$top"/core/*.c | grep -v -E '/(main|cmd_[a-z_]+)\.c$')
+srcs=$(ls "$top"/core/*.c "$top"/core/*/*.c | grep -v -E '/cli/')
 flags="-g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -I. -I$top/core \
 	-DBR_PLUGINDIR=\"/nonexistent\" -DBR_DATADIR=\"/nonexistent\" \
 	$(pkg-config --cflags libcurl yaml-0.1 libcjson libmicrohttpd)"

@@ -1,0 +1,46 @@
+/*
+ * cli.h - the command line: global options shared by every subcommand, and
+ * the subcommand entry points (one file each).
+ *
+ * Exit codes (documented in benchrun(1)): 0 all good; 1 a run, a
+ * validation or a comparison failed; 2 usage error (bad options, unreadable
+ * or invalid scenario); 130 interrupted.
+ */
+#ifndef BR_CLI_H
+#define BR_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "scenario/scenario.h"
+#include "util.h"
+
+struct br_options {
+	const char *output;      /* -o/--output: results JSON (or plot file) */
+	const char *plugin_path; /* --plugin-path, colon-separated          */
+	struct br_override *overrides; /* --set PATH=VALUE, in order        */
+	size_t n_overrides;
+	int runs;                /* --runs N, -1: from the scenario         */
+	int warmup;              /* --warmup N, -1: from the scenario       */
+	const char *host;        /* serve --host                            */
+	int port;                /* serve --port, -1: from the scenario     */
+	double threshold;        /* compare --threshold (fraction), 0: none  */
+	bool no_color;           /* --no-color or NO_COLOR                  */
+	char **args;             /* positional arguments after the command  */
+	int n_args;
+};
+
+/* Each returns an exit code. */
+int br_cmd_run(const struct br_options *o);       /* benchrun SCENARIO   */
+int br_cmd_validate(const struct br_options *o);  /* validate SCENARIO   */
+int br_cmd_plugins(const struct br_options *o);   /* plugins             */
+int br_cmd_serve(const struct br_options *o);     /* serve [SCENARIO]    */
+int br_cmd_export(const struct br_options *o);    /* export SCENARIO DIR */
+int br_cmd_compare(const struct br_options *o);   /* compare OLD NEW     */
+int br_cmd_plot(const struct br_options *o);      /* plot RESULTS        */
+
+/* Load the scenario named by o->args[0] with o's overrides; prints errors
+ * and returns BR_EXIT_USAGE on failure, 0 on success. */
+int br_cli_load_scenario(const struct br_options *o, struct br_scenario *sc);
+
+#endif /* BR_CLI_H */

@@ -1,0 +1,377 @@
+/*
+ * cmd_run.c - `benchrun SCENARIO.yaml`: load and plan the scenario, start
+ * the embedded server, measure every plan item (warm-ups, then
+ * repetitions) in its own worker process, print the table and write the
+ * result files.
+ *
+ * Ctrl-C: the first SIGINT/SIGTERM kills the current run, marks the
+ * results incomplete and still prints and writes what was measured; a
+ * second one exits at once (the server and the worker die with benchrun
+ * through PR_SET_PDEATHSIG).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "run/plan.h"
+#include "report/report.h"
+#include "run/runner.h"
+#include "server/server.h"
+#include "util.h"
+
+/* File descriptors a transfer may need (socket + a spare, e.g. an
+ * eventfd or a pipe end), and what the process needs besides. */
+/* The least any strategy needs: one socket per transfer in flight.  A
+ * plugin that needs more (curl's per-handle wakeup socketpair in threaded
+ * plugins) checks in its create hook, with its own message. */
+#define FDS_PER_TRANSFER 1
+#define FDS_SLACK 64
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	pid_t pgid = (pid_t)br_spawn_pgid;
+
+	(void)sig;
+	if (stop_requested) {
+		/* The worker dies with us (PR_SET_PDEATHSIG), its children
+		 * would not. */
+		if (pgid > 0)
+			kill(-pgid, SIGKILL);
+		_exit(BR_EXIT_INTERRUPTED);
+	}
+	stop_requested = 1;
+}
+
+static void catch_signals(void)
+{
+	/* No SA_RESTART: the runner's poll must wake up with EINTR. */
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static int check_fds(const struct br_plan *plan, uint64_t requests)
+{
+	uint64_t limit = br_raise_nofile();
+
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct br_plan_item *it = &plan->items[i];
+		uint64_t in_flight = (uint64_t)it->concurrency < requests ?
+		                     (uint64_t)it->concurrency : requests;
+		uint64_t need = in_flight * FDS_PER_TRANSFER + FDS_SLACK;
+
+		if (limit && need > limit) {
+			br_error("strategy '%s'%s%s needs about %llu open files "
+			         "but the limit is %llu: raise it (ulimit -n, "
+			         "or LimitNOFILE=) or lower the concurrency",
+			         it->label, *it->point ? " at " : "", it->point,
+			         (unsigned long long)need,
+			         (unsigned long long)limit);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static char *describe_server(const struct br_server *s)
+{
+	const struct br_latency *l = &s->latency;
+	char a[32], b[32];
+	struct br_buf d = { 0 };
+
+	if (!s->embedded)
+		return br_xstrdup(s->url);
+	br_buf_printf(&d, "embedded, ");
+	switch (l->model) {
+	case BR_LAT_NONE:
+		br_buf_printf(&d, "no delay");
+		break;
+	case BR_LAT_FIXED:
+		br_buf_printf(&d, "fixed %s", br_fmt_duration(a, sizeof(a), l->value));
+		break;
+	case BR_LAT_UNIFORM:
+		br_buf_printf(&d, "uniform %s..%s",
+		              br_fmt_duration(a, sizeof(a), l->min),
+		              br_fmt_duration(b, sizeof(b), l->max));
+		break;
+	case BR_LAT_NORMAL:
+		br_buf_printf(&d, "normal %s sd %s",
+		              br_fmt_duration(a, sizeof(a), l->mean),
+		              br_fmt_duration(b, sizeof(b), l->stddev));
+		break;
+	case BR_LAT_LOGNORMAL:
+		br_buf_printf(&d, "lognormal median %s",
+		              br_fmt_duration(a, sizeof(a), l->median));
+		break;
+	case BR_LAT_EXPONENTIAL:
+		br_buf_printf(&d, "exponential mean %s",
+		              br_fmt_duration(a, sizeof(a), l->mean));
+		break;
+	}
+	if (l->tail_fraction > 0)
+		br_buf_printf(&d, ", tail %g%% x%g", 100 * l->tail_fraction,
+		              l->tail_factor);
+	if (s->max_in_flight)
+		br_buf_printf(&d, ", max_in_flight %lld",
+		              (long long)s->max_in_flight);
+	return d.data;
+}
+
+static void init_results(const struct br_scenario *sc,
+                         const struct br_plan *plan, struct br_results *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->schema = BR_RESULTS_SCHEMA;
+	r->scenario_name = br_xstrdup(sc->name);
+	r->scenario_path = br_xstrdup(sc->path);
+	r->scenario_hash = br_xstrdup(sc->hash ? sc->hash : "");
+	r->baseline = br_xstrdup(sc->runs.baseline ? sc->runs.baseline
+	                                           : sc->strategies[0].label);
+	br_results_fill_host(r);
+	r->requests = (uint64_t)sc->workload.days;
+	r->seed = sc->workload.seed;
+	r->server_desc = describe_server(&sc->server);
+	r->groups = br_xcalloc(plan->n ? plan->n : 1, sizeof(*r->groups));
+	r->n_groups = plan->n;
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct br_plan_item *it = &plan->items[i];
+		struct br_group *g = &r->groups[i];
+
+		g->label = br_xstrdup(it->label);
+		g->plugin = br_xstrdup(it->plugin_name);
+		g->point = br_xstrdup(it->point);
+		g->n_params = it->n_eff;
+		g->param_names = br_xcalloc(it->n_eff + 1, sizeof(char *));
+		g->param_values = br_xcalloc(it->n_eff + 1, sizeof(char *));
+		for (size_t k = 0; k < it->n_eff; k++) {
+			g->param_names[k] = br_xstrdup(it->eff_names[k]);
+			g->param_values[k] = br_xstrdup(it->eff_values[k]);
+		}
+		g->concurrency = it->concurrency;
+		g->runs = br_xcalloc((size_t)sc->runs.repetitions,
+		                     sizeof(*g->runs));
+	}
+}
+
+/* "[ 3/12] threads concurrency=10 run 2/3  ETA 1m05s" on a tty. */
+static void progress(size_t done, size_t total, const struct br_plan_item *it,
+                     const char *what, double elapsed)
+{
+	char eta[32] = "";
+	double left;
+
+	if (br_verbosity < 0 || !isatty(STDERR_FILENO))
+		return;
+	if (done > 0) {
+		left = elapsed / (double)done * (double)(total - done);
+		snprintf(eta, sizeof(eta), "  ETA %dm%02ds", (int)left / 60,
+		         (int)left % 60);
+	}
+	fprintf(stderr, "\r\033[K[%*zu/%zu] %s%s%s %s%s", total >= 100 ? 3 : 2,
+	        done + 1, total, it->label, *it->point ? " " : "", it->point,
+	        what, eta);
+	fflush(stderr);
+}
+
+static void progress_clear(void)
+{
+	if (br_verbosity >= 0 && isatty(STDERR_FILENO))
+		fputs("\r\033[K", stderr);
+}
+
+static void note_run(const struct br_plan_item *it, const char *what,
+                     const struct br_run_result *rr)
+{
+	char w[32];
+
+	if (rr->status != BR_RUN_OK) {
+		progress_clear();
+		br_warn("%s%s%s %s: %s", it->label, *it->point ? " " : "",
+		        it->point, what, rr->reason ? rr->reason : "failed");
+		return;
+	}
+	br_info("%s%s%s %s: %s, %llu/%llu tickets", it->label,
+	        *it->point ? " " : "", it->point, what,
+	        br_fmt_duration(w, sizeof(w), rr->wall),
+	        (unsigned long long)rr->ok, (unsigned long long)rr->requests);
+}
+
+/*
+ * After every measured run, rewrite the results file (atomically), marked
+ * incomplete: if benchrun itself is killed -9 or the machine dies in the
+ * middle of a long scenario, the runs already measured are not lost.
+ */
+static void checkpoint(const char *path, struct br_results *res)
+{
+	static bool warned;
+
+	if (!path)
+		return;
+	res->incomplete = true;
+	if ((br_mkdir_parents(path) || br_results_json_write(path, res)) &&
+	    !warned) {
+		br_warn("cannot write %s: %s (will try again at the end)", path,
+		        strerror(errno));
+		warned = true;
+	}
+	res->incomplete = false;
+}
+
+/* Run every plan item; returns true when every run was OK. */
+static bool run_all(const struct br_scenario *sc, const struct br_plan *plan,
+                    const struct br_server_proc *srv, struct br_results *res,
+                    const char *json)
+{
+	int64_t warm = sc->runs.warmup, reps = sc->runs.repetitions;
+	size_t total = plan->n * (size_t)(warm + reps), done = 0;
+	uint64_t t_start = br_now_ns();
+	bool all_ok = true;
+
+	for (size_t i = 0; i < plan->n && !stop_requested; i++) {
+		const struct br_plan_item *it = &plan->items[i];
+		struct br_group *g = &res->groups[i];
+		struct br_runner_job job = {
+			.plugin_path = it->plugin_path,
+			.params = it->params,
+			.n_params = it->n_params,
+			.w = &sc->workload,
+			.url_template = sc->server.url_template,
+			.base = srv ? srv->base_url : sc->server.url,
+			.model = srv ? &sc->server : NULL,
+			.srv = srv,
+			.concurrency = it->concurrency,
+			.timeout = sc->runs.timeout,
+			.sample_interval = sc->runs.sample_interval,
+			.tolerate_errors = sc->runs.tolerate_errors,
+			.stop = &stop_requested,
+		};
+
+		for (int64_t k = 0; k < warm + reps && !stop_requested; k++) {
+			struct br_run_result rr;
+			char what[48];
+
+			if (k < warm)
+				snprintf(what, sizeof(what), "warm-up %lld/%lld",
+				         (long long)k + 1, (long long)warm);
+			else
+				snprintf(what, sizeof(what), "run %lld/%lld",
+				         (long long)(k - warm) + 1, (long long)reps);
+			progress(done, total, it, what,
+			         (double)(br_now_ns() - t_start) / 1e9);
+			br_runner_run(&job, &rr);
+			done++;
+			if (rr.status == BR_RUN_INTERRUPTED) {
+				br_run_result_clear(&rr);
+				break;
+			}
+			note_run(it, what, &rr);
+			if (rr.status != BR_RUN_OK)
+				all_ok = false;
+			if (k < warm) {
+				br_run_result_clear(&rr);
+				continue;
+			}
+			rr.repetition = (int)(k - warm);
+			g->runs[g->n_runs++] = rr;
+			checkpoint(json, res);
+		}
+	}
+	progress_clear();
+	return all_ok;
+}
+
+static int write_outputs(const struct br_options *o,
+                         const struct br_scenario *sc,
+                         const struct br_results *res)
+{
+	const struct {
+		const char *path;
+		int (*write)(const char *path, const struct br_results *r);
+	} out[] = {
+		{ o->output ? o->output : sc->outputs.json, br_results_json_write },
+		{ sc->outputs.csv, br_report_csv_write },
+		{ sc->outputs.markdown, br_report_md_write },
+		{ sc->outputs.plot, br_report_plot },
+	};
+	int rc = 0;
+
+	for (size_t k = 0; k < BR_ARRAY_SIZE(out); k++) {
+		if (!out[k].path)
+			continue;
+		/* `outputs: {json: results/x.json}` should just work. */
+		if (br_mkdir_parents(out[k].path) || out[k].write(out[k].path, res)) {
+			/* The plot explains its own failures (gnuplot missing...). */
+			if (out[k].write != br_report_plot)
+				br_error("cannot write %s: %s", out[k].path,
+				         strerror(errno));
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+int br_cmd_run(const struct br_options *o)
+{
+	struct br_scenario sc;
+	struct br_plan plan = { 0 };
+	struct br_server_proc srv = { 0 };
+	struct br_results res;
+	bool all_ok, have_srv = false;
+	char *err = NULL;
+	int rc;
+
+	rc = br_cli_load_scenario(o, &sc);
+	if (rc)
+		return rc;
+	if (br_plan_build(&sc, o->plugin_path, &plan, &err)) {
+		fputs(err ? err : "cannot plan the scenario\n", stderr);
+		free(err);
+		rc = BR_EXIT_USAGE;
+		goto out_scenario;
+	}
+	if (check_fds(&plan, (uint64_t)sc.workload.days)) {
+		rc = BR_EXIT_USAGE;
+		goto out_plan;
+	}
+	if (sc.server.embedded) {
+		if (br_server_spawn(&sc, &srv)) {
+			rc = BR_EXIT_FAIL;
+			goto out_plan;
+		}
+		have_srv = true;
+	}
+	catch_signals();
+	init_results(&sc, &plan, &res);
+	all_ok = run_all(&sc, &plan, have_srv ? &srv : NULL, &res,
+	                 o->output ? o->output : sc.outputs.json);
+	if (have_srv)
+		br_server_stop(&srv);
+	res.incomplete = stop_requested != 0;
+	if (res.incomplete)
+		br_warn("interrupted: the results are incomplete");
+
+	br_report_table(stdout, &res, !o->no_color && isatty(STDOUT_FILENO));
+	fflush(stdout);
+	if (write_outputs(o, &sc, &res))
+		all_ok = false;
+	rc = res.incomplete ? BR_EXIT_INTERRUPTED
+	     : all_ok       ? BR_EXIT_OK
+	                    : BR_EXIT_FAIL;
+	br_results_free(&res);
+out_plan:
+	br_plan_free(&plan);
+out_scenario:
+	br_scenario_free(&sc);
+	return rc;
+}

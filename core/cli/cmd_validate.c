@@ -1,0 +1,71 @@
+/*
+ * cmd_validate.c - `benchrun validate SCENARIO`: load the scenario, then
+ * build the whole plan (every plugin loaded and checked, every sweep point's
+ * parameters typed) without running anything.  Exit 2 when the scenario
+ * itself is invalid, 1 for a plugin or parameter problem, 0 when a run
+ * would start.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "run/plan.h"
+#include "util.h"
+
+static void print_item(const struct br_plan_item *it)
+{
+	printf("  %s%s%s%s: %s (%s), concurrency %lld\n", it->label,
+	       *it->point ? " [" : "", it->point, *it->point ? "]" : "",
+	       it->plugin_name, it->plugin_path, (long long)it->concurrency);
+	for (size_t i = 0; i < it->n_eff; i++)
+		printf("      %s = %s\n", it->eff_names[i], it->eff_values[i]);
+}
+
+int br_cmd_validate(const struct br_options *o)
+{
+	const char *file = o->args[0];
+	struct br_scenario sc;
+	struct br_plan plan;
+	char *err = NULL;
+	size_t problems = 0;
+	int rc;
+
+	rc = br_cli_load_scenario(o, &sc);
+	if (rc)
+		return rc;
+	if (br_plan_build(&sc, o->plugin_path, &plan, &err)) {
+		fprintf(stderr, "%s\n", err);
+		for (const char *c = err; *c; c++)
+			problems += *c == '\n';
+		br_error("%s: %zu problem%s found", file, problems + 1,
+		         problems ? "s" : "");
+		free(err);
+		br_scenario_free(&sc);
+		return BR_EXIT_FAIL;
+	}
+	if (br_verbosity >= 0) {
+		int64_t reps = sc.runs.repetitions;
+		char count[32];
+
+		printf("%s: ok: %zu strateg%s, %lld runs (%zu configuration%s x "
+		       "%lld repetition%s", file, sc.n_strategies,
+		       sc.n_strategies == 1 ? "y" : "ies",
+		       (long long)((int64_t)plan.n * reps), plan.n,
+		       plan.n == 1 ? "" : "s", (long long)reps,
+		       reps == 1 ? "" : "s");
+		if (sc.runs.warmup)
+			printf(", + %lld warm-up each", (long long)sc.runs.warmup);
+		printf("; %s requests per run)\n",
+		       br_fmt_count(count, sizeof(count),
+		                    (double)sc.workload.days));
+	}
+	if (br_verbosity >= 1)
+		for (size_t i = 0; i < plan.n; i++)
+			print_item(&plan.items[i]);
+	br_plan_free(&plan);
+	br_scenario_free(&sc);
+	return BR_EXIT_OK;
+}

@@ -1,0 +1,12 @@
+# core/cli/local.mk - the command line: options, subcommands, and the glue from a scenario file to a run.
+
+core_libbrcore_la_SOURCES += \
+	%reldir%/cli.h \
+	%reldir%/cli_scenario.c \
+	%reldir%/cmd_compare.c \
+	%reldir%/cmd_export.c \
+	%reldir%/cmd_plot.c \
+	%reldir%/cmd_plugins.c \
+	%reldir%/cmd_run.c \
+	%reldir%/cmd_serve.c \
+	%reldir%/cmd_validate.c

@@ -1,0 +1,13 @@
+# core/report/local.mk - the reports people read: the terminal table, CSV, Markdown and the gnuplot picture.
+
+core_libbrcore_la_SOURCES += \
+	%reldir%/report.h \
+	%reldir%/report_csv.c \
+	%reldir%/report_fmt.c \
+	%reldir%/report_md.c \
+	%reldir%/report_plot.c \
+	%reldir%/report_plot.h \
+	%reldir%/report_plot_panels.c \
+	%reldir%/report_table.c \
+	%reldir%/report_text.c \
+	%reldir%/report_util.h

@@ -1,0 +1,28 @@
+/*
+ * report.h - turning results into something people read: the terminal
+ * table, JSON (write and read back), CSV, Markdown, plots, and comparing
+ * two result files.  Every file is written atomically (util.h).
+ */
+#ifndef BR_REPORT_H
+#define BR_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "results/results.h"
+
+/* The summary table, one block per sweep point, plus the comparison
+ * against the baseline and any warnings (outliers, slow first run,
+ * server-bound runs).  `color`: ANSI colours (caller decides: tty and no
+ * NO_COLOR). */
+void br_report_table(FILE *out, const struct br_results *r, bool color);
+
+int br_report_csv_write(const char *path, const struct br_results *r);
+int br_report_md_write(const char *path, const struct br_results *r);
+
+/* The picture of `benchrun plot`: memory over time, wall time and peak
+ * memory bars, sweep curves; SVG or PNG by the extension of path.  Runs
+ * gnuplot (BR_GNUPLOT).  Returns 0, or -1 after printing why. */
+int br_report_plot(const char *path, const struct br_results *r);
+
+#endif /* BR_REPORT_H */

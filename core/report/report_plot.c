@@ -1,0 +1,208 @@
+/*
+ * report_plot.c - one picture of a results file, drawn by gnuplot: the
+ * memory of each strategy's process tree over time (first run of each
+ * group), wall time and peak memory bars, and with a sweep, concurrency
+ * against wall time and peak memory (report_plot_panels.c draws each).
+ *
+ * We write a gnuplot script and plain data files into a private temporary
+ * directory and run gnuplot on them, rather than linking a plotting
+ * library: gnuplot-nox is one apt-get away, and the script left behind
+ * when gnuplot fails is easy to debug.  The picture is copied to its
+ * destination atomically.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "report/report.h"
+#include "report/report_plot.h"
+#include "report/report_util.h"
+#include "util.h"
+
+static const char *picture_type(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	if (dot && !strcasecmp(dot, ".svg"))
+		return "svg";
+	if (dot && !strcasecmp(dot, ".png"))
+		return "png";
+	return NULL;
+}
+
+static void build_script(struct plot *p, const char *type)
+{
+	const struct br_results *r = p->r;
+	struct br_buf *s = &p->script;
+	double h = p->sweep ? 1350 : 950;
+	char title[512];
+	size_t n_bars;
+
+	/* pngcairo draws far better than libgd's png, but a gnuplot built
+	 * without cairo only has the latter. */
+	if (!strcmp(type, "svg"))
+		br_buf_printf(s, "set terminal svg size 1200,%g dynamic "
+		              "noenhanced font 'sans,12' background '#ffffff'\n", h);
+	else
+		br_buf_printf(s, "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) "
+		              "{ set terminal pngcairo size 1200,%g noenhanced "
+		              "font 'sans,10' background '#ffffff' } else "
+		              "{ set terminal png size 1200,%g noenhanced }\n", h, h);
+	br_buf_printf(s, "set output '%s/picture.%s'\nset grid\n", p->dir, type);
+	br_buf_printf(s, "set linetype 1 lc rgb '#1f77b4'\nset linetype 2 lc rgb "
+	              "'#ff7f0e'\nset linetype 3 lc rgb '#2ca02c'\nset linetype 4 "
+	              "lc rgb '#d62728'\nset linetype 5 lc rgb '#9467bd'\n"
+	              "set linetype 6 lc rgb '#8c564b'\nset linetype 7 lc rgb "
+	              "'#e377c2'\nset linetype 8 lc rgb '#7f7f7f'\n"
+	              "set linetypes cycle 8\n");
+	snprintf(title, sizeof(title), "benchrun: %s, %llu requests%s%s",
+	         r->scenario_name ? r->scenario_name : "results",
+	         (unsigned long long)r->requests, r->server_desc ? ", server " : "",
+	         r->server_desc ? r->server_desc : "");
+	br_buf_printf(s, "set multiplot title ");
+	br_plot_quote(s, title);
+	br_buf_printf(s, " font 'sans,14'\n");
+
+	/* Fixed labels first so colours follow the order of the file. */
+	for (size_t i = 0; i < r->n_groups; i++)
+		br_plot_label(p, r->groups[i].label);
+
+	br_buf_printf(s, "set origin 0,%g\nset size 1,%g\n",
+	              p->sweep ? 0.62 : 0.5, p->sweep ? 0.35 : 0.46);
+	br_plot_timeline(p);
+	br_plot_bars_data(p, &n_bars);
+	br_buf_printf(s, "set origin 0,%g\nset size 0.5,%g\n",
+	              p->sweep ? 0.31 : 0.0, p->sweep ? 0.31 : 0.5);
+	br_plot_bars(p, "Wall time (mean, sd)", "seconds", 3, n_bars);
+	br_buf_printf(s, "set origin 0.5,%g\nset size 0.5,%g\n",
+	              p->sweep ? 0.31 : 0.0, p->sweep ? 0.31 : 0.5);
+	br_plot_bars(p, "Peak memory of the tree (mean, sd)", "MiB", 5, n_bars);
+	if (p->sweep) {
+		br_buf_printf(s, "set origin 0,0\nset size 0.5,0.31\n");
+		br_plot_sweep(p, 2, "Wall time by concurrency", "seconds");
+		br_buf_printf(s, "set origin 0.5,0\nset size 0.5,0.31\n");
+		br_plot_sweep(p, 3, "Peak memory by concurrency", "MiB");
+	}
+	br_buf_printf(s, "unset multiplot\nset output\n");
+}
+
+/* Run gnuplot on the script; 0 when it succeeded, -2 when there is no
+ * gnuplot, -1 when it failed.  BENCHRUN_GNUPLOT
+ * overrides the gnuplot found by configure. */
+static int run_gnuplot(const char *script)
+{
+	const char *gnuplot = getenv("BENCHRUN_GNUPLOT");
+	pid_t pid;
+	int st;
+
+	if (!gnuplot || !*gnuplot)
+		gnuplot = BR_GNUPLOT;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execlp(gnuplot, gnuplot, script, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
+		br_error("gnuplot not found (%s): install gnuplot-nox "
+		         "(apt-get install gnuplot-nox)", gnuplot);
+		return -2;
+	}
+	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+		br_error("gnuplot failed on %s", script);
+		return -1;
+	}
+	return 0;
+}
+
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			char *f = br_xasprintf("%s/%s", dir, e->d_name);
+
+			unlink(f);
+			free(f);
+		}
+	closedir(d);
+	rmdir(dir);
+}
+
+int br_report_plot(const char *path, const struct br_results *r)
+{
+	const char *type = picture_type(path), *tmp = getenv("TMPDIR");
+	struct plot p = { .r = r };
+	char *script = NULL, *picture = NULL, *data = NULL;
+	const char **points;
+	size_t n_points, len;
+	int rc = -1;
+
+	if (!type) {
+		br_error("%s: the picture must be .svg or .png", path);
+		return -1;
+	}
+	points = br_results_points(r, &n_points);
+	p.focus = n_points ? points[n_points - 1] : "";
+	p.sweep = *p.focus != '\0';
+	p.dir = br_xasprintf("%s/benchrun-plot.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(p.dir)) {
+		br_error("cannot create a temporary directory %s: %s", p.dir,
+		         strerror(errno));
+		goto out;
+	}
+	build_script(&p, type);
+	script = br_xasprintf("%s/plot.gp", p.dir);
+	if (br_write_file_atomic(script, p.script.data, p.script.len)) {
+		br_error("%s: %s", script, strerror(errno));
+		goto out_rm;
+	}
+	switch (run_gnuplot(script)) {
+	case 0:
+		break;
+	case -1:
+		/* Keep the script and data for whoever debugs it. */
+		br_error("the script and its data are kept in %s", p.dir);
+		goto out;
+	default:
+		goto out_rm;
+	}
+	picture = br_xasprintf("%s/picture.%s", p.dir, type);
+	data = br_read_file(picture, 1u << 30, &len);
+	if (!data || !len) {
+		br_error("gnuplot wrote no picture");
+		goto out_rm;
+	}
+	if (br_write_file_atomic(path, data, len)) {
+		br_error("cannot write %s: %s", path, strerror(errno));
+		goto out_rm;
+	}
+	rc = 0;
+out_rm:
+	remove_dir(p.dir);
+out:
+	free(data);
+	free(picture);
+	free(script);
+	free(points);
+	free(p.labels);
+	br_buf_free(&p.script);
+	free(p.dir);
+	return rc;
+}

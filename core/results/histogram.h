@@ -1,0 +1,54 @@
+/*
+ * histogram.h - a mergeable log-linear latency histogram with bounded
+ * relative error, in the spirit of HdrHistogram.
+ *
+ * Values are nanoseconds.  Below 64 ns every value has its own counter;
+ * above, each power of two [2^k, 2^(k+1)) is split into 64 equal
+ * sub-buckets, so a value is known to within 1/64 (1.6 %) of itself and a
+ * reported percentile (a sub-bucket's midpoint) to within 0.8 %.  The top
+ * power covers 2^42 ns (73 min): values beyond are clamped into it, while
+ * min, max and the mean stay exact.  One histogram is ~19 KiB; histograms
+ * of the same shape merge exactly (threads, runs, repetitions).
+ */
+#ifndef BR_HISTOGRAM_H
+#define BR_HISTOGRAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "results/results.h"
+
+#define BR_HIST_SUB_BITS 6
+#define BR_HIST_SUB      (1u << BR_HIST_SUB_BITS)   /* 64 sub-buckets   */
+#define BR_HIST_MAX_LOG2 42                         /* 2^42 ns > 1 h    */
+#define BR_HIST_BUCKETS \
+	(BR_HIST_SUB + (BR_HIST_MAX_LOG2 - BR_HIST_SUB_BITS + 1) * BR_HIST_SUB)
+
+struct br_hist {
+	uint64_t count;
+	uint64_t min, max;      /* exact; min is UINT64_MAX when empty */
+	uint64_t sum;           /* exact, ns (overflows after 584 years) */
+	uint64_t counts[BR_HIST_BUCKETS];
+};
+
+void br_hist_init(struct br_hist *h);
+void br_hist_record(struct br_hist *h, uint64_t ns);
+/* dst += src. */
+void br_hist_merge(struct br_hist *dst, const struct br_hist *src);
+
+/* The value at quantile q (0..1) in ns, 0 when empty: the midpoint of the
+ * sub-bucket holding the ceil(q * count)-th smallest value, clamped to
+ * [min, max]. */
+uint64_t br_hist_percentile(const struct br_hist *h, double q);
+/* Exact mean in ns, 0 when empty. */
+double br_hist_mean(const struct br_hist *h);
+
+/* Counter index of a value, and the value range [lo, hi] of a counter. */
+size_t br_hist_index(uint64_t ns);
+uint64_t br_hist_lowest(size_t idx);
+uint64_t br_hist_highest(size_t idx);
+
+/* Percentiles, mean, min, max in seconds, for a run's record. */
+void br_hist_summary(const struct br_hist *h, struct br_latency_summary *out);
+
+#endif /* BR_HISTOGRAM_H */

@@ -1,0 +1,13 @@
+# core/results/local.mk - the results model: runs and groups, the metric and field tables, the JSON file written and read back, statistics and latency histograms.
+
+core_libbrcore_la_SOURCES += \
+	%reldir%/histogram.c \
+	%reldir%/histogram.h \
+	%reldir%/metrics.h \
+	%reldir%/results.c \
+	%reldir%/results.h \
+	%reldir%/results_host.c \
+	%reldir%/results_json.c \
+	%reldir%/results_read.c \
+	%reldir%/stats.c \
+	%reldir%/stats.h

@@ -1,0 +1,210 @@
+/*
+ * results.c - freeing results, and what every reader of results shares
+ * (metrics.h): the metric table, group statistics, status names and
+ * sweep points.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "results/metrics.h"
+#include "util.h"
+
+static void free_run(struct br_run_result *run)
+{
+	free(run->reason);
+	free(run->timeline);
+	free(run->log);
+}
+
+static void free_group(struct br_group *g)
+{
+	free(g->label);
+	free(g->plugin);
+	free(g->point);
+	for (size_t i = 0; i < g->n_params; i++) {
+		free(g->param_names[i]);
+		free(g->param_values[i]);
+	}
+	free(g->param_names);
+	free(g->param_values);
+	for (size_t i = 0; i < g->n_runs; i++)
+		free_run(&g->runs[i]);
+	free(g->runs);
+}
+
+void br_results_free(struct br_results *r)
+{
+	if (!r)
+		return;
+	free(r->scenario_name);
+	free(r->scenario_path);
+	free(r->scenario_hash);
+	free(r->started_at);
+	free(r->baseline);
+	free(r->host_kernel);
+	free(r->host_cpu);
+	free(r->benchrun_version);
+	free(r->libcurl_version);
+	free(r->compiler);
+	free(r->server_desc);
+	for (size_t i = 0; i < r->n_groups; i++)
+		free_group(&r->groups[i]);
+	free(r->groups);
+	memset(r, 0, sizeof(*r));
+}
+
+/* --- metrics ---------------------------------------------------------- */
+
+static double get_wall(const struct br_run_result *x) { return x->wall; }
+static double get_cpu(const struct br_run_result *x)
+{
+	return x->cpu_user + x->cpu_sys;
+}
+static double get_reqs(const struct br_run_result *x) { return x->req_per_s; }
+static double get_p50(const struct br_run_result *x) { return x->latency.p50; }
+static double get_p99(const struct br_run_result *x) { return x->latency.p99; }
+static double get_rss(const struct br_run_result *x)
+{
+	return (double)x->peak_rss;
+}
+static double get_tree_peak(const struct br_run_result *x)
+{
+	return (double)x->tree_peak_pss;
+}
+static double get_tree_mean(const struct br_run_result *x)
+{
+	return (double)x->tree_mean_pss;
+}
+static double get_eff(const struct br_run_result *x) { return x->efficiency; }
+
+const struct br_metric br_metrics[BR_M_COUNT] = {
+	[BR_M_WALL] = { "wall", "wall", BR_MK_TIME, false, get_wall },
+	[BR_M_CPU] = { "cpu", "CPU", BR_MK_TIME, false, get_cpu },
+	[BR_M_REQS] = { "req_per_s", "req/s", BR_MK_RATE, true, get_reqs },
+	[BR_M_P50] = { "p50", "p50", BR_MK_TIME, false, get_p50 },
+	[BR_M_P99] = { "p99", "p99", BR_MK_TIME, false, get_p99 },
+	[BR_M_PEAK_RSS] = { "peak_rss", "peak RSS", BR_MK_SIZE, false, get_rss },
+	[BR_M_TREE_PEAK] = { "tree_peak_pss", "tree PSS", BR_MK_SIZE, false,
+	                     get_tree_peak },
+	[BR_M_TREE_MEAN] = { "tree_mean_pss", "tree mean PSS", BR_MK_SIZE, false,
+	                     get_tree_mean },
+	[BR_M_EFFICIENCY] = { "efficiency", "efficiency", BR_MK_PERCENT, true,
+	                      get_eff },
+};
+
+bool br_run_measured(const struct br_run_result *run)
+{
+	return run->status == BR_RUN_OK || run->status == BR_RUN_ERRORS;
+}
+
+void br_group_stats(const struct br_group *g, int m, struct br_stats *s,
+                    double *values)
+{
+	double *v = values ? values : br_xmalloc((g->n_runs + 1) * sizeof(*v));
+	size_t n = 0;
+
+	for (size_t i = 0; i < g->n_runs; i++)
+		if (br_run_measured(&g->runs[i]))
+			v[n++] = br_metrics[m].get(&g->runs[i]);
+	br_stats_compute(v, n, s);
+	if (v != values)
+		free(v);
+}
+
+int br_group_mem_metric(const struct br_group *g)
+{
+	for (size_t i = 0; i < g->n_runs; i++)
+		if (br_run_measured(&g->runs[i]) && g->runs[i].tree_peak_pss > 0)
+			return BR_M_TREE_PEAK;
+	return BR_M_PEAK_RSS;
+}
+
+static const char *const status_names[] = {
+	[BR_RUN_OK] = "ok",
+	[BR_RUN_ERRORS] = "errors",
+	[BR_RUN_FAILED] = "failed",
+	[BR_RUN_CRASHED] = "crashed",
+	[BR_RUN_TIMEOUT] = "timeout",
+	[BR_RUN_EXITED] = "exited",
+	[BR_RUN_INTERRUPTED] = "interrupted",
+};
+
+const char *br_run_status_name(enum br_run_status st)
+{
+	if ((size_t)st < BR_ARRAY_SIZE(status_names) && status_names[st])
+		return status_names[st];
+	return "unknown";
+}
+
+int br_run_status_parse(const char *name)
+{
+	for (size_t i = 0; i < BR_ARRAY_SIZE(status_names); i++)
+		if (status_names[i] && !strcmp(status_names[i], name))
+			return (int)i;
+	return -1;
+}
+
+/* --- groups and points -------------------------------------------------- */
+
+static const char *point_of(const struct br_group *g)
+{
+	return g->point ? g->point : "";
+}
+
+const char **br_results_points(const struct br_results *r, size_t *n)
+{
+	const char **pts = br_xcalloc(r->n_groups + 1, sizeof(*pts));
+
+	*n = 0;
+	for (size_t i = 0; i < r->n_groups; i++) {
+		const char *p = point_of(&r->groups[i]);
+		size_t j;
+
+		for (j = 0; j < *n; j++)
+			if (!strcmp(pts[j], p))
+				break;
+		if (j == *n)
+			pts[(*n)++] = p;
+	}
+	return pts;
+}
+
+const struct br_group *br_results_find(const struct br_results *r,
+                                       const char *label, const char *point)
+{
+	for (size_t i = 0; i < r->n_groups; i++) {
+		const struct br_group *g = &r->groups[i];
+
+		if (g->label && !strcmp(g->label, label) &&
+		    !strcmp(point_of(g), point))
+			return g;
+	}
+	return NULL;
+}
+
+bool br_results_point_has_others(const struct br_results *r, const char *point,
+                                 const struct br_group *g)
+{
+	for (size_t i = 0; i < r->n_groups; i++)
+		if (&r->groups[i] != g && !strcmp(point_of(&r->groups[i]), point))
+			return true;
+	return false;
+}
+
+const struct br_group *br_results_baseline(const struct br_results *r,
+                                           const char *point)
+{
+	const char *label = r->baseline;
+	const struct br_group *g;
+
+	if (!label && r->n_groups)
+		label = r->groups[0].label;
+	if (!label)
+		return NULL;
+	g = br_results_find(r, label, point);
+	return g ? g : br_results_find(r, label, "");
+}

@@ -1,0 +1,145 @@
+/*
+ * results.h - what one benchmark produces: every measured run's raw values,
+ * grouped by (strategy, sweep point), plus the metadata needed to compare
+ * two result files later.  The runner fills it; the reports (table, JSON,
+ * CSV, Markdown, plot, compare) only read it; report_json.c can also load it
+ * back from a results file.
+ */
+#ifndef BR_RESULTS_H
+#define BR_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BR_RESULTS_SCHEMA 1
+
+enum br_run_status {
+	BR_RUN_OK = 0,      /* every ticket arrived and validated          */
+	BR_RUN_ERRORS,      /* finished, but some tickets failed           */
+	BR_RUN_FAILED,      /* plugin returned -1 / create failed          */
+	BR_RUN_CRASHED,     /* worker killed by a signal (signal_name)      */
+	BR_RUN_TIMEOUT,     /* killed after runs.timeout                   */
+	BR_RUN_EXITED,      /* worker exited without a report              */
+	BR_RUN_INTERRUPTED, /* the user pressed Ctrl-C                      */
+};
+
+/* Latency percentiles of one run, seconds. */
+struct br_latency_summary {
+	double p50, p90, p99, p999, max, mean, min;
+	uint64_t count;
+};
+
+/* One point of the memory timeline, sampled by the parent. */
+struct br_mem_sample {
+	double t;          /* seconds since the run hook started (negative: before) */
+	int64_t tree_pss;  /* bytes, summed over the worker's process tree      */
+	int64_t tree_rss;  /* bytes                                             */
+	int32_t procs;     /* processes in the tree                             */
+	int32_t threads;   /* threads in the tree                               */
+};
+
+/* Failures by kind. */
+struct br_failures {
+	uint64_t http_status;  /* response with a non-2xx status            */
+	uint64_t transport;    /* no response: reset, refused, timeout      */
+	uint64_t corrupt;      /* body not the expected ticket              */
+	uint64_t too_large;    /* body over workload.max_body               */
+	uint64_t missing;      /* done() never called                       */
+	uint64_t duplicate;    /* done() called twice                       */
+};
+
+struct br_run_result {
+	int repetition;        /* 0-based; warmups are not stored           */
+	enum br_run_status status;
+	char *reason;          /* human text for non-OK status, or NULL     */
+
+	/* time */
+	double wall;           /* seconds, run hook, monotonic              */
+	double cpu_user, cpu_sys; /* seconds, worker tree during the run hook */
+	double cpu_processing; /* seconds the core spent parsing/validating */
+	uint64_t ctx_voluntary, ctx_involuntary, minor_faults, major_faults;
+
+	/* work */
+	uint64_t requests;     /* count()                                   */
+	uint64_t ok;           /* valid tickets                              */
+	uint64_t retries;
+	uint64_t bytes;        /* body bytes received                       */
+	struct br_failures fail;
+	double req_per_s, mb_per_s;
+	struct br_latency_summary latency;
+
+	/* memory, bytes */
+	int64_t peak_rss;      /* worker's kernel high-water mark (VmHWM)   */
+	int64_t tree_peak_pss, tree_mean_pss; /* sampled over the run     */
+	int64_t tree_peak_rss;
+	int64_t peak_vsize;
+	int64_t baseline_pss;  /* tree PSS after create, before run         */
+	int32_t peak_threads, peak_procs;
+	struct br_mem_sample *timeline;
+	size_t n_timeline;
+
+	/* ideal and efficiency */
+	double ideal;          /* seconds, lower bound for a perfect strategy */
+	double efficiency;     /* ideal / wall                              */
+
+	/* embedded server during the run */
+	double server_cpu;     /* seconds                                   */
+	int64_t server_rss;    /* bytes, at the end                         */
+	uint64_t server_requests;
+	double server_queue_max; /* most requests waiting on max_in_flight  */
+	bool server_bound;     /* server used most of a core                */
+
+	char *log;             /* plugin log lines and captured output tail */
+};
+
+/* The runs of one strategy at one sweep point. */
+struct br_group {
+	char *label;           /* strategy label                             */
+	char *plugin;          /* plugin name                                */
+	char *point;           /* sweep point, "concurrency=100", "" if none */
+	char **param_names, **param_values; /* effective params, as text    */
+	size_t n_params;
+	int64_t concurrency;   /* 0 when the strategy has none               */
+	struct br_run_result *runs;
+	size_t n_runs;
+};
+
+struct br_results {
+	int schema;            /* BR_RESULTS_SCHEMA                          */
+	char *scenario_name, *scenario_path, *scenario_hash;
+	char *started_at;      /* ISO-8601 UTC                                */
+	bool incomplete;       /* interrupted before every run finished      */
+	char *baseline;        /* label of the baseline strategy             */
+
+	/* machine and software */
+	char *host_kernel, *host_cpu, *benchrun_version, *libcurl_version,
+		*compiler;
+	int host_cores;
+
+	/* workload, for the record and for ideal time */
+	uint64_t requests;
+	uint64_t seed;
+	char *server_desc;     /* "embedded, fixed 100 ms" or the URL        */
+
+	struct br_group *groups;
+	size_t n_groups;
+};
+
+void br_results_free(struct br_results *r);
+
+/* Fill the machine and software fields of *r (host_kernel, host_cpu,
+ * host_cores, benchrun_version, libcurl_version, compiler) and started_at
+ * (now, ISO-8601 UTC).  Fields already set are replaced. */
+void br_results_fill_host(struct br_results *r);
+
+/* Load a results file written by br_results_json_write.  Returns 0, or -1
+ * with a message in *err (malloc'd). */
+int br_results_json_read(const char *path, struct br_results *out,
+                         char **err);
+
+/* Full results with schema version, metadata, every run's raw values and
+ * timelines.  Return 0, or -1 with errno set (the old file is kept). */
+int br_results_json_write(const char *path, const struct br_results *r);
+
+#endif /* BR_RESULTS_H */

@@ -1,0 +1,338 @@
+/*
+ * results_json.c - the table of a run's scalar fields (metrics.h), shared
+ * by the JSON writer, the JSON reader (results_read.c), the worker's report
+ * and the CSV columns; and the full results as JSON (schema
+ * BR_RESULTS_SCHEMA): metadata, and per group a summary of every metric
+ * plus every run's raw values, timelines included, so that `benchrun
+ * compare` and `plot` can work from the file alone.  Adding a field to
+ * struct br_run_result means adding one line to the table.
+ *
+ * Timelines are parallel arrays ({"t": [...], "pss": [...]}) rather than
+ * an array of objects: a 30 s run sampled every 10 ms is 3000 samples, and
+ * repeating five key names 3000 times would triple the file.
+ */
+#include "config.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "results/metrics.h"
+#include "util.h"
+
+/* --- the field table ----------------------------------------------------- */
+
+#define F(grp, key, type, member) \
+	{ grp, key, BR_F_##type, offsetof(struct br_run_result, member) }
+
+const struct br_run_field br_run_fields[] = {
+	F(NULL, "repetition", INT, repetition),
+	F(NULL, "wall", DOUBLE, wall),
+	F(NULL, "cpu_user", DOUBLE, cpu_user),
+	F(NULL, "cpu_sys", DOUBLE, cpu_sys),
+	F(NULL, "cpu_processing", DOUBLE, cpu_processing),
+	F(NULL, "ctx_voluntary", U64, ctx_voluntary),
+	F(NULL, "ctx_involuntary", U64, ctx_involuntary),
+	F(NULL, "minor_faults", U64, minor_faults),
+	F(NULL, "major_faults", U64, major_faults),
+	F(NULL, "requests", U64, requests),
+	F(NULL, "ok", U64, ok),
+	F(NULL, "retries", U64, retries),
+	F(NULL, "bytes", U64, bytes),
+	F(NULL, "req_per_s", DOUBLE, req_per_s),
+	F(NULL, "mb_per_s", DOUBLE, mb_per_s),
+	F("failures", "http_status", U64, fail.http_status),
+	F("failures", "transport", U64, fail.transport),
+	F("failures", "corrupt", U64, fail.corrupt),
+	F("failures", "too_large", U64, fail.too_large),
+	F("failures", "missing", U64, fail.missing),
+	F("failures", "duplicate", U64, fail.duplicate),
+	F("latency", "p50", DOUBLE, latency.p50),
+	F("latency", "p90", DOUBLE, latency.p90),
+	F("latency", "p99", DOUBLE, latency.p99),
+	F("latency", "p999", DOUBLE, latency.p999),
+	F("latency", "max", DOUBLE, latency.max),
+	F("latency", "mean", DOUBLE, latency.mean),
+	F("latency", "min", DOUBLE, latency.min),
+	F("latency", "count", U64, latency.count),
+	F(NULL, "peak_rss", I64, peak_rss),
+	F(NULL, "tree_peak_pss", I64, tree_peak_pss),
+	F(NULL, "tree_mean_pss", I64, tree_mean_pss),
+	F(NULL, "tree_peak_rss", I64, tree_peak_rss),
+	F(NULL, "peak_vsize", I64, peak_vsize),
+	F(NULL, "baseline_pss", I64, baseline_pss),
+	F(NULL, "peak_threads", I32, peak_threads),
+	F(NULL, "peak_procs", I32, peak_procs),
+	F(NULL, "ideal", DOUBLE, ideal),
+	F(NULL, "efficiency", DOUBLE, efficiency),
+	F("server", "cpu", DOUBLE, server_cpu),
+	F("server", "rss", I64, server_rss),
+	F("server", "requests", U64, server_requests),
+	F("server", "queue_max", DOUBLE, server_queue_max),
+	F("server", "bound", BOOL, server_bound),
+};
+const size_t br_n_run_fields = sizeof(br_run_fields) / sizeof(br_run_fields[0]);
+
+double br_run_field_get(const struct br_run_result *run,
+                        const struct br_run_field *f)
+{
+	const char *p = (const char *)run + f->offset;
+
+	switch (f->type) {
+	case BR_F_DOUBLE:
+		return *(const double *)(const void *)p;
+	case BR_F_U64:
+		return (double)*(const uint64_t *)(const void *)p;
+	case BR_F_I64:
+		return (double)*(const int64_t *)(const void *)p;
+	case BR_F_I32:
+		return (double)*(const int32_t *)(const void *)p;
+	case BR_F_INT:
+		return (double)*(const int *)(const void *)p;
+	case BR_F_BOOL:
+		return *(const bool *)(const void *)p;
+	}
+	return NAN;
+}
+
+/* Integers from a file may be anything: clamp instead of invoking
+ * undefined behaviour on the conversion. */
+static double clamp(double v, double lo, double hi)
+{
+	if (isnan(v))
+		return 0;
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+void br_run_field_set(struct br_run_result *run, const struct br_run_field *f,
+                      double v)
+{
+	char *p = (char *)run + f->offset;
+
+	switch (f->type) {
+	case BR_F_DOUBLE:
+		*(double *)(void *)p = v;
+		break;
+	case BR_F_U64:
+		*(uint64_t *)(void *)p = (uint64_t)clamp(v, 0, 0x1p64 - 2048);
+		break;
+	case BR_F_I64:
+		*(int64_t *)(void *)p = (int64_t)clamp(v, -0x1p63, 0x1p63 - 1024);
+		break;
+	case BR_F_I32:
+		*(int32_t *)(void *)p = (int32_t)clamp(v, INT32_MIN, INT32_MAX);
+		break;
+	case BR_F_INT:
+		*(int *)(void *)p = (int)clamp(v, INT32_MIN, INT32_MAX);
+		break;
+	case BR_F_BOOL:
+		*(bool *)(void *)p = v != 0 && !isnan(v);
+		break;
+	}
+}
+
+/* --- the results file ---------------------------------------------------- */
+
+/* Largest integer a double (and so a JSON number read by most parsers)
+ * holds exactly. */
+#define EXACT_INT_MAX 9007199254740992.0
+
+/*
+ * A JSON number that reads back as exactly the same double.  cJSON's own
+ * printer settles for 15 digits when they come within an epsilon, which
+ * moves values by an ulp on a round trip; we want results files to be
+ * lossless, so take the shortest of %.15g..%.17g that strtod maps back
+ * to the very same bits.  NaN and infinities have no JSON form: null
+ * (read back as NaN).
+ */
+static cJSON *num(double v)
+{
+	char buf[40];
+
+	if (!isfinite(v))
+		return cJSON_CreateNull();
+	return cJSON_CreateRaw(br_fmt_exact(buf, sizeof(buf), v));
+}
+
+static void add_str(cJSON *obj, const char *key, const char *s)
+{
+	if (s)
+		cJSON_AddItemToObject(obj, key, cJSON_CreateString(s));
+	else
+		cJSON_AddItemToObject(obj, key, cJSON_CreateNull());
+}
+
+static void add_num(cJSON *obj, const char *key, double v)
+{
+	cJSON_AddItemToObject(obj, key, num(v));
+}
+
+static cJSON *stats_json(const struct br_stats *s)
+{
+	cJSON *o = cJSON_CreateObject(), *ci = cJSON_CreateArray();
+
+	add_num(o, "mean", s->mean);
+	add_num(o, "sd", s->sd);
+	add_num(o, "median", s->median);
+	add_num(o, "min", s->min);
+	add_num(o, "max", s->max);
+	cJSON_AddItemToArray(ci, num(s->ci_lo));
+	cJSON_AddItemToArray(ci, num(s->ci_hi));
+	cJSON_AddItemToObject(o, "ci95", ci);
+	return o;
+}
+
+/* The summary is derived from the runs (the reader ignores it and
+ * recomputes): it is there for people and other tools reading the file. */
+static cJSON *summary_json(const struct br_group *g)
+{
+	cJSON *o = cJSON_CreateObject();
+	struct br_stats s;
+
+	br_group_stats(g, BR_M_WALL, &s, NULL);
+	add_num(o, "n", (double)s.n);
+	for (int m = 0; m < BR_M_COUNT; m++) {
+		br_group_stats(g, m, &s, NULL);
+		cJSON_AddItemToObject(o, br_metrics[m].key, stats_json(&s));
+	}
+	return o;
+}
+
+static cJSON *timeline_json(const struct br_run_result *run)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *t = cJSON_AddArrayToObject(o, "t");
+	cJSON *pss = cJSON_AddArrayToObject(o, "pss");
+	cJSON *rss = cJSON_AddArrayToObject(o, "rss");
+	cJSON *threads = cJSON_AddArrayToObject(o, "threads");
+	cJSON *procs = cJSON_AddArrayToObject(o, "procs");
+
+	for (size_t i = 0; i < run->n_timeline; i++) {
+		const struct br_mem_sample *m = &run->timeline[i];
+
+		cJSON_AddItemToArray(t, num(m->t));
+		cJSON_AddItemToArray(pss, num((double)m->tree_pss));
+		cJSON_AddItemToArray(rss, num((double)m->tree_rss));
+		cJSON_AddItemToArray(threads, num(m->threads));
+		cJSON_AddItemToArray(procs, num(m->procs));
+	}
+	return o;
+}
+
+void br_run_fields_to_json(cJSON *o, const struct br_run_result *run)
+{
+	for (size_t i = 0; i < br_n_run_fields; i++) {
+		const struct br_run_field *f = &br_run_fields[i];
+		cJSON *dst = o;
+
+		if (f->group) {
+			dst = cJSON_GetObjectItemCaseSensitive(o, f->group);
+			if (!dst)
+				dst = cJSON_AddObjectToObject(o, f->group);
+		}
+		if (f->type == BR_F_BOOL)
+			cJSON_AddBoolToObject(dst, f->key,
+			                      br_run_field_get(run, f) != 0);
+		else
+			add_num(dst, f->key, br_run_field_get(run, f));
+	}
+}
+
+static cJSON *run_json(const struct br_run_result *run)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "status", br_run_status_name(run->status));
+	add_str(o, "reason", run->reason);
+	br_run_fields_to_json(o, run);
+	cJSON_AddItemToObject(o, "timeline", timeline_json(run));
+	add_str(o, "log", run->log);
+	return o;
+}
+
+static cJSON *group_json(const struct br_group *g)
+{
+	cJSON *o = cJSON_CreateObject(), *params, *runs;
+
+	add_str(o, "label", g->label);
+	add_str(o, "plugin", g->plugin);
+	add_str(o, "point", g->point ? g->point : "");
+	params = cJSON_AddObjectToObject(o, "params");
+	for (size_t i = 0; i < g->n_params; i++)
+		add_str(params, g->param_names[i], g->param_values[i]);
+	add_num(o, "concurrency", (double)g->concurrency);
+	cJSON_AddItemToObject(o, "summary", summary_json(g));
+	runs = cJSON_AddArrayToObject(o, "runs");
+	for (size_t i = 0; i < g->n_runs; i++)
+		cJSON_AddItemToArray(runs, run_json(&g->runs[i]));
+	return o;
+}
+
+static cJSON *results_json(const struct br_results *r)
+{
+	cJSON *root = cJSON_CreateObject(), *o, *groups;
+
+	add_num(root, "schema", BR_RESULTS_SCHEMA);
+	o = cJSON_AddObjectToObject(root, "benchrun");
+	add_str(o, "version", r->benchrun_version);
+	add_str(o, "libcurl", r->libcurl_version);
+	add_str(o, "compiler", r->compiler);
+	o = cJSON_AddObjectToObject(root, "machine");
+	add_str(o, "kernel", r->host_kernel);
+	add_str(o, "cpu", r->host_cpu);
+	add_num(o, "cores", r->host_cores);
+	o = cJSON_AddObjectToObject(root, "scenario");
+	add_str(o, "name", r->scenario_name);
+	add_str(o, "path", r->scenario_path);
+	add_str(o, "hash", r->scenario_hash);
+	add_str(root, "started_at", r->started_at);
+	cJSON_AddBoolToObject(root, "incomplete", r->incomplete);
+	add_str(root, "baseline", r->baseline);
+	o = cJSON_AddObjectToObject(root, "workload");
+	add_num(o, "requests", (double)r->requests);
+	/* Seeds are 64-bit; beyond 2^53 a JSON number would round them, so
+	 * those are written as decimal strings (the reader takes both). */
+	if ((double)r->seed < EXACT_INT_MAX) {
+		add_num(o, "seed", (double)r->seed);
+	} else {
+		char seed[24];
+
+		snprintf(seed, sizeof(seed), "%llu", (unsigned long long)r->seed);
+		cJSON_AddStringToObject(o, "seed", seed);
+	}
+	add_str(root, "server", r->server_desc);
+	groups = cJSON_AddArrayToObject(root, "groups");
+	for (size_t i = 0; i < r->n_groups; i++)
+		cJSON_AddItemToArray(groups, group_json(&r->groups[i]));
+	return root;
+}
+
+int br_results_json_write(const char *path, const struct br_results *r)
+{
+	cJSON *root = results_json(r);
+	char *text = cJSON_Print(root);
+	int rc, saved;
+
+	cJSON_Delete(root);
+	if (!text) {
+		errno = ENOMEM;
+		return -1;
+	}
+	/* cJSON_Print has no final newline; files for people should. */
+	size_t len = strlen(text);
+	char *full = br_xmalloc(len + 2);
+
+	memcpy(full, text, len);
+	full[len] = '\n';
+	full[len + 1] = '\0';
+	cJSON_free(text);
+	rc = br_write_file_atomic(path, full, len + 1);
+	saved = errno;
+	free(full);
+	errno = saved;
+	return rc;
+}

@@ -1,0 +1,269 @@
+/*
+ * results_read.c - load a results file written by report_json.c back into
+ * struct br_results, for `benchrun compare` and `benchrun plot`.
+ *
+ * Lenient about what is missing (a field absent reads as 0, a null number
+ * as NaN), strict about what would make the numbers meaningless: not
+ * JSON, no schema, a schema newer than ours, groups or runs of the wrong
+ * type.  The per-group "summary" is not read: it is recomputed from the
+ * runs, so a hand-edited summary cannot disagree with them.
+ */
+#include "config.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "results/metrics.h"
+#include "util.h"
+
+/* A results file with long timelines is a few MiB; 1 GiB is surely not
+ * one of ours. */
+#define MAX_RESULTS_FILE (1u << 30)
+
+static const cJSON *item(const cJSON *obj, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+static char *get_str(const cJSON *obj, const char *key)
+{
+	const cJSON *v = item(obj, key);
+
+	return cJSON_IsString(v) ? br_xstrdup(v->valuestring) : NULL;
+}
+
+static double get_num(const cJSON *obj, const char *key)
+{
+	const cJSON *v = item(obj, key);
+
+	if (cJSON_IsNumber(v))
+		return v->valuedouble;
+	if (cJSON_IsBool(v))
+		return cJSON_IsTrue(v);
+	return cJSON_IsNull(v) ? NAN : 0;
+}
+
+/* A file may hold any number: clamp rather than convert out of range. */
+static int64_t to_i64(double v)
+{
+	if (!(v > -0x1p63))
+		return isnan(v) ? 0 : INT64_MIN;
+	return v < 0x1p63 ? (int64_t)v : INT64_MAX;
+}
+
+static int32_t to_i32(double v)
+{
+	if (!(v > INT32_MIN))
+		return isnan(v) ? 0 : INT32_MIN;
+	return v < INT32_MAX ? (int32_t)v : INT32_MAX;
+}
+
+static uint64_t to_u64(double v)
+{
+	if (!(v > 0))
+		return 0;
+	return v < 0x1p64 ? (uint64_t)v : UINT64_MAX;
+}
+
+static int read_timeline(const cJSON *tl, struct br_run_result *run)
+{
+	static const char *const keys[] = { "t", "pss", "rss", "threads",
+	                                    "procs" };
+	const cJSON *arr[BR_ARRAY_SIZE(keys)];
+	int n = -1;
+
+	if (!cJSON_IsObject(tl))
+		return 0; /* no timeline recorded */
+	for (size_t k = 0; k < BR_ARRAY_SIZE(keys); k++) {
+		arr[k] = item(tl, keys[k]);
+		if (!cJSON_IsArray(arr[k]))
+			return -1;
+		if (n < 0)
+			n = cJSON_GetArraySize(arr[k]);
+		else if (cJSON_GetArraySize(arr[k]) != n)
+			return -1;
+	}
+	run->n_timeline = (size_t)n;
+	run->timeline = br_xcalloc(run->n_timeline + 1, sizeof(*run->timeline));
+	for (int i = 0; i < n; i++) {
+		struct br_mem_sample *m = &run->timeline[i];
+
+		m->t = cJSON_GetArrayItem(arr[0], i)->valuedouble;
+		m->tree_pss = to_i64(cJSON_GetArrayItem(arr[1], i)->valuedouble);
+		m->tree_rss = to_i64(cJSON_GetArrayItem(arr[2], i)->valuedouble);
+		m->threads = to_i32(cJSON_GetArrayItem(arr[3], i)->valuedouble);
+		m->procs = to_i32(cJSON_GetArrayItem(arr[4], i)->valuedouble);
+	}
+	return 0;
+}
+
+void br_run_fields_from_json(const cJSON *o, struct br_run_result *run)
+{
+	for (size_t i = 0; i < br_n_run_fields; i++) {
+		const struct br_run_field *f = &br_run_fields[i];
+		const cJSON *src = f->group ? item(o, f->group) : o;
+
+		br_run_field_set(run, f, src ? get_num(src, f->key) : 0);
+	}
+}
+
+static int read_run(const cJSON *o, struct br_run_result *run)
+{
+	char *status;
+	int st;
+
+	if (!cJSON_IsObject(o))
+		return -1;
+	status = get_str(o, "status");
+	st = status ? br_run_status_parse(status) : -1;
+	free(status);
+	if (st < 0)
+		return -1;
+	run->status = (enum br_run_status)st;
+	run->reason = get_str(o, "reason");
+	run->log = get_str(o, "log");
+	br_run_fields_from_json(o, run);
+	return read_timeline(item(o, "timeline"), run);
+}
+
+static int read_group(const cJSON *o, struct br_group *g, const char **what)
+{
+	const cJSON *params = item(o, "params"), *runs = item(o, "runs"), *p;
+	size_t i = 0;
+
+	*what = "a group is not an object with a \"label\"";
+	if (!cJSON_IsObject(o) || !cJSON_IsString(item(o, "label")))
+		return -1;
+	g->label = get_str(o, "label");
+	g->plugin = get_str(o, "plugin");
+	g->point = get_str(o, "point");
+	if (!g->point)
+		g->point = br_xstrdup("");
+	g->concurrency = to_i64(get_num(o, "concurrency"));
+	if (cJSON_IsObject(params)) {
+		size_t n = (size_t)cJSON_GetArraySize(params);
+
+		g->param_names = br_xcalloc(n + 1, sizeof(char *));
+		g->param_values = br_xcalloc(n + 1, sizeof(char *));
+		cJSON_ArrayForEach(p, params) {
+			g->param_names[i] = br_xstrdup(p->string);
+			g->param_values[i] = cJSON_IsString(p) ?
+			        br_xstrdup(p->valuestring) : NULL;
+			i++;
+		}
+		g->n_params = i;
+	}
+	*what = "a group's \"runs\" is not an array of runs";
+	if (!cJSON_IsArray(runs))
+		return -1;
+	*what = "a run has no known \"status\" or a malformed \"timeline\"";
+	g->runs = br_xcalloc((size_t)cJSON_GetArraySize(runs) + 1,
+	                     sizeof(*g->runs));
+	cJSON_ArrayForEach(p, runs) {
+		/* Count the run first so br_results_free frees what a failed
+		 * read_run allocated. */
+		g->n_runs++;
+		if (read_run(p, &g->runs[g->n_runs - 1]))
+			return -1;
+	}
+	return 0;
+}
+
+static int read_results(const cJSON *root, struct br_results *r,
+                        const char **what)
+{
+	const cJSON *o, *groups, *seed, *g;
+
+	o = item(root, "benchrun");
+	r->benchrun_version = get_str(o, "version");
+	r->libcurl_version = get_str(o, "libcurl");
+	r->compiler = get_str(o, "compiler");
+	o = item(root, "machine");
+	r->host_kernel = get_str(o, "kernel");
+	r->host_cpu = get_str(o, "cpu");
+	r->host_cores = to_i32(get_num(o, "cores"));
+	o = item(root, "scenario");
+	r->scenario_name = get_str(o, "name");
+	r->scenario_path = get_str(o, "path");
+	r->scenario_hash = get_str(o, "hash");
+	r->started_at = get_str(root, "started_at");
+	r->incomplete = cJSON_IsTrue(item(root, "incomplete"));
+	r->baseline = get_str(root, "baseline");
+	o = item(root, "workload");
+	r->requests = to_u64(get_num(o, "requests"));
+	seed = item(o, "seed");
+	if (cJSON_IsString(seed))
+		r->seed = strtoull(seed->valuestring, NULL, 10);
+	else
+		r->seed = to_u64(get_num(o, "seed"));
+	r->server_desc = get_str(root, "server");
+
+	groups = item(root, "groups");
+	*what = "\"groups\" is not an array";
+	if (!cJSON_IsArray(groups))
+		return -1;
+	r->groups = br_xcalloc((size_t)cJSON_GetArraySize(groups) + 1,
+	                       sizeof(*r->groups));
+	cJSON_ArrayForEach(g, groups) {
+		r->n_groups++;
+		if (read_group(g, &r->groups[r->n_groups - 1], what))
+			return -1;
+	}
+	return 0;
+}
+
+int br_results_json_read(const char *path, struct br_results *out, char **err)
+{
+	const char *what = NULL;
+	const cJSON *schema;
+	size_t len;
+	char *text;
+	cJSON *root;
+
+	memset(out, 0, sizeof(*out));
+	*err = NULL;
+	text = br_read_file(path, MAX_RESULTS_FILE, &len);
+	if (!text) {
+		*err = br_xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	root = cJSON_ParseWithLength(text, len);
+	if (!root) {
+		const char *at = cJSON_GetErrorPtr();
+		long off = at && at >= text && at <= text + len ? at - text : -1;
+
+		*err = br_xasprintf("%s: not valid JSON (near byte %ld)", path, off);
+		free(text);
+		return -1;
+	}
+	free(text);
+
+	schema = item(root, "schema");
+	if (!cJSON_IsObject(root) || !cJSON_IsNumber(schema)) {
+		*err = br_xasprintf("%s: not a benchrun results file (no \"schema\")",
+		                    path);
+		goto fail;
+	}
+	if (schema->valuedouble != BR_RESULTS_SCHEMA) {
+		*err = br_xasprintf("%s: results schema %g, but this benchrun "
+		                    "reads schema %d", path, schema->valuedouble,
+		                    BR_RESULTS_SCHEMA);
+		goto fail;
+	}
+	out->schema = BR_RESULTS_SCHEMA;
+	if (read_results(root, out, &what)) {
+		*err = br_xasprintf("%s: %s", path,
+		                    what ? what : "a run is malformed");
+		goto fail;
+	}
+	cJSON_Delete(root);
+	return 0;
+
+fail:
+	cJSON_Delete(root);
+	br_results_free(out);
+	return -1;
+}

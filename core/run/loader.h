@@ -1,0 +1,57 @@
+/*
+ * loader.h - find, dlopen and check strategy plugins; type their
+ * parameters.
+ *
+ * Search order for a plugin named NAME (file NAME.so): a path given in the
+ * scenario (contains '/': used as is, relative to the scenario's
+ * directory), then --plugin-path, then BENCHRUN_PLUGIN_PATH (both
+ * colon-separated), then the build tree's plugins when benchrun runs from
+ * its build tree, then the installed plugin directory (BR_PLUGINDIR).
+ */
+#ifndef BR_LOADER_H
+#define BR_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "benchrun/plugin.h"
+#include "scenario/params.h"
+#include "scenario/scenario.h"
+
+struct br_loaded {
+	void *dl;                       /* dlopen handle                  */
+	const struct br_plugin *desc;   /* the checked descriptor         */
+	char *path;                     /* the file that was loaded       */
+};
+
+/* The plugin directories, in search order, for `extra` (--plugin-path,
+ * may be NULL).  Returns a NULL-terminated array (free with
+ * br_loader_free_dirs). */
+char **br_loader_dirs(const char *extra);
+void br_loader_free_dirs(char **dirs);
+
+/* The plugin names ("x" for x.so) in one directory, sorted; *names is a
+ * NULL-terminated array (free with br_loader_free_names).  Returns how
+ * many; 0 when the directory is missing. */
+size_t br_loader_scan(const char *dir, char ***names);
+void br_loader_free_names(char **names);
+
+/* The file a bare plugin name resolves to along br_loader_dirs(extra)
+ * (malloc'd), or NULL with *err (malloc'd) saying where it looked and
+ * which name was probably meant. */
+char *br_loader_find(const char *name, const char *extra, char **err);
+
+/*
+ * Resolve `name` (see above; `base_dir` is the scenario's directory for
+ * relative paths, may be NULL), dlopen it RTLD_NOW|RTLD_LOCAL, and check
+ * magic, ABI, size and required hooks.  On failure returns -1 and sets
+ * *err (malloc'd) to a message that tells the user what to do, e.g.
+ *   plugin 'x' not found; searched: a, b, c (set --plugin-path or
+ *   BENCHRUN_PLUGIN_PATH)
+ *   plugin 'x' (/p/x.so) was built for ABI 2.0; this benchrun speaks 1.x
+ */
+int br_plugin_open(const char *name, const char *base_dir, const char *extra,
+                   struct br_loaded *out, char **err);
+void br_plugin_close(struct br_loaded *p);
+
+#endif /* BR_LOADER_H */

@@ -1,0 +1,17 @@
+# core/run/local.mk - running a scenario: the plan of runs, the plugin loader, the worker process that measures one run, its run context and sampler, and the runner that spawns workers.
+
+core_libbrcore_la_SOURCES += \
+	%reldir%/loader.c \
+	%reldir%/loader.h \
+	%reldir%/loader_path.c \
+	%reldir%/plan.c \
+	%reldir%/plan.h \
+	%reldir%/run_spawn.c \
+	%reldir%/runctx.c \
+	%reldir%/runctx.h \
+	%reldir%/runner.c \
+	%reldir%/runner.h \
+	%reldir%/sampler.c \
+	%reldir%/sampler.h \
+	%reldir%/worker.c \
+	%reldir%/worker.h

@@ -1,0 +1,440 @@
+/*
+ * run_spawn.c - start one worker process and watch it (see runner.h).
+ *
+ * One poll loop in the parent serves four sources: the report pipe (fd 3
+ * in the worker: handshakes, then the report), the worker's stdout+stderr
+ * (only the tail is kept), a timerfd that paces the memory samples, and a
+ * pidfd that says when the worker exited.  The timeout and the stop flag
+ * are checked on every wake-up; a signal interrupts poll with EINTR, so a
+ * Ctrl-C is noticed at once.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "run/runner.h"
+#include "util.h"
+
+#define OUTPUT_TAIL 4096
+#define REAP_LIMIT_NS 3000000000ull /* give up on a group after 3 s */
+/*
+ * The sampler's CPU budget.  For a single process, a full sample (with
+ * PSS) is taken only when the time since the last one is at least its cost
+ * times FULL_BUDGET (1/200 of a core); the others are fast samples whose
+ * PSS is estimated (push_sample).
+ * And a tick is skipped while the sampler's CPU so far exceeds 1/ANY_BUDGET
+ * of the time since the worker started: a huge tree (1,000 threads make
+ * every /proc read slower) gets a coarser timeline rather than a sampler
+ * that competes with the strategy for the CPU.
+ */
+#define FULL_BUDGET 200
+#define ANY_BUDGET 100
+
+volatile sig_atomic_t br_spawn_pgid;
+
+struct watch {
+	pid_t pid;
+	int in_fd;                 /* worker's stdin, for the "g" replies */
+	struct br_buf rep;         /* everything read from fd 3           */
+	size_t rep_pos;            /* start of what is not a handshake     */
+	bool in_report;            /* past the handshakes                  */
+	struct br_buf out;         /* output tail                          */
+	struct br_spawn_out *o;
+	size_t cap;
+	struct br_sample last_full; /* for the PSS estimate of fast samples */
+	uint64_t start_ns;         /* when the worker was started           */
+};
+
+static void take_sample(struct watch *w, struct br_sample *s, bool full)
+{
+	br_sample_tree(w->pid, full, s);
+	w->o->sampler_cpu_ns += s->cost_ns;
+	w->o->sampler_count++;
+	if (full && s->procs)
+		w->last_full = *s;
+}
+
+static void reply_go(struct watch *w, bool last)
+{
+	ssize_t n;
+
+	if (w->in_fd < 0)
+		return;
+	do
+		n = write(w->in_fd, "g", 1);
+	while (n < 0 && errno == EINTR);
+	if (last) {
+		close(w->in_fd);
+		w->in_fd = -1;
+	}
+}
+
+/* Act on complete handshake lines at the head of what fd 3 delivered. */
+static void scan_report(struct watch *w)
+{
+	while (!w->in_report && w->rep_pos < w->rep.len) {
+		char *line = w->rep.data + w->rep_pos;
+		char *nl = memchr(line, '\n', w->rep.len - w->rep_pos);
+
+		if (line[0] == '{') {
+			w->in_report = true;
+			break;
+		}
+		if (!nl)
+			break;
+		if (nl - line == 5 && !memcmp(line, "ready", 5)) {
+			w->o->ready = true;
+			w->o->ready_ns = br_now_ns();
+			take_sample(w, &w->o->baseline, true);
+			reply_go(w, false);
+		} else if (nl - line == 3 && !memcmp(line, "end", 3)) {
+			w->o->ended = true;
+			take_sample(w, &w->o->final, true);
+			reply_go(w, true);
+		}
+		w->rep_pos = (size_t)(nl + 1 - w->rep.data);
+	}
+}
+
+/* Read what is there; returns false at EOF or on error. */
+static bool drain(int fd, struct br_buf *b, bool tail)
+{
+	char chunk[8192];
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN;
+		if (n == 0)
+			return false;
+		br_buf_append(b, chunk, (size_t)n);
+		if (tail && br_verbosity >= 1)
+			fwrite(chunk, 1, (size_t)n, stderr);
+		if (tail && b->len > 2 * OUTPUT_TAIL) {
+			memmove(b->data, b->data + b->len - OUTPUT_TAIL,
+			        OUTPUT_TAIL);
+			b->len = OUTPUT_TAIL;
+			b->data[b->len] = '\0';
+		}
+	}
+}
+
+/*
+ * A periodic sample.  For a single process, a fast sample estimates PSS
+ * as the last full PSS plus the RSS grown since, which is exact for
+ * private memory (what threads and event loops touch), and a full one
+ * corrects it when the budget allows.  For a tree of processes RSS says
+ * little about PSS (shared pages counted once per process, copy-on-write
+ * breaking them apart), so every sample of a tree is full, as often as
+ * the budget allows.
+ */
+static void push_sample(struct watch *w)
+{
+	struct br_spawn_out *o = w->o;
+	struct br_sample *s;
+	uint64_t now = br_now_ns();
+	bool full = !w->last_full.ns || w->last_full.procs != 1 ||
+	            now - w->last_full.ns >= w->last_full.cost_ns * FULL_BUDGET;
+
+	if (o->sampler_cpu_ns * ANY_BUDGET > now - w->start_ns)
+		return;
+	if (o->n_samples == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 256;
+		o->samples = br_xrealloc(o->samples, w->cap * sizeof(*o->samples));
+	}
+	s = &o->samples[o->n_samples];
+	take_sample(w, s, full);
+	if (!full && s->procs > 1) {
+		take_sample(w, s, true); /* it has just become a tree */
+		full = true;
+	}
+	if (!s->procs)
+		return;
+	if (!full) {
+		s->pss = w->last_full.pss + (s->rss - w->last_full.rss);
+		if (s->pss < 0)
+			s->pss = 0;
+	}
+	o->n_samples++;
+}
+
+/* The child: own process group, dies with benchrun, fds 0-3 wired. */
+static void exec_worker(const char *exe, int in_fd, int out_fd, int rep_fd,
+                        pid_t parent)
+{
+	sigset_t none;
+	const char *why;
+
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	/* dup2 onto the same number keeps FD_CLOEXEC, so move them out of
+	 * the way first when needed. */
+	if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0 ||
+	    (rep_fd == 3 ? fcntl(3, F_SETFD, 0) : dup2(rep_fd, 3)) < 0) {
+		why = "dup2";
+		goto fail;
+	}
+	execl(exe, "benchrun", "__worker", (char *)NULL);
+	why = exe;
+fail:
+	dprintf(2, "benchrun: cannot start the worker: %s: %s\n", why,
+	        strerror(errno));
+	_exit(127);
+}
+
+/* Kill what is left of the worker's group and reap all of it. */
+static void kill_group(struct watch *w)
+{
+	uint64_t limit = br_now_ns() + REAP_LIMIT_NS;
+	struct br_spawn_out *o = w->o;
+	int st;
+	pid_t r;
+
+	kill(-w->pid, SIGKILL);
+	if (!o->reaped) {
+		while ((r = waitpid(w->pid, &st, 0)) < 0 && errno == EINTR)
+			;
+		if (r == w->pid) {
+			o->reaped = true;
+			o->wait_status = st;
+		}
+	}
+	/* Orphans of the group are our children (we are a subreaper). */
+	while (br_now_ns() < limit) {
+		r = waitpid(-w->pid, NULL, WNOHANG);
+		if (r < 0 && errno == ECHILD)
+			break;
+		if (r <= 0) {
+			kill(-w->pid, SIGKILL);
+			nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+		}
+	}
+}
+
+static bool listed(pid_t p, const pid_t *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == p)
+			return true;
+	return false;
+}
+
+/*
+ * Descendants that left the worker's process group (setsid, setpgid)
+ * escape kill_group.  Once their parent is gone they are reparented to us
+ * (the subreaper): every child of ours that was not there before the
+ * worker started is one of them.  Kill and reap them, and their own
+ * children in turn, which come back to us the same way.
+ */
+static void kill_escaped(const pid_t *before, size_t n_before)
+{
+	pid_t *now;
+	size_t n;
+	bool found;
+	int rounds = 0;
+
+	do {
+		found = false;
+		n = br_proc_children(getpid(), &now);
+		for (size_t i = 0; i < n; i++) {
+			if (listed(now[i], before, n_before))
+				continue;
+			br_debug("killing %d, left behind by the worker", (int)now[i]);
+			kill(now[i], SIGKILL);
+			waitpid(now[i], NULL, 0);
+			found = true;
+		}
+		free(now);
+	} while (found && ++rounds < 100);
+}
+
+static int start_timer(double interval)
+{
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	struct itimerspec its = { 0 };
+	uint64_t ns = (uint64_t)(interval * 1e9);
+
+	if (fd < 0)
+		return -1;
+	if (ns < 1000000)
+		ns = 1000000;
+	its.it_interval.tv_sec = (time_t)(ns / 1000000000u);
+	its.it_interval.tv_nsec = (long)(ns % 1000000000u);
+	its.it_value = its.it_interval;
+	timerfd_settime(fd, 0, &its, NULL);
+	return fd;
+}
+
+static void watch_loop(struct watch *w, int rep_fd, int out_fd, int pid_fd,
+                       int tfd, double timeout, volatile sig_atomic_t *stop)
+{
+	uint64_t deadline = br_now_ns() + (uint64_t)(timeout * 1e9);
+	struct pollfd p[4];
+	bool rep_open = true, out_open = true;
+	uint64_t ticks, now;
+	int st, ms;
+
+	for (;;) {
+		if (stop && *stop) {
+			w->o->interrupted = true;
+			return;
+		}
+		now = br_now_ns();
+		if (now >= deadline) {
+			w->o->timed_out = true;
+			return;
+		}
+		if (!w->o->reaped && waitpid(w->pid, &st, WNOHANG) == w->pid) {
+			w->o->reaped = true;
+			w->o->wait_status = st;
+		}
+		/* Once the worker is gone, whatever still holds the pipes
+		 * is an orphan: kill_group ends it. */
+		if (w->o->reaped)
+			return;
+		p[0] = (struct pollfd){ rep_open ? rep_fd : -1, POLLIN, 0 };
+		p[1] = (struct pollfd){ out_open ? out_fd : -1, POLLIN, 0 };
+		p[2] = (struct pollfd){ tfd, POLLIN, 0 };
+		p[3] = (struct pollfd){ pid_fd, POLLIN, 0 };
+		/* The timer wakes us anyway; the cap keeps a huge timeout
+		 * from overflowing poll's int. */
+		ms = deadline - now > 1000000000u
+		             ? 1000
+		             : (int)((deadline - now) / 1000000u) + 1;
+		if (poll(p, 4, ms) < 0)
+			continue; /* EINTR: re-check stop and the deadline */
+		if (p[0].revents) {
+			rep_open = drain(rep_fd, &w->rep, false);
+			scan_report(w);
+		}
+		if (p[1].revents)
+			out_open = drain(out_fd, &w->out, true);
+		if (p[2].revents && read(tfd, &ticks, sizeof(ticks)) > 0)
+			push_sample(w);
+	}
+}
+
+static void ignore_sigpipe(void)
+{
+	struct sigaction sa = { .sa_handler = SIG_IGN };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+int br_spawn_worker(const char *exe, const char *spec, double timeout,
+                    double interval, volatile sig_atomic_t *stop,
+                    struct br_spawn_out *out)
+{
+	struct watch w = { .o = out, .in_fd = -1 };
+	int in[2], outp[2], rep[2], tfd, pid_fd;
+	pid_t self = getpid();
+	char self_exe[4096] = "/proc/self/exe";
+	pid_t *before;
+	size_t n_before;
+	ssize_t n;
+
+	memset(out, 0, sizeof(*out));
+	/* The real path rather than /proc/self/exe, which under valgrind
+	 * names valgrind itself. */
+	if (!exe && (n = readlink("/proc/self/exe", self_exe,
+	                          sizeof(self_exe) - 1)) > 0)
+		self_exe[n] = '\0';
+	ignore_sigpipe();
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	n_before = br_proc_children(self, &before);
+	if (pipe2(in, O_CLOEXEC))
+		goto fail_in;
+	if (pipe2(outp, O_CLOEXEC))
+		goto fail_out;
+	if (pipe2(rep, O_CLOEXEC))
+		goto fail_rep;
+	w.pid = fork();
+	if (w.pid < 0)
+		goto fail_fork;
+	if (w.pid == 0)
+		exec_worker(exe ? exe : self_exe, in[0], outp[1], rep[1], self);
+	setpgid(w.pid, w.pid); /* both sides, so there is no race */
+	w.start_ns = br_now_ns();
+	br_spawn_pgid = w.pid;
+	close(in[0]);
+	close(outp[1]);
+	close(rep[1]);
+	w.in_fd = in[1];
+	fcntl(outp[0], F_SETFL, O_NONBLOCK);
+	fcntl(rep[0], F_SETFL, O_NONBLOCK);
+	pid_fd = (int)syscall(SYS_pidfd_open, w.pid, 0);
+	tfd = start_timer(interval);
+
+	/* The spec is small: the pipe buffer takes it without blocking. */
+	if (write(w.in_fd, spec, strlen(spec)) < 0 || write(w.in_fd, "\n", 1) < 0)
+		br_debug("writing the run spec: %s", strerror(errno));
+
+	watch_loop(&w, rep[0], outp[0], pid_fd, tfd, timeout, stop);
+	kill_group(&w);
+	kill_escaped(before, n_before);
+	free(before);
+	br_spawn_pgid = 0;
+	out->elapsed_ns = br_now_ns() - w.start_ns;
+	drain(rep[0], &w.rep, false);
+	scan_report(&w);
+	drain(outp[0], &w.out, true);
+
+	if (w.in_report && w.rep_pos < w.rep.len)
+		out->report = br_xstrdup(w.rep.data + w.rep_pos);
+	out->output = w.out.data;
+	if (w.in_fd >= 0)
+		close(w.in_fd);
+	if (tfd >= 0)
+		close(tfd);
+	if (pid_fd >= 0)
+		close(pid_fd);
+	close(rep[0]);
+	close(outp[0]);
+	br_buf_free(&w.rep);
+	return 0;
+
+fail_fork:
+	close(rep[0]);
+	close(rep[1]);
+fail_rep:
+	close(outp[0]);
+	close(outp[1]);
+fail_out:
+	close(in[0]);
+	close(in[1]);
+fail_in:
+	br_error("cannot start a worker process: %s", strerror(errno));
+	free(before);
+	return -1;
+}
+
+void br_spawn_out_free(struct br_spawn_out *o)
+{
+	free(o->report);
+	free(o->output);
+	free(o->samples);
+	memset(o, 0, sizeof(*o));
+}

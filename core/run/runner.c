@@ -1,0 +1,292 @@
+/*
+ * runner.c - one measured run, from the parent's side (see runner.h):
+ * write the spec, reset and query the server around the run, start and
+ * watch the worker (run_spawn.c), and turn its report and the samples into
+ * a struct br_run_result.
+ */
+#include "config.h"
+
+#include "results/metrics.h"
+#include "run/runner.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "server/model.h"
+#include "util.h"
+
+/* A run is server-bound when the server burned most of a core. */
+#define SERVER_BOUND_SHARE 0.8
+
+static char *make_spec(const struct br_runner_job *job)
+{
+	cJSON *s = cJSON_CreateObject();
+	cJSON *w = cJSON_AddObjectToObject(s, "workload");
+	cJSON *params = cJSON_AddArrayToObject(s, "params");
+	char num[32], *text;
+
+	cJSON_AddStringToObject(s, "plugin", job->plugin_path);
+	cJSON_AddStringToObject(s, "url_template", job->url_template);
+	cJSON_AddStringToObject(s, "base", job->base ? job->base : "");
+	cJSON_AddNumberToObject(s, "verbosity", br_verbosity);
+	/* uint64 does not survive a JSON double: the seed travels as text. */
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)job->w->seed);
+	cJSON_AddStringToObject(w, "seed", num);
+	cJSON_AddNumberToObject(w, "days", (double)job->w->days);
+	cJSON_AddStringToObject(w, "start_date", job->w->start_date);
+	cJSON_AddStringToObject(w, "route", job->w->route);
+	cJSON_AddNumberToObject(w, "trips_min", (double)job->w->trips_min);
+	cJSON_AddNumberToObject(w, "trips_max", (double)job->w->trips_max);
+	cJSON_AddNumberToObject(w, "cpu_us_per_trip", job->w->cpu_us_per_trip);
+	cJSON_AddNumberToObject(w, "max_body", (double)job->w->max_body);
+	cJSON_AddBoolToObject(w, "validate", job->w->validate);
+	for (size_t i = 0; i < job->n_params; i++) {
+		const struct br_param_value *v = &job->params[i];
+		cJSON *p = cJSON_CreateObject();
+		cJSON *items = cJSON_AddArrayToObject(p, "items");
+
+		cJSON_AddStringToObject(p, "name", v->name);
+		cJSON_AddBoolToObject(p, "list", v->is_list);
+		for (size_t k = 0; k < v->n_items; k++)
+			cJSON_AddItemToArray(items, cJSON_CreateString(v->items[k]));
+		if (v->mark.file)
+			cJSON_AddStringToObject(p, "file", v->mark.file);
+		cJSON_AddNumberToObject(p, "line", v->mark.line);
+		cJSON_AddNumberToObject(p, "col", v->mark.col);
+		cJSON_AddItemToArray(params, p);
+	}
+	text = cJSON_PrintUnformatted(s);
+	cJSON_Delete(s);
+	return text;
+}
+
+static void read_tally(const cJSON *r, struct br_run_result *out)
+{
+	br_run_fields_from_json(r, out);
+	if (out->wall > 0) {
+		/* Throughput counts valid tickets only. */
+		out->req_per_s = (double)out->ok / out->wall;
+		out->mb_per_s = (double)out->bytes / 1e6 / out->wall;
+	}
+}
+
+static uint64_t failed_count(const struct br_failures *f)
+{
+	return f->http_status + f->transport + f->corrupt + f->too_large +
+	       f->missing + f->duplicate;
+}
+
+static char *failure_text(const struct br_failures *f)
+{
+	struct br_buf b = { 0 };
+	const struct {
+		const char *name;
+		uint64_t n;
+	} kinds[] = {
+		{ "HTTP status", f->http_status }, { "transport", f->transport },
+		{ "corrupt", f->corrupt },         { "too large", f->too_large },
+		{ "missing", f->missing },         { "duplicate", f->duplicate },
+	};
+
+	for (size_t i = 0; i < BR_ARRAY_SIZE(kinds); i++)
+		if (kinds[i].n)
+			br_buf_printf(&b, "%s%llu %s", b.len ? ", " : "",
+			              (unsigned long long)kinds[i].n, kinds[i].name);
+	return b.data ? b.data : br_xstrdup("no failures");
+}
+
+/* Decide the status from how the worker ended and what it said. */
+static void classify(const struct br_runner_job *job,
+                     const struct br_spawn_out *sp, const cJSON *rep,
+                     struct br_run_result *out)
+{
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(rep, "status");
+	const char *reason;
+	int sig;
+
+	if (sp->interrupted) {
+		out->status = BR_RUN_INTERRUPTED;
+		out->reason = br_xstrdup("interrupted by the user");
+	} else if (sp->timed_out) {
+		out->status = BR_RUN_TIMEOUT;
+		out->reason = br_xasprintf("killed after the %g s timeout "
+		                           "(runs.timeout)", job->timeout);
+	} else if (sp->reaped && WIFSIGNALED(sp->wait_status)) {
+		sig = WTERMSIG(sp->wait_status);
+		out->status = BR_RUN_CRASHED;
+		out->reason = br_xasprintf("worker killed by SIG%s (%s)",
+		                           sigabbrev_np(sig) ? sigabbrev_np(sig)
+		                                             : "?",
+		                           strsignal(sig));
+	} else if (!cJSON_IsString(st)) {
+		out->status = BR_RUN_EXITED;
+		out->reason = br_xasprintf(
+			"worker exited with status %d without a report%s",
+			sp->reaped ? WEXITSTATUS(sp->wait_status) : -1,
+			sp->ready && !sp->ended ? " (during the run hook)" : "");
+	} else if (strcmp(st->valuestring, "ok")) {
+		reason = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(rep, "reason"));
+		out->status = BR_RUN_FAILED;
+		out->reason = br_xstrdup(reason ? reason : "the plugin failed");
+	} else if (failed_count(&out->fail) || out->ok != out->requests) {
+		out->status = job->tolerate_errors ? BR_RUN_OK : BR_RUN_ERRORS;
+		out->reason = failure_text(&out->fail);
+	} else {
+		out->status = BR_RUN_OK;
+	}
+}
+
+/* One timeline point, and the peaks when it lies within the run hook. */
+static void add_point(const struct br_sample *s, uint64_t t0, uint64_t t1,
+                      struct br_run_result *out, double *pss_sum,
+                      size_t *in_run)
+{
+	struct br_mem_sample *m = &out->timeline[out->n_timeline++];
+
+	m->t = ((double)s->ns - (double)t0) / 1e9;
+	m->tree_pss = s->pss;
+	m->tree_rss = s->rss;
+	m->procs = s->procs;
+	m->threads = s->threads;
+	if (s->ns < t0 || s->ns > t1)
+		return;
+	(*in_run)++;
+	*pss_sum += (double)s->pss;
+	if (s->pss > out->tree_peak_pss)
+		out->tree_peak_pss = s->pss;
+	if (s->rss > out->tree_peak_rss)
+		out->tree_peak_rss = s->rss;
+	if (s->procs > out->peak_procs)
+		out->peak_procs = s->procs;
+	if (s->threads > out->peak_threads)
+		out->peak_threads = s->threads;
+	if (s->root_vsize > out->peak_vsize)
+		out->peak_vsize = s->root_vsize;
+}
+
+/*
+ * Timeline relative to the run hook's start [t0, t1], and the peaks during
+ * it.  The last sample (taken at "end", t1) goes in time order among the
+ * periodic ones, some of which may follow it (the report, destroy).
+ */
+static void fill_memory(const struct br_spawn_out *sp, uint64_t t0,
+                        uint64_t t1, struct br_run_result *out)
+{
+	bool final = sp->final.procs > 0;
+	double pss_sum = 0;
+	size_t in_run = 0;
+
+	out->baseline_pss = sp->baseline.pss;
+	out->timeline = br_xcalloc(sp->n_samples + 1, sizeof(*out->timeline));
+	for (size_t i = 0; i < sp->n_samples; i++) {
+		if (final && sp->samples[i].ns > sp->final.ns) {
+			add_point(&sp->final, t0, t1, out, &pss_sum, &in_run);
+			final = false;
+		}
+		add_point(&sp->samples[i], t0, t1, out, &pss_sum, &in_run);
+	}
+	if (final)
+		add_point(&sp->final, t0, t1, out, &pss_sum, &in_run);
+	out->tree_mean_pss = in_run ? (int64_t)(pss_sum / (double)in_run) : 0;
+	if (!out->peak_rss && sp->final.root_hwm)
+		out->peak_rss = sp->final.root_hwm;
+}
+
+static void fill_log(const struct br_spawn_out *sp, const cJSON *rep,
+                     struct br_run_result *out)
+{
+	const char *fails = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(rep, "failure_log"));
+	struct br_buf b = { 0 };
+
+	if (fails)
+		br_buf_printf(&b, "%s", fails);
+	if (sp->output && *sp->output)
+		br_buf_printf(&b, "%s", sp->output);
+	out->log = b.data;
+}
+
+int br_runner_run(const struct br_runner_job *job, struct br_run_result *out)
+{
+	struct br_server_stats before = { 0 }, after = { 0 };
+	bool have_server = false;
+	struct br_spawn_out sp;
+	cJSON *rep = NULL;
+	const char *start;
+	uint64_t t0, t1;
+	char *spec;
+
+	memset(out, 0, sizeof(*out));
+	if (job->srv) {
+		/* Every run meets the same latencies and faults. */
+		if (br_server_reset(job->srv))
+			br_warn("could not reset the embedded server's counters");
+		have_server = !br_server_query(job->srv, &before);
+	}
+	spec = make_spec(job);
+	if (br_spawn_worker(job->exe, spec, job->timeout, job->sample_interval,
+	                    job->stop, &sp)) {
+		free(spec);
+		out->status = BR_RUN_FAILED;
+		out->reason = br_xstrdup("could not start the worker process");
+		return -1;
+	}
+	free(spec);
+	if (sp.report)
+		rep = cJSON_Parse(sp.report);
+	read_tally(rep, out);
+	classify(job, &sp, rep, out);
+	if (have_server && !br_server_query(job->srv, &after)) {
+		out->server_cpu = after.cpu - before.cpu;
+		out->server_rss = after.rss;
+		out->server_requests = after.requests - before.requests;
+		out->server_queue_max = (double)after.queued_max;
+	}
+	/* The run hook's window: from the worker's own clock when it
+	 * reported, else from the handshakes the parent saw. */
+	start = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(rep, "run_start_ns"));
+	t0 = start ? strtoull(start, NULL, 10) : sp.ready_ns;
+	t1 = sp.ended ? sp.final.ns : UINT64_MAX;
+	if (!t0)
+		t0 = sp.n_samples ? sp.samples[0].ns : br_now_ns();
+	if (!rep) {
+		/* No report (crash, timeout): what is known from outside. */
+		uint64_t end = sp.ended ? sp.final.ns : br_now_ns();
+
+		out->wall = end > t0 ? (double)(end - t0) / 1e9 : 0.0;
+		out->requests = (uint64_t)(job->w->days > 0 ? job->w->days : 0);
+	}
+	fill_memory(&sp, t0, t1, out);
+	fill_log(&sp, rep, out);
+
+	if (job->model && out->requests)
+		out->ideal = br_model_ideal(job->model, job->w->seed,
+		                            out->requests, job->concurrency);
+	if (out->wall > 0)
+		out->efficiency = out->ideal / out->wall;
+	out->server_bound = out->server_cpu > SERVER_BOUND_SHARE * out->wall;
+	if (sp.sampler_count && sp.elapsed_ns)
+		br_debug("sampler: %zu samples, %.1f us CPU each, %.2f%% of a "
+		         "core over the worker's life",
+		         sp.sampler_count,
+		         (double)sp.sampler_cpu_ns / 1e3 / (double)sp.sampler_count,
+		         100.0 * (double)sp.sampler_cpu_ns / (double)sp.elapsed_ns);
+	cJSON_Delete(rep);
+	br_spawn_out_free(&sp);
+	return out->status == BR_RUN_OK ? 0 : -1;
+}
+
+void br_run_result_clear(struct br_run_result *r)
+{
+	free(r->reason);
+	free(r->timeline);
+	free(r->log);
+	r->reason = r->log = NULL;
+	r->timeline = NULL;
+	r->n_timeline = 0;
+}

@@ -1,0 +1,372 @@
+/*
+ * worker.c - `benchrun __worker`: one measured run in a fresh process.
+ *
+ * The parent (run_spawn.c) writes a run spec as one line of JSON on stdin
+ * and reads this process's messages on fd 3:
+ *
+ *   worker                                  parent
+ *   load plugin, opts, URLs, expectations,
+ *   create()             -> "ready\n"       samples the baseline
+ *                        <- "g"
+ *   run() (measured)     -> "end\n"         takes a last sample while the
+ *                        <- "g"             strategy still holds its memory
+ *   report JSON, EOF     ->                 parses it
+ *   destroy(), exit 0
+ *
+ * A failure before "ready" sends the report (status "failed") right away.
+ * Only the run hook is inside the measured window; the two handshakes sit
+ * outside it and cost a pipe round trip each.
+ */
+#include "config.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "run/loader.h"
+#include "results/metrics.h"
+#include "run/runctx.h"
+#include "run/worker.h"
+#include "run/sampler.h"
+#include "workload/tickets.h"
+#include "util.h"
+
+#define REPORT_FD 3
+
+/* The two pipes to the parent, moved off fds 0 and 3 (see hide_pipes). */
+static int ctl_in = -1, ctl_out = -1;
+
+struct spec {
+	cJSON *root;
+	struct br_workload w;
+	const char *plugin, *tmpl, *base;
+	struct br_param_value *params;
+	size_t n_params;
+};
+
+static char *read_line(int fd)
+{
+	struct br_buf b = { 0 };
+	char c;
+	ssize_t n;
+
+	while ((n = read(fd, &c, 1)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (c == '\n')
+			break;
+		br_buf_append(&b, &c, 1);
+	}
+	return b.data;
+}
+
+/* Block until the parent says go; false when it has gone away. */
+static bool handshake(const char *msg)
+{
+	char c;
+	ssize_t n;
+
+	if (write(ctl_out, msg, strlen(msg)) < 0)
+		return false;
+	do
+		n = read(ctl_in, &c, 1);
+	while (n < 0 && errno == EINTR);
+	return n == 1;
+}
+
+static const char *jstr(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double jnum(const cJSON *o, const char *key, double def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : def;
+}
+
+static int parse_spec(const char *text, struct spec *s, char **err)
+{
+	const cJSON *w, *params, *p, *items, *it;
+	const char *seed;
+	size_t k = 0;
+
+	s->root = cJSON_Parse(text ? text : "");
+	w = cJSON_GetObjectItemCaseSensitive(s->root, "workload");
+	s->plugin = jstr(s->root, "plugin");
+	s->tmpl = jstr(s->root, "url_template");
+	s->base = jstr(s->root, "base");
+	seed = jstr(w, "seed");
+	if (!s->root || !w || !s->plugin || !s->tmpl || !s->base || !seed) {
+		*err = br_xstrdup("invalid run spec on stdin (this command is "
+		                  "internal to benchrun)");
+		return -1;
+	}
+	br_verbosity = (int)jnum(s->root, "verbosity", 0);
+	s->w.seed = strtoull(seed, NULL, 10);
+	s->w.days = (int64_t)jnum(w, "days", 0);
+	s->w.start_date = (char *)jstr(w, "start_date");
+	s->w.route = (char *)jstr(w, "route");
+	s->w.trips_min = (int64_t)jnum(w, "trips_min", 20);
+	s->w.trips_max = (int64_t)jnum(w, "trips_max", 20);
+	s->w.cpu_us_per_trip = jnum(w, "cpu_us_per_trip", 0);
+	s->w.max_body = (int64_t)jnum(w, "max_body", 4 << 20);
+	s->w.validate = cJSON_IsTrue(cJSON_GetObjectItem(w, "validate"));
+	if (!s->w.start_date || !s->w.route) {
+		*err = br_xstrdup("run spec: workload lacks start_date/route");
+		return -1;
+	}
+	params = cJSON_GetObjectItemCaseSensitive(s->root, "params");
+	s->n_params = (size_t)cJSON_GetArraySize(params);
+	s->params = br_xcalloc(s->n_params + 1, sizeof(*s->params));
+	cJSON_ArrayForEach(p, params) {
+		struct br_param_value *v = &s->params[k++];
+		size_t j = 0;
+
+		v->name = (char *)jstr(p, "name");
+		v->is_list = cJSON_IsTrue(cJSON_GetObjectItem(p, "list"));
+		v->mark.file = jstr(p, "file");
+		v->mark.line = (int)jnum(p, "line", 0);
+		v->mark.col = (int)jnum(p, "col", 0);
+		items = cJSON_GetObjectItemCaseSensitive(p, "items");
+		v->n_items = (size_t)cJSON_GetArraySize(items);
+		v->items = br_xcalloc(v->n_items + 1, sizeof(char *));
+		cJSON_ArrayForEach(it, items)
+			v->items[j++] = cJSON_IsString(it) ? it->valuestring
+			                                   : (char *)"";
+		if (!v->name) {
+			*err = br_xstrdup("run spec: parameter without a name");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void free_spec(struct spec *s)
+{
+	for (size_t i = 0; i < s->n_params; i++)
+		free(s->params[i].items);
+	free(s->params);
+	cJSON_Delete(s->root);
+}
+
+static double tv(const struct timeval *t)
+{
+	return (double)t->tv_sec + (double)t->tv_usec / 1e6;
+}
+
+/* self + waited-for children, so forking strategies are charged too. */
+static void usage_now(struct rusage *u)
+{
+	struct rusage c;
+
+	getrusage(RUSAGE_SELF, u);
+	getrusage(RUSAGE_CHILDREN, &c);
+	timeradd(&u->ru_utime, &c.ru_utime, &u->ru_utime);
+	timeradd(&u->ru_stime, &c.ru_stime, &u->ru_stime);
+	u->ru_nvcsw += c.ru_nvcsw;
+	u->ru_nivcsw += c.ru_nivcsw;
+	u->ru_minflt += c.ru_minflt;
+	u->ru_majflt += c.ru_majflt;
+}
+
+/* The run hook's measurements, in the results' own field table (the
+ * runner adds memory, server and ideal-time fields it measured itself). */
+static void add_measures(cJSON *r, const struct br_run_tally *t,
+                         double wall, const struct rusage *u0,
+                         const struct rusage *u1)
+{
+	struct br_run_result rr = {
+		.wall = wall,
+		.cpu_user = tv(&u1->ru_utime) - tv(&u0->ru_utime),
+		.cpu_sys = tv(&u1->ru_stime) - tv(&u0->ru_stime),
+		.cpu_processing = t->cpu_processing,
+		.ctx_voluntary = (uint64_t)(u1->ru_nvcsw - u0->ru_nvcsw),
+		.ctx_involuntary = (uint64_t)(u1->ru_nivcsw - u0->ru_nivcsw),
+		.minor_faults = (uint64_t)(u1->ru_minflt - u0->ru_minflt),
+		.major_faults = (uint64_t)(u1->ru_majflt - u0->ru_majflt),
+		.requests = t->requests,
+		.ok = t->ok,
+		.retries = t->retries,
+		.bytes = t->bytes,
+		.fail = t->fail,
+	};
+	struct br_sample self;
+
+	br_hist_summary(&t->latency, &rr.latency);
+	if (!br_sample_proc(getpid(), &self)) {
+		rr.peak_rss = self.root_hwm;
+		rr.peak_vsize = self.root_vsize;
+	}
+	br_run_fields_to_json(r, &rr);
+	if (t->failures)
+		cJSON_AddStringToObject(r, "failure_log", t->failures);
+}
+
+static void send_report(cJSON *r)
+{
+	char *text = cJSON_PrintUnformatted(r);
+	size_t len = strlen(text), off = 0;
+	ssize_t n;
+
+	while (off < len) {
+		n = write(ctl_out, text + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	close(ctl_out);
+	cJSON_free(text);
+}
+
+/* Everything between loading the plugin and the report; returns the
+ * report to send. */
+
+/* "what failed: the plugin's last error", so the table says why. */
+static void add_reason(cJSON *r, const char *what)
+{
+	const char *why = br_plugin_last_error();
+	char *text = why ? br_xasprintf("%s: %s", what, why)
+	                 : br_xasprintf("%s (see its log)", what);
+
+	cJSON_AddStringToObject(r, "reason", text);
+	free(text);
+}
+
+static cJSON *measure(const struct br_plugin *p, const void *opts,
+                      struct spec *s)
+{
+	cJSON *r = cJSON_CreateObject();
+	size_t n = (size_t)(s->w.days > 0 ? s->w.days : 0);
+	char **urls = br_xcalloc(n ? n : 1, sizeof(char *));
+	struct br_run *run;
+	struct br_run_tally t;
+	struct rusage u0, u1;
+	uint64_t t0, t1;
+	void *state = NULL;
+	int rc;
+	char num[32];
+
+	for (size_t i = 0; i < n; i++)
+		urls[i] = br_ticket_url(s->tmpl, s->base, &s->w, (int64_t)i);
+	run = br_run_new(&s->w, urls, n);
+	if (!run) {
+		cJSON_AddStringToObject(r, "status", "failed");
+		cJSON_AddStringToObject(r, "reason", "out of memory for the "
+		                        "per-request state");
+		return r;
+	}
+	br_run_prepare(run);
+	if (s->w.cpu_us_per_trip > 0)
+		br_ticket_calibrate(); /* not charged to the first ticket */
+	if (p->create(br_host_table(), opts, &state)) {
+		cJSON_AddStringToObject(r, "status", "failed");
+		add_reason(r, "the plugin's create hook failed");
+		br_run_free(run);
+		return r;
+	}
+	if (!handshake("ready\n"))
+		_exit(1); /* the parent is gone: nobody to report to */
+
+	usage_now(&u0);
+	t0 = br_now_ns();
+	rc = p->run(state, run);
+	t1 = br_now_ns();
+	usage_now(&u1);
+
+	if (!handshake("end\n"))
+		_exit(1);
+	br_run_finish(run, &t);
+	cJSON_AddStringToObject(r, "status", rc ? "failed" : "ok");
+	if (rc)
+		add_reason(r, "the plugin's run hook failed");
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)t0);
+	cJSON_AddStringToObject(r, "run_start_ns", num);
+	add_measures(r, &t, (double)(t1 - t0) / 1e9, &u0, &u1);
+	br_run_tally_free(&t);
+	if (p->destroy)
+		p->destroy(state);
+	br_run_free(run);
+	return r;
+}
+
+/*
+ * Move the control pipes to close-on-exec descriptors and put /dev/null on
+ * stdin: programs a strategy starts (the exec plugin) must neither read
+ * the parent's "go" bytes nor keep the report pipe open.
+ */
+static int hide_pipes(void)
+{
+	int null;
+
+	ctl_in = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 10);
+	ctl_out = fcntl(REPORT_FD, F_DUPFD_CLOEXEC, 10);
+	if (ctl_in < 0 || ctl_out < 0)
+		return -1;
+	close(REPORT_FD);
+	null = open("/dev/null", O_RDONLY);
+	if (null >= 0 && null != STDIN_FILENO) {
+		dup2(null, STDIN_FILENO);
+		close(null);
+	}
+	return 0;
+}
+
+int br_worker_main(void)
+{
+	struct spec s = { 0 };
+	struct br_loaded lp = { 0 };
+	char *line, *err = NULL;
+	void *opts = NULL;
+	cJSON *r = NULL;
+
+	if (fcntl(REPORT_FD, F_GETFD) < 0 || hide_pipes()) {
+		br_error("'__worker' is internal to benchrun (it expects a run "
+		         "spec on stdin and a report pipe on fd 3)");
+		return BR_EXIT_USAGE;
+	}
+	line = read_line(ctl_in);
+	if (parse_spec(line, &s, &err))
+		goto fail;
+	if (br_plugin_open(s.plugin, NULL, NULL, &lp, &err))
+		goto fail;
+	if (br_params_build(lp.desc, s.params, s.n_params, &opts, &err))
+		goto fail;
+	r = measure(lp.desc, opts, &s);
+	send_report(r);
+	cJSON_Delete(r);
+	br_params_free(lp.desc, opts);
+	br_plugin_close(&lp);
+	free_spec(&s);
+	free(line);
+	return 0;
+
+fail:
+	r = cJSON_CreateObject();
+	cJSON_AddStringToObject(r, "status", "failed");
+	cJSON_AddStringToObject(r, "reason", err ? err : "unknown error");
+	send_report(r);
+	cJSON_Delete(r);
+	if (opts)
+		br_params_free(lp.desc, opts);
+	if (lp.dl)
+		br_plugin_close(&lp);
+	free_spec(&s);
+	free(line);
+	free(err);
+	return BR_EXIT_FAIL;
+}

@@ -1,0 +1,44 @@
+/*
+ * model.h - the server's behaviour model: per-request delay and faults,
+ * deterministic in (seed, request index, attempt) so that every strategy
+ * meets exactly the same latencies and failures.  The embedded server
+ * uses it to serve, the runner to compute ideal times.
+ */
+#ifndef BR_MODEL_H
+#define BR_MODEL_H
+
+#include <stdint.h>
+
+#include "scenario/scenario.h"
+
+enum br_fault {
+	BR_FAULT_NONE = 0,
+	BR_FAULT_ERROR,    /* answer faults.error_status           */
+	BR_FAULT_RESET,    /* close the connection mid-response    */
+	BR_FAULT_TRUNCATE, /* send a body cut short                */
+};
+
+/* Delay in seconds for request i's attempt-th try (attempt 0 first). */
+double br_model_delay(const struct br_latency *m, uint64_t seed, uint64_t i,
+                      uint32_t attempt);
+
+/* The fault injected into request i's attempt-th try. */
+enum br_fault br_model_fault(const struct br_faults *f, uint64_t seed,
+                             uint64_t i, uint32_t attempt);
+
+/* Mean delay of the model, seconds (for the ideal time of a run). */
+double br_model_mean(const struct br_latency *m);
+
+/* Quantile q (0..1) of the delay distribution, seconds. */
+double br_model_quantile(const struct br_latency *m, double q);
+
+/*
+ * Lower bound of the wall time a perfect client with `concurrency`
+ * requests in flight needs for requests 0..n-1 (attempt 0), given the
+ * server's max_in_flight (0 = unlimited): greedy list scheduling of the
+ * actual deterministic delays on min(concurrency, max_in_flight) slots.
+ */
+double br_model_ideal(const struct br_server *s, uint64_t seed, uint64_t n,
+                      int64_t concurrency);
+
+#endif /* BR_MODEL_H */

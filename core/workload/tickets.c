@@ -1,0 +1,336 @@
+/*
+ * tickets.c - what request i asks for (its date and URL) and what the core
+ * does with every body received: parse it with cJSON, summarise it, burn
+ * the scenario's per-trip CPU, and compare the summary with the one the
+ * generator expects (ticket_render.c).
+ *
+ * Bodies come from the network and may be hostile or broken (the server's
+ * truncate fault sends broken ones on purpose): every field is checked and
+ * every error names the trip and the field.  cJSON bounds nesting
+ * (CJSON_NESTING_LIMIT) and is given the exact length, so neither deep
+ * nor unterminated input can overrun; the body size is bounded by
+ * max_body before parsing.
+ */
+#include "config.h"
+
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "workload/ticket_gen.h"
+#include "workload/tickets.h"
+
+int br_ticket_date(const struct br_workload *w, int64_t i, char *buf)
+{
+	int64_t start;
+
+	if (br_gen_parse_date(w->start_date, &start))
+		return -1;
+	br_gen_format_date(start + i, buf);
+	return 0;
+}
+
+char *br_ticket_url(const char *tmpl, const char *base,
+                    const struct br_workload *w, int64_t i)
+{
+	struct br_buf b = { 0 };
+	char date[11];
+	const char *p = tmpl;
+
+	br_buf_append(&b, "", 0);
+	while (*p) {
+		const char *brace = strchr(p, '{');
+		size_t len;
+		int k;
+
+		if (!brace) {
+			br_buf_append(&b, p, strlen(p));
+			break;
+		}
+		br_buf_append(&b, p, (size_t)(brace - p));
+		p = brace;
+		k = br_url_placeholder_at(p, &len);
+		switch (k) {
+		case 0:
+			br_buf_append(&b, base ? base : "", base ? strlen(base) : 0);
+			break;
+		case 1:
+			if (w->route)
+				br_buf_append(&b, w->route, strlen(w->route));
+			break;
+		case 2:
+			if (br_ticket_date(w, i, date))
+				br_buf_append(&b, "invalid-date", 12);
+			else
+				br_buf_append(&b, date, 10);
+			break;
+		case 3:
+			br_buf_printf(&b, "%" PRId64, i);
+			break;
+		default: /* unknown: keep the brace, go on after it */
+			br_buf_append(&b, "{", 1);
+			p++;
+			continue;
+		}
+		p += len;
+	}
+	return b.data;
+}
+
+/* --- the CPU burner -------------------------------------------------- */
+
+static pthread_once_t calibrate_once = PTHREAD_ONCE_INIT;
+static double rounds_per_us;
+/* Where the result goes so the loop is not optimised away; per thread so
+ * that concurrent bodies do not race on it. */
+static _Thread_local volatile uint64_t burn_sink;
+
+/* A dependent multiply chain: it cannot be vectorised or folded, so its
+ * cost per round is steady, and it touches no memory. */
+static uint64_t spin(uint64_t rounds, uint64_t h)
+{
+	for (uint64_t r = 0; r < rounds; r++) {
+		h ^= r;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static void calibrate(void)
+{
+	double best = 0;
+
+	/* Thread CPU time, not wall time, so being descheduled does not
+	 * count; the best of three ignores a noisy attempt. */
+	for (int attempt = 0; attempt < 3; attempt++) {
+		uint64_t rounds = 1 << 14, t0, dt;
+
+		for (;;) {
+			t0 = br_threadtime_ns();
+			burn_sink = spin(rounds, burn_sink);
+			dt = br_threadtime_ns() - t0;
+			if (dt >= 1000000 || rounds >= (1ULL << 40))
+				break;
+			rounds *= 2;
+		}
+		if (dt > 0 && (double)rounds * 1000.0 / (double)dt > best)
+			best = (double)rounds * 1000.0 / (double)dt;
+	}
+	rounds_per_us = best > 0 ? best : 1000.0;
+}
+
+void br_ticket_calibrate(void)
+{
+	pthread_once(&calibrate_once, calibrate);
+}
+
+static void burn_us(double us)
+{
+	if (us <= 0)
+		return;
+	br_ticket_calibrate();
+	burn_sink = spin((uint64_t)llround(us * rounds_per_us), burn_sink);
+}
+
+/* --- processing ------------------------------------------------------ */
+
+BR_PRINTF(3, 4) static int fail(char *why, size_t why_len,
+                                const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why && why_len) {
+		va_start(ap, fmt);
+		vsnprintf(why, why_len, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* A non-negative whole number that fits a double exactly. */
+static bool get_count(const cJSON *obj, const char *name, int64_t *v)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	if (!cJSON_IsNumber(it) || it->valuedouble < 0 ||
+	    it->valuedouble > 9007199254740992.0 ||
+	    it->valuedouble != floor(it->valuedouble))
+		return false;
+	*v = (int64_t)it->valuedouble;
+	return true;
+}
+
+/* "YYYY-MM-DDTHH:MM" on `date` -> minutes after midnight, else -1. */
+static int departure_minutes(const char *s, const char *date)
+{
+	int h, m;
+
+	if (strlen(s) != 16 || memcmp(s, date, 10) || s[10] != 'T' ||
+	    s[13] != ':' || s[11] < '0' || s[11] > '9' || s[12] < '0' ||
+	    s[12] > '9' || s[14] < '0' || s[14] > '9' || s[15] < '0' ||
+	    s[15] > '9')
+		return -1;
+	h = (s[11] - '0') * 10 + (s[12] - '0');
+	m = (s[14] - '0') * 10 + (s[15] - '0');
+	return h < 24 && m < 60 ? h * 60 + m : -1;
+}
+
+static int summarise_trip(const cJSON *t, int64_t k, const char *date,
+                          struct br_summary *out, char *why, size_t why_len)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(t, "id");
+	const cJSON *price = cJSON_GetObjectItemCaseSensitive(t, "price");
+	const cJSON *amount = cJSON_GetObjectItemCaseSensitive(price, "amount");
+	const cJSON *dep = cJSON_GetObjectItemCaseSensitive(t, "departure");
+	double cents;
+	int64_t seats, c;
+	int minutes;
+
+	if (!cJSON_IsObject(t))
+		return fail(why, why_len, "trip %" PRId64 ": not an object", k);
+	if (!cJSON_IsString(id))
+		return fail(why, why_len, "trip %" PRId64 ": id missing", k);
+	if (!cJSON_IsObject(price) || !cJSON_IsNumber(amount))
+		return fail(why, why_len, "trip %" PRId64 ": price missing", k);
+	/* Amounts are printed as whole cents ("23.50"); the nearest double
+	 * times 100 is within far less than 1e-6 of an integer for any price
+	 * below 2^40 cents, so anything else is not a price we sent. */
+	cents = amount->valuedouble * 100.0;
+	if (!(cents >= 0 && cents < 1e12) ||
+	    fabs(cents - nearbyint(cents)) > 1e-6)
+		return fail(why, why_len, "trip %" PRId64 ": price %g is not "
+		            "a whole number of cents", k, amount->valuedouble);
+	c = (int64_t)llround(cents);
+	if (!get_count(t, "free_seats", &seats))
+		return fail(why, why_len, "trip %" PRId64 ": free_seats missing "
+		            "or not a count", k);
+	if (!cJSON_IsString(dep))
+		return fail(why, why_len, "trip %" PRId64 ": departure missing", k);
+	minutes = departure_minutes(dep->valuestring, date);
+	if (minutes < 0)
+		return fail(why, why_len, "trip %" PRId64 ": departure '%.40s' "
+		            "is not a time on %s", k, dep->valuestring, date);
+
+	out->digest = br_fnv1a(id->valuestring, strlen(id->valuestring),
+	                       out->digest);
+	if (out->trips == 0 || c < out->cheapest_cents)
+		out->cheapest_cents = c;
+	out->total_cents += c;
+	out->free_seats += seats;
+	if (out->trips == 0 || minutes < out->first_departure)
+		out->first_departure = minutes;
+	out->trips++;
+	return 0;
+}
+
+static int summarise(const struct br_workload *w, const cJSON *root,
+                     struct br_summary *out, char *why, size_t why_len)
+{
+	const cJSON *route = cJSON_GetObjectItemCaseSensitive(root, "route");
+	const cJSON *date = cJSON_GetObjectItemCaseSensitive(root, "date");
+	const cJSON *trips = cJSON_GetObjectItemCaseSensitive(root, "trips");
+	const cJSON *t;
+	int64_t start, day;
+	int64_t k = 0;
+
+	if (!cJSON_IsObject(root))
+		return fail(why, why_len, "not a JSON object");
+	if (!cJSON_IsString(route))
+		return fail(why, why_len, "no 'route'");
+	if (w->route && strcmp(route->valuestring, w->route))
+		return fail(why, why_len, "route %s expected, got %.40s",
+		            w->route, route->valuestring);
+	if (!cJSON_IsString(date))
+		return fail(why, why_len, "no 'date'");
+	if (br_gen_parse_date(date->valuestring, &day))
+		return fail(why, why_len, "date '%.40s' is not YYYY-MM-DD",
+		            date->valuestring);
+	if (br_gen_parse_date(w->start_date, &start) == 0 &&
+	    (day < start || (w->days > 0 && day >= start + w->days)))
+		return fail(why, why_len, "date %s is not a day of the workload "
+		            "(%s + %" PRId64 " days)", date->valuestring,
+		            w->start_date, w->days);
+	out->date = day;
+	if (!cJSON_IsArray(trips))
+		return fail(why, why_len, "no 'trips' array");
+	cJSON_ArrayForEach(t, trips) {
+		if (summarise_trip(t, k, date->valuestring, out, why, why_len))
+			return -1;
+		k++;
+	}
+	return 0;
+}
+
+int br_ticket_process(const struct br_workload *w, const char *body,
+                      size_t len, struct br_summary *out, char *why,
+                      size_t why_len)
+{
+	const char *end = NULL;
+	cJSON *root;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	out->digest = BR_FNV_INIT;
+	if (!body || len == 0)
+		return fail(why, why_len, "empty body");
+	if (w->max_body > 0 && len > (uint64_t)w->max_body)
+		return fail(why, why_len, "body of %zu bytes is over max_body "
+		            "(%" PRId64 ")", len, w->max_body);
+	/* The ...Opts variant reports where parsing stopped through `end`,
+	 * unlike cJSON_GetErrorPtr which is a global shared by threads. */
+	root = cJSON_ParseWithLengthOpts(body, len, &end, false);
+	if (!root) {
+		if (end >= body && end <= body + len)
+			return fail(why, why_len, "not JSON (error near byte %td "
+			            "of %zu)", end - body, len);
+		return fail(why, why_len, "not JSON");
+	}
+	while (end && end < body + len &&
+	       (*end == ' ' || *end == '\n' || *end == '\r' || *end == '\t'))
+		end++;
+	if (end && end < body + len && *end != '\0') {
+		fail(why, why_len, "not JSON (trailing bytes at byte %td)",
+		     end - body);
+		goto fail_parsed;
+	}
+	if (summarise(w, root, out, why, why_len))
+		goto fail_parsed;
+	burn_us(w->cpu_us_per_trip * (double)out->trips);
+	rc = 0;
+fail_parsed:
+	cJSON_Delete(root);
+	return rc;
+}
+
+int br_summary_check(const struct br_summary *got,
+                     const struct br_summary *want, char *why,
+                     size_t why_len)
+{
+	char a[11], b[11];
+
+#define CHECK_FIELD(f, name)                                               \
+	if (got->f != want->f)                                             \
+		return fail(why, why_len, name " %" PRId64 " expected, got %"      \
+		            PRId64, (int64_t)want->f, (int64_t)got->f)
+
+	if (got->date && want->date && got->date != want->date) {
+		br_gen_format_date(want->date, a);
+		br_gen_format_date(got->date, b);
+		return fail(why, why_len, "date %s expected, got %s", a, b);
+	}
+	CHECK_FIELD(trips, "trips");
+	CHECK_FIELD(cheapest_cents, "cheapest");
+	CHECK_FIELD(total_cents, "total price");
+	CHECK_FIELD(free_seats, "free seats");
+	CHECK_FIELD(first_departure, "first departure");
+#undef CHECK_FIELD
+	if (got->digest != want->digest)
+		return fail(why, why_len, "trip ids differ (digest %016" PRIx64
+		            " expected, got %016" PRIx64 ")", want->digest,
+		            got->digest);
+	return 0;
+}
