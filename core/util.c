@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-int br_verbosity;
+int brc_verbosity;
 
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
@@ -30,74 +30,74 @@ static void vreport(const char *prefix, const char *fmt, va_list ap)
 		va_end(ap);                     \
 	} while (0)
 
-void br_error(const char *fmt, ...) { REPORT("error: "); }
+void brc_error(const char *fmt, ...) { REPORT("error: "); }
 
-void br_warn(const char *fmt, ...)
+void brc_warn(const char *fmt, ...)
 {
-	if (br_verbosity >= 0)
+	if (brc_verbosity >= 0)
 		REPORT("warning: ");
 }
 
-void br_info(const char *fmt, ...)
+void brc_info(const char *fmt, ...)
 {
-	if (br_verbosity >= 1)
+	if (brc_verbosity >= 1)
 		REPORT("");
 }
 
-void br_debug(const char *fmt, ...)
+void brc_debug(const char *fmt, ...)
 {
-	if (br_verbosity >= 2)
+	if (brc_verbosity >= 2)
 		REPORT("debug: ");
 }
 
-void br_fatal(int code, const char *fmt, ...)
+void brc_fatal(int code, const char *fmt, ...)
 {
 	REPORT("error: ");
 	exit(code);
 }
 
-void *br_xmalloc(size_t n)
+void *brc_xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 
 	if (!p)
-		br_fatal(1, "out of memory (%zu bytes)", n);
+		brc_fatal(1, "out of memory (%zu bytes)", n);
 	return p;
 }
 
-void *br_xcalloc(size_t n, size_t size)
+void *brc_xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 
 	if (!p)
-		br_fatal(1, "out of memory (%zu x %zu bytes)", n, size);
+		brc_fatal(1, "out of memory (%zu x %zu bytes)", n, size);
 	return p;
 }
 
-void *br_xrealloc(void *p, size_t n)
+void *brc_xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
 	if (!p)
-		br_fatal(1, "out of memory (%zu bytes)", n);
+		brc_fatal(1, "out of memory (%zu bytes)", n);
 	return p;
 }
 
-char *br_xstrdup(const char *s)
+char *brc_xstrdup(const char *s)
 {
 	size_t n = strlen(s) + 1;
 
-	return memcpy(br_xmalloc(n), s, n);
+	return memcpy(brc_xmalloc(n), s, n);
 }
 
-char *br_xasprintf(const char *fmt, ...)
+char *brc_xasprintf(const char *fmt, ...)
 {
-	struct br_buf b = { 0 };
+	struct brc_buf b = { 0 };
 	va_list ap;
 
 	va_start(ap, fmt);
-	br_buf_vprintf(&b, fmt, ap);
+	brc_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	return b.data ? b.data : br_xstrdup("");
+	return b.data ? b.data : brc_xstrdup("");
 }
 
 static uint64_t clock_ns(clockid_t id)
@@ -108,13 +108,13 @@ static uint64_t clock_ns(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-uint64_t br_now_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
-uint64_t br_threadtime_ns(void) { return clock_ns(CLOCK_THREAD_CPUTIME_ID); }
+uint64_t brc_now_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
+uint64_t brc_threadtime_ns(void) { return clock_ns(CLOCK_THREAD_CPUTIME_ID); }
 
-size_t br_edit_distance(const char *a, const char *b)
+size_t brc_edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
-	size_t *row = br_xcalloc(lb + 1, sizeof(*row));
+	size_t *row = brc_xcalloc(lb + 1, sizeof(*row));
 
 	for (size_t j = 0; j <= lb; j++)
 		row[j] = j;
@@ -140,13 +140,13 @@ size_t br_edit_distance(const char *a, const char *b)
 	return d;
 }
 
-const char *br_suggest(const char *word, const char *const *cand, size_t n)
+const char *brc_suggest(const char *word, const char *const *cand, size_t n)
 {
 	const char *best = NULL;
 	size_t best_d = (size_t)-1;
 
 	for (size_t i = 0; i < n; i++) {
-		size_t d = br_edit_distance(word, cand[i]);
+		size_t d = brc_edit_distance(word, cand[i]);
 
 		if (d < best_d) {
 			best_d = d;
@@ -159,14 +159,14 @@ const char *br_suggest(const char *word, const char *const *cand, size_t n)
 	return NULL;
 }
 
-void br_buf_append(struct br_buf *b, const void *data, size_t len)
+void brc_buf_append(struct brc_buf *b, const void *data, size_t len)
 {
 	if (b->len + len + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 64;
 
 		while (cap < b->len + len + 1)
 			cap *= 2;
-		b->data = br_xrealloc(b->data, cap);
+		b->data = brc_xrealloc(b->data, cap);
 		b->cap = cap;
 	}
 	memcpy(b->data + b->len, data, len);
@@ -174,7 +174,7 @@ void br_buf_append(struct br_buf *b, const void *data, size_t len)
 	b->data[b->len] = '\0';
 }
 
-void br_buf_vprintf(struct br_buf *b, const char *fmt, va_list ap)
+void brc_buf_vprintf(struct brc_buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;
 	int n;
@@ -184,32 +184,32 @@ void br_buf_vprintf(struct br_buf *b, const char *fmt, va_list ap)
 	va_end(ap2);
 	if (n < 0)
 		return;
-	br_buf_append(b, "", 0); /* ensure data exists */
+	brc_buf_append(b, "", 0); /* ensure data exists */
 	if (b->len + (size_t)n + 1 > b->cap) {
 		b->cap = b->len + (size_t)n + 64;
-		b->data = br_xrealloc(b->data, b->cap);
+		b->data = brc_xrealloc(b->data, b->cap);
 	}
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 }
 
-void br_buf_printf(struct br_buf *b, const char *fmt, ...)
+void brc_buf_printf(struct brc_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	br_buf_vprintf(b, fmt, ap);
+	brc_buf_vprintf(b, fmt, ap);
 	va_end(ap);
 }
 
-void br_buf_free(struct br_buf *b)
+void brc_buf_free(struct brc_buf *b)
 {
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
 }
 
-uint64_t br_fnv1a(const void *data, size_t len, uint64_t h)
+uint64_t brc_fnv1a(const void *data, size_t len, uint64_t h)
 {
 	const unsigned char *p = data;
 
@@ -220,7 +220,7 @@ uint64_t br_fnv1a(const void *data, size_t len, uint64_t h)
 	return h;
 }
 
-uint64_t br_splitmix64(uint64_t *state)
+uint64_t brc_splitmix64(uint64_t *state)
 {
 	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
 
@@ -229,11 +229,11 @@ uint64_t br_splitmix64(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
-double br_unit_from_key(uint64_t seed, uint64_t a, uint64_t b)
+double brc_unit_from_key(uint64_t seed, uint64_t a, uint64_t b)
 {
 	uint64_t s = seed ^ (a * 0x9e3779b97f4a7c15ULL) ^
 	             (b * 0xc2b2ae3d27d4eb4fULL);
 
-	br_splitmix64(&s);
-	return (double)(br_splitmix64(&s) >> 11) * 0x1.0p-53;
+	brc_splitmix64(&s);
+	return (double)(brc_splitmix64(&s) >> 11) * 0x1.0p-53;
 }

@@ -22,27 +22,27 @@
 #define BR_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Verbosity: -1 quiet, 0 normal, 1 -v, 2 -vv.  Set once by the CLI. */
-extern int br_verbosity;
+extern int brc_verbosity;
 
 /* "benchrun: error: ..." on stderr. */
-void br_error(const char *fmt, ...) BR_PRINTF(1, 2);
-void br_warn(const char *fmt, ...) BR_PRINTF(1, 2);
+void brc_error(const char *fmt, ...) BR_PRINTF(1, 2);
+void brc_warn(const char *fmt, ...) BR_PRINTF(1, 2);
 /* Printed only with -v (info) or -vv (debug). */
-void br_info(const char *fmt, ...) BR_PRINTF(1, 2);
-void br_debug(const char *fmt, ...) BR_PRINTF(1, 2);
+void brc_info(const char *fmt, ...) BR_PRINTF(1, 2);
+void brc_debug(const char *fmt, ...) BR_PRINTF(1, 2);
 /* Print an error and exit(code). */
-BR_NORETURN void br_fatal(int code, const char *fmt, ...) BR_PRINTF(2, 3);
+BR_NORETURN void brc_fatal(int code, const char *fmt, ...) BR_PRINTF(2, 3);
 
 /* Allocation that never returns NULL (out of memory is fatal). */
-void *br_xmalloc(size_t n);
-void *br_xcalloc(size_t n, size_t size);
-void *br_xrealloc(void *p, size_t n);
-char *br_xstrdup(const char *s);
-char *br_xasprintf(const char *fmt, ...) BR_PRINTF(1, 2);
+void *brc_xmalloc(size_t n);
+void *brc_xcalloc(size_t n, size_t size);
+void *brc_xrealloc(void *p, size_t n);
+char *brc_xstrdup(const char *s);
+char *brc_xasprintf(const char *fmt, ...) BR_PRINTF(1, 2);
 
 /* Clocks in nanoseconds. */
-uint64_t br_now_ns(void);      /* CLOCK_MONOTONIC */
-uint64_t br_threadtime_ns(void); /* CLOCK_THREAD_CPUTIME_ID */
+uint64_t brc_now_ns(void);      /* CLOCK_MONOTONIC */
+uint64_t brc_threadtime_ns(void); /* CLOCK_THREAD_CPUTIME_ID */
 
 /*
  * Parsers for scenario and parameter values.  All return 0 on success and
@@ -54,62 +54,62 @@ uint64_t br_threadtime_ns(void); /* CLOCK_THREAD_CPUTIME_ID */
  *   size:     "4096", "4k", "4KiB", "4KB" (1024-based), "1.5M", "2GiB"
  *   duration: "1.5" (seconds), "250ms", "100us", "2s", "1m", "1h", "500ns"
  */
-int br_parse_int(const char *s, int64_t *out, const char **why);
-int br_parse_double(const char *s, double *out, const char **why);
-int br_parse_bool(const char *s, bool *out, const char **why);
-int br_parse_size(const char *s, int64_t *out, const char **why);
-int br_parse_duration(const char *s, double *out, const char **why);
+int brc_parse_int(const char *s, int64_t *out, const char **why);
+int brc_parse_double(const char *s, double *out, const char **why);
+int brc_parse_bool(const char *s, bool *out, const char **why);
+int brc_parse_size(const char *s, int64_t *out, const char **why);
+int brc_parse_duration(const char *s, double *out, const char **why);
 
 /* Human-readable formatting into buf: "1.23 s", "850 us", "12.3 MiB". */
-const char *br_fmt_duration(char *buf, size_t n, double seconds);
-const char *br_fmt_size(char *buf, size_t n, double bytes);
-const char *br_fmt_count(char *buf, size_t n, double v); /* "12.3k" */
+const char *brc_fmt_duration(char *buf, size_t n, double seconds);
+const char *brc_fmt_size(char *buf, size_t n, double bytes);
+const char *brc_fmt_count(char *buf, size_t n, double v); /* "12.3k" */
 
 /* Levenshtein distance, for "did you mean" suggestions. */
-size_t br_edit_distance(const char *a, const char *b);
+size_t brc_edit_distance(const char *a, const char *b);
 /* The candidate closest to `word` when it is plausibly a typo, else NULL. */
-const char *br_suggest(const char *word, const char *const *candidates,
+const char *brc_suggest(const char *word, const char *const *candidates,
                        size_t n);
 
 /* Growable NUL-terminated string. */
-struct br_buf {
+struct brc_buf {
 	char *data;
 	size_t len, cap;
 };
-void br_buf_append(struct br_buf *b, const void *data, size_t len);
-void br_buf_printf(struct br_buf *b, const char *fmt, ...) BR_PRINTF(2, 3);
-void br_buf_vprintf(struct br_buf *b, const char *fmt, va_list ap);
-void br_buf_free(struct br_buf *b);
+void brc_buf_append(struct brc_buf *b, const void *data, size_t len);
+void brc_buf_printf(struct brc_buf *b, const char *fmt, ...) BR_PRINTF(2, 3);
+void brc_buf_vprintf(struct brc_buf *b, const char *fmt, va_list ap);
+void brc_buf_free(struct brc_buf *b);
 
 /*
  * Write `len` bytes to `path` atomically: a temporary file in the same
  * directory, fsync, rename.  On any failure the old file (if any) is left
  * untouched, the temporary is removed, and -1 is returned with errno set.
  */
-int br_write_file_atomic(const char *path, const void *data, size_t len);
+int brc_write_file_atomic(const char *path, const void *data, size_t len);
 
 /* Create the missing directories above `path` (mode 0777 & ~umask), like
  * `mkdir -p "$(dirname path)"`.  Returns 0, or -1 with errno set. */
-int br_mkdir_parents(const char *path);
+int brc_mkdir_parents(const char *path);
 
 /* Read a whole file (up to max bytes; larger is an error, errno EFBIG).
  * Returns a NUL-terminated buffer or NULL with errno set. */
-char *br_read_file(const char *path, size_t max, size_t *len);
+char *brc_read_file(const char *path, size_t max, size_t *len);
 
 /* Raise RLIMIT_NOFILE's soft limit to the hard limit; returns the new soft
  * limit. */
-uint64_t br_raise_nofile(void);
+uint64_t brc_raise_nofile(void);
 
 /* 64-bit FNV-1a, and SplitMix64 for deterministic per-key randomness. */
-uint64_t br_fnv1a(const void *data, size_t len, uint64_t h);
+uint64_t brc_fnv1a(const void *data, size_t len, uint64_t h);
 #define BR_FNV_INIT 0xcbf29ce484222325ULL
-uint64_t br_splitmix64(uint64_t *state);
+uint64_t brc_splitmix64(uint64_t *state);
 /* Deterministic uniform double in [0,1) from a key. */
-double br_unit_from_key(uint64_t seed, uint64_t a, uint64_t b);
+double brc_unit_from_key(uint64_t seed, uint64_t a, uint64_t b);
 
 /* The shortest decimal form of v that reads back as the same double
  * ("0.1", "1234", "0.30000000000000004"); "" for NaN and infinities. */
-const char *br_fmt_exact(char *buf, size_t n, double v);
+const char *brc_fmt_exact(char *buf, size_t n, double v);
 
 /* Exit codes of every command (documented in benchrun(1)): 0 all good; 1 a
  * run, a validation or a comparison failed; 2 usage error (bad options,

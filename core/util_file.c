@@ -16,9 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int br_write_file_atomic(const char *path, const void *data, size_t len)
+int brc_write_file_atomic(const char *path, const void *data, size_t len)
 {
-	char *tmp = br_xasprintf("%s.tmp.XXXXXX", path);
+	char *tmp = brc_xasprintf("%s.tmp.XXXXXX", path);
 	const char *p = data;
 	int fd, saved;
 
@@ -65,9 +65,9 @@ fail_tmp:
 	return -1;
 }
 
-int br_mkdir_parents(const char *path)
+int brc_mkdir_parents(const char *path)
 {
-	char *dir = br_xstrdup(path);
+	char *dir = brc_xstrdup(path);
 	int rc = 0;
 
 	for (char *p = dir + 1; *p; p++) {
@@ -86,9 +86,9 @@ int br_mkdir_parents(const char *path)
 	return rc;
 }
 
-char *br_read_file(const char *path, size_t max, size_t *len)
+char *brc_read_file(const char *path, size_t max, size_t *len)
 {
-	struct br_buf b = { 0 };
+	struct brc_buf b = { 0 };
 	char chunk[65536];
 	struct stat st;
 	int fd, saved;
@@ -115,11 +115,11 @@ char *br_read_file(const char *path, size_t max, size_t *len)
 			errno = EFBIG;
 			goto fail;
 		}
-		br_buf_append(&b, chunk, (size_t)r);
+		brc_buf_append(&b, chunk, (size_t)r);
 	}
 	close(fd);
 	if (!b.data)
-		br_buf_append(&b, "", 0);
+		brc_buf_append(&b, "", 0);
 	if (len)
 		*len = b.len;
 	return b.data;
@@ -127,12 +127,12 @@ char *br_read_file(const char *path, size_t max, size_t *len)
 fail:
 	saved = errno;
 	close(fd);
-	br_buf_free(&b);
+	brc_buf_free(&b);
 	errno = saved;
 	return NULL;
 }
 
-uint64_t br_raise_nofile(void)
+uint64_t brc_raise_nofile(void)
 {
 	struct rlimit rl;
 

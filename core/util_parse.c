@@ -41,7 +41,7 @@ static int trim_copy(const char *s, char *buf, size_t n, const char **why)
 	return 0;
 }
 
-int br_parse_int(const char *s, int64_t *out, const char **why)
+int brc_parse_int(const char *s, int64_t *out, const char **why)
 {
 	char buf[64], *end;
 	long long v;
@@ -62,7 +62,7 @@ int br_parse_int(const char *s, int64_t *out, const char **why)
 	return 0;
 }
 
-int br_parse_double(const char *s, double *out, const char **why)
+int brc_parse_double(const char *s, double *out, const char **why)
 {
 	char buf[64], *end;
 	double v;
@@ -83,7 +83,7 @@ int br_parse_double(const char *s, double *out, const char **why)
 	return 0;
 }
 
-int br_parse_bool(const char *s, bool *out, const char **why)
+int brc_parse_bool(const char *s, bool *out, const char **why)
 {
 	static const char *const yes[] = { "true", "yes", "on", "1" };
 	static const char *const no[] = { "false", "no", "off", "0" };
@@ -131,7 +131,7 @@ static int number_unit(const char *s, double *v, char *unit, size_t n,
 	return 0;
 }
 
-int br_parse_size(const char *s, int64_t *out, const char **why)
+int brc_parse_size(const char *s, int64_t *out, const char **why)
 {
 	static const struct { const char *u; double m; } units[] = {
 		{ "", 1 }, { "b", 1 }, { "k", 1024.0 }, { "kb", 1024.0 },
@@ -164,7 +164,7 @@ int br_parse_size(const char *s, int64_t *out, const char **why)
 	return -1;
 }
 
-int br_parse_duration(const char *s, double *out, const char **why)
+int brc_parse_duration(const char *s, double *out, const char **why)
 {
 	static const struct { const char *u; double m; } units[] = {
 		{ "", 1 }, { "s", 1 }, { "ns", 1e-9 }, { "us", 1e-6 },
@@ -185,7 +185,7 @@ int br_parse_duration(const char *s, double *out, const char **why)
 	return -1;
 }
 
-const char *br_fmt_duration(char *buf, size_t n, double s)
+const char *brc_fmt_duration(char *buf, size_t n, double s)
 {
 	double a = fabs(s);
 
@@ -202,7 +202,7 @@ const char *br_fmt_duration(char *buf, size_t n, double s)
 	return buf;
 }
 
-const char *br_fmt_size(char *buf, size_t n, double bytes)
+const char *brc_fmt_size(char *buf, size_t n, double bytes)
 {
 	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
 	size_t u = 0;
@@ -218,7 +218,7 @@ const char *br_fmt_size(char *buf, size_t n, double bytes)
 	return buf;
 }
 
-const char *br_fmt_count(char *buf, size_t n, double v)
+const char *brc_fmt_count(char *buf, size_t n, double v)
 {
 	if (fabs(v) >= 1e6)
 		snprintf(buf, n, "%.3gM", v / 1e6);
@@ -231,7 +231,7 @@ const char *br_fmt_count(char *buf, size_t n, double v)
 	return buf;
 }
 
-const char *br_fmt_exact(char *buf, size_t n, double v)
+const char *brc_fmt_exact(char *buf, size_t n, double v)
 {
 	if (!isfinite(v)) {
 		snprintf(buf, n, "%s", "");

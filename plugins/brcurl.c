@@ -12,7 +12,7 @@
 
 #include "brcurl.h"
 
-int brc_global_init(const struct br_host *host)
+int brcurl_global_init(const struct br_host *host)
 {
 	CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 
@@ -24,7 +24,7 @@ int brc_global_init(const struct br_host *host)
 	return 0;
 }
 
-void brc_global_cleanup(void)
+void brcurl_global_cleanup(void)
 {
 	curl_global_cleanup();
 }
@@ -42,7 +42,7 @@ static long http_version(const char *v)
 	return -1;
 }
 
-int brc_opts_check(const struct br_host *host, const struct brc_opts *o)
+int brcurl_opts_check(const struct br_host *host, const struct brcurl_opts *o)
 {
 	if (http_version(o->http_version) < 0) {
 		host->log(NULL, BR_LOG_ERROR,
@@ -53,9 +53,9 @@ int brc_opts_check(const struct br_host *host, const struct brc_opts *o)
 	return 0;
 }
 
-size_t brc_write_cb(char *data, size_t size, size_t nmemb, void *userdata)
+size_t brcurl_write_cb(char *data, size_t size, size_t nmemb, void *userdata)
 {
-	struct brc_xfer *x = userdata;
+	struct brcurl_xfer *x = userdata;
 	size_t n = size * nmemb;
 
 	if (x->host->body(x->run, x->i, data, n) < 0) {
@@ -71,8 +71,8 @@ static long ms(double seconds)
 	return seconds > 0 ? (long)(seconds * 1000.0 + 0.5) : 0;
 }
 
-int brc_easy_setup(struct brc_xfer *x, CURL *easy, const struct br_host *host,
-                   const struct brc_opts *o)
+int brcurl_easy_setup(struct brcurl_xfer *x, CURL *easy, const struct br_host *host,
+                   const struct brcurl_opts *o)
 {
 	CURLcode rc = CURLE_OK;
 
@@ -89,7 +89,7 @@ int brc_easy_setup(struct brc_xfer *x, CURL *easy, const struct br_host *host,
 	SET(CURLOPT_CONNECTTIMEOUT_MS, ms(o->connect_timeout));
 	SET(CURLOPT_FORBID_REUSE, o->keepalive ? 0L : 1L);
 	SET(CURLOPT_HTTP_VERSION, http_version(o->http_version));
-	SET(CURLOPT_WRITEFUNCTION, brc_write_cb);
+	SET(CURLOPT_WRITEFUNCTION, brcurl_write_cb);
 	SET(CURLOPT_WRITEDATA, (void *)x);
 	SET(CURLOPT_PRIVATE, (void *)x);
 	SET(CURLOPT_ERRORBUFFER, x->errbuf);
@@ -102,7 +102,7 @@ int brc_easy_setup(struct brc_xfer *x, CURL *easy, const struct br_host *host,
 	return 0;
 }
 
-void brc_xfer_start(struct brc_xfer *x, struct br_run *run, size_t i,
+void brcurl_xfer_start(struct brcurl_xfer *x, struct br_run *run, size_t i,
                     unsigned attempt)
 {
 	x->run = run;
@@ -114,7 +114,7 @@ void brc_xfer_start(struct brc_xfer *x, struct br_run *run, size_t i,
 	x->host->start(run, i);
 }
 
-bool brc_should_retry(CURLcode rc, long status)
+bool brcurl_should_retry(CURLcode rc, long status)
 {
 	if (rc != CURLE_OK)
 		return true;
@@ -130,14 +130,14 @@ static long response_code(CURL *easy)
 	return status;
 }
 
-bool brc_xfer_retry(const struct brc_xfer *x, CURLcode rc)
+bool brcurl_xfer_retry(const struct brcurl_xfer *x, CURLcode rc)
 {
 	if (x->over_limit || (int64_t)x->attempt >= x->opts->retries)
 		return false;
-	return brc_should_retry(rc, rc == CURLE_OK ? response_code(x->easy) : 0);
+	return brcurl_should_retry(rc, rc == CURLE_OK ? response_code(x->easy) : 0);
 }
 
-double brc_backoff(const struct brc_opts *o, unsigned attempt)
+double brcurl_backoff(const struct brcurl_opts *o, unsigned attempt)
 {
 	double d = o->retry_backoff;
 
@@ -146,7 +146,7 @@ double brc_backoff(const struct brc_opts *o, unsigned attempt)
 	return d;
 }
 
-int brc_finish(struct brc_xfer *x, CURLcode rc)
+int brcurl_finish(struct brcurl_xfer *x, CURLcode rc)
 {
 	const char *err = NULL;
 	long status = response_code(x->easy);
@@ -166,21 +166,21 @@ static void sleep_seconds(double s)
 		;
 }
 
-int brc_fetch(struct brc_xfer *x, struct br_run *run, size_t i)
+int brcurl_fetch(struct brcurl_xfer *x, struct br_run *run, size_t i)
 {
 	CURLcode rc;
 
 	for (unsigned attempt = 0;; attempt++) {
-		brc_xfer_start(x, run, i, attempt);
+		brcurl_xfer_start(x, run, i, attempt);
 		rc = curl_easy_perform(x->easy);
-		if (!brc_xfer_retry(x, rc))
+		if (!brcurl_xfer_retry(x, rc))
 			break;
-		sleep_seconds(brc_backoff(x->opts, attempt + 1));
+		sleep_seconds(brcurl_backoff(x->opts, attempt + 1));
 	}
-	return brc_finish(x, rc);
+	return brcurl_finish(x, rc);
 }
 
-int brc_check_nofile(const struct br_host *host, const char *name,
+int brcurl_check_nofile(const struct br_host *host, const char *name,
                      size_t need, size_t *limit)
 {
 	struct rlimit rl;

@@ -8,10 +8,10 @@
  * Linked into each curl plugin as a libtool convenience library
  * (plugins/libbrcurl.la); nothing here is exported from the plugins.
  *
- * Blocking plugins call brc_fetch() on a reused easy handle.  Event-driven
- * plugins use the pieces: brc_easy_setup() once per handle, brc_xfer_start()
- * when a transfer (or a retry of it) begins, brc_should_retry() and
- * brc_backoff() when it completes, and brc_finish() to report it.
+ * Blocking plugins call brcurl_fetch() on a reused easy handle.  Event-driven
+ * plugins use the pieces: brcurl_easy_setup() once per handle, brcurl_xfer_start()
+ * when a transfer (or a retry of it) begins, brcurl_should_retry() and
+ * brcurl_backoff() when it completes, and brcurl_finish() to report it.
  */
 #ifndef BR_PLUGINS_BRCURL_H
 #define BR_PLUGINS_BRCURL_H
@@ -25,7 +25,7 @@
 
 /* The common options; embed as a member named `common` of a plugin's
  * options struct and list BRC_PARAMS(...) in its parameter table. */
-struct brc_opts {
+struct brcurl_opts {
 	double timeout;         /* whole request, seconds; 0 = none        */
 	double connect_timeout; /* seconds                                 */
 	bool keepalive;         /* false: CURLOPT_FORBID_REUSE             */
@@ -36,7 +36,7 @@ struct brc_opts {
 };
 
 /*
- * The common br_param entries for `struct brc_opts member` inside the
+ * The common br_param entries for `struct brcurl_opts member` inside the
  * options struct `type`, so every plugin declares the same names,
  * defaults, ranges and help.
  */
@@ -61,10 +61,10 @@ struct brc_opts {
  * CURLOPT_PRIVATE and CURLOPT_WRITEDATA point at it.  `user` is free for
  * the plugin (an event loop's per-transfer state).
  */
-struct brc_xfer {
+struct brcurl_xfer {
 	const struct br_host *host;
 	struct br_run *run;
-	const struct brc_opts *opts;
+	const struct brcurl_opts *opts;
 	CURL *easy;
 	size_t i;
 	unsigned attempt;  /* 0 for the first try                       */
@@ -76,20 +76,20 @@ struct brc_xfer {
 /* curl_global_init/cleanup (libcurl counts the calls, and makes them
  * thread-safe since 7.84); call from create/destroy.  init returns 0 or -1
  * (logged). */
-int brc_global_init(const struct br_host *host);
-void brc_global_cleanup(void);
+int brcurl_global_init(const struct br_host *host);
+void brcurl_global_cleanup(void);
 
 /* Is RLIMIT_NOFILE large enough for `need` descriptors (plus a little
  * slack for epoll, stdio and logs)?  Sets *limit to the soft limit.  On
  * failure logs "NAME: concurrency ... needs about N file descriptors" and
  * returns -1, so a plugin fails in create, before anything is measured. */
 enum { BRC_FD_SLACK = 32 };
-int brc_check_nofile(const struct br_host *host, const char *name,
+int brcurl_check_nofile(const struct br_host *host, const char *name,
                      size_t need, size_t *limit);
 
 /* Check values the parameter table cannot range-check (http_version).
  * Returns 0, or -1 after logging why. */
-int brc_opts_check(const struct br_host *host, const struct brc_opts *o);
+int brcurl_opts_check(const struct br_host *host, const struct brcurl_opts *o);
 
 /*
  * Bind x to easy and apply the options: timeouts, keep-alive, HTTP version,
@@ -97,35 +97,35 @@ int brc_opts_check(const struct br_host *host, const struct brc_opts *o);
  * sigaction calls per request), the body write callback, CURLOPT_PRIVATE
  * and the error buffer.  Returns 0 or -1 (logged).
  */
-int brc_easy_setup(struct brc_xfer *x, CURL *easy, const struct br_host *host,
-                   const struct brc_opts *o);
+int brcurl_easy_setup(struct brcurl_xfer *x, CURL *easy, const struct br_host *host,
+                   const struct brcurl_opts *o);
 
 /* Begin (or retry) request i on x's handle: set the URL, reset the
  * per-attempt state, call host->start.  attempt 0 is the first try. */
-void brc_xfer_start(struct brc_xfer *x, struct br_run *run, size_t i,
+void brcurl_xfer_start(struct brcurl_xfer *x, struct br_run *run, size_t i,
                     unsigned attempt);
 
-/* The CURLOPT_WRITEFUNCTION brc_easy_setup installs: forwards to
+/* The CURLOPT_WRITEFUNCTION brcurl_easy_setup installs: forwards to
  * host->body and aborts the transfer when that returns -1. */
-size_t brc_write_cb(char *data, size_t size, size_t nmemb, void *userdata);
+size_t brcurl_write_cb(char *data, size_t size, size_t nmemb, void *userdata);
 
 /* Whether a finished attempt deserves another: transport errors and 5xx
  * statuses do; a body over the limit or a 4xx does not. */
-bool brc_should_retry(CURLcode rc, long status);
+bool brcurl_should_retry(CURLcode rc, long status);
 
 /* Whether x's finished attempt (rc) should be retried under its options. */
-bool brc_xfer_retry(const struct brc_xfer *x, CURLcode rc);
+bool brcurl_xfer_retry(const struct brcurl_xfer *x, CURLcode rc);
 
 /* Seconds to wait before retry number attempt (1-based). */
-double brc_backoff(const struct brc_opts *o, unsigned attempt);
+double brcurl_backoff(const struct brcurl_opts *o, unsigned attempt);
 
 /* Report x's finished transfer: host->done with the HTTP status (0 when no
  * response) and the error text (NULL on transport success).  Returns what
  * done returned. */
-int brc_finish(struct brc_xfer *x, CURLcode rc);
+int brcurl_finish(struct brcurl_xfer *x, CURLcode rc);
 
 /* Blocking: fetch request i on x's handle with retries and backoff, and
  * report it.  Returns what host->done returned. */
-int brc_fetch(struct brc_xfer *x, struct br_run *run, size_t i);
+int brcurl_fetch(struct brcurl_xfer *x, struct br_run *run, size_t i);
 
 #endif /* BR_PLUGINS_BRCURL_H */

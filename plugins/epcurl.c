@@ -260,7 +260,7 @@ int epc_init(struct epc *e, const struct br_host *host, const char *name,
 	e->host = host;
 	e->name = name;
 	e->epfd = -1;
-	if (brc_check_nofile(host, name, need, &e->nfds))
+	if (brcurl_check_nofile(host, name, need, &e->nfds))
 		return -1;
 	e->fds = calloc(e->nfds, sizeof(*e->fds));
 	e->epfd = epoll_create1(EPOLL_CLOEXEC);

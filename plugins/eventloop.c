@@ -21,7 +21,7 @@
 #include "epcurl.h"
 
 struct el_opts {
-	struct brc_opts common;
+	struct brcurl_opts common;
 	int64_t concurrency;
 };
 
@@ -34,7 +34,7 @@ static const struct br_param el_params[] = {
 
 /* One transfer slot; xfer.easy is its reused handle, xfer.user the slot. */
 struct el_slot {
-	struct brc_xfer xfer;
+	struct brcurl_xfer xfer;
 	struct epc_timer retry; /* backoff before the next attempt    */
 	bool busy;              /* a request is in flight or waiting  */
 };
@@ -56,7 +56,7 @@ struct el {
 static void el_start(struct el *el, struct el_slot *s, size_t i,
                      unsigned attempt)
 {
-	brc_xfer_start(&s->xfer, el->epc.run, i, attempt);
+	brcurl_xfer_start(&s->xfer, el->epc.run, i, attempt);
 	if (epc_add(&el->epc, s->xfer.easy) == 0)
 		return;
 	el->epc.host->done(el->epc.run, i, 0, "curl_multi_add_handle failed");
@@ -103,17 +103,17 @@ static void el_fail_rest(struct el *el, const char *why)
 static void el_on_done(struct epc *e, CURL *easy, CURLcode rc)
 {
 	struct el *el = container_of(e, struct el, epc);
-	struct brc_xfer *x;
+	struct brcurl_xfer *x;
 	struct el_slot *s;
 
 	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x);
 	s = x->user;
-	if (brc_xfer_retry(x, rc)) {
+	if (brcurl_xfer_retry(x, rc)) {
 		epc_timer_add(e, &s->retry,
-		              brc_backoff(&el->opts->common, x->attempt + 1));
+		              brcurl_backoff(&el->opts->common, x->attempt + 1));
 		return;
 	}
-	brc_finish(x, rc);
+	brcurl_finish(x, rc);
 	s->busy = false;
 	el->busy--;
 	el_next(el, s);
@@ -142,7 +142,7 @@ static void el_free(struct el *el)
 	free(el->slots);
 	epc_free(&el->epc);
 	free(el);
-	brc_global_cleanup();
+	brcurl_global_cleanup();
 }
 
 static int el_slots_open(struct el *el)
@@ -158,7 +158,7 @@ static int el_slots_open(struct el *el)
 		if (!easy)
 			return -1;
 		/* from here on xfer.easy owns the handle (freed by *_free) */
-		if (brc_easy_setup(&s->xfer, easy, el->epc.host,
+		if (brcurl_easy_setup(&s->xfer, easy, el->epc.host,
 		                   &el->opts->common))
 			return -1;
 		s->xfer.user = s;
@@ -187,11 +187,11 @@ static int eventloop_create(const struct br_host *host, const void *opts,
 	const struct el_opts *o = opts;
 	struct el *el;
 
-	if (brc_opts_check(host, &o->common) || brc_global_init(host))
+	if (brcurl_opts_check(host, &o->common) || brcurl_global_init(host))
 		return -1;
 	el = calloc(1, sizeof(*el));
 	if (!el) {
-		brc_global_cleanup();
+		brcurl_global_cleanup();
 		return -1;
 	}
 	el->opts = o;

@@ -38,7 +38,7 @@
 #include "forkpool_wire.h"
 
 struct forkpool_opts {
-	struct brc_opts common;
+	struct brcurl_opts common;
 	int64_t concurrency;
 };
 
@@ -63,7 +63,7 @@ forkpool_child_main(struct forkpool_state *s, struct br_run *run, size_t n,
 {
 	struct fpw_child c;
 	struct br_host proxy;
-	struct brc_xfer x;
+	struct brcurl_xfer x;
 	CURL *easy;
 	size_t i;
 	int code = 0;
@@ -72,12 +72,12 @@ forkpool_child_main(struct forkpool_state *s, struct br_run *run, size_t n,
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	fpw_child_init(&c, &proxy, s->host, run, fd);
 	easy = curl_easy_init();
-	if (!easy || brc_easy_setup(&x, easy, &proxy, &s->opts->common) < 0) {
+	if (!easy || brcurl_easy_setup(&x, easy, &proxy, &s->opts->common) < 0) {
 		code = 3;
 		goto out;
 	}
 	while (!c.broken && (i = atomic_fetch_add(s->next, 1)) < n)
-		brc_fetch(&x, fpw_child_run(&c), i);
+		brcurl_fetch(&x, fpw_child_run(&c), i);
 	fpw_child_flush(&c);
 	code = c.broken ? 4 : 0;
 out:
@@ -247,7 +247,7 @@ static int forkpool_create(const struct br_host *host, const void *opts,
 	const struct forkpool_opts *o = opts;
 	struct forkpool_state *s;
 
-	if (brc_opts_check(host, &o->common) < 0 || brc_global_init(host) < 0)
+	if (brcurl_opts_check(host, &o->common) < 0 || brcurl_global_init(host) < 0)
 		return -1;
 	s = calloc(1, sizeof(*s));
 	if (s)
@@ -256,7 +256,7 @@ static int forkpool_create(const struct br_host *host, const void *opts,
 	if (!s || s->next == MAP_FAILED) {
 		host->log(NULL, BR_LOG_ERROR, "forkpool: out of memory");
 		free(s);
-		brc_global_cleanup();
+		brcurl_global_cleanup();
 		return -1;
 	}
 	s->host = host;
@@ -276,7 +276,7 @@ static void forkpool_destroy(void *state)
 
 	munmap(s->next, sizeof(*s->next));
 	free(s);
-	brc_global_cleanup();
+	brcurl_global_cleanup();
 }
 
 const struct br_plugin benchrun_plugin = {

@@ -6,7 +6,7 @@
  *   BODY(i, bytes)            body bytes, in order
  *   DONE(i, status, elapsed, error text)
  *
- * written by the child through a proxy struct br_host (so brc_fetch runs
+ * written by the child through a proxy struct br_host (so brcurl_fetch runs
  * unchanged in the child) and turned back into host->start/body/done by
  * the parent, which is the only process allowed to call the real host.
  *

@@ -33,7 +33,7 @@
 #include "epcurl.h"
 
 struct gl_opts {
-	struct brc_opts common;
+	struct brcurl_opts common;
 	int64_t concurrency;
 	int64_t stack_size;
 };
@@ -51,7 +51,7 @@ struct gl;
 
 /* One green thread: its context, its reused easy handle (xfer.easy). */
 struct gl_green {
-	struct brc_xfer xfer;     /* xfer.user = this green thread          */
+	struct brcurl_xfer xfer;     /* xfer.user = this green thread          */
 	struct epc_timer wake;    /* backoff sleep                         */
 	ucontext_t ctx;
 	struct gl *gl;
@@ -105,22 +105,22 @@ static void gl_sleep(struct gl_green *g, double seconds)
 	gl_yield(g);
 }
 
-/* brc_fetch() with the green perform and sleep. */
+/* brcurl_fetch() with the green perform and sleep. */
 static void gl_fetch(struct gl_green *g, size_t i)
 {
-	const struct brc_opts *o = &g->gl->opts->common;
+	const struct brcurl_opts *o = &g->gl->opts->common;
 	CURLcode rc;
 
 	g->fetching = true;
 	for (unsigned attempt = 0;; attempt++) {
-		brc_xfer_start(&g->xfer, g->gl->epc.run, i, attempt);
+		brcurl_xfer_start(&g->xfer, g->gl->epc.run, i, attempt);
 		rc = gl_perform(g);
-		if (!brc_xfer_retry(&g->xfer, rc))
+		if (!brcurl_xfer_retry(&g->xfer, rc))
 			break;
-		gl_sleep(g, brc_backoff(o, attempt + 1));
+		gl_sleep(g, brcurl_backoff(o, attempt + 1));
 	}
 	g->fetching = false;
-	brc_finish(&g->xfer, rc);
+	brcurl_finish(&g->xfer, rc);
 }
 
 /* The body of every green thread; makecontext passes the pointer as two
@@ -140,7 +140,7 @@ static void gl_green_main(unsigned lo, unsigned hi)
 
 static void gl_on_done(struct epc *e, CURL *easy, CURLcode rc)
 {
-	struct brc_xfer *x;
+	struct brcurl_xfer *x;
 
 	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x);
 	gl_resume(x->user, rc);
@@ -207,7 +207,7 @@ static void gl_free(struct gl *gl)
 		munmap(gl->stacks, gl->ngreens * gl->slot_size);
 	epc_free(&gl->epc);
 	free(gl);
-	brc_global_cleanup();
+	brcurl_global_cleanup();
 }
 
 /* One mapping for all stacks; the lowest page of each slot is a guard, so
@@ -246,7 +246,7 @@ static int gl_greens_open(struct gl *gl)
 		if (!easy)
 			return -1;
 		/* from here on xfer.easy owns the handle (freed by *_free) */
-		if (brc_easy_setup(&g->xfer, easy, gl->epc.host,
+		if (brcurl_easy_setup(&g->xfer, easy, gl->epc.host,
 		                   &gl->opts->common))
 			return -1;
 		g->xfer.user = g;
@@ -276,11 +276,11 @@ static int greenlets_create(const struct br_host *host, const void *opts,
 	const struct gl_opts *o = opts;
 	struct gl *gl;
 
-	if (brc_opts_check(host, &o->common) || brc_global_init(host))
+	if (brcurl_opts_check(host, &o->common) || brcurl_global_init(host))
 		return -1;
 	gl = calloc(1, sizeof(*gl));
 	if (!gl) {
-		brc_global_cleanup();
+		brcurl_global_cleanup();
 		return -1;
 	}
 	gl->opts = o;

@@ -23,7 +23,7 @@
 #include "uvcurl.h"
 
 struct uvp_opts {
-	struct brc_opts common;
+	struct brcurl_opts common;
 	int64_t concurrency;
 };
 
@@ -38,7 +38,7 @@ struct uvp;
 
 /* One transfer slot; xfer.easy is its reused handle, xfer.user the slot. */
 struct uvp_slot {
-	struct brc_xfer xfer;
+	struct brcurl_xfer xfer;
 	uv_timer_t retry;         /* backoff before the next attempt */
 	struct uvp *u;            /* set once retry is initialised   */
 	bool busy;                /* a request is in flight/waiting  */
@@ -60,7 +60,7 @@ struct uvp {
 static void uvp_start(struct uvp *u, struct uvp_slot *s, size_t i,
                       unsigned attempt)
 {
-	brc_xfer_start(&s->xfer, u->uvc.run, i, attempt);
+	brcurl_xfer_start(&s->xfer, u->uvc.run, i, attempt);
 	if (curl_multi_add_handle(u->uvc.multi, s->xfer.easy) == CURLM_OK)
 		return;
 	u->uvc.host->done(u->uvc.run, i, 0, "curl_multi_add_handle failed");
@@ -116,18 +116,18 @@ static void uvp_retry_cb(uv_timer_t *t)
 static void uvp_on_done(struct uvc *c, CURL *easy, CURLcode rc)
 {
 	struct uvp *u = container_of(c, struct uvp, uvc);
-	struct brc_xfer *x;
+	struct brcurl_xfer *x;
 	struct uvp_slot *s;
 
 	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x);
 	s = x->user;
-	if (brc_xfer_retry(x, rc)) {
-		double d = brc_backoff(&u->opts->common, x->attempt + 1);
+	if (brcurl_xfer_retry(x, rc)) {
+		double d = brcurl_backoff(&u->opts->common, x->attempt + 1);
 
 		uv_timer_start(&s->retry, uvp_retry_cb, (uint64_t)(d * 1e3), 0);
 		return;
 	}
-	brc_finish(x, rc);
+	brcurl_finish(x, rc);
 	s->busy = false;
 	u->busy--;
 	uvp_next(u, s);
@@ -151,7 +151,7 @@ static void uvp_free(struct uvp *u)
 	uvc_free(&u->uvc);
 	free(u->slots);
 	free(u);
-	brc_global_cleanup();
+	brcurl_global_cleanup();
 }
 
 static int uvp_slots_open(struct uvp *u)
@@ -166,7 +166,7 @@ static int uvp_slots_open(struct uvp *u)
 		if (!easy)
 			return -1;
 		/* from here on xfer.easy owns the handle (freed by *_free) */
-		if (brc_easy_setup(&s->xfer, easy, u->uvc.host,
+		if (brcurl_easy_setup(&s->xfer, easy, u->uvc.host,
 		                   &u->opts->common))
 			return -1;
 		s->xfer.user = s;
@@ -197,11 +197,11 @@ static int libuv_create(const struct br_host *host, const void *opts,
 	const struct uvp_opts *o = opts;
 	struct uvp *u;
 
-	if (brc_opts_check(host, &o->common) || brc_global_init(host))
+	if (brcurl_opts_check(host, &o->common) || brcurl_global_init(host))
 		return -1;
 	u = calloc(1, sizeof(*u));
 	if (!u) {
-		brc_global_cleanup();
+		brcurl_global_cleanup();
 		return -1;
 	}
 	u->opts = o;

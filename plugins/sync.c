@@ -14,7 +14,7 @@
 #include "brcurl.h"
 
 struct sync_opts {
-	struct brc_opts common;
+	struct brcurl_opts common;
 };
 
 static const struct br_param sync_params[] = {
@@ -26,7 +26,7 @@ struct sync_state {
 	const struct br_host *host;
 	const struct sync_opts *opts;
 	CURL *easy;
-	struct brc_xfer xfer;
+	struct brcurl_xfer xfer;
 };
 
 static void sync_free(struct sync_state *s)
@@ -34,7 +34,7 @@ static void sync_free(struct sync_state *s)
 	if (s->easy)
 		curl_easy_cleanup(s->easy);
 	free(s);
-	brc_global_cleanup();
+	brcurl_global_cleanup();
 }
 
 static struct sync_state *sync_new(const struct br_host *host,
@@ -42,9 +42,9 @@ static struct sync_state *sync_new(const struct br_host *host,
 {
 	struct sync_state *s;
 
-	if (brc_opts_check(host, &opts->common) < 0)
+	if (brcurl_opts_check(host, &opts->common) < 0)
 		return NULL;
-	if (brc_global_init(host) < 0)
+	if (brcurl_global_init(host) < 0)
 		return NULL;
 	s = calloc(1, sizeof(*s));
 	if (!s)
@@ -52,7 +52,7 @@ static struct sync_state *sync_new(const struct br_host *host,
 	s->host = host;
 	s->opts = opts;
 	s->easy = curl_easy_init();
-	if (!s->easy || brc_easy_setup(&s->xfer, s->easy, host, &opts->common) < 0)
+	if (!s->easy || brcurl_easy_setup(&s->xfer, s->easy, host, &opts->common) < 0)
 		goto fail_easy;
 	return s;
 
@@ -62,7 +62,7 @@ fail_easy:
 	return NULL;
 fail_alloc:
 	host->log(NULL, BR_LOG_ERROR, "sync: out of memory");
-	brc_global_cleanup();
+	brcurl_global_cleanup();
 	return NULL;
 }
 
@@ -71,7 +71,7 @@ static void sync_fetch_all(struct sync_state *s, struct br_run *run)
 	size_t n = s->host->count(run);
 
 	for (size_t i = 0; i < n; i++)
-		brc_fetch(&s->xfer, run, i);
+		brcurl_fetch(&s->xfer, run, i);
 }
 
 /* ---- hook adapters ---------------------------------------------------- */

@@ -21,7 +21,7 @@
 #include "brcurl.h"
 
 struct threadpool_opts {
-	struct brc_opts common;
+	struct brcurl_opts common;
 	int64_t concurrency;
 	int64_t stack_size;
 };
@@ -41,7 +41,7 @@ struct threadpool_worker {
 	struct threadpool_state *s;
 	pthread_t tid;
 	CURL *easy;
-	struct brc_xfer xfer;
+	struct brcurl_xfer xfer;
 };
 
 struct threadpool_state {
@@ -63,7 +63,7 @@ static void threadpool_free(struct threadpool_state *s)
 	free(s->workers);
 	pthread_attr_destroy(&s->attr);
 	free(s);
-	brc_global_cleanup();
+	brcurl_global_cleanup();
 }
 
 static struct threadpool_state *threadpool_new(const struct br_host *host,
@@ -71,11 +71,11 @@ static struct threadpool_state *threadpool_new(const struct br_host *host,
 {
 	struct threadpool_state *s;
 
-	if (brc_opts_check(host, &o->common) < 0 || brc_global_init(host) < 0)
+	if (brcurl_opts_check(host, &o->common) < 0 || brcurl_global_init(host) < 0)
 		return NULL;
 	s = calloc(1, sizeof(*s));
 	if (!s) {
-		brc_global_cleanup();
+		brcurl_global_cleanup();
 		return NULL;
 	}
 	s->host = host;
@@ -96,7 +96,7 @@ static struct threadpool_state *threadpool_new(const struct br_host *host,
 		w->s = s;
 		w->easy = curl_easy_init();
 		if (!w->easy ||
-		    brc_easy_setup(&w->xfer, w->easy, host, &o->common) < 0) {
+		    brcurl_easy_setup(&w->xfer, w->easy, host, &o->common) < 0) {
 			host->log(NULL, BR_LOG_ERROR,
 			          "threadpool: cannot set up a curl handle");
 			goto fail;
@@ -119,7 +119,7 @@ static void *threadpool_main(void *arg)
 	 * run and count were published by pthread_create. */
 	while ((i = atomic_fetch_add_explicit(&s->next, 1,
 	                                      memory_order_relaxed)) < s->count)
-		brc_fetch(&w->xfer, s->run, i);
+		brcurl_fetch(&w->xfer, s->run, i);
 	return NULL;
 }
 
@@ -136,7 +136,7 @@ static int threadpool_fetch_all(struct threadpool_state *s,
 	/* Each busy slot's easy handle holds its socket and the 2-fd wakeup
 	 * socketpair of the multi handle curl_easy_perform makes inside: fail
 	 * now, with the number, rather than ticket by ticket. */
-	if (brc_check_nofile(s->host, "threadpool", 3 * want, &nofile) < 0)
+	if (brcurl_check_nofile(s->host, "threadpool", 3 * want, &nofile) < 0)
 		return -1;
 	for (; started < want; started++) {
 		err = pthread_create(&s->workers[started].tid, &s->attr,

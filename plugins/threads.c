@@ -30,7 +30,7 @@
 #include "brcurl.h"
 
 struct threads_opts {
-	struct brc_opts common;
+	struct brcurl_opts common;
 	int64_t concurrency;
 	int64_t stack_size;
 };
@@ -53,7 +53,7 @@ struct threads_slot {
 	size_t i;
 	int next;
 	CURL *easy;
-	struct brc_xfer xfer;
+	struct brcurl_xfer xfer;
 };
 
 struct threads_state {
@@ -96,7 +96,7 @@ static void threads_free(struct threads_state *s)
 	pthread_mutex_destroy(&s->lock);
 	free(s->slots);
 	free(s);
-	brc_global_cleanup();
+	brcurl_global_cleanup();
 }
 
 static struct threads_state *threads_new(const struct br_host *host,
@@ -104,11 +104,11 @@ static struct threads_state *threads_new(const struct br_host *host,
 {
 	struct threads_state *s;
 
-	if (brc_opts_check(host, &opts->common) < 0 || brc_global_init(host) < 0)
+	if (brcurl_opts_check(host, &opts->common) < 0 || brcurl_global_init(host) < 0)
 		return NULL;
 	s = calloc(1, sizeof(*s));
 	if (!s) {
-		brc_global_cleanup();
+		brcurl_global_cleanup();
 		return NULL;
 	}
 	s->host = host;
@@ -134,7 +134,7 @@ static void threads_fetch(struct threads_state *s, struct threads_slot *slot)
 {
 	if (!slot->easy) {
 		slot->easy = curl_easy_init();
-		if (slot->easy && brc_easy_setup(&slot->xfer, slot->easy, s->host,
+		if (slot->easy && brcurl_easy_setup(&slot->xfer, slot->easy, s->host,
 		                                 &s->opts->common) < 0) {
 			curl_easy_cleanup(slot->easy);
 			slot->easy = NULL;
@@ -145,7 +145,7 @@ static void threads_fetch(struct threads_state *s, struct threads_slot *slot)
 		s->host->done(s->run, slot->i, 0, "cannot set up a curl handle");
 		return;
 	}
-	brc_fetch(&slot->xfer, s->run, slot->i);
+	brcurl_fetch(&slot->xfer, s->run, slot->i);
 }
 
 static void *threads_main(void *arg)
@@ -196,7 +196,7 @@ static int threads_fetch_all(struct threads_state *s, struct br_run *run)
 	/* Each busy slot's easy handle holds its socket and the 2-fd wakeup
 	 * socketpair of the multi handle curl_easy_perform makes inside: fail
 	 * now, with the number, rather than ticket by ticket. */
-	if (brc_check_nofile(s->host, "threads", 3 * max, &nofile) < 0)
+	if (brcurl_check_nofile(s->host, "threads", 3 * max, &nofile) < 0)
 		return -1;
 	s->run = run;
 	s->finished = -1;

@@ -194,7 +194,7 @@ int uvc_init(struct uvc *c, const struct br_host *host, const char *name,
 {
 	c->host = host;
 	c->name = name;
-	if (brc_check_nofile(host, name, need, &c->nfds))
+	if (brcurl_check_nofile(host, name, need, &c->nfds))
 		return -1;
 	c->socks = calloc(c->nfds, sizeof(*c->socks));
 	if (!c->socks || uv_loop_init(&c->loop) < 0) {

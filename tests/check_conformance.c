@@ -58,10 +58,10 @@ static void conf_add_dir(const char *dir)
 	char *real = realpath(dir, NULL);
 	char **names;
 
-	br_loader_scan(dir, &names);
+	brc_loader_scan(dir, &names);
 	for (size_t k = 0; names && names[k]; k++) {
 		struct conf_plugin *p = &plugins[n_plugins];
-		struct br_loaded l;
+		struct brc_loaded l;
 		char *path, *err = NULL;
 		bool dup = false;
 
@@ -70,40 +70,40 @@ static void conf_add_dir(const char *dir)
 		if (dup || conf_excluded(names[k]) || n_plugins == MAX_PLUGINS)
 			continue;
 		/* Absolute: the scenario lives in another directory. */
-		path = br_xasprintf("%s/%s.so", real ? real : dir, names[k]);
-		if (br_plugin_open(path, NULL, NULL, &l, &err) < 0) {
+		path = brc_xasprintf("%s/%s.so", real ? real : dir, names[k]);
+		if (brc_plugin_open(path, NULL, NULL, &l, &err) < 0) {
 			/* The loader suite owns load errors; keep the plugin
 			 * so its cases fail loudly with the message. */
 			fprintf(stderr, "conformance: %s\n", err);
 			free(err);
-			p->name = br_xstrdup(names[k]);
+			p->name = brc_xstrdup(names[k]);
 			p->path = path;
 			n_plugins++;
 			continue;
 		}
-		p->name = br_xstrdup(names[k]);
+		p->name = brc_xstrdup(names[k]);
 		p->path = path;
-		p->concurrency = br_plugin_param(l.desc, "concurrency") != NULL;
-		p->keepalive = br_plugin_param(l.desc, "keepalive") != NULL;
-		p->retries = br_plugin_param(l.desc, "retries") != NULL;
-		p->timeout = br_plugin_param(l.desc, "timeout") != NULL;
-		br_plugin_close(&l);
+		p->concurrency = brc_plugin_param(l.desc, "concurrency") != NULL;
+		p->keepalive = brc_plugin_param(l.desc, "keepalive") != NULL;
+		p->retries = brc_plugin_param(l.desc, "retries") != NULL;
+		p->timeout = brc_plugin_param(l.desc, "timeout") != NULL;
+		brc_plugin_close(&l);
 		n_plugins++;
 	}
-	br_loader_free_names(names);
+	brc_loader_free_names(names);
 	free(real);
 }
 
 static void conf_scan(void)
 {
-	char *dir = br_test_builddir("plugins/.libs");
+	char *dir = brc_test_builddir("plugins/.libs");
 	const char *env = getenv("BENCHRUN_PLUGIN_PATH");
 
 	n_plugins = 0;
 	conf_add_dir(dir);
 	free(dir);
 	if (env && *env) {
-		char *copy = br_xstrdup(env), *save = NULL;
+		char *copy = brc_xstrdup(env), *save = NULL;
 
 		for (char *d = strtok_r(copy, ":", &save); d;
 		     d = strtok_r(NULL, ":", &save))
@@ -118,24 +118,24 @@ static void conf_scan(void)
  * parsed results (NULL when there are none).  *code gets the exit code. */
 static cJSON *conf_run(const char *yaml, int *code)
 {
-	char *dir = br_test_tmpdir();
-	char *scen = br_test_write(dir, "s.yaml", yaml);
-	char *out = br_xasprintf("%s/r.json", dir);
+	char *dir = brc_test_tmpdir();
+	char *scen = brc_test_write(dir, "s.yaml", yaml);
+	char *out = brc_xasprintf("%s/r.json", dir);
 	const char *argv[] = { "-q", scen, "-o", out, NULL };
-	struct br_buf err = { 0 };
+	struct brc_buf err = { 0 };
 	char *text;
 	cJSON *json = NULL;
 
-	*code = br_test_benchrun(argv, 90, &err);
-	text = br_read_file(out, 64 << 20, NULL);
+	*code = brc_test_benchrun(argv, 90, &err);
+	text = brc_read_file(out, 64 << 20, NULL);
 	if (text)
 		json = cJSON_Parse(text);
 	if (!json || (*code != 0 && *code != 1))
 		/* The output is the only clue to what went wrong. */
 		fprintf(stderr, "benchrun exit %d; scenario:\n%s\nstderr:\n%s\n",
 		        *code, yaml, err.data ? err.data : "");
-	br_test_rmtree(dir);
-	br_buf_free(&err);
+	brc_test_rmtree(dir);
+	brc_buf_free(&err);
 	free(text);
 	free(scen);
 	free(out);
@@ -209,9 +209,9 @@ static char *conf_yaml(const struct conf_plugin *p, int days, uint64_t seed,
                        const char *server, const char *params,
                        const char *sweep, bool both_keepalive)
 {
-	struct br_buf b = { 0 };
+	struct brc_buf b = { 0 };
 
-	br_buf_printf(&b, "name: conformance-%s\nseed: %llu\n"
+	brc_buf_printf(&b, "name: conformance-%s\nseed: %llu\n"
 	              "workload: {days: %d, trips: 3}\n"
 	              "server: {%s}\n"
 	              "runs: {repetitions: 1, warmup: 0, timeout: 30s}\n"
@@ -220,11 +220,11 @@ static char *conf_yaml(const struct conf_plugin *p, int days, uint64_t seed,
 	              p->name, (unsigned long long)seed, days, server, p->path,
 	              params);
 	if (both_keepalive && p->keepalive)
-		br_buf_printf(&b, "  - {plugin: '%s', label: nka, params: "
+		brc_buf_printf(&b, "  - {plugin: '%s', label: nka, params: "
 		              "{keepalive: false%s%s}}\n", p->path,
 		              *params ? ", " : "", params);
 	if (sweep && p->concurrency)
-		br_buf_printf(&b, "sweep: {concurrency: [%s]}\n", sweep);
+		brc_buf_printf(&b, "sweep: {concurrency: [%s]}\n", sweep);
 	return b.data;
 }
 
@@ -294,7 +294,7 @@ END_TEST
  * `attempts` tries, so that retries 3 must end with every ticket OK. */
 static uint64_t conf_seed_recoverable(int n, uint32_t attempts)
 {
-	const struct br_faults f = { 0.05, 503, 0.05, 0 };
+	const struct brc_faults f = { 0.05, 503, 0.05, 0 };
 
 	for (uint64_t seed = 1;; seed++) {
 		int i = 0;
@@ -303,7 +303,7 @@ static uint64_t conf_seed_recoverable(int n, uint32_t attempts)
 			uint32_t k = 0;
 
 			while (k < attempts &&
-			       br_model_fault(&f, seed, (uint64_t)i, k) != BR_FAULT_NONE)
+			       brc_model_fault(&f, seed, (uint64_t)i, k) != BR_FAULT_NONE)
 				k++;
 			if (k == attempts)
 				break;
@@ -382,7 +382,7 @@ START_TEST(test_timeout)
 }
 END_TEST
 
-Suite *br_suite_conformance(void)
+Suite *brc_suite_conformance(void)
 {
 	Suite *s = suite_create("conformance");
 	TCase *tc = tcase_create("plugins");

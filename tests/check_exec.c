@@ -21,27 +21,27 @@
 static cJSON *run_exec(const char *command, const char *script, int days,
                        int *code, cJSON **doc)
 {
-	char *dir = br_test_tmpdir();
-	char *prog = br_test_write(dir, "prog", script);
-	char *yaml = br_xasprintf(
+	char *dir = brc_test_tmpdir();
+	char *prog = brc_test_write(dir, "prog", script);
+	char *yaml = brc_xasprintf(
 		"workload: {days: %d}\n"
 		"strategies:\n  - plugin: exec\n"
 		"    params: {command: [%s, '%s'], concurrency: 4}\n"
 		"runs: {timeout: 60s}\n", days, command, prog);
-	char *path = br_test_write(dir, "exec.yaml", yaml);
-	char *out = br_xasprintf("%s/out.json", dir);
+	char *path = brc_test_write(dir, "exec.yaml", yaml);
+	char *out = brc_xasprintf("%s/out.json", dir);
 	const char *argv[] = { "-q", "-o", out, path, NULL };
 
-	*code = br_test_benchrun(argv, 90, NULL);
-	*doc = br_test_load_json(out);
+	*code = brc_test_benchrun(argv, 90, NULL);
+	*doc = brc_test_load_json(out);
 	ck_assert_msg(*doc, "no results written (exit %d)", *code);
 	free(out);
 	free(path);
 	free(yaml);
 	free(prog);
-	br_test_rmtree(dir);
+	brc_test_rmtree(dir);
 	free(dir);
-	return br_test_first_run(*doc);
+	return brc_test_first_run(*doc);
 }
 
 static const char *str(const cJSON *o, const char *key)
@@ -85,11 +85,11 @@ END_TEST
 
 START_TEST(test_python_reference_program)
 {
-	char *lib = br_test_srcdir("examples/python/sync_requests.py");
-	char *text = br_read_file(lib, 1 << 20, NULL);
-	char *dir = br_test_srcdir("examples/python");
+	char *lib = brc_test_srcdir("examples/python/sync_requests.py");
+	char *text = brc_read_file(lib, 1 << 20, NULL);
+	char *dir = brc_test_srcdir("examples/python");
 	/* The reference program imports ticketlib from its own directory. */
-	char *script = br_xasprintf("import sys; sys.path.insert(0, '%s')\n%s",
+	char *script = brc_xasprintf("import sys; sys.path.insert(0, '%s')\n%s",
 	                            dir, text);
 	cJSON *doc, *run;
 	int code;
@@ -179,7 +179,7 @@ START_TEST(test_program_not_found)
 }
 END_TEST
 
-Suite *br_suite_exec(void)
+Suite *brc_suite_exec(void)
 {
 	Suite *s = suite_create("exec");
 	TCase *tc = tcase_create("protocol");

@@ -15,9 +15,9 @@
 #include "workload/tickets.h"
 #include "util.h"
 
-static struct br_workload workload(void)
+static struct brc_workload workload(void)
 {
-	struct br_workload w = {
+	struct brc_workload w = {
 		.seed = 42,
 		.days = 10,
 		.start_date = (char *)"2026-01-01",
@@ -33,7 +33,7 @@ static struct br_workload workload(void)
 /* Export 10 days, read the files back, process: equals expect. */
 START_TEST(test_export_roundtrip)
 {
-	struct br_scenario sc = { 0 };
+	struct brc_scenario sc = { 0 };
 	char dir[] = "/tmp/br-export-XXXXXX";
 	uint64_t files, bytes, total = 0;
 	const char *why;
@@ -41,22 +41,22 @@ START_TEST(test_export_roundtrip)
 	sc.workload = workload();
 	sc.server.url_template = (char *)"{base}/tickets/{route}/{date}";
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	ck_assert_int_eq(br_export(&sc, dir, &files, &bytes), 0);
+	ck_assert_int_eq(brc_export(&sc, dir, &files, &bytes), 0);
 	ck_assert_uint_eq(files, 10);
 	for (int64_t i = 0; i < 10; i++) {
-		struct br_summary got, want;
+		struct brc_summary got, want;
 		char date[11], why2[256], *path, *body;
 		size_t len;
 
-		br_ticket_date(&sc.workload, i, date);
-		path = br_xasprintf("%s/tickets/MOW-LED/%s", dir, date);
-		body = br_read_file(path, 1 << 20, &len);
+		brc_ticket_date(&sc.workload, i, date);
+		path = brc_xasprintf("%s/tickets/MOW-LED/%s", dir, date);
+		body = brc_read_file(path, 1 << 20, &len);
 		ck_assert_ptr_nonnull(body);
 		total += len;
-		ck_assert_int_eq(br_ticket_process(&sc.workload, body, len, &got,
+		ck_assert_int_eq(brc_ticket_process(&sc.workload, body, len, &got,
 		                                   why2, sizeof(why2)), 0);
-		br_ticket_expect(&sc.workload, i, &want);
-		ck_assert_int_eq(br_summary_check(&got, &want, why2,
+		brc_ticket_expect(&sc.workload, i, &want);
+		ck_assert_int_eq(brc_summary_check(&got, &want, why2,
 		                                  sizeof(why2)), 0);
 		unlink(path);
 		free(path);
@@ -65,14 +65,14 @@ START_TEST(test_export_roundtrip)
 	ck_assert_uint_eq(total, bytes);
 	/* An external URL's path names the files; a query cannot. */
 	sc.server.url_template = (char *)"http://h:81/x/{date}.json";
-	ck_assert_str_eq(br_export_path_template(&sc.server, &why),
+	ck_assert_str_eq(brc_export_path_template(&sc.server, &why),
 	                 "/x/{date}.json");
 	sc.server.url_template = (char *)"http://h:81/x?d={date}";
-	ck_assert_ptr_null(br_export_path_template(&sc.server, &why));
+	ck_assert_ptr_null(brc_export_path_template(&sc.server, &why));
 	sc.server.url_template = (char *)"{base}/../{date}";
-	ck_assert_int_eq(br_export(&sc, dir, &files, &bytes), -1);
+	ck_assert_int_eq(brc_export(&sc, dir, &files, &bytes), -1);
 	for (int k = 0; k < 2; k++) {
-		char *sub = br_xasprintf(k ? "%s/tickets" : "%s/tickets/MOW-LED",
+		char *sub = brc_xasprintf(k ? "%s/tickets" : "%s/tickets/MOW-LED",
 		                         dir);
 
 		ck_assert_int_eq(rmdir(sub), 0);
@@ -90,48 +90,48 @@ START_TEST(test_export_cli)
 		"workload: {days: 10, trips: {min: 5, max: 30}, route: KZN-UFA}\n"
 		"server: {path: \"/days/{route}/{date}.json\"}\n"
 		"strategies: [{plugin: sync}]\n";
-	char *dir = br_test_tmpdir(), *out = br_xasprintf("%s/www", dir);
-	char *path = br_test_write(dir, "sc.yaml", yaml), *serr = NULL;
+	char *dir = brc_test_tmpdir(), *out = brc_xasprintf("%s/www", dir);
+	char *path = brc_test_write(dir, "sc.yaml", yaml), *serr = NULL;
 	const char *argv[] = { "export", path, out, NULL };
-	struct br_scenario sc;
-	struct br_buf err = { 0 };
+	struct brc_scenario sc;
+	struct brc_buf err = { 0 };
 
-	ck_assert_int_eq(br_test_benchrun(argv, 30, &err), 0);
-	ck_assert_int_eq(br_scenario_load(path, NULL, 0, &sc, &serr), 0);
+	ck_assert_int_eq(brc_test_benchrun(argv, 30, &err), 0);
+	ck_assert_int_eq(brc_scenario_load(path, NULL, 0, &sc, &serr), 0);
 	for (int64_t i = 0; i < 10; i++) {
-		struct br_summary got, want;
+		struct brc_summary got, want;
 		char date[11], why[256], *file, *body;
 		size_t len;
 
-		br_ticket_date(&sc.workload, i, date);
-		file = br_xasprintf("%s/days/KZN-UFA/%s.json", out, date);
-		body = br_read_file(file, 1 << 20, &len);
+		brc_ticket_date(&sc.workload, i, date);
+		file = brc_xasprintf("%s/days/KZN-UFA/%s.json", out, date);
+		body = brc_read_file(file, 1 << 20, &len);
 		ck_assert_msg(body != NULL, "%s missing", file);
-		ck_assert_int_eq(br_ticket_process(&sc.workload, body, len, &got,
+		ck_assert_int_eq(brc_ticket_process(&sc.workload, body, len, &got,
 		                                   why, sizeof(why)), 0);
-		br_ticket_expect(&sc.workload, i, &want);
-		ck_assert_int_eq(br_summary_check(&got, &want, why,
+		brc_ticket_expect(&sc.workload, i, &want);
+		ck_assert_int_eq(brc_summary_check(&got, &want, why,
 		                                  sizeof(why)), 0);
 		free(file);
 		free(body);
 	}
-	br_scenario_free(&sc);
+	brc_scenario_free(&sc);
 	free(path);
-	path = br_test_write(dir, "bad.yaml",
+	path = brc_test_write(dir, "bad.yaml",
 	                     "server: {url: \"http://h/x?d={date}\"}\n"
 	                     "strategies: [{plugin: sync}]\n");
 	argv[1] = path;
-	ck_assert_int_eq(br_test_benchrun(argv, 30, &err), 1);
+	ck_assert_int_eq(brc_test_benchrun(argv, 30, &err), 1);
 	ck_assert_ptr_nonnull(strstr(err.data, "query string"));
-	br_buf_free(&err);
-	br_test_rmtree(dir);
+	brc_buf_free(&err);
+	brc_test_rmtree(dir);
 	free(path);
 	free(out);
 	free(dir);
 }
 END_TEST
 
-Suite *br_suite_export(void)
+Suite *brc_suite_export(void)
 {
 	Suite *s = suite_create("export");
 	TCase *tc = tcase_create("files");

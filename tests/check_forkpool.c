@@ -125,27 +125,27 @@ static int black_hole(struct br_run *r)
 /* Run forkpool (2 workers, 1 s timeout) on N requests; returns seconds. */
 static double run_forkpool(struct br_run *r)
 {
-	char *path = br_test_builddir("plugins/.libs/forkpool.so"), *err = NULL;
+	char *path = brc_test_builddir("plugins/.libs/forkpool.so"), *err = NULL;
 	char n1[] = "concurrency", v1[] = "2", n2[] = "timeout", v2[] = "1s";
 	char *conc[] = { v1 }, *timeout[] = { v2 };
-	struct br_param_value v[] = {
+	struct brc_param_value v[] = {
 		{ .name = n1, .items = conc, .n_items = 1 },
 		{ .name = n2, .items = timeout, .n_items = 1 },
 	};
-	struct br_loaded l;
+	struct brc_loaded l;
 	void *opts, *state;
 	uint64_t t0;
 	int fd = black_hole(r);
 
-	ck_assert_msg(br_plugin_open(path, NULL, NULL, &l, &err) == 0, "%s", err);
-	ck_assert_msg(br_params_build(l.desc, v, 2, &opts, &err) == 0, "%s", err);
+	ck_assert_msg(brc_plugin_open(path, NULL, NULL, &l, &err) == 0, "%s", err);
+	ck_assert_msg(brc_params_build(l.desc, v, 2, &opts, &err) == 0, "%s", err);
 	ck_assert_int_eq(l.desc->create(&fake_host, opts, &state), 0);
-	t0 = br_now_ns();
+	t0 = brc_now_ns();
 	ck_assert_int_eq(l.desc->run(state, r), 0);
-	t0 = br_now_ns() - t0;
+	t0 = brc_now_ns() - t0;
 	l.desc->destroy(state);
-	br_params_free(l.desc, opts);
-	br_plugin_close(&l);
+	brc_params_free(l.desc, opts);
+	brc_plugin_close(&l);
 	close(fd);
 	free(path);
 	return (double)t0 / 1e9;
@@ -184,7 +184,7 @@ START_TEST(test_one_worker_dies)
 }
 END_TEST
 
-Suite *br_suite_forkpool(void)
+Suite *brc_suite_forkpool(void)
 {
 	Suite *s = suite_create("forkpool");
 	TCase *tc = tcase_create("worker death");

@@ -18,7 +18,7 @@
 #include "suites.h"
 #include "util.h"
 
-static const struct br_workload hostile_workload = {
+static const struct brc_workload hostile_workload = {
 	.seed = 1, .days = 2, .start_date = (char *)"2026-01-01",
 	.route = (char *)"MOW-LED", .trips_min = 20, .trips_max = 20,
 	.max_body = 4 << 20, .validate = true,
@@ -29,8 +29,8 @@ static const struct br_workload hostile_workload = {
 static cJSON *run_against(int port, const char *extra_workload,
                           const char *params, int *exit_code, cJSON **doc)
 {
-	char *dir = br_test_tmpdir();
-	char *yaml = br_xasprintf(
+	char *dir = brc_test_tmpdir();
+	char *yaml = brc_xasprintf(
 		"workload: {days: 2, start_date: 2026-01-01, route: MOW-LED, "
 		"trips: 20%s}\n"
 		"seed: 1\n"
@@ -38,18 +38,18 @@ static cJSON *run_against(int port, const char *extra_workload,
 		"strategies:\n  - plugin: sync\n    params: {%s}\n"
 		"runs: {timeout: 20s}\n",
 		extra_workload, port, params);
-	char *path = br_test_write(dir, "hostile.yaml", yaml);
-	char *out = br_xasprintf("%s/out.json", dir);
+	char *path = brc_test_write(dir, "hostile.yaml", yaml);
+	char *out = brc_xasprintf("%s/out.json", dir);
 	const char *argv[] = { "-q", "-o", out, path, NULL };
 
-	*exit_code = br_test_benchrun(argv, 60, NULL);
-	*doc = br_test_load_json(out);
+	*exit_code = brc_test_benchrun(argv, 60, NULL);
+	*doc = brc_test_load_json(out);
 	ck_assert_msg(*doc, "no results file written (exit %d)", *exit_code);
-	cJSON *run = br_test_first_run(*doc);
+	cJSON *run = brc_test_first_run(*doc);
 	free(yaml);
 	free(path);
 	free(out);
-	br_test_rmtree(dir);
+	brc_test_rmtree(dir);
 	free(dir);
 	return run;
 }
@@ -172,19 +172,19 @@ END_TEST
 static int signalled_run(const char *yaml, int sig, double after, int times,
                          cJSON **doc)
 {
-	char *dir = br_test_tmpdir();
-	char *mark = br_xasprintf("BR_TEST_MARK=%s", dir);
-	char *path = br_test_write(dir, "s.yaml", yaml);
-	char *out = br_xasprintf("%s/out.json", dir);
+	char *dir = brc_test_tmpdir();
+	char *mark = brc_xasprintf("BR_TEST_MARK=%s", dir);
+	char *path = brc_test_write(dir, "s.yaml", yaml);
+	char *out = brc_xasprintf("%s/out.json", dir);
 	const char *argv[] = { "-q", "-o", out, path, NULL };
-	int code = br_test_benchrun_interrupt(argv, mark, sig, after, times, 30);
+	int code = brc_test_benchrun_interrupt(argv, mark, sig, after, times, 30);
 
-	ck_assert_int_eq(br_test_count_marked(dir), 0);
-	*doc = br_test_load_json(out);
+	ck_assert_int_eq(brc_test_count_marked(dir), 0);
+	*doc = brc_test_load_json(out);
 	free(out);
 	free(path);
 	free(mark);
-	br_test_rmtree(dir);
+	brc_test_rmtree(dir);
 	free(dir);
 	return code;
 }
@@ -208,7 +208,7 @@ END_TEST
 
 START_TEST(test_second_interrupt_exits_at_once)
 {
-	uint64_t t0 = br_now_ns();
+	uint64_t t0 = brc_now_ns();
 	cJSON *doc;
 	int code;
 
@@ -217,8 +217,8 @@ START_TEST(test_second_interrupt_exits_at_once)
 	                     "server: {latency: {model: fixed, value: 50ms}}\n"
 	                     "strategies: [sync]\n", SIGINT, 1.0, 2, &doc);
 	ck_assert_int_eq(code, 130);
-	ck_assert_msg(br_now_ns() - t0 < 5000000000ULL, "took %.1f s",
-	              (double)(br_now_ns() - t0) / 1e9);
+	ck_assert_msg(brc_now_ns() - t0 < 5000000000ULL, "took %.1f s",
+	              (double)(brc_now_ns() - t0) / 1e9);
 	cJSON_Delete(doc);
 }
 END_TEST
@@ -240,7 +240,7 @@ START_TEST(test_killed_benchrun_keeps_finished_runs)
 	ck_assert_msg(doc, "the finished run was lost");
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(doc, "incomplete")));
 	groups = cJSON_GetObjectItem(doc, "groups");
-	ck_assert_str_eq(status_of(br_test_first_run(doc)), "ok");
+	ck_assert_str_eq(status_of(brc_test_first_run(doc)), "ok");
 	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(
 		cJSON_GetArrayItem(groups, 1), "runs")), 0);
 	cJSON_Delete(doc);
@@ -249,24 +249,24 @@ END_TEST
 
 START_TEST(test_unwritable_output_keeps_results)
 {
-	char *dir = br_test_tmpdir();
-	char *path = br_test_write(dir, "ok.yaml",
+	char *dir = brc_test_tmpdir();
+	char *path = brc_test_write(dir, "ok.yaml",
 		"workload: {days: 3}\nstrategies:\n  - plugin: sync\n");
 	const char *argv[] = { "-q", "-o", "/dev/null/out.json", path, NULL };
-	struct br_buf err = { 0 };
-	int code = br_test_benchrun(argv, 60, &err);
+	struct brc_buf err = { 0 };
+	int code = brc_test_benchrun(argv, 60, &err);
 
 	ck_assert_int_eq(code, 1);
 	ck_assert_msg(err.data && strstr(err.data, "/dev/null/out.json"),
 	              "no error naming the file: %s", err.data ? err.data : "");
-	br_buf_free(&err);
+	brc_buf_free(&err);
 	free(path);
-	br_test_rmtree(dir);
+	brc_test_rmtree(dir);
 	free(dir);
 }
 END_TEST
 
-Suite *br_suite_hostile(void)
+Suite *brc_suite_hostile(void)
 {
 	Suite *s = suite_create("hostile");
 	TCase *tc = tcase_create("servers");

@@ -17,19 +17,19 @@
 
 static char *fixture_dir(void)
 {
-	return br_test_builddir("tests/plugins/.libs");
+	return brc_test_builddir("tests/plugins/.libs");
 }
 
 /* Open fixture `name` from the fixture directory; returns the error text
  * (malloc'd) or NULL on success, leaving the plugin in *pl. */
-static char *open_fixture(const char *name, struct br_loaded *pl)
+static char *open_fixture(const char *name, struct brc_loaded *pl)
 {
 	char *dir = fixture_dir();
 	char *err = NULL;
 	int rc;
 
 	unsetenv("BENCHRUN_PLUGIN_PATH");
-	rc = br_plugin_open(name, NULL, dir, pl, &err);
+	rc = brc_plugin_open(name, NULL, dir, pl, &err);
 	free(dir);
 	if (rc == 0)
 		ck_assert_ptr_null(err);
@@ -45,7 +45,7 @@ static char *open_fixture(const char *name, struct br_loaded *pl)
 /* A broken fixture is refused with a message containing each of `words`. */
 static void expect_refused(const char *name, const char *const *words)
 {
-	struct br_loaded pl;
+	struct brc_loaded pl;
 	char *err = open_fixture(name, &pl);
 
 	ck_assert_msg(err != NULL, "%s loaded", name);
@@ -137,28 +137,28 @@ END_TEST
 
 START_TEST(test_good_plugins_load)
 {
-	struct br_loaded pl;
+	struct brc_loaded pl;
 	char *err = open_fixture("create_fails", &pl);
 
 	ck_assert_ptr_null(err);
 	ck_assert_str_eq(pl.desc->name, "create_fails");
 	ck_assert(pl.path[0] == '/');
 	ck_assert_has(pl.path, "create_fails.so");
-	br_plugin_close(&pl);
+	brc_plugin_close(&pl);
 	ck_assert_ptr_null(open_fixture("params_demo", &pl));
 	ck_assert_str_eq(pl.desc->name, "params_demo");
-	br_plugin_close(&pl);
+	brc_plugin_close(&pl);
 }
 END_TEST
 
 START_TEST(test_not_found)
 {
-	struct br_loaded pl;
+	struct brc_loaded pl;
 	char *dir = fixture_dir();
 	char *err = NULL;
 
 	unsetenv("BENCHRUN_PLUGIN_PATH");
-	ck_assert_int_eq(br_plugin_open("params_dem", NULL, dir, &pl, &err),
+	ck_assert_int_eq(brc_plugin_open("params_dem", NULL, dir, &pl, &err),
 	                 -1);
 	ck_assert_has(err, "plugin 'params_dem' not found; searched: ");
 	ck_assert_has(err, dir);
@@ -168,7 +168,7 @@ START_TEST(test_not_found)
 	ck_assert_has(err, "did you mean 'params_demo'?");
 	free(err);
 	/* A missing directory is listed, and said to be missing. */
-	ck_assert_int_eq(br_plugin_open("zzz", NULL, "/no/such/dir", &pl, &err),
+	ck_assert_int_eq(brc_plugin_open("zzz", NULL, "/no/such/dir", &pl, &err),
 	                 -1);
 	ck_assert_has(err, "/no/such/dir (missing)");
 	ck_assert_ptr_null(strstr(err, "did you mean"));
@@ -181,7 +181,7 @@ END_TEST
 static void install_as(const char *fixture, const char *dir, const char *as)
 {
 	char *fdir = fixture_dir();
-	char *cmd = br_xasprintf("mkdir -p '%s' && cp '%s/%s.so' '%s/%s.so'",
+	char *cmd = brc_xasprintf("mkdir -p '%s' && cp '%s/%s.so' '%s/%s.so'",
 	                         dir, fdir, fixture, dir, as);
 
 	ck_assert_int_eq(system(cmd), 0);
@@ -194,32 +194,32 @@ START_TEST(test_search_order)
 	char tmpl[] = "/tmp/br-loader-XXXXXX";
 	char *top = mkdtemp(tmpl);
 	char *a, *b, *env, *err = NULL, *cmd;
-	struct br_loaded pl;
+	struct brc_loaded pl;
 
 	ck_assert_ptr_nonnull(top);
-	a = br_xasprintf("%s/a", top);
-	b = br_xasprintf("%s/b", top);
+	a = brc_xasprintf("%s/a", top);
+	b = brc_xasprintf("%s/b", top);
 	install_as("params_demo", a, "x");
 	install_as("create_fails", b, "x");
 	install_as("create_fails", b, "only_b");
 
 	/* --plugin-path wins over BENCHRUN_PLUGIN_PATH. */
 	setenv("BENCHRUN_PLUGIN_PATH", b, 1);
-	ck_assert_int_eq(br_plugin_open("x", NULL, a, &pl, &err), 0);
+	ck_assert_int_eq(brc_plugin_open("x", NULL, a, &pl, &err), 0);
 	ck_assert_str_eq(pl.desc->name, "params_demo");
-	br_plugin_close(&pl);
+	brc_plugin_close(&pl);
 	/* Without it, the environment's directory is used... */
-	ck_assert_int_eq(br_plugin_open("x", NULL, NULL, &pl, &err), 0);
+	ck_assert_int_eq(brc_plugin_open("x", NULL, NULL, &pl, &err), 0);
 	ck_assert_str_eq(pl.desc->name, "create_fails");
-	br_plugin_close(&pl);
+	brc_plugin_close(&pl);
 	/* ...and a name found only later on the path is still found. */
-	ck_assert_int_eq(br_plugin_open("only_b", NULL, a, &pl, &err), 0);
-	br_plugin_close(&pl);
+	ck_assert_int_eq(brc_plugin_open("only_b", NULL, a, &pl, &err), 0);
+	brc_plugin_close(&pl);
 
-	/* The order of br_loader_dirs: extra, environment, ..., plugindir. */
-	env = br_xasprintf("%s:%s", b, "/env/two");
+	/* The order of brc_loader_dirs: extra, environment, ..., plugindir. */
+	env = brc_xasprintf("%s:%s", b, "/env/two");
 	setenv("BENCHRUN_PLUGIN_PATH", env, 1);
-	char **dirs = br_loader_dirs("/extra/one:/extra/two");
+	char **dirs = brc_loader_dirs("/extra/one:/extra/two");
 	ck_assert_str_eq(dirs[0], "/extra/one");
 	ck_assert_str_eq(dirs[1], "/extra/two");
 	ck_assert_str_eq(dirs[2], b);
@@ -230,7 +230,7 @@ START_TEST(test_search_order)
 	ck_assert_str_eq(dirs[n - 1], BR_PLUGINDIR);
 	/* The runner in tests/ uses its build tree's plugins, but the
 	 * fixtures next to it are never on the default path. */
-	char *bt = br_test_builddir("plugins/.libs"), real[PATH_MAX];
+	char *bt = brc_test_builddir("plugins/.libs"), real[PATH_MAX];
 	bool has_bt = false;
 	for (size_t i = 0; i < n; i++) {
 		has_bt |= realpath(bt, real) && !strcmp(dirs[i], real);
@@ -238,18 +238,18 @@ START_TEST(test_search_order)
 	}
 	ck_assert(has_bt || access(bt, F_OK) != 0);
 	free(bt);
-	br_loader_free_dirs(dirs);
+	brc_loader_free_dirs(dirs);
 
 	/* A path is relative to the scenario's directory. */
-	ck_assert_int_eq(br_plugin_open("a/x.so", top, NULL, &pl, &err), 0);
+	ck_assert_int_eq(brc_plugin_open("a/x.so", top, NULL, &pl, &err), 0);
 	ck_assert_str_eq(pl.desc->name, "params_demo");
-	br_plugin_close(&pl);
-	ck_assert_int_eq(br_plugin_open("a/nope.so", top, NULL, &pl, &err), -1);
+	brc_plugin_close(&pl);
+	ck_assert_int_eq(brc_plugin_open("a/nope.so", top, NULL, &pl, &err), -1);
 	ck_assert_has(err, "plugin 'nope' not found at ");
 	ck_assert_has(err, "relative to the scenario's directory");
 	free(err);
 
-	cmd = br_xasprintf("rm -rf '%s'", top);
+	cmd = brc_xasprintf("rm -rf '%s'", top);
 	ck_assert_int_eq(system(cmd), 0);
 	free(cmd);
 	free(env);
@@ -262,21 +262,21 @@ START_TEST(test_scan)
 {
 	char *dir = fixture_dir();
 	char **names;
-	size_t n = br_loader_scan(dir, &names);
+	size_t n = brc_loader_scan(dir, &names);
 
 	ck_assert_uint_ge(n, 10);
 	for (size_t i = 1; i < n; i++)
 		ck_assert_int_lt(strcmp(names[i - 1], names[i]), 0);
 	ck_assert_ptr_null(names[n]);
-	br_loader_free_names(names);
-	ck_assert_uint_eq(br_loader_scan("/no/such/dir", &names), 0);
+	brc_loader_free_names(names);
+	ck_assert_uint_eq(brc_loader_scan("/no/such/dir", &names), 0);
 	ck_assert_ptr_null(names[0]);
-	br_loader_free_names(names);
+	brc_loader_free_names(names);
 	free(dir);
 }
 END_TEST
 
-Suite *br_suite_loader(void)
+Suite *brc_suite_loader(void)
 {
 	Suite *s = suite_create("loader");
 	TCase *tc = tcase_create("open");

@@ -15,32 +15,32 @@ static char *join(const char *var, const char *rel)
 {
 	const char *base = getenv(var);
 
-	return br_xasprintf("%s/%s", base && *base ? base : ".", rel);
+	return brc_xasprintf("%s/%s", base && *base ? base : ".", rel);
 }
 
-char *br_test_builddir(const char *rel) { return join("BR_TEST_BUILDDIR", rel); }
-char *br_test_srcdir(const char *rel) { return join("BR_TEST_SRCDIR", rel); }
+char *brc_test_builddir(const char *rel) { return join("BR_TEST_BUILDDIR", rel); }
+char *brc_test_srcdir(const char *rel) { return join("BR_TEST_SRCDIR", rel); }
 
 int main(void)
 {
 	Suite *(*const suites[])(void) = {
-		br_suite_util,
-		br_suite_server,
-		br_suite_scenario,
-		br_suite_tickets,
-		br_suite_model,
-		br_suite_export,
-		br_suite_loader,
-		br_suite_params,
-		br_suite_plan,
-		br_suite_stats,
-		br_suite_report,
-		br_suite_histogram,
-		br_suite_runner,
-		br_suite_conformance,
-		br_suite_forkpool,
-		br_suite_hostile,
-		br_suite_exec,
+		brc_suite_util,
+		brc_suite_server,
+		brc_suite_scenario,
+		brc_suite_tickets,
+		brc_suite_model,
+		brc_suite_export,
+		brc_suite_loader,
+		brc_suite_params,
+		brc_suite_plan,
+		brc_suite_stats,
+		brc_suite_report,
+		brc_suite_histogram,
+		brc_suite_runner,
+		brc_suite_conformance,
+		brc_suite_forkpool,
+		brc_suite_hostile,
+		brc_suite_exec,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

@@ -27,30 +27,30 @@ struct demo_opts { /* as in tests/plugins/params_demo.c */
 	const char *const *hosts;
 };
 
-static struct br_loaded demo;
+static struct brc_loaded demo;
 
 static void demo_setup(void)
 {
-	char *dir = br_test_builddir("tests/plugins/.libs");
+	char *dir = brc_test_builddir("tests/plugins/.libs");
 	char *err = NULL;
 
 	unsetenv("BENCHRUN_PLUGIN_PATH");
-	ck_assert_msg(br_plugin_open("params_demo", NULL, dir, &demo, &err) == 0,
+	ck_assert_msg(brc_plugin_open("params_demo", NULL, dir, &demo, &err) == 0,
 	              "%s", err ? err : "?");
 	free(dir);
 }
 
 static void demo_teardown(void)
 {
-	br_plugin_close(&demo);
+	brc_plugin_close(&demo);
 }
 
 /* Build with one value `name: text` (a list when text starts with '['
  * and items are separated by ','); returns the error or NULL. */
 static char *build1(const char *name, const char *text, void **opts)
 {
-	char *copy = br_xstrdup(text), *save = NULL, *items[8];
-	struct br_param_value v = {
+	char *copy = brc_xstrdup(text), *save = NULL, *items[8];
+	struct brc_param_value v = {
 		.name = (char *)name, .items = items,
 		.mark = { .file = "s.yaml", .line = 7, .col = 3 },
 	};
@@ -65,7 +65,7 @@ static char *build1(const char *name, const char *text, void **opts)
 	} else {
 		items[v.n_items++] = copy;
 	}
-	if (br_params_build(demo.desc, &v, 1, opts, &err))
+	if (brc_params_build(demo.desc, &v, 1, opts, &err))
 		*opts = NULL;
 	free(copy);
 	return err;
@@ -73,7 +73,7 @@ static char *build1(const char *name, const char *text, void **opts)
 
 static char *fmt(const char *name, const void *opts)
 {
-	return br_params_format(br_plugin_param(demo.desc, name), opts);
+	return brc_params_format(brc_plugin_param(demo.desc, name), opts);
 }
 
 START_TEST(test_defaults)
@@ -81,7 +81,7 @@ START_TEST(test_defaults)
 	struct demo_opts *o;
 	char *err = NULL, *t;
 
-	ck_assert_int_eq(br_params_build(demo.desc, NULL, 0, (void **)&o, &err),
+	ck_assert_int_eq(brc_params_build(demo.desc, NULL, 0, (void **)&o, &err),
 	                 0);
 	ck_assert_int_eq(o->concurrency, 4);
 	ck_assert_double_eq(o->ratio, 0.5);
@@ -104,9 +104,9 @@ START_TEST(test_defaults)
 	t = fmt("timeout", o);
 	ck_assert_str_eq(t, "10 s");
 	free(t);
-	br_params_free(demo.desc, o);
-	ck_assert_str_eq(br_param_type_name(BR_PARAM_DURATION), "duration");
-	ck_assert_str_eq(br_param_type_name(BR_PARAM_STRLIST), "list");
+	brc_params_free(demo.desc, o);
+	ck_assert_str_eq(brc_param_type_name(BR_PARAM_DURATION), "duration");
+	ck_assert_str_eq(brc_param_type_name(BR_PARAM_STRLIST), "list");
 }
 END_TEST
 
@@ -116,31 +116,31 @@ START_TEST(test_each_type)
 
 	ck_assert_ptr_null(build1("concurrency", "10_0", (void **)&o));
 	ck_assert_int_eq(o->concurrency, 100);
-	br_params_free(demo.desc, o);
+	brc_params_free(demo.desc, o);
 	ck_assert_ptr_null(build1("ratio", "0.25", (void **)&o));
 	ck_assert_double_eq(o->ratio, 0.25);
-	br_params_free(demo.desc, o);
+	brc_params_free(demo.desc, o);
 	ck_assert_ptr_null(build1("verbose", "yes", (void **)&o));
 	ck_assert(o->verbose);
-	br_params_free(demo.desc, o);
+	brc_params_free(demo.desc, o);
 	ck_assert_ptr_null(build1("mode", "slow and steady", (void **)&o));
 	ck_assert_str_eq(o->mode, "slow and steady");
-	br_params_free(demo.desc, o);
+	brc_params_free(demo.desc, o);
 	ck_assert_ptr_null(build1("buffer", "1MiB", (void **)&o));
 	ck_assert_int_eq(o->buffer, 1048576);
-	br_params_free(demo.desc, o);
+	brc_params_free(demo.desc, o);
 	ck_assert_ptr_null(build1("timeout", "250ms", (void **)&o));
 	ck_assert_double_eq_tol(o->timeout, 0.25, 1e-12);
-	br_params_free(demo.desc, o);
+	brc_params_free(demo.desc, o);
 	/* A list param takes a list, or a scalar as a one-item list. */
 	ck_assert_ptr_null(build1("hosts", "[x,y,z]", (void **)&o));
 	ck_assert_str_eq(o->hosts[2], "z");
 	ck_assert_ptr_null(o->hosts[3]);
-	br_params_free(demo.desc, o);
+	brc_params_free(demo.desc, o);
 	ck_assert_ptr_null(build1("hosts", "solo", (void **)&o));
 	ck_assert_str_eq(o->hosts[0], "solo");
 	ck_assert_ptr_null(o->hosts[1]);
-	br_params_free(demo.desc, o);
+	brc_params_free(demo.desc, o);
 }
 END_TEST
 
@@ -196,7 +196,7 @@ START_TEST(test_later_wins_and_all_errors)
 	char n1[] = "concurrency", n2[] = "mode", n3[] = "nope";
 	char *i1[] = { s2 }, *i2[] = { s3 }, *i3[] = { sx }, *i4[] = { sp },
 	     *i5[] = { sq };
-	struct br_param_value v[] = {
+	struct brc_param_value v[] = {
 		{ .name = n1, .items = i1, .n_items = 1 },
 		{ .name = n1, .items = i2, .n_items = 1 },
 		{ .name = n2, .items = i4, .n_items = 1 },
@@ -205,14 +205,14 @@ START_TEST(test_later_wins_and_all_errors)
 	struct demo_opts *o;
 	char *err = NULL;
 
-	ck_assert_int_eq(br_params_build(demo.desc, v, 4, (void **)&o, &err), 0);
+	ck_assert_int_eq(brc_params_build(demo.desc, v, 4, (void **)&o, &err), 0);
 	ck_assert_int_eq(o->concurrency, 3);
 	ck_assert_str_eq(o->mode, "q");
-	br_params_free(demo.desc, o);
+	brc_params_free(demo.desc, o);
 	/* Every bad value is reported, one per line. */
 	v[0].items = i3;
 	v[2].name = n3;
-	ck_assert_int_eq(br_params_build(demo.desc, v, 4, (void **)&o, &err),
+	ck_assert_int_eq(brc_params_build(demo.desc, v, 4, (void **)&o, &err),
 	                 -1);
 	ck_assert_ptr_nonnull(strchr(err, '\n'));
 	ck_assert_has(err, "'x' is not a valid int");
@@ -221,7 +221,7 @@ START_TEST(test_later_wins_and_all_errors)
 }
 END_TEST
 
-Suite *br_suite_params(void)
+Suite *brc_suite_params(void)
 {
 	Suite *s = suite_create("params");
 	TCase *tc = tcase_create("typing");

@@ -22,21 +22,21 @@
 	ck_assert_msg(strstr((hay), (needle)), "'%s' lacks '%s'", (hay),  \
 	              (needle))
 
-static struct br_scenario sc;
-static struct br_plan plan;
+static struct brc_scenario sc;
+static struct brc_plan plan;
 
 /* Load `yaml` and build its plan against the fixtures; returns the plan's
  * error text (malloc'd) or NULL. */
 static char *plan_of(const char *yaml)
 {
-	char *dir = br_test_builddir("tests/plugins/.libs");
+	char *dir = brc_test_builddir("tests/plugins/.libs");
 	char *serr = NULL, *err = NULL;
 
 	unsetenv("BENCHRUN_PLUGIN_PATH");
-	ck_assert_msg(br_scenario_load_string("t.yaml", yaml, strlen(yaml),
+	ck_assert_msg(brc_scenario_load_string("t.yaml", yaml, strlen(yaml),
 	                                      NULL, 0, &sc, &serr) == 0,
 	              "scenario: %s", serr ? serr : "?");
-	if (br_plan_build(&sc, dir, &plan, &err))
+	if (brc_plan_build(&sc, dir, &plan, &err))
 		ck_assert_ptr_nonnull(err);
 	else
 		ck_assert_ptr_null(err);
@@ -46,11 +46,11 @@ static char *plan_of(const char *yaml)
 
 static void teardown(void)
 {
-	br_plan_free(&plan);
-	br_scenario_free(&sc);
+	brc_plan_free(&plan);
+	brc_scenario_free(&sc);
 }
 
-static const char *eff(const struct br_plan_item *it, const char *name)
+static const char *eff(const struct brc_plan_item *it, const char *name)
 {
 	for (size_t i = 0; i < it->n_eff; i++)
 		if (!strcmp(it->eff_names[i], name))
@@ -173,7 +173,7 @@ END_TEST
  * returns its exit code and its stdout and stderr in *err (malloc'd). */
 static int benchrun(const char *const *args, char **err)
 {
-	char *exe = br_test_builddir("benchrun");
+	char *exe = brc_test_builddir("benchrun");
 	char errpath[] = "/tmp/br-plan-err-XXXXXX";
 	const char *argv[12] = { exe };
 	int fd = mkstemp(errpath), status;
@@ -192,7 +192,7 @@ static int benchrun(const char *const *args, char **err)
 		_exit(127);
 	}
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	*err = br_read_file(errpath, 1 << 20, NULL);
+	*err = brc_read_file(errpath, 1 << 20, NULL);
 	ck_assert_ptr_nonnull(*err);
 	close(fd);
 	unlink(errpath);
@@ -203,9 +203,9 @@ static int benchrun(const char *const *args, char **err)
 
 static char *write_in(const char *dir, const char *name, const char *text)
 {
-	char *path = br_xasprintf("%s/%s", dir, name);
+	char *path = brc_xasprintf("%s/%s", dir, name);
 
-	ck_assert_int_eq(br_write_file_atomic(path, text, strlen(text)), 0);
+	ck_assert_int_eq(brc_write_file_atomic(path, text, strlen(text)), 0);
 	return path;
 }
 
@@ -214,7 +214,7 @@ static char *write_in(const char *dir, const char *name, const char *text)
 START_TEST(test_validate_cmd)
 {
 	char dir[] = "/tmp/br-plan-XXXXXX";
-	char *fix = br_test_builddir("tests/plugins/.libs"), *err;
+	char *fix = brc_test_builddir("tests/plugins/.libs"), *err;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	char *good = write_in(dir, "good.yaml",
@@ -254,13 +254,13 @@ END_TEST
 START_TEST(test_plugins_cmd)
 {
 	char dir[] = "/tmp/br-plan-XXXXXX";
-	char *fix = br_test_builddir("tests/plugins/.libs"), *out, *cmd;
+	char *fix = brc_test_builddir("tests/plugins/.libs"), *out, *cmd;
 	char *path;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	cmd = br_xasprintf("cp '%s/params_demo.so' '%s/'", fix, dir);
+	cmd = brc_xasprintf("cp '%s/params_demo.so' '%s/'", fix, dir);
 	ck_assert_int_eq(system(cmd), 0);
-	path = br_xasprintf("%s:%s", dir, fix);
+	path = brc_xasprintf("%s:%s", dir, fix);
 	const char *a_list[] = { "plugins", "--plugin-path", path, NULL };
 	const char *a_quiet[] = { "-q", "plugins", "--plugin-path", fix, NULL };
 
@@ -283,7 +283,7 @@ START_TEST(test_plugins_cmd)
 	ck_assert_ptr_null(strstr(out, "PARAMETER"));
 	free(out);
 	free(cmd);
-	cmd = br_xasprintf("rm -rf '%s'", dir);
+	cmd = brc_xasprintf("rm -rf '%s'", dir);
 	ck_assert_int_eq(system(cmd), 0);
 	free(cmd);
 	free(path);
@@ -291,7 +291,7 @@ START_TEST(test_plugins_cmd)
 }
 END_TEST
 
-Suite *br_suite_plan(void)
+Suite *brc_suite_plan(void)
 {
 	Suite *s = suite_create("plan");
 	TCase *tc = tcase_create("expand");

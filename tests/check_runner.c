@@ -30,9 +30,9 @@
 
 #define MIB (1024.0 * 1024.0)
 
-static struct br_workload workload(int64_t days)
+static struct brc_workload workload(int64_t days)
 {
-	return (struct br_workload){
+	return (struct brc_workload){
 		.seed = 42, .days = days, .start_date = (char *)"2026-01-01",
 		.route = (char *)"MOW-LED", .trips_min = 20, .trips_max = 20,
 		.max_body = 4 << 20, .validate = true,
@@ -41,17 +41,17 @@ static struct br_workload workload(int64_t days)
 
 /* Run fixture `name` with params "k=v" pairs over `days` requests. */
 static void run_calib(const char *name, const char *const *kv, int64_t days,
-                      double timeout, struct br_run_result *out)
+                      double timeout, struct brc_run_result *out)
 {
-	struct br_workload w = workload(days);
-	struct br_param_value pv[4] = { 0 };
+	struct brc_workload w = workload(days);
+	struct brc_param_value pv[4] = { 0 };
 	char *keys[4] = { 0 }, *vals[4] = { 0 };
 	char *items[4][1];
 	size_t n = 0;
-	char *rel = br_xasprintf("tests/plugins/.libs/%s.so", name);
-	char *plugin = br_test_builddir(rel);
-	char *exe = br_test_builddir("benchrun");
-	struct br_runner_job job = {
+	char *rel = brc_xasprintf("tests/plugins/.libs/%s.so", name);
+	char *plugin = brc_test_builddir(rel);
+	char *exe = brc_test_builddir("benchrun");
+	struct brc_runner_job job = {
 		.exe = exe, .plugin_path = plugin, .params = pv, .w = &w,
 		.url_template = "{base}/tickets/{route}/{date}",
 		.base = "http://127.0.0.1:9", .concurrency = 1,
@@ -61,14 +61,14 @@ static void run_calib(const char *name, const char *const *kv, int64_t days,
 	for (; kv && kv[n]; n++) {
 		const char *eq = strchr(kv[n], '=');
 
-		keys[n] = br_xasprintf("%.*s", (int)(eq - kv[n]), kv[n]);
-		vals[n] = br_xstrdup(eq + 1);
+		keys[n] = brc_xasprintf("%.*s", (int)(eq - kv[n]), kv[n]);
+		vals[n] = brc_xstrdup(eq + 1);
 		items[n][0] = vals[n];
-		pv[n] = (struct br_param_value){ .name = keys[n],
+		pv[n] = (struct brc_param_value){ .name = keys[n],
 		                                 .items = items[n], .n_items = 1 };
 	}
 	job.n_params = n;
-	br_runner_run(&job, out);
+	brc_runner_run(&job, out);
 	for (size_t i = 0; i < n; i++) {
 		free(keys[i]);
 		free(vals[i]);
@@ -112,7 +112,7 @@ START_TEST(test_alloc_memory)
 {
 	const char *const none[] = { "mib=0", NULL };
 	const char *const big[] = { "mib=64", NULL };
-	struct br_run_result a, b;
+	struct brc_run_result a, b;
 	double hwm, pss;
 
 	run_calib("calib_alloc", none, 0, 20, &a);
@@ -126,15 +126,15 @@ START_TEST(test_alloc_memory)
 	ck_assert_msg(fabs(pss - 64) < 6.4, "tree PSS grew by %.1f MiB", pss);
 	ck_assert_int_ge(b.n_timeline, 1);
 	ck_assert_int_eq(b.peak_procs, 1);
-	br_run_result_clear(&a);
-	br_run_result_clear(&b);
+	brc_run_result_clear(&a);
+	brc_run_result_clear(&b);
 }
 END_TEST
 
 START_TEST(test_children_memory)
 {
 	const char *const kv[] = { "children=4", "mib=16", "hold=0.3", NULL };
-	struct br_run_result r;
+	struct brc_run_result r;
 	double grew;
 
 	run_calib("calib_children", kv, 0, 20, &r);
@@ -143,14 +143,14 @@ START_TEST(test_children_memory)
 	ck_assert_msg(grew >= 0.9 * 64, "tree PSS grew by %.1f MiB", grew);
 	ck_assert_int_eq(r.peak_procs, 5);
 	ck_assert_int_eq(count_children(), 0);
-	br_run_result_clear(&r);
+	brc_run_result_clear(&r);
 }
 END_TEST
 
 START_TEST(test_sleep_wall)
 {
 	const char *const kv[] = { "seconds=0.3", NULL };
-	struct br_run_result r;
+	struct brc_run_result r;
 	double best = 1e9;
 
 	/* Never shorter than the sleep; longer only by scheduling delay, which
@@ -163,7 +163,7 @@ START_TEST(test_sleep_wall)
 		ck_assert_double_lt(r.cpu_user + r.cpu_sys, 0.05);
 		if (r.wall < best)
 			best = r.wall;
-		br_run_result_clear(&r);
+		brc_run_result_clear(&r);
 	}
 	ck_assert_msg(best - 0.3 < 0.03, "best wall %.4f s", best);
 }
@@ -173,95 +173,95 @@ END_TEST
 START_TEST(test_create_not_timed)
 {
 	const char *const kv[] = { "seconds=0.05", "setup=0.4", NULL };
-	struct br_run_result r;
+	struct brc_run_result r;
 
 	run_calib("calib_sleep", kv, 0, 20, &r);
 	ck_assert_int_eq(r.status, BR_RUN_OK);
 	ck_assert_msg(r.wall >= 0.0495 && r.wall < 0.3, "wall %.4f s", r.wall);
-	br_run_result_clear(&r);
+	brc_run_result_clear(&r);
 }
 END_TEST
 
 START_TEST(test_cpu_time)
 {
 	const char *const kv[] = { "seconds=0.3", NULL };
-	struct br_run_result r;
+	struct brc_run_result r;
 	double cpu;
 
 	run_calib("calib_cpu", kv, 0, 20, &r);
 	ck_assert_int_eq(r.status, BR_RUN_OK);
 	cpu = r.cpu_user + r.cpu_sys;
 	ck_assert_msg(fabs(cpu - 0.3) < 0.06, "cpu %.4f s", cpu);
-	br_run_result_clear(&r);
+	brc_run_result_clear(&r);
 }
 END_TEST
 
 START_TEST(test_crash)
 {
-	struct br_run_result r;
+	struct brc_run_result r;
 
 	run_calib("calib_crash", NULL, 0, 20, &r);
 	ck_assert_int_eq(r.status, BR_RUN_CRASHED);
 	ck_assert_ptr_nonnull(strstr(r.reason, "SIGSEGV"));
-	br_run_result_clear(&r);
+	brc_run_result_clear(&r);
 	run_calib("calib_abort", NULL, 0, 20, &r);
 	ck_assert_int_eq(r.status, BR_RUN_CRASHED);
 	ck_assert_ptr_nonnull(strstr(r.reason, "SIGABRT"));
-	br_run_result_clear(&r);
+	brc_run_result_clear(&r);
 	ck_assert_int_eq(count_children(), 0);
 }
 END_TEST
 
 START_TEST(test_hang_timeout)
 {
-	struct br_run_result r;
-	uint64_t t0 = br_now_ns();
+	struct brc_run_result r;
+	uint64_t t0 = brc_now_ns();
 
 	run_calib("calib_hang", NULL, 0, 1.0, &r);
 	ck_assert_int_eq(r.status, BR_RUN_TIMEOUT);
 	ck_assert_ptr_nonnull(strstr(r.reason, "timeout"));
-	ck_assert_double_lt((double)(br_now_ns() - t0) / 1e9, 5.0);
+	ck_assert_double_lt((double)(brc_now_ns() - t0) / 1e9, 5.0);
 	ck_assert_int_eq(count_children(), 0);
-	br_run_result_clear(&r);
+	brc_run_result_clear(&r);
 }
 END_TEST
 
 START_TEST(test_exit_without_report)
 {
-	struct br_run_result r;
+	struct brc_run_result r;
 
 	run_calib("calib_exit0", NULL, 3, 20, &r);
 	ck_assert_int_eq(r.status, BR_RUN_EXITED);
 	ck_assert_ptr_nonnull(strstr(r.reason, "without a report"));
-	br_run_result_clear(&r);
+	brc_run_result_clear(&r);
 }
 END_TEST
 
 START_TEST(test_orphan_killed)
 {
-	struct br_run_result r;
+	struct brc_run_result r;
 
 	run_calib("calib_orphan", NULL, 0, 20, &r);
 	ck_assert_int_eq(r.status, BR_RUN_OK);
 	ck_assert_int_eq(count_children(), 0);
-	br_run_result_clear(&r);
+	brc_run_result_clear(&r);
 }
 END_TEST
 
 START_TEST(test_escaped_killed)
 {
-	struct br_run_result r;
+	struct brc_run_result r;
 
 	run_calib("calib_escape", NULL, 0, 20, &r);
 	ck_assert_int_eq(r.status, BR_RUN_OK);
 	ck_assert_int_eq(count_children(), 0);
-	br_run_result_clear(&r);
+	brc_run_result_clear(&r);
 }
 END_TEST
 
 START_TEST(test_noisy_plugin)
 {
-	struct br_run_result r;
+	struct brc_run_result r;
 
 	/* 2 MiB of output, leaked memory and fds: the run still ends, its
 	 * output is kept (tail) in the record, never mixed into ours. */
@@ -270,13 +270,13 @@ START_TEST(test_noisy_plugin)
 	ck_assert_ptr_nonnull(r.log);
 	ck_assert_ptr_nonnull(strstr(r.log, "noise on std"));
 	ck_assert_int_eq(count_children(), 0);
-	br_run_result_clear(&r);
+	brc_run_result_clear(&r);
 }
 END_TEST
 
 START_TEST(test_wrong_tickets)
 {
-	struct br_run_result r;
+	struct brc_run_result r;
 
 	run_calib("calib_wrong", NULL, 6, 20, &r);
 	ck_assert_int_eq(r.status, BR_RUN_ERRORS);
@@ -287,65 +287,65 @@ START_TEST(test_wrong_tickets)
 	ck_assert_ptr_nonnull(strstr(r.reason, "4 corrupt"));
 	ck_assert_ptr_nonnull(r.log);
 	ck_assert_ptr_nonnull(strstr(r.log, "corrupt"));
-	br_run_result_clear(&r);
+	brc_run_result_clear(&r);
 }
 END_TEST
 
 START_TEST(test_bad_plugin_fails)
 {
-	struct br_run_result r;
+	struct brc_run_result r;
 
 	run_calib("no_such_plugin", NULL, 0, 20, &r);
 	ck_assert_int_eq(r.status, BR_RUN_FAILED);
 	ck_assert_ptr_nonnull(r.reason);
-	br_run_result_clear(&r);
+	brc_run_result_clear(&r);
 }
 END_TEST
 
 START_TEST(test_sampler_tree)
 {
-	struct br_sample self, tree;
+	struct brc_sample self, tree;
 	pid_t pid = fork();
 
 	if (pid == 0) {
 		pause();
 		_exit(0);
 	}
-	ck_assert_int_eq(br_sample_proc(getpid(), &self), 0);
+	ck_assert_int_eq(brc_sample_proc(getpid(), &self), 0);
 	ck_assert_int_gt(self.rss, 0);
 	ck_assert_int_gt(self.pss, 0);
 	ck_assert_int_ge(self.root_hwm, self.rss / 2);
-	ck_assert_int_eq(br_sample_tree(getpid(), true, &tree), 0);
+	ck_assert_int_eq(brc_sample_tree(getpid(), true, &tree), 0);
 	ck_assert_int_ge(tree.procs, 2);
 	ck_assert_int_ge(tree.rss, self.rss);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
-	ck_assert_int_eq(br_sample_tree(999999999, false, &tree), -1);
+	ck_assert_int_eq(brc_sample_tree(999999999, false, &tree), -1);
 }
 END_TEST
 
 /* A run context of `n` requests, driven in-process. */
-static struct br_run *ctx_new(const struct br_workload *w, size_t n)
+static struct br_run *ctx_new(const struct brc_workload *w, size_t n)
 {
-	char **urls = br_xcalloc(n, sizeof(char *));
+	char **urls = brc_xcalloc(n, sizeof(char *));
 	struct br_run *run;
 
 	for (size_t i = 0; i < n; i++)
-		urls[i] = br_ticket_url("{base}/t/{date}", "http://x", w,
+		urls[i] = brc_ticket_url("{base}/t/{date}", "http://x", w,
 		                        (int64_t)i);
-	run = br_run_new(w, urls, n);
-	br_run_prepare(run);
+	run = brc_run_new(w, urls, n);
+	brc_run_prepare(run);
 	return run;
 }
 
 START_TEST(test_runctx_accounting)
 {
-	struct br_workload w = workload(8);
-	const struct br_host *h = br_host_table();
+	struct brc_workload w = workload(8);
+	const struct br_host *h = brc_host_table();
 	struct br_run *run;
-	struct br_run_tally t;
-	struct br_buf body = { 0 };
-	struct br_summary want;
+	struct brc_run_tally t;
+	struct brc_buf body = { 0 };
+	struct brc_summary want;
 	char text[160];
 
 	w.max_body = 64 * 1024;
@@ -353,7 +353,7 @@ START_TEST(test_runctx_accounting)
 	ck_assert_uint_eq(h->count(run), 8);
 	ck_assert_ptr_nonnull(strstr(h->url(run, 3), "2026-01-04"));
 	/* 0: valid, in two pieces, after a retry whose bytes are dropped */
-	br_ticket_render(&w, 0, &body);
+	brc_ticket_render(&w, 0, &body);
 	h->start(run, 0);
 	h->body(run, 0, "garbage", 7);
 	h->start(run, 0);
@@ -377,21 +377,21 @@ START_TEST(test_runctx_accounting)
 	h->start(run, 4);
 	ck_assert_int_eq(h->done(run, 4, 0, "connection reset"), -1);
 	body.len = 0;
-	br_ticket_render(&w, 5, &body);
+	brc_ticket_render(&w, 5, &body);
 	h->start(run, 5);
 	h->body(run, 5, body.data, body.len);
 	ck_assert_int_eq(h->done(run, 5, 200, NULL), 0);
 	ck_assert_int_eq(h->done(run, 5, 200, NULL), -1);
 	/* 6: a summary computed by the plugin, right; 7: never done */
-	br_ticket_expect(&w, 6, &want);
+	brc_ticket_expect(&w, 6, &want);
 	h->start(run, 6);
 	ck_assert_int_eq(h->done_summary(run, 6, 200, NULL,
-	                                 br_summary_format(&want, text,
+	                                 brc_summary_format(&want, text,
 	                                                   sizeof(text))),
 	                 0);
 	h->log(run, BR_LOG_DEBUG, "not shown at verbosity %d", 0);
 
-	br_run_finish(run, &t);
+	brc_run_finish(run, &t);
 	ck_assert_uint_eq(t.requests, 8);
 	ck_assert_uint_eq(t.ok, 3);
 	ck_assert_uint_eq(t.retries, 1);
@@ -405,9 +405,9 @@ START_TEST(test_runctx_accounting)
 	ck_assert_double_gt(t.cpu_processing, 0);
 	ck_assert_ptr_nonnull(strstr(t.failures, "HTTP status 503"));
 	ck_assert_ptr_nonnull(strstr(t.failures, "connection reset"));
-	br_run_tally_free(&t);
-	br_run_free(run);
-	br_buf_free(&body);
+	brc_run_tally_free(&t);
+	brc_run_free(run);
+	brc_buf_free(&body);
 }
 END_TEST
 
@@ -419,7 +419,7 @@ struct hammer {
 static void *hammer_thread(void *arg)
 {
 	const struct hammer *hm = arg;
-	const struct br_host *h = br_host_table();
+	const struct br_host *h = brc_host_table();
 
 	for (size_t i = hm->from; i < hm->to; i++) {
 		h->start(hm->run, i);
@@ -430,11 +430,11 @@ static void *hammer_thread(void *arg)
 
 START_TEST(test_runctx_threads)
 {
-	struct br_workload w = workload(10000);
+	struct brc_workload w = workload(10000);
 	struct br_run *run = ctx_new(&w, 10000);
 	struct hammer hm[4];
 	pthread_t th[4];
-	struct br_run_tally t;
+	struct brc_run_tally t;
 
 	for (int k = 0; k < 4; k++) {
 		hm[k] = (struct hammer){ run, (size_t)k * 2500,
@@ -444,14 +444,14 @@ START_TEST(test_runctx_threads)
 	}
 	for (int k = 0; k < 4; k++)
 		pthread_join(th[k], NULL);
-	br_run_finish(run, &t);
+	brc_run_finish(run, &t);
 	/* Four threads at once, no update lost. */
 	ck_assert_uint_eq(t.latency.count, 10000);
 	ck_assert_uint_eq(t.fail.transport, 10000);
 	ck_assert_uint_eq(t.fail.missing, 0);
 	ck_assert_ptr_nonnull(strstr(t.failures, "more failures not shown"));
-	br_run_tally_free(&t);
-	br_run_free(run);
+	brc_run_tally_free(&t);
+	brc_run_free(run);
 }
 END_TEST
 
@@ -464,29 +464,29 @@ static const char e2e_yaml[] =
 
 START_TEST(test_end_to_end_fetch)
 {
-	struct br_scenario sc;
-	struct br_server_proc srv = { 0 };
-	struct br_run_result r;
+	struct brc_scenario sc;
+	struct brc_server_proc srv = { 0 };
+	struct brc_run_result r;
 	char *err = NULL;
-	char *plugin = br_test_builddir("tests/plugins/.libs/calib_fetch.so");
-	char *exe = br_test_builddir("benchrun");
-	struct br_runner_job job = {
+	char *plugin = brc_test_builddir("tests/plugins/.libs/calib_fetch.so");
+	char *exe = brc_test_builddir("benchrun");
+	struct brc_runner_job job = {
 		.exe = exe, .plugin_path = plugin, .concurrency = 1,
 		.timeout = 30, .sample_interval = 0.01,
 	};
 
-	ck_assert_msg(br_scenario_load_string("e2e.yaml", e2e_yaml,
+	ck_assert_msg(brc_scenario_load_string("e2e.yaml", e2e_yaml,
 	                                      strlen(e2e_yaml), NULL, 0, &sc,
 	                                      &err) == 0,
 	              "%s", err ? err : "");
-	ck_assert_int_eq(br_server_spawn(&sc, &srv), 0);
+	ck_assert_int_eq(brc_server_spawn(&sc, &srv), 0);
 	job.w = &sc.workload;
 	job.url_template = sc.server.url_template;
 	job.base = srv.base_url;
 	job.model = &sc.server;
 	job.srv = &srv;
-	br_runner_run(&job, &r);
-	br_server_stop(&srv);
+	brc_runner_run(&job, &r);
+	brc_server_stop(&srv);
 	ck_assert_msg(r.status == BR_RUN_OK, "%s\n%s", r.reason ? r.reason : "",
 	              r.log ? r.log : "");
 	ck_assert_uint_eq(r.requests, 20);
@@ -495,8 +495,8 @@ START_TEST(test_end_to_end_fetch)
 	ck_assert_uint_eq(r.server_requests, 20);
 	ck_assert_double_gt(r.bytes, 20 * 1000);
 	ck_assert_double_gt(r.cpu_processing, 0);
-	br_run_result_clear(&r);
-	br_scenario_free(&sc);
+	brc_run_result_clear(&r);
+	brc_scenario_free(&sc);
 	free(plugin);
 	free(exe);
 }
@@ -506,26 +506,26 @@ END_TEST
  * results file with both, exit status 1. */
 START_TEST(test_cli_run_exit_status)
 {
-	char *dir = br_test_tmpdir();
-	char *sleep_so = br_test_builddir("tests/plugins/.libs/calib_sleep.so");
-	char *crash_so = br_test_builddir("tests/plugins/.libs/calib_crash.so");
-	char *yaml = br_xasprintf(
+	char *dir = brc_test_tmpdir();
+	char *sleep_so = brc_test_builddir("tests/plugins/.libs/calib_sleep.so");
+	char *crash_so = brc_test_builddir("tests/plugins/.libs/calib_crash.so");
+	char *yaml = brc_xasprintf(
 		"name: cli\nworkload: {days: 0}\n"
 		"server: {latency: {model: none}}\n"
 		"strategies:\n"
 		"  - {plugin: '%s', label: nap, params: {seconds: 50ms}}\n"
 		"  - {plugin: '%s', label: boom}\n"
 		"runs: {repetitions: 2}\n", sleep_so, crash_so);
-	char *path = br_test_write(dir, "cli.yaml", yaml);
-	char *out = br_xasprintf("%s/out.json", dir);
+	char *path = brc_test_write(dir, "cli.yaml", yaml);
+	char *out = brc_xasprintf("%s/out.json", dir);
 	const char *argv[] = { "-q", "-o", out, path, NULL };
-	struct br_buf err = { 0 };
+	struct brc_buf err = { 0 };
 	cJSON *doc, *groups, *g;
 	char *text;
-	int code = br_test_benchrun(argv, 60, &err);
+	int code = brc_test_benchrun(argv, 60, &err);
 
 	ck_assert_msg(code == 1, "exit %d: %s", code, err.data ? err.data : "");
-	doc = br_test_load_json(out);
+	doc = brc_test_load_json(out);
 	ck_assert_ptr_nonnull(doc);
 	groups = cJSON_GetObjectItemCaseSensitive(doc, "groups");
 	ck_assert_int_eq(cJSON_GetArraySize(groups), 2);
@@ -539,8 +539,8 @@ START_TEST(test_cli_run_exit_status)
 	ck_assert_ptr_nonnull(strstr(text, "SIGSEGV"));
 	cJSON_free(text);
 	cJSON_Delete(doc);
-	br_buf_free(&err);
-	br_test_rmtree(dir);
+	brc_buf_free(&err);
+	brc_test_rmtree(dir);
 	free(dir);
 	free(sleep_so);
 	free(crash_so);
@@ -554,31 +554,31 @@ END_TEST
  * run, with a message that says what to do. */
 START_TEST(test_cli_fd_limit)
 {
-	char *dir = br_test_tmpdir();
-	char *plugins = br_test_builddir("plugins/.libs");
-	char *path = br_test_write(dir, "fds.yaml",
+	char *dir = brc_test_tmpdir();
+	char *plugins = brc_test_builddir("plugins/.libs");
+	char *path = brc_test_write(dir, "fds.yaml",
 	                           "workload: {days: 5000}\n"
 	                           "strategies: [{plugin: threads}]\n"
 	                           "sweep: {concurrency: [5000]}\n");
 	const char *argv[] = { "--plugin-path", plugins, path, NULL };
 	struct rlimit rl = { 1024, 1024 };
-	struct br_buf err = { 0 };
+	struct brc_buf err = { 0 };
 	int code;
 
 	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
-	code = br_test_benchrun(argv, 30, &err);
+	code = brc_test_benchrun(argv, 30, &err);
 	ck_assert_msg(code == 2, "exit %d: %s", code, err.data ? err.data : "");
 	ck_assert_ptr_nonnull(strstr(err.data, "open files"));
 	ck_assert_ptr_nonnull(strstr(err.data, "ulimit -n"));
-	br_buf_free(&err);
-	br_test_rmtree(dir);
+	brc_buf_free(&err);
+	brc_test_rmtree(dir);
 	free(dir);
 	free(plugins);
 	free(path);
 }
 END_TEST
 
-Suite *br_suite_runner(void)
+Suite *brc_suite_runner(void)
 {
 	Suite *s = suite_create("runner");
 	TCase *tc = tcase_create("calibration");

@@ -21,21 +21,21 @@
 #include "suites.h"
 #include "util.h"
 
-#define OV(p, v) ((struct br_override){ (p), (v) })
+#define OV(p, v) ((struct brc_override){ (p), (v) })
 
-static int load_text(const char *text, const struct br_override *ov,
-                     size_t n, struct br_scenario *sc, char **err)
+static int load_text(const char *text, const struct brc_override *ov,
+                     size_t n, struct brc_scenario *sc, char **err)
 {
 	*err = NULL;
-	return br_scenario_load_string("t.yaml", text, strlen(text), ov, n, sc,
+	return brc_scenario_load_string("t.yaml", text, strlen(text), ov, n, sc,
 	                               err);
 }
 
 /* Fails the test when `text` loads; returns the error text (free it). */
-static char *must_fail(const char *text, const struct br_override *ov,
+static char *must_fail(const char *text, const struct brc_override *ov,
                        size_t n)
 {
-	struct br_scenario sc;
+	struct brc_scenario sc;
 	char *err = NULL;
 
 	ck_assert_int_eq(load_text(text, ov, n, &sc, &err), -1);
@@ -51,8 +51,8 @@ static char *must_fail(const char *text, const struct br_override *ov,
 
 static char *good(const char *name)
 {
-	char *rel = br_xasprintf("tests/data/good/%s", name);
-	char *p = br_test_srcdir(rel);
+	char *rel = brc_xasprintf("tests/data/good/%s", name);
+	char *p = brc_test_srcdir(rel);
 
 	free(rel);
 	return p;
@@ -60,11 +60,11 @@ static char *good(const char *name)
 
 START_TEST(full_round_trip)
 {
-	struct br_scenario sc;
+	struct brc_scenario sc;
 	char *path = good("full.yaml"), *err = NULL;
-	const struct br_strategy *s;
+	const struct brc_strategy *s;
 
-	ck_assert_msg(!br_scenario_load(path, NULL, 0, &sc, &err), "%s", err);
+	ck_assert_msg(!brc_scenario_load(path, NULL, 0, &sc, &err), "%s", err);
 	ck_assert_str_eq(sc.path, path);
 	ck_assert_str_eq(sc.name, "full");
 	ck_assert_str_eq(sc.description, "Every key, none left at its default");
@@ -144,7 +144,7 @@ START_TEST(full_round_trip)
 	ck_assert_str_eq(sc.outputs.plot, "results/full.svg");
 	ck_assert_uint_eq(strlen(sc.hash), 16);
 	ck_assert_uint_eq(strspn(sc.hash, "0123456789abcdef"), 16);
-	br_scenario_free(&sc);
+	brc_scenario_free(&sc);
 	ck_assert_ptr_null(sc.name);
 	free(path);
 }
@@ -152,7 +152,7 @@ END_TEST
 
 START_TEST(defaults)
 {
-	struct br_scenario sc;
+	struct brc_scenario sc;
 	char *err;
 
 	ck_assert_int_eq(load_text("strategies: [sync]\n", NULL, 0, &sc, &err),
@@ -196,7 +196,7 @@ START_TEST(defaults)
 	ck_assert(!sc.runs.tolerate_errors);
 	ck_assert_ptr_null(sc.outputs.json);
 	ck_assert_ptr_null(sc.outputs.plot);
-	br_scenario_free(&sc);
+	brc_scenario_free(&sc);
 }
 END_TEST
 
@@ -206,12 +206,12 @@ START_TEST(good_files_load)
 		                "external.yaml" };
 
 	for (size_t i = 0; i < BR_ARRAY_SIZE(names); i++) {
-		struct br_scenario sc;
+		struct brc_scenario sc;
 		char *p = good(names[i]), *err = NULL;
 
-		ck_assert_msg(!br_scenario_load(p, NULL, 0, &sc, &err),
+		ck_assert_msg(!brc_scenario_load(p, NULL, 0, &sc, &err),
 		              "%s: %s", names[i], err);
-		br_scenario_free(&sc);
+		brc_scenario_free(&sc);
 		free(p);
 	}
 }
@@ -222,14 +222,14 @@ END_TEST
 static bool matches(const char *err, const char *file, const char *pos,
                     const char *words)
 {
-	char *prefix = br_xasprintf("%s:%s: ", file, pos);
+	char *prefix = brc_xasprintf("%s:%s: ", file, pos);
 	const char *line = err;
 	bool found = false;
 
 	while (line && *line && !found) {
 		const char *eol = strchr(line, '\n');
 		size_t len = eol ? (size_t)(eol - line) : strlen(line);
-		char *l = br_xmalloc(len + 1), *w = br_xstrdup(words), *save;
+		char *l = brc_xmalloc(len + 1), *w = brc_xstrdup(words), *save;
 		const char *at;
 
 		memcpy(l, line, len);
@@ -251,7 +251,7 @@ static bool matches(const char *err, const char *file, const char *pos,
 
 START_TEST(bad_corpus)
 {
-	char *dir = br_test_srcdir("tests/data/bad");
+	char *dir = brc_test_srcdir("tests/data/bad");
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	int n = 0;
@@ -260,12 +260,12 @@ START_TEST(bad_corpus)
 	while ((e = readdir(d))) {
 		size_t len = strlen(e->d_name);
 		char *path, *text, *err = NULL, *pos, *words, *sep;
-		struct br_scenario sc;
+		struct brc_scenario sc;
 
 		if (len < 6 || strcmp(e->d_name + len - 5, ".yaml"))
 			continue;
-		path = br_xasprintf("%s/%s", dir, e->d_name);
-		text = br_read_file(path, 1 << 20, NULL);
+		path = brc_xasprintf("%s/%s", dir, e->d_name);
+		text = brc_read_file(path, 1 << 20, NULL);
 		ck_assert_ptr_nonnull(text);
 		ck_assert_msg(!strncmp(text, "# expect: ", 10),
 		              "%s: no '# expect:' line", e->d_name);
@@ -279,7 +279,7 @@ START_TEST(bad_corpus)
 			*sep = '\x01';
 			memmove(sep + 1, sep + 5, strlen(sep + 5) + 1);
 		}
-		ck_assert_msg(br_scenario_load(path, NULL, 0, &sc, &err) == -1,
+		ck_assert_msg(brc_scenario_load(path, NULL, 0, &sc, &err) == -1,
 		              "%s loaded", e->d_name);
 		ck_assert_msg(matches(err, path, pos, words),
 		              "%s: want %s: %s, got:\n%s", e->d_name, pos,
@@ -322,7 +322,7 @@ static const char *base_doc = "workload: {days: 10}\n"
 
 START_TEST(override_values)
 {
-	const struct br_override ov[] = {
+	const struct brc_override ov[] = {
 		OV("workload.days", "20"),
 		OV("strategies[1].params.concurrency", "[1, 10]"),
 		OV("strategies[0].params.timeout", "5s"),
@@ -333,7 +333,7 @@ START_TEST(override_values)
 		OV("runs.baseline", "ev"),
 		OV("outputs.json", "out.json"),
 	};
-	struct br_scenario sc, plain;
+	struct brc_scenario sc, plain;
 	char *err;
 
 	ck_assert_msg(!load_text(base_doc, ov, BR_ARRAY_SIZE(ov), &sc, &err),
@@ -360,18 +360,18 @@ START_TEST(override_values)
 	/* Overrides are part of the identity of the results. */
 	ck_assert_int_eq(load_text(base_doc, NULL, 0, &plain, &err), 0);
 	ck_assert_str_ne(sc.hash, plain.hash);
-	br_scenario_free(&plain);
+	brc_scenario_free(&plain);
 	ck_assert_int_eq(load_text(base_doc, ov, BR_ARRAY_SIZE(ov), &plain,
 	                           &err), 0);
 	ck_assert_str_eq(sc.hash, plain.hash);
-	br_scenario_free(&plain);
-	br_scenario_free(&sc);
+	brc_scenario_free(&plain);
+	brc_scenario_free(&sc);
 }
 END_TEST
 
 START_TEST(override_errors)
 {
-	const struct br_override ov[] = {
+	const struct brc_override ov[] = {
 		OV("workload.days", "abc"),
 		OV("workload.dayz", "3"),
 		OV("workload.max_body", "\"4MiB\""),
@@ -408,32 +408,32 @@ END_TEST
 START_TEST(cli_overrides)
 {
 	char *path = good("minimal.yaml");
-	struct br_override set = OV("workload.days", "7");
-	struct br_options o = { .overrides = &set, .n_overrides = 1,
+	struct brc_override set = OV("workload.days", "7");
+	struct brc_options o = { .overrides = &set, .n_overrides = 1,
 		                .runs = 4, .warmup = 2, .args = &path,
 		                .n_args = 1 };
-	struct br_scenario sc;
+	struct brc_scenario sc;
 
-	ck_assert_int_eq(br_cli_load_scenario(&o, &sc), 0);
+	ck_assert_int_eq(brc_cli_load_scenario(&o, &sc), 0);
 	ck_assert_int_eq(sc.workload.days, 7);
 	ck_assert_int_eq(sc.runs.repetitions, 4);
 	ck_assert_int_eq(sc.runs.warmup, 2);
-	br_scenario_free(&sc);
+	brc_scenario_free(&sc);
 	o.runs = 0; /* checked like the file: repetitions >= 1 */
-	ck_assert_int_eq(br_cli_load_scenario(&o, &sc), BR_EXIT_USAGE);
+	ck_assert_int_eq(brc_cli_load_scenario(&o, &sc), BR_EXIT_USAGE);
 	o.n_args = 0;
-	ck_assert_int_eq(br_cli_load_scenario(&o, &sc), BR_EXIT_USAGE);
+	ck_assert_int_eq(brc_cli_load_scenario(&o, &sc), BR_EXIT_USAGE);
 	free(path);
 }
 END_TEST
 
 START_TEST(anchors_and_merges)
 {
-	struct br_scenario sc;
+	struct brc_scenario sc;
 	char *p = good("anchors.yaml"), *err = NULL;
-	const struct br_strategy *s;
+	const struct brc_strategy *s;
 
-	ck_assert_msg(!br_scenario_load(p, NULL, 0, &sc, &err), "%s", err);
+	ck_assert_msg(!brc_scenario_load(p, NULL, 0, &sc, &err), "%s", err);
 	ck_assert_int_eq(sc.server.latency.model, BR_LAT_UNIFORM);
 	ck_assert_double_eq_tol(sc.server.latency.max, 0.003, 1e-12);
 	s = &sc.strategies[0];
@@ -446,7 +446,7 @@ START_TEST(anchors_and_merges)
 	ck_assert_str_eq(s->params[0].name, "concurrency");
 	ck_assert_str_eq(s->params[0].items[0], "16");
 	ck_assert_str_eq(s->params[1].name, "timeout");
-	br_scenario_free(&sc);
+	brc_scenario_free(&sc);
 	free(p);
 }
 END_TEST
@@ -455,13 +455,13 @@ static char *tmpdir;
 
 static void mk_tmp(void)
 {
-	tmpdir = br_xstrdup("/tmp/br-check-scenario-XXXXXX");
+	tmpdir = brc_xstrdup("/tmp/br-check-scenario-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 }
 
 static void rm_tmp(void)
 {
-	char *cmd = br_xasprintf("rm -rf '%s'", tmpdir);
+	char *cmd = brc_xasprintf("rm -rf '%s'", tmpdir);
 
 	ck_assert_int_eq(system(cmd), 0);
 	free(cmd);
@@ -472,12 +472,12 @@ static void rm_tmp(void)
  * errors. */
 static char *load_file(const char *name, const char *text, size_t len)
 {
-	char *path = br_xasprintf("%s/%s", tmpdir, name), *err = NULL;
-	struct br_scenario sc;
+	char *path = brc_xasprintf("%s/%s", tmpdir, name), *err = NULL;
+	struct brc_scenario sc;
 
 	if (text)
-		ck_assert_int_eq(br_write_file_atomic(path, text, len), 0);
-	ck_assert_int_eq(br_scenario_load(path, NULL, 0, &sc, &err), -1);
+		ck_assert_int_eq(brc_write_file_atomic(path, text, len), 0);
+	ck_assert_int_eq(brc_scenario_load(path, NULL, 0, &sc, &err), -1);
 	ck_assert_ptr_nonnull(err);
 	ck_assert_msg(!strncmp(err, path, strlen(path)), "%s", err);
 	free(path);
@@ -511,7 +511,7 @@ START_TEST(hostile_files)
 	err = load_file("multi.yaml", "strategies: [a]\n---\nx: 1\n", 24);
 	ck_assert_has(err, "multi.yaml:2:1: a second YAML document");
 	free(err);
-	big = br_xmalloc(n);
+	big = brc_xmalloc(n);
 	memset(big, '#', n);
 	err = load_file("huge.yaml", big, n);
 	ck_assert_has(err, "too large");
@@ -523,53 +523,53 @@ END_TEST
 
 START_TEST(deep_nesting)
 {
-	struct br_buf b = { 0 };
-	uint64_t t0 = br_now_ns();
+	struct brc_buf b = { 0 };
+	uint64_t t0 = brc_now_ns();
 	char *err;
 
-	br_buf_printf(&b, "strategies: [sync]\nx-deep: ");
+	brc_buf_printf(&b, "strategies: [sync]\nx-deep: ");
 	for (int i = 0; i < 200; i++)
-		br_buf_printf(&b, "{a: ");
-	br_buf_printf(&b, "1");
+		brc_buf_printf(&b, "{a: ");
+	brc_buf_printf(&b, "1");
 	for (int i = 0; i < 200; i++)
-		br_buf_printf(&b, "}");
-	br_buf_printf(&b, "\n");
+		brc_buf_printf(&b, "}");
+	brc_buf_printf(&b, "\n");
 	err = must_fail(b.data, NULL, 0);
 	ck_assert_has(err, "nesting deeper than");
 	free(err);
-	br_buf_free(&b);
+	brc_buf_free(&b);
 	/* Block style too, and lists. */
 	for (int i = 0; i < 200; i++)
-		br_buf_printf(&b, "%*s- \n", 2 * i, "");
+		brc_buf_printf(&b, "%*s- \n", 2 * i, "");
 	err = must_fail(b.data, NULL, 0);
 	ck_assert_has(err, "nesting deeper than");
 	free(err);
-	br_buf_free(&b);
-	ck_assert_msg(br_now_ns() - t0 < 5000000000ull, "too slow");
+	brc_buf_free(&b);
+	ck_assert_msg(brc_now_ns() - t0 < 5000000000ull, "too slow");
 }
 END_TEST
 
 START_TEST(alias_bomb)
 {
 	/* "Billion laughs": each level is ten of the previous one. */
-	struct br_buf b = { 0 };
-	uint64_t t0 = br_now_ns();
+	struct brc_buf b = { 0 };
+	uint64_t t0 = brc_now_ns();
 	char *err;
 
-	br_buf_printf(&b, "x-0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, "
+	brc_buf_printf(&b, "x-0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, "
 	                  "lol, lol]\n");
 	for (int i = 1; i < 10; i++) {
-		br_buf_printf(&b, "x-%d: &l%d [", i, i);
+		brc_buf_printf(&b, "x-%d: &l%d [", i, i);
 		for (int j = 0; j < 10; j++)
-			br_buf_printf(&b, "%s*l%d", j ? ", " : "", i - 1);
-		br_buf_printf(&b, "]\n");
+			brc_buf_printf(&b, "%s*l%d", j ? ", " : "", i - 1);
+		brc_buf_printf(&b, "]\n");
 	}
-	br_buf_printf(&b, "strategies: [sync]\n");
+	brc_buf_printf(&b, "strategies: [sync]\n");
 	err = must_fail(b.data, NULL, 0);
 	ck_assert_has(err, "document too large");
 	free(err);
-	br_buf_free(&b);
-	ck_assert_msg(br_now_ns() - t0 < 5000000000ull, "too slow");
+	brc_buf_free(&b);
+	ck_assert_msg(brc_now_ns() - t0 < 5000000000ull, "too slow");
 }
 END_TEST
 
@@ -577,7 +577,7 @@ START_TEST(scalar_types)
 {
 	const char *doc = "strategies: [sync]\nworkload: {max_body: 64k}\n"
 	                  "runs: {timeout: 1.5}\nserver: {latency: 20ms}\n";
-	struct br_scenario sc;
+	struct brc_scenario sc;
 	char *err;
 
 	ck_assert_msg(!load_text(doc, NULL, 0, &sc, &err), "%s", err);
@@ -585,7 +585,7 @@ START_TEST(scalar_types)
 	ck_assert_double_eq(sc.runs.timeout, 1.5);
 	ck_assert_int_eq(sc.server.latency.model, BR_LAT_FIXED);
 	ck_assert_double_eq_tol(sc.server.latency.value, 0.02, 1e-12);
-	br_scenario_free(&sc);
+	brc_scenario_free(&sc);
 
 	err = must_fail("strategies: [sync]\nworkload: {validate: !!str true}\n",
 	                NULL, 0);
@@ -606,7 +606,7 @@ START_TEST(null_plugin_name)
 {
 	/* YAML reads a bare null as "nothing"; for `plugin` it can only mean
 	 * the null plugin.  Other keys keep YAML's meaning. */
-	struct br_scenario sc;
+	struct brc_scenario sc;
 	char *err;
 
 	ck_assert_msg(!load_text("strategies: [{plugin: null}, {plugin: sync, "
@@ -614,7 +614,7 @@ START_TEST(null_plugin_name)
 	              "%s", err);
 	ck_assert_str_eq(sc.strategies[0].plugin, "null");
 	ck_assert_str_eq(sc.strategies[1].label, "sync");
-	br_scenario_free(&sc);
+	brc_scenario_free(&sc);
 	err = must_fail("strategies: [{plugin: ~}]\n", NULL, 0);
 	ck_assert_has(err, "missing 'plugin'");
 	free(err);
@@ -623,8 +623,8 @@ END_TEST
 
 START_TEST(errors_to_stderr)
 {
-	char *path = br_xasprintf("/tmp/br-check-scenario-%d.err", getpid());
-	struct br_scenario sc;
+	char *path = brc_xasprintf("/tmp/br-check-scenario-%d.err", getpid());
+	struct brc_scenario sc;
 	int saved = dup(2), fd;
 	char *text;
 
@@ -633,12 +633,12 @@ START_TEST(errors_to_stderr)
 	ck_assert_int_ge(fd, 0);
 	dup2(fd, 2);
 	close(fd);
-	ck_assert_int_eq(br_scenario_load_string("s.yaml", "runs: 3\n", 8,
+	ck_assert_int_eq(brc_scenario_load_string("s.yaml", "runs: 3\n", 8,
 	                                         NULL, 0, &sc, NULL), -1);
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
-	text = br_read_file(path, 1 << 16, NULL);
+	text = brc_read_file(path, 1 << 16, NULL);
 	unlink(path);
 	ck_assert_has(text, "s.yaml:1:7: runs: expected a mapping, found a "
 	                    "scalar\n");
@@ -655,19 +655,19 @@ START_TEST(mutations)
 	static const char alphabet[] = "{}[]:,-&*!|>'\"#\n \t?<~%@`09az.";
 	char *p = good("full.yaml");
 	size_t len;
-	char *base = br_read_file(p, 1 << 20, &len);
+	char *base = brc_read_file(p, 1 << 20, &len);
 	uint64_t rng = 42;
 
 	ck_assert_ptr_nonnull(base);
 	for (int it = 0; it < 500; it++) {
-		char *t = br_xmalloc(len + 16), *err = NULL;
+		char *t = brc_xmalloc(len + 16), *err = NULL;
 		size_t n = len;
-		struct br_scenario sc;
+		struct brc_scenario sc;
 
 		memcpy(t, base, len);
 		for (int m = 0; m < 1 + it % 4; m++) {
-			size_t pos = br_splitmix64(&rng) % n;
-			char c = alphabet[br_splitmix64(&rng) %
+			size_t pos = brc_splitmix64(&rng) % n;
+			char c = alphabet[brc_splitmix64(&rng) %
 			                  (sizeof(alphabet) - 1)];
 
 			if (it % 3 == 0) {
@@ -676,9 +676,9 @@ START_TEST(mutations)
 			}
 			t[pos] = c;
 		}
-		if (!br_scenario_load_string("m.yaml", t, n, NULL, 0, &sc,
+		if (!brc_scenario_load_string("m.yaml", t, n, NULL, 0, &sc,
 		                             &err))
-			br_scenario_free(&sc);
+			brc_scenario_free(&sc);
 		else
 			ck_assert_msg(err && strstr(err, "m.yaml"), "no message");
 		free(err);
@@ -689,7 +689,7 @@ START_TEST(mutations)
 }
 END_TEST
 
-Suite *br_suite_scenario(void)
+Suite *brc_suite_scenario(void)
 {
 	Suite *s = suite_create("scenario");
 	TCase *tc = tcase_create("parse");

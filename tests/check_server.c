@@ -30,9 +30,9 @@
 
 START_TEST(test_fetch_body)
 {
-	struct br_scenario sc;
-	struct br_server_proc srv;
-	struct xfer *x = br_xcalloc(10, sizeof(*x));
+	struct brc_scenario sc;
+	struct brc_server_proc srv;
+	struct xfer *x = brc_xcalloc(10, sizeof(*x));
 
 	srv_spawn("workload: {days: 10}", &sc, &srv);
 	ck_assert_int_eq(strncmp(srv.base_url, "http://127.0.0.1:", 17), 0);
@@ -58,22 +58,22 @@ START_TEST(test_not_found)
 		"/tickets/MOW-LED/",
 		"/",
 	};
-	struct br_scenario sc;
-	struct br_server_proc srv;
-	struct br_server_stats st;
+	struct brc_scenario sc;
+	struct brc_server_proc srv;
+	struct brc_server_stats st;
 	char *url;
 
 	srv_spawn("workload: {days: 10}", &sc, &srv);
 	for (size_t k = 0; k < BR_ARRAY_SIZE(bad); k++) {
-		url = br_xasprintf("%s%s", srv.base_url, bad[k]);
+		url = brc_xasprintf("%s%s", srv.base_url, bad[k]);
 		ck_assert_msg(srv_get_status(url, NULL) == 404, "%s", bad[k]);
 		free(url);
 	}
-	url = br_xasprintf("%s/tickets/MOW-LED/2026-01-10", srv.base_url);
+	url = brc_xasprintf("%s/tickets/MOW-LED/2026-01-10", srv.base_url);
 	ck_assert_int_eq(srv_get_status(url, NULL), 200);
 	ck_assert_int_eq(srv_get_status(url, "DELETE"), 405);
 	free(url);
-	ck_assert_int_eq(br_server_query(&srv, &st), 0);
+	ck_assert_int_eq(brc_server_query(&srv, &st), 0);
 	ck_assert_int_eq(st.requests, 1);
 	srv_finish(&sc, &srv);
 }
@@ -81,20 +81,20 @@ END_TEST
 
 START_TEST(test_stats_reset)
 {
-	struct br_scenario sc;
-	struct br_server_proc srv;
-	struct br_server_stats st;
-	struct xfer *x = br_xcalloc(20, sizeof(*x));
+	struct brc_scenario sc;
+	struct brc_server_proc srv;
+	struct brc_server_stats st;
+	struct xfer *x = brc_xcalloc(20, sizeof(*x));
 
 	srv_spawn("workload: {days: 20}", &sc, &srv);
 	srv_fetch_days(&sc, &srv, 0, 20, 4, x);
-	ck_assert_int_eq(br_server_query(&srv, &st), 0);
+	ck_assert_int_eq(brc_server_query(&srv, &st), 0);
 	ck_assert_int_eq(st.requests, 20);
 	ck_assert_int_eq(st.errors + st.resets + st.truncated + st.refused, 0);
 	ck_assert(st.rss > 1 << 20);
 	ck_assert(st.cpu >= 0);
-	ck_assert_int_eq(br_server_reset(&srv), 0);
-	ck_assert_int_eq(br_server_query(&srv, &st), 0);
+	ck_assert_int_eq(brc_server_reset(&srv), 0);
+	ck_assert_int_eq(brc_server_query(&srv, &st), 0);
 	ck_assert_int_eq(st.requests, 0);
 	srv_free_xfers(x, 20);
 	srv_finish(&sc, &srv);
@@ -109,13 +109,13 @@ END_TEST
  */
 START_TEST(test_delay_accuracy)
 {
-	struct br_scenario sc;
-	struct br_server_proc srv;
-	struct br_server_stats st;
-	struct xfer *x = br_xcalloc(1000, sizeof(*x));
+	struct brc_scenario sc;
+	struct brc_server_proc srv;
+	struct brc_server_stats st;
+	struct xfer *x = brc_xcalloc(1000, sizeof(*x));
 	double p50, min = 1e9;
 
-	br_raise_nofile();
+	brc_raise_nofile();
 	srv_spawn("workload: {days: 1000, trips: 5}\n"
 	      "server: {latency: {model: fixed, value: 50ms}}", &sc, &srv);
 	srv_fetch_days(&sc, &srv, 0, 1000, 1000, x);
@@ -126,7 +126,7 @@ START_TEST(test_delay_accuracy)
 			min = x[k].wait;
 	}
 	p50 = srv_median_wait(x, 1000);
-	ck_assert_int_eq(br_server_query(&srv, &st), 0);
+	ck_assert_int_eq(brc_server_query(&srv, &st), 0);
 	ck_assert_msg(min >= 0.050, "answered after %.2f ms", min * 1e3);
 	/* Sanity bounds only: on a shared 2-core machine the client's
 	 * own CPU time (and anybody else's) adds to p50.  BENCHMARKS.md has
@@ -148,9 +148,9 @@ END_TEST
 START_TEST(test_lognormal_tracks_model)
 {
 	enum { N = 300 };
-	struct br_scenario sc;
-	struct br_server_proc srv;
-	struct xfer *x = br_xcalloc(N, sizeof(*x));
+	struct brc_scenario sc;
+	struct brc_server_proc srv;
+	struct xfer *x = brc_xcalloc(N, sizeof(*x));
 	double want[N], got[N], rw[N], rg[N], d2 = 0, rho;
 
 	srv_spawn("seed: 7\nworkload: {days: 300, trips: 5}\n"
@@ -158,7 +158,7 @@ START_TEST(test_lognormal_tracks_model)
 	      &sc, &srv);
 	srv_fetch_days(&sc, &srv, 0, N, 20, x);
 	for (int k = 0; k < N; k++) {
-		want[k] = br_model_delay(&sc.server.latency, sc.workload.seed,
+		want[k] = brc_model_delay(&sc.server.latency, sc.workload.seed,
 		                         (uint64_t)k, 0);
 		got[k] = x[k].wait;
 		ck_assert_int_eq(x[k].status, 200);
@@ -178,7 +178,7 @@ START_TEST(test_lognormal_tracks_model)
 END_TEST
 
 /* What the client saw: BR_FAULT_* or -1 for anything unexpected. */
-static int seen_fault(const struct br_scenario *sc, const struct xfer *x)
+static int seen_fault(const struct brc_scenario *sc, const struct xfer *x)
 {
 	if (x->rc == CURLE_OK && x->status == sc->server.faults.error_status)
 		return BR_FAULT_ERROR;
@@ -193,21 +193,21 @@ static int seen_fault(const struct br_scenario *sc, const struct xfer *x)
 
 START_TEST(test_faults_repeatable)
 {
-	struct br_scenario sc;
-	struct br_server_proc srv;
-	struct br_server_stats st;
-	struct xfer *x = br_xcalloc(1000, sizeof(*x));
+	struct brc_scenario sc;
+	struct brc_server_proc srv;
+	struct brc_server_stats st;
+	struct xfer *x = brc_xcalloc(1000, sizeof(*x));
 	int first[1000], count[4] = { 0 };
 
 	srv_spawn("seed: 3\nworkload: {days: 1000, trips: 4}\n"
 	      "server: {faults: {error_rate: 0.1, error_status: 503,"
 	      " reset_rate: 0.1, truncate_rate: 0.1}}", &sc, &srv);
 	for (int run = 0; run < 2; run++) {
-		ck_assert_int_eq(br_server_reset(&srv), 0);
+		ck_assert_int_eq(brc_server_reset(&srv), 0);
 		srv_fetch_days(&sc, &srv, 0, 1000, 50, x);
 		for (int k = 0; k < 1000; k++) {
 			int f = seen_fault(&sc, &x[k]);
-			int want = (int)br_model_fault(&sc.server.faults,
+			int want = (int)brc_model_fault(&sc.server.faults,
 			                               sc.workload.seed,
 			                               (uint64_t)k, 0);
 
@@ -220,13 +220,13 @@ START_TEST(test_faults_repeatable)
 				count[f]++;
 			}
 			ck_assert_int_eq(f, first[k]);
-			br_buf_free(&x[k].body);
+			brc_buf_free(&x[k].body);
 		}
 	}
 	for (int f = BR_FAULT_ERROR; f <= BR_FAULT_TRUNCATE; f++)
 		ck_assert_msg(count[f] >= 60 && count[f] <= 140,
 		              "fault %d: %d of 1000", f, count[f]);
-	ck_assert_int_eq(br_server_query(&srv, &st), 0);
+	ck_assert_int_eq(brc_server_query(&srv, &st), 0);
 	ck_assert_int_eq(st.errors, (uint64_t)count[BR_FAULT_ERROR]);
 	ck_assert_int_eq(st.resets, (uint64_t)count[BR_FAULT_RESET]);
 	ck_assert_int_eq(st.truncated, (uint64_t)count[BR_FAULT_TRUNCATE]);
@@ -239,10 +239,10 @@ END_TEST
 /* 40 requests, 4 slots, 50 ms each: at least 10 rounds of 50 ms. */
 START_TEST(test_max_in_flight)
 {
-	struct br_scenario sc;
-	struct br_server_proc srv;
-	struct br_server_stats st;
-	struct xfer *x = br_xcalloc(40, sizeof(*x));
+	struct brc_scenario sc;
+	struct brc_server_proc srv;
+	struct brc_server_stats st;
+	struct xfer *x = brc_xcalloc(40, sizeof(*x));
 	double wall;
 
 	srv_spawn("workload: {days: 40, trips: 3}\n"
@@ -251,7 +251,7 @@ START_TEST(test_max_in_flight)
 	for (int k = 0; k < 40; k++)
 		ck_assert_int_eq(x[k].status, 200);
 	ck_assert_msg(wall >= 0.49 && wall < 5, "wall %.3f s", wall);
-	ck_assert_int_eq(br_server_query(&srv, &st), 0);
+	ck_assert_int_eq(brc_server_query(&srv, &st), 0);
 	ck_assert_msg(st.queued_max >= 20 && st.queued_max <= 36,
 	              "queued_max %llu", (unsigned long long)st.queued_max);
 	srv_free_xfers(x, 40);
@@ -262,10 +262,10 @@ END_TEST
 /* 10 connections at once against max_connections 5: 5 refused. */
 START_TEST(test_max_connections)
 {
-	struct br_scenario sc;
-	struct br_server_proc srv;
-	struct br_server_stats st;
-	struct xfer *x = br_xcalloc(10, sizeof(*x));
+	struct brc_scenario sc;
+	struct brc_server_proc srv;
+	struct brc_server_stats st;
+	struct xfer *x = brc_xcalloc(10, sizeof(*x));
 	int ok = 0, tries = 0;
 
 	srv_spawn("workload: {days: 10, trips: 3}\n"
@@ -276,8 +276,8 @@ START_TEST(test_max_connections)
 	ck_assert_int_eq(ok, 5);
 	/* Our 5 connections were just closed: the server may not have
 	 * seen it yet and refuse the query too (quietly, please). */
-	br_verbosity = -1;
-	while (br_server_query(&srv, &st) && tries < 100) {
+	brc_verbosity = -1;
+	while (brc_server_query(&srv, &st) && tries < 100) {
 		tries++;
 		usleep(20000);
 	}
@@ -292,9 +292,9 @@ END_TEST
  * and it still arrives whole. */
 START_TEST(test_rate)
 {
-	struct br_scenario sc;
-	struct br_server_proc srv;
-	struct xfer *x = br_xcalloc(2, sizeof(*x));
+	struct brc_scenario sc;
+	struct brc_server_proc srv;
+	struct xfer *x = brc_xcalloc(2, sizeof(*x));
 	double wall;
 
 	srv_spawn("workload: {days: 2, trips: 20}\nserver: {rate: 20000}", &sc,
@@ -314,18 +314,18 @@ END_TEST
 
 START_TEST(test_stop)
 {
-	struct br_scenario sc;
-	struct br_server_proc srv;
+	struct brc_scenario sc;
+	struct brc_server_proc srv;
 	pid_t pid;
 
 	srv_spawn("workload: {days: 5}", &sc, &srv);
 	pid = srv.pid;
 	ck_assert_int_eq(kill(pid, 0), 0);
-	br_server_stop(&srv);
+	brc_server_stop(&srv);
 	ck_assert_int_eq(kill(pid, 0), -1);
 	ck_assert_int_eq(errno, ESRCH);
 	ck_assert_ptr_null(srv.base_url);
-	br_scenario_free(&sc);
+	brc_scenario_free(&sc);
 }
 END_TEST
 
@@ -341,19 +341,19 @@ static size_t discard(char *data, size_t size, size_t n, void *cls)
  */
 START_TEST(test_stop_with_waiters)
 {
-	struct br_scenario sc;
-	struct br_server_proc srv;
-	struct br_server_stats st = { 0 };
+	struct brc_scenario sc;
+	struct brc_server_proc srv;
+	struct brc_server_stats st = { 0 };
 	CURLM *m = curl_multi_init();
 	CURL *h[5];
-	uint64_t deadline = br_now_ns() + 5000000000ULL;
+	uint64_t deadline = brc_now_ns() + 5000000000ULL;
 	int running, status = -1;
 	pid_t r = 0;
 
 	srv_spawn("workload: {days: 5}\nserver: {max_in_flight: 2, "
 	          "latency: 10s}", &sc, &srv);
 	for (int k = 0; k < 5; k++) {
-		char *url = br_xasprintf("%s/tickets/MOW-LED/2026-01-0%d",
+		char *url = brc_xasprintf("%s/tickets/MOW-LED/2026-01-0%d",
 		                         srv.base_url, k + 1);
 
 		h[k] = curl_easy_init();
@@ -364,17 +364,17 @@ START_TEST(test_stop_with_waiters)
 		curl_multi_add_handle(m, h[k]);
 		free(url);
 	}
-	while (st.queued_max < 3 && br_now_ns() < deadline) {
+	while (st.queued_max < 3 && brc_now_ns() < deadline) {
 		curl_multi_perform(m, &running);
 		curl_multi_poll(m, NULL, 0, 10, NULL);
-		if (br_server_query(&srv, &st))
+		if (brc_server_query(&srv, &st))
 			st.queued_max = 0;
 	}
 	ck_assert_int_eq(st.queued_max, 3);
 	kill(srv.pid, SIGTERM);
-	deadline = br_now_ns() + 3000000000ULL;
+	deadline = brc_now_ns() + 3000000000ULL;
 	while ((r = waitpid(srv.pid, &status, WNOHANG)) == 0 &&
-	       br_now_ns() < deadline)
+	       brc_now_ns() < deadline)
 		usleep(5000);
 	if (r == 0)
 		kill(srv.pid, SIGKILL);
@@ -395,8 +395,8 @@ END_TEST
  * it and know it is gone. */
 START_TEST(test_dies_with_parent)
 {
-	struct br_scenario sc;
-	struct br_server_proc srv;
+	struct brc_scenario sc;
+	struct brc_server_proc srv;
 	int fds[2], status;
 	pid_t mid, server = 0, r = 0;
 	uint64_t deadline;
@@ -408,7 +408,7 @@ START_TEST(test_dies_with_parent)
 	ck_assert_int_ge(mid, 0);
 	if (mid == 0) {
 		close(fds[0]);
-		if (br_server_spawn(&sc, &srv))
+		if (brc_server_spawn(&sc, &srv))
 			_exit(1);
 		if (write(fds[1], &srv.pid, sizeof(srv.pid)) < 0)
 			_exit(1);
@@ -421,50 +421,50 @@ START_TEST(test_dies_with_parent)
 	ck_assert_int_eq(kill(server, 0), 0);
 	kill(mid, SIGKILL);
 	waitpid(mid, NULL, 0);
-	deadline = br_now_ns() + 5000000000ULL;
+	deadline = brc_now_ns() + 5000000000ULL;
 	while ((r = waitpid(server, &status, WNOHANG)) == 0 &&
-	       br_now_ns() < deadline)
+	       brc_now_ns() < deadline)
 		usleep(10000);
 	ck_assert_msg(r == server, "server %d still alive", (int)server);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	br_scenario_free(&sc);
+	brc_scenario_free(&sc);
 }
 END_TEST
 
 START_TEST(test_port_in_use)
 {
-	struct br_scenario sc, sc2;
-	struct br_server_proc srv, srv2;
-	char *yaml, *msg, *path = br_xstrdup("/tmp/br-check-server-XXXXXX");
+	struct brc_scenario sc, sc2;
+	struct brc_server_proc srv, srv2;
+	char *yaml, *msg, *path = brc_xstrdup("/tmp/br-check-server-XXXXXX");
 	int fd = mkstemp(path), saved = dup(2);
 
 	srv_spawn("workload: {days: 5}", &sc, &srv);
-	yaml = br_xasprintf("workload: {days: 5}\nserver: {port: %d}",
+	yaml = brc_xasprintf("workload: {days: 5}\nserver: {port: %d}",
 	                    srv.port);
 	srv_load(yaml, &sc2);
 	/* Catch the message printed on stderr. */
 	dup2(fd, 2);
-	ck_assert_int_eq(br_server_spawn(&sc2, &srv2), -1);
+	ck_assert_int_eq(brc_server_spawn(&sc2, &srv2), -1);
 	dup2(saved, 2);
-	msg = br_read_file(path, 1 << 16, NULL);
+	msg = brc_read_file(path, 1 << 16, NULL);
 	ck_assert_ptr_nonnull(msg);
 	free(yaml);
-	yaml = br_xasprintf("cannot listen on 127.0.0.1:%d: Address already "
+	yaml = brc_xasprintf("cannot listen on 127.0.0.1:%d: Address already "
 	                    "in use", srv.port);
 	ck_assert_msg(strstr(msg, yaml), "got: %s", msg);
 	/* The first server is unharmed. */
-	ck_assert_int_eq(br_server_reset(&srv), 0);
+	ck_assert_int_eq(brc_server_reset(&srv), 0);
 	unlink(path);
 	close(fd);
 	free(msg);
 	free(yaml);
 	free(path);
-	br_scenario_free(&sc2);
+	brc_scenario_free(&sc2);
 	srv_finish(&sc, &srv);
 }
 END_TEST
 
-Suite *br_suite_server(void)
+Suite *brc_suite_server(void)
 {
 	Suite *s = suite_create("server");
 	TCase *tc = tcase_create("server");

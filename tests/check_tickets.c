@@ -13,9 +13,9 @@
 #include "workload/tickets.h"
 #include "util.h"
 
-static struct br_workload workload(uint64_t seed, int64_t trips)
+static struct brc_workload workload(uint64_t seed, int64_t trips)
 {
-	struct br_workload w = {
+	struct brc_workload w = {
 		.seed = seed,
 		.days = 100,
 		.start_date = (char *)"2026-01-01",
@@ -28,31 +28,31 @@ static struct br_workload workload(uint64_t seed, int64_t trips)
 	return w;
 }
 
-static char *render(const struct br_workload *w, int64_t i, size_t *len)
+static char *render(const struct brc_workload *w, int64_t i, size_t *len)
 {
-	struct br_buf b = { 0 };
+	struct brc_buf b = { 0 };
 
-	br_ticket_render(w, i, &b);
+	brc_ticket_render(w, i, &b);
 	*len = b.len;
 	return b.data;
 }
 
 /* Render day i, process an exact-length copy (no NUL after it, so an
  * overrun shows under valgrind/ASan) and compare with the generator. */
-static void assert_roundtrip(const struct br_workload *w, int64_t i)
+static void assert_roundtrip(const struct brc_workload *w, int64_t i)
 {
-	struct br_summary got, want;
+	struct brc_summary got, want;
 	char why[256];
 	size_t len;
 	char *body = render(w, i, &len);
-	char *copy = br_xmalloc(len);
+	char *copy = brc_xmalloc(len);
 
 	memcpy(copy, body, len);
-	ck_assert_msg(br_ticket_process(w, copy, len, &got, why,
+	ck_assert_msg(brc_ticket_process(w, copy, len, &got, why,
 	                                sizeof(why)) == 0,
 	              "day %lld: %s", (long long)i, why);
-	br_ticket_expect(w, i, &want);
-	ck_assert_msg(br_summary_check(&got, &want, why, sizeof(why)) == 0,
+	brc_ticket_expect(w, i, &want);
+	ck_assert_msg(brc_summary_check(&got, &want, why, sizeof(why)) == 0,
 	              "day %lld: %s", (long long)i, why);
 	ck_assert_int_eq(got.trips, want.trips);
 	free(copy);
@@ -61,7 +61,7 @@ static void assert_roundtrip(const struct br_workload *w, int64_t i)
 
 START_TEST(test_determinism)
 {
-	struct br_workload w = workload(42, 20), w2 = workload(42, 20);
+	struct brc_workload w = workload(42, 20), w2 = workload(42, 20);
 	size_t la, lb;
 	char *a, *b;
 
@@ -92,13 +92,13 @@ END_TEST
 
 START_TEST(test_trip_range)
 {
-	struct br_workload w = workload(5, 10);
-	struct br_summary s;
+	struct brc_workload w = workload(5, 10);
+	struct brc_summary s;
 	bool seen_min = false, seen_max = false;
 
 	w.trips_max = 12;
 	for (int64_t i = 0; i < 200; i++) {
-		br_ticket_expect(&w, i, &s);
+		brc_ticket_expect(&w, i, &s);
 		ck_assert_int_ge(s.trips, 10);
 		ck_assert_int_le(s.trips, 12);
 		seen_min |= s.trips == 10;
@@ -110,7 +110,7 @@ END_TEST
 
 START_TEST(test_roundtrip)
 {
-	struct br_workload w = workload(1, 20);
+	struct brc_workload w = workload(1, 20);
 
 	for (int64_t i = 0; i < 100; i++)
 		assert_roundtrip(&w, i);
@@ -132,7 +132,7 @@ END_TEST
 /* Every price is printed as whole euros, a dot and two digits. */
 START_TEST(test_price_format)
 {
-	struct br_workload w = workload(11, 200);
+	struct brc_workload w = workload(11, 200);
 	size_t len;
 	char *body = render(&w, 0, &len);
 	int n = 0;
@@ -151,13 +151,13 @@ START_TEST(test_price_format)
 END_TEST
 
 /* Process `body` and expect failure with `words` in the reason. */
-static void assert_rejected(const struct br_workload *w, const char *body,
+static void assert_rejected(const struct brc_workload *w, const char *body,
                             size_t len, const char *words)
 {
-	struct br_summary s;
+	struct brc_summary s;
 	char why[256] = "";
 
-	ck_assert_msg(br_ticket_process(w, body, len, &s, why, sizeof(why)) ==
+	ck_assert_msg(brc_ticket_process(w, body, len, &s, why, sizeof(why)) ==
 	              -1, "accepted, wanted '%s'", words);
 	ck_assert_msg(strstr(why, words), "'%s' lacks '%s'", why, words);
 }
@@ -167,20 +167,20 @@ static char *replace_nth(const char *body, const char *from, const char *to,
                          int n)
 {
 	const char *p = body;
-	struct br_buf b = { 0 };
+	struct brc_buf b = { 0 };
 
 	for (int k = 0; k <= n; k++) {
 		p = strstr(k ? p + 1 : p, from);
 		ck_assert_ptr_nonnull(p);
 	}
-	br_buf_append(&b, body, (size_t)(p - body));
-	br_buf_printf(&b, "%s%s", to, p + strlen(from));
+	brc_buf_append(&b, body, (size_t)(p - body));
+	brc_buf_printf(&b, "%s%s", to, p + strlen(from));
 	return b.data;
 }
 
 /* Replace the n-th `from` in body by `to`; the result must be rejected
  * with `words`. */
-static void reject_edit(const struct br_workload *w, const char *body,
+static void reject_edit(const struct brc_workload *w, const char *body,
                         const char *from, const char *to, int n,
                         const char *words)
 {
@@ -192,10 +192,10 @@ static void reject_edit(const struct br_workload *w, const char *body,
 
 START_TEST(test_reject)
 {
-	struct br_workload w = workload(42, 20);
+	struct brc_workload w = workload(42, 20);
 	size_t len;
 	char *body = render(&w, 3, &len), *bad;
-	char *deep = br_xmalloc(100000);
+	char *deep = brc_xmalloc(100000);
 
 	assert_rejected(&w, body, 0, "empty body");
 	assert_rejected(&w, NULL, 0, "empty body");
@@ -206,7 +206,7 @@ START_TEST(test_reject)
 	bad = replace_nth(body, "},{", "}#{", 2);
 	assert_rejected(&w, bad, len, "not JSON (error near byte");
 	free(bad);
-	bad = br_xasprintf("%s}", body);
+	bad = brc_xasprintf("%s}", body);
 	assert_rejected(&w, bad, len + 1, "trailing bytes");
 	free(bad);
 	reject_edit(&w, body, "MOW-LED", "MOW-KZN", 0,
@@ -241,45 +241,45 @@ END_TEST
 
 START_TEST(test_wrong_day)
 {
-	struct br_workload w = workload(42, 20);
-	struct br_summary got, want;
+	struct brc_workload w = workload(42, 20);
+	struct brc_summary got, want;
 	char why[256];
 	size_t len;
 	char *body = render(&w, 5, &len);
 
 	/* The server answered day 5 where day 3 was asked. */
-	ck_assert_int_eq(br_ticket_process(&w, body, len, &got, why,
+	ck_assert_int_eq(brc_ticket_process(&w, body, len, &got, why,
 	                                   sizeof(why)), 0);
-	br_ticket_expect(&w, 3, &want);
-	ck_assert_int_eq(br_summary_check(&got, &want, why, sizeof(why)), -1);
+	brc_ticket_expect(&w, 3, &want);
+	ck_assert_int_eq(brc_summary_check(&got, &want, why, sizeof(why)), -1);
 	ck_assert_str_eq(why, "date 2026-01-04 expected, got 2026-01-06");
 	/* Without a date (the text form), the trip ids still differ. */
 	got.date = 0;
-	ck_assert_int_eq(br_summary_check(&got, &want, why, sizeof(why)), -1);
+	ck_assert_int_eq(brc_summary_check(&got, &want, why, sizeof(why)), -1);
 	free(body);
 }
 END_TEST
 
 START_TEST(test_summary_check)
 {
-	struct br_summary a = { .trips = 20, .cheapest_cents = 1250,
+	struct brc_summary a = { .trips = 20, .cheapest_cents = 1250,
 	                        .total_cents = 40000, .free_seats = 300,
 	                        .first_departure = 65, .digest = 0xabc,
 	                        .date = 20454 };
-	struct br_summary b = a;
+	struct brc_summary b = a;
 	char why[256];
 
-	ck_assert_int_eq(br_summary_check(&a, &b, why, sizeof(why)), 0);
+	ck_assert_int_eq(brc_summary_check(&a, &b, why, sizeof(why)), 0);
 	a.cheapest_cents = 1300;
-	ck_assert_int_eq(br_summary_check(&a, &b, why, sizeof(why)), -1);
+	ck_assert_int_eq(brc_summary_check(&a, &b, why, sizeof(why)), -1);
 	ck_assert_str_eq(why, "cheapest 1250 expected, got 1300");
 	a = b;
 	a.free_seats = 1;
-	ck_assert_int_eq(br_summary_check(&a, &b, why, sizeof(why)), -1);
+	ck_assert_int_eq(brc_summary_check(&a, &b, why, sizeof(why)), -1);
 	ck_assert_str_eq(why, "free seats 300 expected, got 1");
 	a = b;
 	a.digest = 0xabd;
-	ck_assert_int_eq(br_summary_check(&a, &b, why, sizeof(why)), -1);
+	ck_assert_int_eq(brc_summary_check(&a, &b, why, sizeof(why)), -1);
 	ck_assert_ptr_nonnull(strstr(why, "trip ids differ"));
 }
 END_TEST
@@ -287,21 +287,21 @@ END_TEST
 /* 20 trips x 500 us must cost about 10 ms of this thread's CPU. */
 START_TEST(test_cpu_burn)
 {
-	struct br_workload w = workload(42, 20);
-	struct br_summary s;
+	struct brc_workload w = workload(42, 20);
+	struct brc_summary s;
 	char why[256];
 	size_t len;
 	char *body = render(&w, 0, &len);
 	uint64_t t0, used;
 
-	br_ticket_calibrate();
-	t0 = br_threadtime_ns();
-	ck_assert_int_eq(br_ticket_process(&w, body, len, &s, why, sizeof(why)), 0);
-	ck_assert_uint_lt(br_threadtime_ns() - t0, 5000000);
+	brc_ticket_calibrate();
+	t0 = brc_threadtime_ns();
+	ck_assert_int_eq(brc_ticket_process(&w, body, len, &s, why, sizeof(why)), 0);
+	ck_assert_uint_lt(brc_threadtime_ns() - t0, 5000000);
 	w.cpu_us_per_trip = 500;
-	t0 = br_threadtime_ns();
-	ck_assert_int_eq(br_ticket_process(&w, body, len, &s, why, sizeof(why)), 0);
-	used = br_threadtime_ns() - t0;
+	t0 = brc_threadtime_ns();
+	ck_assert_int_eq(brc_ticket_process(&w, body, len, &s, why, sizeof(why)), 0);
+	used = brc_threadtime_ns() - t0;
 	ck_assert_msg(used > 5000000 && used < 40000000,
 	              "burned %llu ns for 10 ms", (unsigned long long)used);
 	free(body);
@@ -310,40 +310,40 @@ END_TEST
 
 START_TEST(test_date_url)
 {
-	struct br_workload w = workload(1, 20);
+	struct brc_workload w = workload(1, 20);
 	char date[11], *url;
 	const char *why;
 
-	ck_assert_int_eq(br_ticket_date(&w, 0, date), 0);
+	ck_assert_int_eq(brc_ticket_date(&w, 0, date), 0);
 	ck_assert_str_eq(date, "2026-01-01");
-	ck_assert_int_eq(br_ticket_date(&w, 59, date), 0);
+	ck_assert_int_eq(brc_ticket_date(&w, 59, date), 0);
 	ck_assert_str_eq(date, "2026-03-01");
-	ck_assert_int_eq(br_ticket_date(&w, 365, date), 0);
+	ck_assert_int_eq(brc_ticket_date(&w, 365, date), 0);
 	ck_assert_str_eq(date, "2027-01-01");
 	w.start_date = (char *)"2024-02-28";
-	ck_assert_int_eq(br_ticket_date(&w, 1, date), 0);
+	ck_assert_int_eq(brc_ticket_date(&w, 1, date), 0);
 	ck_assert_str_eq(date, "2024-02-29");
 	w.start_date = (char *)"2026-02-29";
-	ck_assert_int_eq(br_ticket_date(&w, 0, date), -1);
+	ck_assert_int_eq(brc_ticket_date(&w, 0, date), -1);
 	w.start_date = (char *)"2026-1-01";
-	ck_assert_int_eq(br_ticket_date(&w, 0, date), -1);
+	ck_assert_int_eq(brc_ticket_date(&w, 0, date), -1);
 
 	w = workload(1, 20);
-	url = br_ticket_url("{base}/tickets/{route}/{date}?n={i}&x={x}",
+	url = brc_ticket_url("{base}/tickets/{route}/{date}?n={i}&x={x}",
 	                    "http://127.0.0.1:8080", &w, 2);
 	ck_assert_str_eq(url, "http://127.0.0.1:8080/tickets/MOW-LED/"
 	                 "2026-01-03?n=2&x={x}");
 	free(url);
-	ck_assert_int_eq(br_url_template_check("{base}/t/{route}/{date}/{i}",
+	ck_assert_int_eq(brc_url_template_check("{base}/t/{route}/{date}/{i}",
 	                                     &why), 0);
-	ck_assert_int_eq(br_url_template_check("/t/{dat}", &why), -1);
+	ck_assert_int_eq(brc_url_template_check("/t/{dat}", &why), -1);
 	ck_assert_ptr_nonnull(strstr(why, "unknown placeholder"));
-	ck_assert_int_eq(br_url_template_check("/t/{date", &why), -1);
+	ck_assert_int_eq(brc_url_template_check("/t/{date", &why), -1);
 	ck_assert_ptr_nonnull(strstr(why, "unclosed"));
 }
 END_TEST
 
-Suite *br_suite_tickets(void)
+Suite *brc_suite_tickets(void)
 {
 	Suite *s = suite_create("tickets");
 	TCase *tc = tcase_create("core");

@@ -25,7 +25,7 @@
 
 struct hostile {
 	enum hostile_mode mode;
-	const struct br_workload *w;
+	const struct brc_workload *w;
 	int listen_fd;
 	int port;
 	volatile int stop;
@@ -81,11 +81,11 @@ static void send_head(int fd, const char *status, long long content_length)
 
 static void respond(struct hostile *h, int fd, long day)
 {
-	struct br_buf body = { 0 };
+	struct brc_buf body = { 0 };
 
 	if (day < 0)
 		day = 0;
-	br_ticket_render(h->w, day, &body);
+	brc_ticket_render(h->w, day, &body);
 	switch (h->mode) {
 	case HOSTILE_TRUNCATED: /* promises the whole body, sends half */
 		send_head(fd, "200 OK", (long long)body.len);
@@ -112,7 +112,7 @@ static void respond(struct hostile *h, int fd, long day)
 		break;
 	case HOSTILE_NESTED: { /* 100,000 levels of [ */
 		const size_t depth = 100000;
-		char *deep = br_xmalloc(depth);
+		char *deep = brc_xmalloc(depth);
 
 		memset(deep, '[', depth);
 		send_head(fd, "200 OK", (long long)depth);
@@ -136,7 +136,7 @@ static void respond(struct hostile *h, int fd, long day)
 		h->stop = 1;
 		break;
 	}
-	br_buf_free(&body);
+	brc_buf_free(&body);
 }
 
 static void *serve(void *arg)
@@ -160,9 +160,9 @@ static void *serve(void *arg)
 }
 
 struct hostile *hostile_start(enum hostile_mode mode,
-                              const struct br_workload *w)
+                              const struct brc_workload *w)
 {
-	struct hostile *h = br_xcalloc(1, sizeof(*h));
+	struct hostile *h = brc_xcalloc(1, sizeof(*h));
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	socklen_t alen = sizeof(a);
 	int one = 1;

@@ -22,7 +22,7 @@ struct hostile;
 
 /* Listen on 127.0.0.1, ephemeral port; serve on a thread.  NULL on error. */
 struct hostile *hostile_start(enum hostile_mode mode,
-                              const struct br_workload *w);
+                              const struct brc_workload *w);
 int hostile_port(const struct hostile *h);
 /* Stop serving, join the thread, free. */
 void hostile_stop(struct hostile *h);

@@ -13,11 +13,11 @@
 #include "srvclient.h"
 #include "workload/tickets.h"
 
-void srv_load(const char *yaml, struct br_scenario *sc)
+void srv_load(const char *yaml, struct brc_scenario *sc)
 {
-	char *text = br_xasprintf("%s\nstrategies: [{plugin: sync}]\n", yaml);
+	char *text = brc_xasprintf("%s\nstrategies: [{plugin: sync}]\n", yaml);
 	char *err = NULL;
-	int rc = br_scenario_load_string("test", text, strlen(text), NULL, 0,
+	int rc = brc_scenario_load_string("test", text, strlen(text), NULL, 0,
 	                                 sc, &err);
 
 	ck_assert_msg(rc == 0, "scenario: %s", err ? err : "?");
@@ -25,24 +25,24 @@ void srv_load(const char *yaml, struct br_scenario *sc)
 	free(text);
 }
 
-void srv_spawn(const char *yaml, struct br_scenario *sc,
-                  struct br_server_proc *srv)
+void srv_spawn(const char *yaml, struct brc_scenario *sc,
+                  struct brc_server_proc *srv)
 {
 	srv_load(yaml, sc);
-	ck_assert_int_eq(br_server_spawn(sc, srv), 0);
+	ck_assert_int_eq(brc_server_spawn(sc, srv), 0);
 	ck_assert_int_gt(srv->port, 0);
 	ck_assert_ptr_nonnull(srv->base_url);
 }
 
-void srv_finish(struct br_scenario *sc, struct br_server_proc *srv)
+void srv_finish(struct brc_scenario *sc, struct brc_server_proc *srv)
 {
-	br_server_stop(srv);
-	br_scenario_free(sc);
+	brc_server_stop(srv);
+	brc_scenario_free(sc);
 }
 
 static size_t collect(char *data, size_t size, size_t n, void *cls)
 {
-	br_buf_append(cls, data, size * n);
+	brc_buf_append(cls, data, size * n);
 	return size * n;
 }
 
@@ -56,7 +56,7 @@ static int stamp_send(void *cls, char *ip, char *local, int port, int lport)
 {
 	struct xfer *t = cls;
 
-	t->sent = br_now_ns();
+	t->sent = brc_now_ns();
 	t->first = 0;
 	return CURL_PREREQFUNC_OK;
 }
@@ -66,25 +66,25 @@ static size_t stamp_first(char *data, size_t size, size_t n, void *cls)
 	struct xfer *t = cls;
 
 	if (!t->first)
-		t->first = br_now_ns();
+		t->first = brc_now_ns();
 	return size * n;
 }
 
-static char *day_url(const struct br_scenario *sc,
-                     const struct br_server_proc *srv, int64_t day)
+static char *day_url(const struct brc_scenario *sc,
+                     const struct brc_server_proc *srv, int64_t day)
 {
 	const char *t = sc->server.url_template;
 
-	return br_ticket_url(t ? t : "{base}/tickets/{route}/{date}",
+	return brc_ticket_url(t ? t : "{base}/tickets/{route}/{date}",
 	                     srv->base_url, &sc->workload, day);
 }
 
-double srv_fetch_days(const struct br_scenario *sc,
-                      const struct br_server_proc *srv, int64_t first,
+double srv_fetch_days(const struct brc_scenario *sc,
+                      const struct brc_server_proc *srv, int64_t first,
                       int64_t n, long parallel, struct xfer *x)
 {
 	CURLM *m = curl_multi_init();
-	uint64_t t0 = br_now_ns(), deadline = t0 + 60000000000ULL;
+	uint64_t t0 = brc_now_ns(), deadline = t0 + 60000000000ULL;
 	int running = 1, left;
 	CURLMsg *msg;
 
@@ -109,7 +109,7 @@ double srv_fetch_days(const struct br_scenario *sc,
 		curl_multi_add_handle(m, x[k].h);
 		free(url);
 	}
-	while (running && br_now_ns() < deadline) {
+	while (running && brc_now_ns() < deadline) {
 		curl_multi_perform(m, &running);
 		while ((msg = curl_multi_info_read(m, &left))) {
 			struct xfer *t;
@@ -132,25 +132,25 @@ double srv_fetch_days(const struct br_scenario *sc,
 		curl_easy_cleanup(x[k].h);
 	}
 	curl_multi_cleanup(m);
-	return (double)(br_now_ns() - t0) * 1e-9;
+	return (double)(brc_now_ns() - t0) * 1e-9;
 }
 
 void srv_free_xfers(struct xfer *x, int64_t n)
 {
 	for (int64_t k = 0; k < n; k++)
-		br_buf_free(&x[k].body);
+		brc_buf_free(&x[k].body);
 	free(x);
 }
 
-bool srv_body_is(const struct br_scenario *sc, const struct xfer *x)
+bool srv_body_is(const struct brc_scenario *sc, const struct xfer *x)
 {
-	struct br_buf want = { 0 };
+	struct brc_buf want = { 0 };
 	bool same;
 
-	br_ticket_render(&sc->workload, x->day, &want);
+	brc_ticket_render(&sc->workload, x->day, &want);
 	same = x->body.len == want.len &&
 	       !memcmp(x->body.data, want.data, want.len);
-	br_buf_free(&want);
+	brc_buf_free(&want);
 	return same;
 }
 
@@ -163,7 +163,7 @@ static int cmp_double(const void *a, const void *b)
 
 double srv_median_wait(const struct xfer *x, int64_t n)
 {
-	double *v = br_xmalloc((size_t)n * sizeof(*v)), med;
+	double *v = brc_xmalloc((size_t)n * sizeof(*v)), med;
 
 	for (int64_t k = 0; k < n; k++)
 		v[k] = x[k].wait;
@@ -176,7 +176,7 @@ double srv_median_wait(const struct xfer *x, int64_t n)
 long srv_get_status(const char *url, const char *method)
 {
 	CURL *h = curl_easy_init();
-	struct br_buf sink = { 0 };
+	struct brc_buf sink = { 0 };
 	long status = 0;
 
 	curl_easy_setopt(h, CURLOPT_URL, url);
@@ -189,7 +189,7 @@ long srv_get_status(const char *url, const char *method)
 	if (curl_easy_perform(h) == CURLE_OK)
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_cleanup(h);
-	br_buf_free(&sink);
+	brc_buf_free(&sink);
 	return status;
 }
 

@@ -21,19 +21,19 @@
 #include "suites.h"
 #include "util.h"
 
-char *br_test_tmpdir(void)
+char *brc_test_tmpdir(void)
 {
-	char *dir = br_xstrdup("/tmp/br-test-XXXXXX");
+	char *dir = brc_xstrdup("/tmp/br-test-XXXXXX");
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	return dir;
 }
 
-char *br_test_write(const char *dir, const char *name, const char *text)
+char *brc_test_write(const char *dir, const char *name, const char *text)
 {
-	char *path = br_xasprintf("%s/%s", dir, name);
+	char *path = brc_xasprintf("%s/%s", dir, name);
 
-	ck_assert_int_eq(br_write_file_atomic(path, text, strlen(text)), 0);
+	ck_assert_int_eq(brc_write_file_atomic(path, text, strlen(text)), 0);
 	return path;
 }
 
@@ -46,7 +46,7 @@ static int rm_entry(const char *path, const struct stat *st, int flag,
 	return remove(path);
 }
 
-void br_test_rmtree(const char *dir)
+void brc_test_rmtree(const char *dir)
 {
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -55,14 +55,14 @@ void br_test_rmtree(const char *dir)
  * optional extra environment entry; stderr into *err when given. */
 static pid_t spawn(const char *const *argv, const char *env, int *err_fd)
 {
-	char *exe = br_test_builddir("benchrun");
+	char *exe = brc_test_builddir("benchrun");
 	size_t n = 0;
 	int p[2] = { -1, -1 };
 	pid_t pid;
 
 	while (argv[n])
 		n++;
-	const char **full = br_xcalloc(n + 2, sizeof(*full));
+	const char **full = brc_xcalloc(n + 2, sizeof(*full));
 	full[0] = exe;
 	memcpy(full + 1, argv, n * sizeof(*full));
 	if (err_fd)
@@ -91,9 +91,9 @@ static pid_t spawn(const char *const *argv, const char *env, int *err_fd)
 
 /* Wait for pid up to `timeout` seconds, draining fd into err; kill the
  * group on timeout (the test fails). Returns the exit code, or 128+signal. */
-static int wait_for(pid_t pid, int fd, struct br_buf *err, double timeout)
+static int wait_for(pid_t pid, int fd, struct brc_buf *err, double timeout)
 {
-	uint64_t deadline = br_now_ns() + (uint64_t)(timeout * 1e9);
+	uint64_t deadline = brc_now_ns() + (uint64_t)(timeout * 1e9);
 	int status;
 
 	for (;;) {
@@ -101,7 +101,7 @@ static int wait_for(pid_t pid, int fd, struct br_buf *err, double timeout)
 
 		if (r == pid)
 			break;
-		if (br_now_ns() > deadline) {
+		if (brc_now_ns() > deadline) {
 			kill(-pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			ck_abort_msg("benchrun did not finish within %.0f s", timeout);
@@ -114,7 +114,7 @@ static int wait_for(pid_t pid, int fd, struct br_buf *err, double timeout)
 				ssize_t got = read(fd, buf, sizeof(buf));
 
 				if (got > 0 && err)
-					br_buf_append(err, buf, (size_t)got);
+					brc_buf_append(err, buf, (size_t)got);
 				else if (got <= 0) {
 					close(fd);
 					fd = -1;
@@ -129,8 +129,8 @@ static int wait_for(pid_t pid, int fd, struct br_buf *err, double timeout)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-int br_test_benchrun(const char *const *argv, double timeout,
-                     struct br_buf *err)
+int brc_test_benchrun(const char *const *argv, double timeout,
+                     struct brc_buf *err)
 {
 	int fd = -1;
 	pid_t pid = spawn(argv, NULL, &fd);
@@ -138,7 +138,7 @@ int br_test_benchrun(const char *const *argv, double timeout,
 	return wait_for(pid, fd, err, timeout);
 }
 
-int br_test_benchrun_interrupt(const char *const *argv, const char *env,
+int brc_test_benchrun_interrupt(const char *const *argv, const char *env,
                                int sig, double after, int times,
                                double timeout)
 {
@@ -153,7 +153,7 @@ int br_test_benchrun_interrupt(const char *const *argv, const char *env,
 	return wait_for(pid, -1, NULL, timeout);
 }
 
-int br_test_count_marked(const char *mark)
+int brc_test_count_marked(const char *mark)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
@@ -188,10 +188,10 @@ int br_test_count_marked(const char *mark)
 	return count;
 }
 
-cJSON *br_test_load_json(const char *path)
+cJSON *brc_test_load_json(const char *path)
 {
 	size_t len;
-	char *text = br_read_file(path, 256u << 20, &len);
+	char *text = brc_read_file(path, 256u << 20, &len);
 	cJSON *doc;
 
 	if (!text)
@@ -201,7 +201,7 @@ cJSON *br_test_load_json(const char *path)
 	return doc;
 }
 
-cJSON *br_test_first_run(cJSON *doc)
+cJSON *brc_test_first_run(cJSON *doc)
 {
 	cJSON *groups = cJSON_GetObjectItemCaseSensitive(doc, "groups");
 	cJSON *runs = cJSON_GetObjectItemCaseSensitive(

@@ -15,10 +15,10 @@
 #include "scenario/scenario.h"
 #include "util.h"
 
-struct br_options {
+struct brc_options {
 	const char *output;      /* -o/--output: results JSON (or plot file) */
 	const char *plugin_path; /* --plugin-path, colon-separated          */
-	struct br_override *overrides; /* --set PATH=VALUE, in order        */
+	struct brc_override *overrides; /* --set PATH=VALUE, in order        */
 	size_t n_overrides;
 	int runs;                /* --runs N, -1: from the scenario         */
 	int warmup;              /* --warmup N, -1: from the scenario       */
@@ -31,16 +31,16 @@ struct br_options {
 };
 
 /* Each returns an exit code. */
-int br_cmd_run(const struct br_options *o);       /* benchrun SCENARIO   */
-int br_cmd_validate(const struct br_options *o);  /* validate SCENARIO   */
-int br_cmd_plugins(const struct br_options *o);   /* plugins             */
-int br_cmd_serve(const struct br_options *o);     /* serve [SCENARIO]    */
-int br_cmd_export(const struct br_options *o);    /* export SCENARIO DIR */
-int br_cmd_compare(const struct br_options *o);   /* compare OLD NEW     */
-int br_cmd_plot(const struct br_options *o);      /* plot RESULTS        */
+int brc_cmd_run(const struct brc_options *o);       /* benchrun SCENARIO   */
+int brc_cmd_validate(const struct brc_options *o);  /* validate SCENARIO   */
+int brc_cmd_plugins(const struct brc_options *o);   /* plugins             */
+int brc_cmd_serve(const struct brc_options *o);     /* serve [SCENARIO]    */
+int brc_cmd_export(const struct brc_options *o);    /* export SCENARIO DIR */
+int brc_cmd_compare(const struct brc_options *o);   /* compare OLD NEW     */
+int brc_cmd_plot(const struct brc_options *o);      /* plot RESULTS        */
 
 /* Load the scenario named by o->args[0] with o's overrides; prints errors
  * and returns BR_EXIT_USAGE on failure, 0 on success. */
-int br_cli_load_scenario(const struct br_options *o, struct br_scenario *sc);
+int brc_cli_load_scenario(const struct brc_options *o, struct brc_scenario *sc);
 
 #endif /* BR_CLI_H */

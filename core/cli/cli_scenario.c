@@ -12,30 +12,30 @@
 #include "cli/cli.h"
 #include "util.h"
 
-int br_cli_load_scenario(const struct br_options *o, struct br_scenario *sc)
+int brc_cli_load_scenario(const struct brc_options *o, struct brc_scenario *sc)
 {
-	struct br_override *ov;
+	struct brc_override *ov;
 	char runs[24], warmup[24];
 	size_t n = o->n_overrides;
 	char *err = NULL;
 	int r;
 
 	if (o->n_args < 1 || !o->args[0]) {
-		br_error("missing the SCENARIO file argument");
+		brc_error("missing the SCENARIO file argument");
 		return BR_EXIT_USAGE;
 	}
-	ov = br_xcalloc(n + 2, sizeof(*ov));
+	ov = brc_xcalloc(n + 2, sizeof(*ov));
 	for (size_t i = 0; i < n; i++)
 		ov[i] = o->overrides[i];
 	if (o->runs >= 0) {
 		snprintf(runs, sizeof(runs), "%d", o->runs);
-		ov[n++] = (struct br_override){ "runs.repetitions", runs };
+		ov[n++] = (struct brc_override){ "runs.repetitions", runs };
 	}
 	if (o->warmup >= 0) {
 		snprintf(warmup, sizeof(warmup), "%d", o->warmup);
-		ov[n++] = (struct br_override){ "runs.warmup", warmup };
+		ov[n++] = (struct brc_override){ "runs.warmup", warmup };
 	}
-	r = br_scenario_load(o->args[0], ov, n, sc, &err);
+	r = brc_scenario_load(o->args[0], ov, n, sc, &err);
 	free(ov);
 	if (r) {
 		fputs(err ? err : "invalid scenario\n", stderr);

@@ -32,10 +32,10 @@ struct verdicts {
 	double threshold;  /* fraction; 0: no regression check */
 	bool color;
 	size_t regressions;
-	struct br_buf list; /* "  threads [concurrency=10] wall +20.0%\n" */
+	struct brc_buf list; /* "  threads [concurrency=10] wall +20.0%\n" */
 };
 
-static void group_name(char *buf, size_t n, const struct br_group *g)
+static void group_name(char *buf, size_t n, const struct brc_group *g)
 {
 	if (g->point && *g->point)
 		snprintf(buf, n, "%s [%s]", g->label, g->point);
@@ -43,26 +43,26 @@ static void group_name(char *buf, size_t n, const struct br_group *g)
 		snprintf(buf, n, "%s", g->label);
 }
 
-static void compare_metric(const struct br_group *go,
-                           const struct br_group *gn, int m,
+static void compare_metric(const struct brc_group *go,
+                           const struct brc_group *gn, int m,
                            struct verdicts *v)
 {
-	const struct br_metric *mt = &br_metrics[m];
-	struct br_stats so, sn;
-	struct br_welch w;
+	const struct brc_metric *mt = &brc_metrics[m];
+	struct brc_stats so, sn;
+	struct brc_welch w;
 	char a[48], b[48], chg[24], name[160], verdict[64];
 	const char *col = NULL;
 	double change;
 	bool worse;
 
-	br_group_stats(go, m, &so, NULL);
-	br_group_stats(gn, m, &sn, NULL);
+	brc_group_stats(go, m, &so, NULL);
+	brc_group_stats(gn, m, &sn, NULL);
 	/* Not measured on either side (e.g. no tree PSS sampling). */
 	if (!(so.mean > 0) && !(sn.mean > 0))
 		return;
 	change = so.mean != 0 ? (sn.mean - so.mean) / fabs(so.mean) : NAN;
 	worse = mt->higher_is_better ? change < 0 : change > 0;
-	w = br_stats_welch(&sn, &so);
+	w = brc_stats_welch(&sn, &so);
 	if (w.verdict == BR_SIGNIF_UNKNOWN) {
 		snprintf(verdict, sizeof(verdict), "not enough runs to tell");
 	} else if (w.verdict == BR_SIGNIF_NO) {
@@ -75,7 +75,7 @@ static void compare_metric(const struct br_group *go,
 		if (worse && v->threshold > 0 && fabs(change) > v->threshold) {
 			v->regressions++;
 			group_name(name, sizeof(name), gn);
-			br_buf_printf(&v->list, "  %s: %s %+.1f%%\n", name,
+			brc_buf_printf(&v->list, "  %s: %s %+.1f%%\n", name,
 			              mt->title, change * 100);
 		}
 	}
@@ -84,34 +84,34 @@ static void compare_metric(const struct br_group *go,
 	else
 		snprintf(chg, sizeof(chg), "%+.1f%%", change * 100);
 	printf("  %-10s %12s %12s %8s  %s%s%s\n", mt->title,
-	       br_fmt_metric(a, sizeof(a), mt->kind, so.mean),
-	       br_fmt_metric(b, sizeof(b), mt->kind, sn.mean), chg,
+	       brc_fmt_metric(a, sizeof(a), mt->kind, so.mean),
+	       brc_fmt_metric(b, sizeof(b), mt->kind, sn.mean), chg,
 	       v->color && col ? col : "", verdict, v->color && col ? RESET : "");
 }
 
-static void compare_group(const struct br_group *go, const struct br_group *gn,
+static void compare_group(const struct brc_group *go, const struct brc_group *gn,
                           struct verdicts *v)
 {
 	char name[160];
 
-	struct br_stats so, sn;
+	struct brc_stats so, sn;
 
 	group_name(name, sizeof(name), gn);
 	printf("\n%s (%zu -> %zu runs)\n", name, go->n_runs, gn->n_runs);
-	br_group_stats(go, BR_M_WALL, &so, NULL);
-	br_group_stats(gn, BR_M_WALL, &sn, NULL);
+	brc_group_stats(go, BR_M_WALL, &so, NULL);
+	brc_group_stats(gn, BR_M_WALL, &sn, NULL);
 	if (so.n && !sn.n) {
 		/* It used to work and now no run finishes: the worst
 		 * regression of all, whatever the threshold. */
 		char cells[BR_COL_N][BR_CELL];
 
-		br_report_cells(gn, cells);
+		brc_report_cells(gn, cells);
 		printf("  %sno run finished any more: %s%s\n",
 		       v->color ? RED : "", cells[BR_COL_STATUS],
 		       v->color ? RESET : "");
 		if (v->threshold > 0) {
 			v->regressions++;
-			br_buf_printf(&v->list, "  %s: %s\n", name,
+			brc_buf_printf(&v->list, "  %s: %s\n", name,
 			              cells[BR_COL_STATUS]);
 		}
 		return;
@@ -122,38 +122,38 @@ static void compare_group(const struct br_group *go, const struct br_group *gn,
 		compare_metric(go, gn, compared[i], v);
 }
 
-static void only_in(const struct br_results *a, const struct br_results *b,
+static void only_in(const struct brc_results *a, const struct brc_results *b,
                     const char *file_a)
 {
 	char name[160];
 
 	for (size_t i = 0; i < a->n_groups; i++) {
-		const struct br_group *g = &a->groups[i];
+		const struct brc_group *g = &a->groups[i];
 
-		if (br_results_find(b, g->label, g->point ? g->point : ""))
+		if (brc_results_find(b, g->label, g->point ? g->point : ""))
 			continue;
 		group_name(name, sizeof(name), g);
 		printf("only in %s: %s\n", file_a, name);
 	}
 }
 
-int br_cmd_compare(const struct br_options *o)
+int brc_cmd_compare(const struct brc_options *o)
 {
 	const char *old_path = o->args[0], *new_path = o->args[1];
-	struct br_results ro, rn;
+	struct brc_results ro, rn;
 	struct verdicts v = { o->threshold, false, 0, { 0 } };
 	char *err;
 	int rc = BR_EXIT_OK;
 
-	if (br_results_json_read(old_path, &ro, &err)) {
-		br_error("cannot compare: %s", err);
+	if (brc_results_json_read(old_path, &ro, &err)) {
+		brc_error("cannot compare: %s", err);
 		free(err);
 		return BR_EXIT_USAGE;
 	}
-	if (br_results_json_read(new_path, &rn, &err)) {
-		br_error("cannot compare: %s", err);
+	if (brc_results_json_read(new_path, &rn, &err)) {
+		brc_error("cannot compare: %s", err);
 		free(err);
-		br_results_free(&ro);
+		brc_results_free(&ro);
 		return BR_EXIT_USAGE;
 	}
 	v.color = !o->no_color && isatty(STDOUT_FILENO);
@@ -168,9 +168,9 @@ int br_cmd_compare(const struct br_options *o)
 		printf("note: the scenarios differ (or were overridden "
 		       "differently): compare with care\n");
 	for (size_t i = 0; i < rn.n_groups; i++) {
-		const struct br_group *gn = &rn.groups[i];
-		const struct br_group *go =
-		        br_results_find(&ro, gn->label, gn->point ? gn->point : "");
+		const struct brc_group *gn = &rn.groups[i];
+		const struct brc_group *go =
+		        brc_results_find(&ro, gn->label, gn->point ? gn->point : "");
 
 		if (go)
 			compare_group(go, gn, &v);
@@ -188,8 +188,8 @@ int br_cmd_compare(const struct br_options *o)
 		printf("no significant regression beyond %g%%\n",
 		       v.threshold * 100);
 	}
-	br_buf_free(&v.list);
-	br_results_free(&ro);
-	br_results_free(&rn);
+	brc_buf_free(&v.list);
+	brc_results_free(&ro);
+	brc_results_free(&rn);
 	return rc;
 }

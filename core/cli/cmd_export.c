@@ -11,31 +11,31 @@
 #include "server/export.h"
 #include "util.h"
 
-int br_cmd_export(const struct br_options *o)
+int brc_cmd_export(const struct brc_options *o)
 {
-	struct br_scenario sc;
+	struct brc_scenario sc;
 	uint64_t files, bytes;
 	const char *tmpl, *why;
 	char size[32];
 	int rc;
 
-	rc = br_cli_load_scenario(o, &sc);
+	rc = brc_cli_load_scenario(o, &sc);
 	if (rc)
 		return rc;
-	if (br_export(&sc, o->args[1], &files, &bytes)) {
+	if (brc_export(&sc, o->args[1], &files, &bytes)) {
 		rc = BR_EXIT_FAIL;
 		goto out;
 	}
 	printf("exported %" PRIu64 " files, %s (%" PRIu64 " bytes) to %s\n",
-	       files, br_fmt_size(size, sizeof(size), (double)bytes), bytes,
+	       files, brc_fmt_size(size, sizeof(size), (double)bytes), bytes,
 	       o->args[1]);
-	tmpl = br_export_path_template(&sc.server, &why);
-	if (br_verbosity >= 0 && tmpl)
+	tmpl = brc_export_path_template(&sc.server, &why);
+	if (brc_verbosity >= 0 && tmpl)
 		printf("Serve it with e.g. nginx (root %s; default_type "
 		       "application/json;) and run with\n"
 		       "  --set 'server.url=http://127.0.0.1:8080%s'\n",
 		       o->args[1], tmpl);
 out:
-	br_scenario_free(&sc);
+	brc_scenario_free(&sc);
 	return rc;
 }

@@ -26,7 +26,7 @@ static void print_params(const struct br_plugin *d)
 	for (const struct br_param *p = d->params; p->name; p++) {
 		int len = (int)strlen(p->def ? p->def : "-");
 
-		range = br_param_range_text(p);
+		range = brc_param_range_text(p);
 		if ((int)strlen(p->name) > wn)
 			wn = (int)strlen(p->name);
 		if (len > wd)
@@ -38,9 +38,9 @@ static void print_params(const struct br_plugin *d)
 	printf("  %-*s  %-8s  %-*s  %-*s  %s\n", wn, "PARAMETER", "TYPE", wd,
 	       "DEFAULT", wr, "RANGE", "HELP");
 	for (const struct br_param *p = d->params; p->name; p++) {
-		range = br_param_range_text(p);
+		range = brc_param_range_text(p);
 		printf("  %-*s  %-8s  %-*s  %-*s  %s\n", wn, p->name,
-		       br_param_type_name(p->type), wd, p->def ? p->def : "-",
+		       brc_param_type_name(p->type), wd, p->def ? p->def : "-",
 		       wr, range, p->help ? p->help : "");
 		free(range);
 	}
@@ -63,10 +63,10 @@ static const char *seen_at(const struct seen *s, const char *name)
 
 static void remember(struct seen *s, const char *name, const char *path)
 {
-	s->names = br_xrealloc(s->names, (s->n + 1) * sizeof(char *));
-	s->paths = br_xrealloc(s->paths, (s->n + 1) * sizeof(char *));
-	s->names[s->n] = br_xstrdup(name);
-	s->paths[s->n++] = br_xstrdup(path);
+	s->names = brc_xrealloc(s->names, (s->n + 1) * sizeof(char *));
+	s->paths = brc_xrealloc(s->paths, (s->n + 1) * sizeof(char *));
+	s->names[s->n] = brc_xstrdup(name);
+	s->paths[s->n++] = brc_xstrdup(path);
 }
 
 static void forget_all(struct seen *s)
@@ -82,10 +82,10 @@ static void forget_all(struct seen *s)
 /* One plugin file; returns 1 when it is broken. */
 static int show(const char *name, const char *path, bool quiet)
 {
-	struct br_loaded pl;
+	struct brc_loaded pl;
 	char *err = NULL;
 
-	if (br_plugin_open(path, NULL, NULL, &pl, &err)) {
+	if (brc_plugin_open(path, NULL, NULL, &pl, &err)) {
 		if (quiet)
 			printf("%s (broken)\n", name);
 		else
@@ -105,23 +105,23 @@ static int show(const char *name, const char *path, bool quiet)
 		print_params(pl.desc);
 		printf("\n");
 	}
-	br_plugin_close(&pl);
+	brc_plugin_close(&pl);
 	return 0;
 }
 
-int br_cmd_plugins(const struct br_options *o)
+int brc_cmd_plugins(const struct brc_options *o)
 {
-	char **dirs = br_loader_dirs(o->plugin_path);
-	bool quiet = br_verbosity < 0;
+	char **dirs = brc_loader_dirs(o->plugin_path);
+	bool quiet = brc_verbosity < 0;
 	struct seen seen = { 0 };
 	size_t found = 0, broken = 0;
 
 	for (size_t i = 0; dirs[i]; i++) {
 		char **names;
-		size_t n = br_loader_scan(dirs[i], &names);
+		size_t n = brc_loader_scan(dirs[i], &names);
 
 		for (size_t j = 0; j < n; j++) {
-			char *path = br_xasprintf("%s/%s.so", dirs[i], names[j]);
+			char *path = brc_xasprintf("%s/%s.so", dirs[i], names[j]);
 			const char *first = seen_at(&seen, names[j]);
 
 			if (first) {
@@ -135,16 +135,16 @@ int br_cmd_plugins(const struct br_options *o)
 			}
 			free(path);
 		}
-		br_loader_free_names(names);
+		brc_loader_free_names(names);
 	}
 	if (!found) {
-		struct br_buf b = { 0 };
+		struct brc_buf b = { 0 };
 
 		for (size_t i = 0; dirs[i]; i++)
-			br_buf_printf(&b, "%s%s", i ? ", " : "", dirs[i]);
-		br_error("no plugins found; searched: %s (add a directory with "
+			brc_buf_printf(&b, "%s%s", i ? ", " : "", dirs[i]);
+		brc_error("no plugins found; searched: %s (add a directory with "
 		         "--plugin-path or BENCHRUN_PLUGIN_PATH)", b.data);
-		br_buf_free(&b);
+		brc_buf_free(&b);
 	} else if (!quiet) {
 		printf("%zu plugin%s", found, found == 1 ? "" : "s");
 		if (broken)
@@ -155,6 +155,6 @@ int br_cmd_plugins(const struct br_options *o)
 		printf("\n");
 	}
 	forget_all(&seen);
-	br_loader_free_dirs(dirs);
+	brc_loader_free_dirs(dirs);
 	return found ? BR_EXIT_OK : BR_EXIT_FAIL;
 }

@@ -38,7 +38,7 @@ static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
 {
-	pid_t pgid = (pid_t)br_spawn_pgid;
+	pid_t pgid = (pid_t)brc_spawn_pgid;
 
 	(void)sig;
 	if (stop_requested) {
@@ -61,18 +61,18 @@ static void catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-static int check_fds(const struct br_plan *plan, uint64_t requests)
+static int check_fds(const struct brc_plan *plan, uint64_t requests)
 {
-	uint64_t limit = br_raise_nofile();
+	uint64_t limit = brc_raise_nofile();
 
 	for (size_t i = 0; i < plan->n; i++) {
-		const struct br_plan_item *it = &plan->items[i];
+		const struct brc_plan_item *it = &plan->items[i];
 		uint64_t in_flight = (uint64_t)it->concurrency < requests ?
 		                     (uint64_t)it->concurrency : requests;
 		uint64_t need = in_flight * FDS_PER_TRANSFER + FDS_SLACK;
 
 		if (limit && need > limit) {
-			br_error("strategy '%s'%s%s needs about %llu open files "
+			brc_error("strategy '%s'%s%s needs about %llu open files "
 			         "but the limit is %llu: raise it (ulimit -n, "
 			         "or LimitNOFILE=) or lower the concurrency",
 			         it->label, *it->point ? " at " : "", it->point,
@@ -84,94 +84,94 @@ static int check_fds(const struct br_plan *plan, uint64_t requests)
 	return 0;
 }
 
-static char *describe_server(const struct br_server *s)
+static char *describe_server(const struct brc_server *s)
 {
-	const struct br_latency *l = &s->latency;
+	const struct brc_latency *l = &s->latency;
 	char a[32], b[32];
-	struct br_buf d = { 0 };
+	struct brc_buf d = { 0 };
 
 	if (!s->embedded)
-		return br_xstrdup(s->url);
-	br_buf_printf(&d, "embedded, ");
+		return brc_xstrdup(s->url);
+	brc_buf_printf(&d, "embedded, ");
 	switch (l->model) {
 	case BR_LAT_NONE:
-		br_buf_printf(&d, "no delay");
+		brc_buf_printf(&d, "no delay");
 		break;
 	case BR_LAT_FIXED:
-		br_buf_printf(&d, "fixed %s", br_fmt_duration(a, sizeof(a), l->value));
+		brc_buf_printf(&d, "fixed %s", brc_fmt_duration(a, sizeof(a), l->value));
 		break;
 	case BR_LAT_UNIFORM:
-		br_buf_printf(&d, "uniform %s..%s",
-		              br_fmt_duration(a, sizeof(a), l->min),
-		              br_fmt_duration(b, sizeof(b), l->max));
+		brc_buf_printf(&d, "uniform %s..%s",
+		              brc_fmt_duration(a, sizeof(a), l->min),
+		              brc_fmt_duration(b, sizeof(b), l->max));
 		break;
 	case BR_LAT_NORMAL:
-		br_buf_printf(&d, "normal %s sd %s",
-		              br_fmt_duration(a, sizeof(a), l->mean),
-		              br_fmt_duration(b, sizeof(b), l->stddev));
+		brc_buf_printf(&d, "normal %s sd %s",
+		              brc_fmt_duration(a, sizeof(a), l->mean),
+		              brc_fmt_duration(b, sizeof(b), l->stddev));
 		break;
 	case BR_LAT_LOGNORMAL:
-		br_buf_printf(&d, "lognormal median %s",
-		              br_fmt_duration(a, sizeof(a), l->median));
+		brc_buf_printf(&d, "lognormal median %s",
+		              brc_fmt_duration(a, sizeof(a), l->median));
 		break;
 	case BR_LAT_EXPONENTIAL:
-		br_buf_printf(&d, "exponential mean %s",
-		              br_fmt_duration(a, sizeof(a), l->mean));
+		brc_buf_printf(&d, "exponential mean %s",
+		              brc_fmt_duration(a, sizeof(a), l->mean));
 		break;
 	}
 	if (l->tail_fraction > 0)
-		br_buf_printf(&d, ", tail %g%% x%g", 100 * l->tail_fraction,
+		brc_buf_printf(&d, ", tail %g%% x%g", 100 * l->tail_fraction,
 		              l->tail_factor);
 	if (s->max_in_flight)
-		br_buf_printf(&d, ", max_in_flight %lld",
+		brc_buf_printf(&d, ", max_in_flight %lld",
 		              (long long)s->max_in_flight);
 	return d.data;
 }
 
-static void init_results(const struct br_scenario *sc,
-                         const struct br_plan *plan, struct br_results *r)
+static void init_results(const struct brc_scenario *sc,
+                         const struct brc_plan *plan, struct brc_results *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->schema = BR_RESULTS_SCHEMA;
-	r->scenario_name = br_xstrdup(sc->name);
-	r->scenario_path = br_xstrdup(sc->path);
-	r->scenario_hash = br_xstrdup(sc->hash ? sc->hash : "");
-	r->baseline = br_xstrdup(sc->runs.baseline ? sc->runs.baseline
+	r->scenario_name = brc_xstrdup(sc->name);
+	r->scenario_path = brc_xstrdup(sc->path);
+	r->scenario_hash = brc_xstrdup(sc->hash ? sc->hash : "");
+	r->baseline = brc_xstrdup(sc->runs.baseline ? sc->runs.baseline
 	                                           : sc->strategies[0].label);
-	br_results_fill_host(r);
+	brc_results_fill_host(r);
 	r->requests = (uint64_t)sc->workload.days;
 	r->seed = sc->workload.seed;
 	r->server_desc = describe_server(&sc->server);
-	r->groups = br_xcalloc(plan->n ? plan->n : 1, sizeof(*r->groups));
+	r->groups = brc_xcalloc(plan->n ? plan->n : 1, sizeof(*r->groups));
 	r->n_groups = plan->n;
 	for (size_t i = 0; i < plan->n; i++) {
-		const struct br_plan_item *it = &plan->items[i];
-		struct br_group *g = &r->groups[i];
+		const struct brc_plan_item *it = &plan->items[i];
+		struct brc_group *g = &r->groups[i];
 
-		g->label = br_xstrdup(it->label);
-		g->plugin = br_xstrdup(it->plugin_name);
-		g->point = br_xstrdup(it->point);
+		g->label = brc_xstrdup(it->label);
+		g->plugin = brc_xstrdup(it->plugin_name);
+		g->point = brc_xstrdup(it->point);
 		g->n_params = it->n_eff;
-		g->param_names = br_xcalloc(it->n_eff + 1, sizeof(char *));
-		g->param_values = br_xcalloc(it->n_eff + 1, sizeof(char *));
+		g->param_names = brc_xcalloc(it->n_eff + 1, sizeof(char *));
+		g->param_values = brc_xcalloc(it->n_eff + 1, sizeof(char *));
 		for (size_t k = 0; k < it->n_eff; k++) {
-			g->param_names[k] = br_xstrdup(it->eff_names[k]);
-			g->param_values[k] = br_xstrdup(it->eff_values[k]);
+			g->param_names[k] = brc_xstrdup(it->eff_names[k]);
+			g->param_values[k] = brc_xstrdup(it->eff_values[k]);
 		}
 		g->concurrency = it->concurrency;
-		g->runs = br_xcalloc((size_t)sc->runs.repetitions,
+		g->runs = brc_xcalloc((size_t)sc->runs.repetitions,
 		                     sizeof(*g->runs));
 	}
 }
 
 /* "[ 3/12] threads concurrency=10 run 2/3  ETA 1m05s" on a tty. */
-static void progress(size_t done, size_t total, const struct br_plan_item *it,
+static void progress(size_t done, size_t total, const struct brc_plan_item *it,
                      const char *what, double elapsed)
 {
 	char eta[32] = "";
 	double left;
 
-	if (br_verbosity < 0 || !isatty(STDERR_FILENO))
+	if (brc_verbosity < 0 || !isatty(STDERR_FILENO))
 		return;
 	if (done > 0) {
 		left = elapsed / (double)done * (double)(total - done);
@@ -186,24 +186,24 @@ static void progress(size_t done, size_t total, const struct br_plan_item *it,
 
 static void progress_clear(void)
 {
-	if (br_verbosity >= 0 && isatty(STDERR_FILENO))
+	if (brc_verbosity >= 0 && isatty(STDERR_FILENO))
 		fputs("\r\033[K", stderr);
 }
 
-static void note_run(const struct br_plan_item *it, const char *what,
-                     const struct br_run_result *rr)
+static void note_run(const struct brc_plan_item *it, const char *what,
+                     const struct brc_run_result *rr)
 {
 	char w[32];
 
 	if (rr->status != BR_RUN_OK) {
 		progress_clear();
-		br_warn("%s%s%s %s: %s", it->label, *it->point ? " " : "",
+		brc_warn("%s%s%s %s: %s", it->label, *it->point ? " " : "",
 		        it->point, what, rr->reason ? rr->reason : "failed");
 		return;
 	}
-	br_info("%s%s%s %s: %s, %llu/%llu tickets", it->label,
+	brc_info("%s%s%s %s: %s, %llu/%llu tickets", it->label,
 	        *it->point ? " " : "", it->point, what,
-	        br_fmt_duration(w, sizeof(w), rr->wall),
+	        brc_fmt_duration(w, sizeof(w), rr->wall),
 	        (unsigned long long)rr->ok, (unsigned long long)rr->requests);
 }
 
@@ -212,16 +212,16 @@ static void note_run(const struct br_plan_item *it, const char *what,
  * incomplete: if benchrun itself is killed -9 or the machine dies in the
  * middle of a long scenario, the runs already measured are not lost.
  */
-static void checkpoint(const char *path, struct br_results *res)
+static void checkpoint(const char *path, struct brc_results *res)
 {
 	static bool warned;
 
 	if (!path)
 		return;
 	res->incomplete = true;
-	if ((br_mkdir_parents(path) || br_results_json_write(path, res)) &&
+	if ((brc_mkdir_parents(path) || brc_results_json_write(path, res)) &&
 	    !warned) {
-		br_warn("cannot write %s: %s (will try again at the end)", path,
+		brc_warn("cannot write %s: %s (will try again at the end)", path,
 		        strerror(errno));
 		warned = true;
 	}
@@ -229,19 +229,19 @@ static void checkpoint(const char *path, struct br_results *res)
 }
 
 /* Run every plan item; returns true when every run was OK. */
-static bool run_all(const struct br_scenario *sc, const struct br_plan *plan,
-                    const struct br_server_proc *srv, struct br_results *res,
+static bool run_all(const struct brc_scenario *sc, const struct brc_plan *plan,
+                    const struct brc_server_proc *srv, struct brc_results *res,
                     const char *json)
 {
 	int64_t warm = sc->runs.warmup, reps = sc->runs.repetitions;
 	size_t total = plan->n * (size_t)(warm + reps), done = 0;
-	uint64_t t_start = br_now_ns();
+	uint64_t t_start = brc_now_ns();
 	bool all_ok = true;
 
 	for (size_t i = 0; i < plan->n && !stop_requested; i++) {
-		const struct br_plan_item *it = &plan->items[i];
-		struct br_group *g = &res->groups[i];
-		struct br_runner_job job = {
+		const struct brc_plan_item *it = &plan->items[i];
+		struct brc_group *g = &res->groups[i];
+		struct brc_runner_job job = {
 			.plugin_path = it->plugin_path,
 			.params = it->params,
 			.n_params = it->n_params,
@@ -258,7 +258,7 @@ static bool run_all(const struct br_scenario *sc, const struct br_plan *plan,
 		};
 
 		for (int64_t k = 0; k < warm + reps && !stop_requested; k++) {
-			struct br_run_result rr;
+			struct brc_run_result rr;
 			char what[48];
 
 			if (k < warm)
@@ -268,18 +268,18 @@ static bool run_all(const struct br_scenario *sc, const struct br_plan *plan,
 				snprintf(what, sizeof(what), "run %lld/%lld",
 				         (long long)(k - warm) + 1, (long long)reps);
 			progress(done, total, it, what,
-			         (double)(br_now_ns() - t_start) / 1e9);
-			br_runner_run(&job, &rr);
+			         (double)(brc_now_ns() - t_start) / 1e9);
+			brc_runner_run(&job, &rr);
 			done++;
 			if (rr.status == BR_RUN_INTERRUPTED) {
-				br_run_result_clear(&rr);
+				brc_run_result_clear(&rr);
 				break;
 			}
 			note_run(it, what, &rr);
 			if (rr.status != BR_RUN_OK)
 				all_ok = false;
 			if (k < warm) {
-				br_run_result_clear(&rr);
+				brc_run_result_clear(&rr);
 				continue;
 			}
 			rr.repetition = (int)(k - warm);
@@ -291,18 +291,18 @@ static bool run_all(const struct br_scenario *sc, const struct br_plan *plan,
 	return all_ok;
 }
 
-static int write_outputs(const struct br_options *o,
-                         const struct br_scenario *sc,
-                         const struct br_results *res)
+static int write_outputs(const struct brc_options *o,
+                         const struct brc_scenario *sc,
+                         const struct brc_results *res)
 {
 	const struct {
 		const char *path;
-		int (*write)(const char *path, const struct br_results *r);
+		int (*write)(const char *path, const struct brc_results *r);
 	} out[] = {
-		{ o->output ? o->output : sc->outputs.json, br_results_json_write },
-		{ sc->outputs.csv, br_report_csv_write },
-		{ sc->outputs.markdown, br_report_md_write },
-		{ sc->outputs.plot, br_report_plot },
+		{ o->output ? o->output : sc->outputs.json, brc_results_json_write },
+		{ sc->outputs.csv, brc_report_csv_write },
+		{ sc->outputs.markdown, brc_report_md_write },
+		{ sc->outputs.plot, brc_report_plot },
 	};
 	int rc = 0;
 
@@ -310,10 +310,10 @@ static int write_outputs(const struct br_options *o,
 		if (!out[k].path)
 			continue;
 		/* `outputs: {json: results/x.json}` should just work. */
-		if (br_mkdir_parents(out[k].path) || out[k].write(out[k].path, res)) {
+		if (brc_mkdir_parents(out[k].path) || out[k].write(out[k].path, res)) {
 			/* The plot explains its own failures (gnuplot missing...). */
-			if (out[k].write != br_report_plot)
-				br_error("cannot write %s: %s", out[k].path,
+			if (out[k].write != brc_report_plot)
+				brc_error("cannot write %s: %s", out[k].path,
 				         strerror(errno));
 			rc = -1;
 		}
@@ -321,20 +321,20 @@ static int write_outputs(const struct br_options *o,
 	return rc;
 }
 
-int br_cmd_run(const struct br_options *o)
+int brc_cmd_run(const struct brc_options *o)
 {
-	struct br_scenario sc;
-	struct br_plan plan = { 0 };
-	struct br_server_proc srv = { 0 };
-	struct br_results res;
+	struct brc_scenario sc;
+	struct brc_plan plan = { 0 };
+	struct brc_server_proc srv = { 0 };
+	struct brc_results res;
 	bool all_ok, have_srv = false;
 	char *err = NULL;
 	int rc;
 
-	rc = br_cli_load_scenario(o, &sc);
+	rc = brc_cli_load_scenario(o, &sc);
 	if (rc)
 		return rc;
-	if (br_plan_build(&sc, o->plugin_path, &plan, &err)) {
+	if (brc_plan_build(&sc, o->plugin_path, &plan, &err)) {
 		fputs(err ? err : "cannot plan the scenario\n", stderr);
 		free(err);
 		rc = BR_EXIT_USAGE;
@@ -345,7 +345,7 @@ int br_cmd_run(const struct br_options *o)
 		goto out_plan;
 	}
 	if (sc.server.embedded) {
-		if (br_server_spawn(&sc, &srv)) {
+		if (brc_server_spawn(&sc, &srv)) {
 			rc = BR_EXIT_FAIL;
 			goto out_plan;
 		}
@@ -356,22 +356,22 @@ int br_cmd_run(const struct br_options *o)
 	all_ok = run_all(&sc, &plan, have_srv ? &srv : NULL, &res,
 	                 o->output ? o->output : sc.outputs.json);
 	if (have_srv)
-		br_server_stop(&srv);
+		brc_server_stop(&srv);
 	res.incomplete = stop_requested != 0;
 	if (res.incomplete)
-		br_warn("interrupted: the results are incomplete");
+		brc_warn("interrupted: the results are incomplete");
 
-	br_report_table(stdout, &res, !o->no_color && isatty(STDOUT_FILENO));
+	brc_report_table(stdout, &res, !o->no_color && isatty(STDOUT_FILENO));
 	fflush(stdout);
 	if (write_outputs(o, &sc, &res))
 		all_ok = false;
 	rc = res.incomplete ? BR_EXIT_INTERRUPTED
 	     : all_ok       ? BR_EXIT_OK
 	                    : BR_EXIT_FAIL;
-	br_results_free(&res);
+	brc_results_free(&res);
 out_plan:
-	br_plan_free(&plan);
+	brc_plan_free(&plan);
 out_scenario:
-	br_scenario_free(&sc);
+	brc_scenario_free(&sc);
 	return rc;
 }

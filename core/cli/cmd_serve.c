@@ -21,32 +21,32 @@ static const char defaults_yaml[] =
 	"server: {latency: {model: none}}\n"
 	"strategies: [{plugin: sync}]\n";
 
-int br_cmd_serve(const struct br_options *o)
+int brc_cmd_serve(const struct brc_options *o)
 {
-	struct br_scenario sc;
+	struct brc_scenario sc;
 	const char *host;
 	int port, rc;
 
 	if (o->n_args >= 1) {
-		rc = br_cli_load_scenario(o, &sc);
+		rc = brc_cli_load_scenario(o, &sc);
 		if (rc)
 			return rc;
-	} else if (br_scenario_load_string("(defaults)", defaults_yaml,
+	} else if (brc_scenario_load_string("(defaults)", defaults_yaml,
 	                                   strlen(defaults_yaml), o->overrides,
 	                                   o->n_overrides, &sc, NULL)) {
 		return BR_EXIT_USAGE;
 	}
 	if (!sc.server.embedded) {
-		br_error("%s: the server is external (server.url %s), not "
+		brc_error("%s: the server is external (server.url %s), not "
 		         "embedded: nothing to serve", sc.path ? sc.path :
 		         "scenario", sc.server.url);
-		br_scenario_free(&sc);
+		brc_scenario_free(&sc);
 		return BR_EXIT_USAGE;
 	}
 	host = o->host ? o->host : sc.server.host;
 	port = o->port >= 0 ? o->port :
 	       sc.server.port > 0 ? sc.server.port : SERVE_DEFAULT_PORT;
-	rc = br_server_run(&sc, host, port, -1);
-	br_scenario_free(&sc);
+	rc = brc_server_run(&sc, host, port, -1);
+	brc_scenario_free(&sc);
 	return rc;
 }

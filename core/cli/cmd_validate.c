@@ -15,7 +15,7 @@
 #include "run/plan.h"
 #include "util.h"
 
-static void print_item(const struct br_plan_item *it)
+static void print_item(const struct brc_plan_item *it)
 {
 	printf("  %s%s%s%s: %s (%s), concurrency %lld\n", it->label,
 	       *it->point ? " [" : "", it->point, *it->point ? "]" : "",
@@ -24,29 +24,29 @@ static void print_item(const struct br_plan_item *it)
 		printf("      %s = %s\n", it->eff_names[i], it->eff_values[i]);
 }
 
-int br_cmd_validate(const struct br_options *o)
+int brc_cmd_validate(const struct brc_options *o)
 {
 	const char *file = o->args[0];
-	struct br_scenario sc;
-	struct br_plan plan;
+	struct brc_scenario sc;
+	struct brc_plan plan;
 	char *err = NULL;
 	size_t problems = 0;
 	int rc;
 
-	rc = br_cli_load_scenario(o, &sc);
+	rc = brc_cli_load_scenario(o, &sc);
 	if (rc)
 		return rc;
-	if (br_plan_build(&sc, o->plugin_path, &plan, &err)) {
+	if (brc_plan_build(&sc, o->plugin_path, &plan, &err)) {
 		fprintf(stderr, "%s\n", err);
 		for (const char *c = err; *c; c++)
 			problems += *c == '\n';
-		br_error("%s: %zu problem%s found", file, problems + 1,
+		brc_error("%s: %zu problem%s found", file, problems + 1,
 		         problems ? "s" : "");
 		free(err);
-		br_scenario_free(&sc);
+		brc_scenario_free(&sc);
 		return BR_EXIT_FAIL;
 	}
-	if (br_verbosity >= 0) {
+	if (brc_verbosity >= 0) {
 		int64_t reps = sc.runs.repetitions;
 		char count[32];
 
@@ -59,13 +59,13 @@ int br_cmd_validate(const struct br_options *o)
 		if (sc.runs.warmup)
 			printf(", + %lld warm-up each", (long long)sc.runs.warmup);
 		printf("; %s requests per run)\n",
-		       br_fmt_count(count, sizeof(count),
+		       brc_fmt_count(count, sizeof(count),
 		                    (double)sc.workload.days));
 	}
-	if (br_verbosity >= 1)
+	if (brc_verbosity >= 1)
 		for (size_t i = 0; i < plan.n; i++)
 			print_item(&plan.items[i]);
-	br_plan_free(&plan);
-	br_scenario_free(&sc);
+	brc_plan_free(&plan);
+	brc_scenario_free(&sc);
 	return BR_EXIT_OK;
 }

@@ -65,23 +65,23 @@ static const char usage_text[] =
 "See benchrun(1), benchrun-scenario(5) and README.md.\n";
 
 /* The worker takes no options: its run spec comes on stdin. */
-static int cmd_worker(const struct br_options *o)
+static int cmd_worker(const struct brc_options *o)
 {
 	(void)o;
-	return br_worker_main();
+	return brc_worker_main();
 }
 
 static const struct command {
 	const char *name;
-	int (*fn)(const struct br_options *o);
+	int (*fn)(const struct brc_options *o);
 	int min_args, max_args;
 } commands[] = {
-	{ "validate", br_cmd_validate, 1, 1 },
-	{ "plugins", br_cmd_plugins, 0, 0 },
-	{ "serve", br_cmd_serve, 0, 1 },
-	{ "export", br_cmd_export, 2, 2 },
-	{ "compare", br_cmd_compare, 2, 2 },
-	{ "plot", br_cmd_plot, 1, 1 },
+	{ "validate", brc_cmd_validate, 1, 1 },
+	{ "plugins", brc_cmd_plugins, 0, 0 },
+	{ "serve", brc_cmd_serve, 0, 1 },
+	{ "export", brc_cmd_export, 2, 2 },
+	{ "compare", brc_cmd_compare, 2, 2 },
+	{ "plot", brc_cmd_plot, 1, 1 },
 	{ "__worker", cmd_worker, 0, 0 },
 };
 
@@ -112,7 +112,7 @@ static int parse_count(const char *s, int *out)
 	int64_t v;
 	const char *why;
 
-	if (br_parse_int(s, &v, &why) || v < 0 || v > 1000000)
+	if (brc_parse_int(s, &v, &why) || v < 0 || v > 1000000)
 		return -1;
 	*out = (int)v;
 	return 0;
@@ -140,7 +140,7 @@ static const struct option long_opts[] = {
 
 /* Parse one option; returns 0, or an exit code to stop with (+1000 for a
  * successful early exit). */
-static int handle_option(int c, struct br_options *o)
+static int handle_option(int c, struct brc_options *o)
 {
 	const char *why;
 	int64_t v;
@@ -158,7 +158,7 @@ static int handle_option(int c, struct br_options *o)
 		if (!eq || eq == optarg)
 			return usage_error("--set wants PATH=VALUE, not '%s'", optarg);
 		*eq = '\0';
-		o->overrides = br_xrealloc(o->overrides, (o->n_overrides + 1) *
+		o->overrides = brc_xrealloc(o->overrides, (o->n_overrides + 1) *
 		                           sizeof(*o->overrides));
 		o->overrides[o->n_overrides].path = optarg;
 		o->overrides[o->n_overrides].value = eq + 1;
@@ -176,12 +176,12 @@ static int handle_option(int c, struct br_options *o)
 		o->host = optarg;
 		return 0;
 	case OPT_PORT:
-		if (br_parse_int(optarg, &v, &why) || v < 0 || v > 65535)
+		if (brc_parse_int(optarg, &v, &why) || v < 0 || v > 65535)
 			return usage_error("--port wants 0..65535, not '%s'", optarg);
 		o->port = (int)v;
 		return 0;
 	case OPT_THRESHOLD:
-		if (br_parse_double(optarg, &o->threshold, &why) ||
+		if (brc_parse_double(optarg, &o->threshold, &why) ||
 		    o->threshold < 0)
 			return usage_error("--threshold wants a percentage, not '%s'",
 			                   optarg);
@@ -191,11 +191,11 @@ static int handle_option(int c, struct br_options *o)
 		o->no_color = true;
 		return 0;
 	case 'q':
-		br_verbosity = -1;
+		brc_verbosity = -1;
 		return 0;
 	case 'v':
-		if (br_verbosity >= 0)
-			br_verbosity++;
+		if (brc_verbosity >= 0)
+			brc_verbosity++;
 		return 0;
 	case 'h':
 		fputs(usage_text, stdout);
@@ -211,7 +211,7 @@ static int handle_option(int c, struct br_options *o)
 
 int main(int argc, char **argv)
 {
-	struct br_options o = { .runs = -1, .warmup = -1, .port = -1 };
+	struct brc_options o = { .runs = -1, .warmup = -1, .port = -1 };
 	const struct command *cmd = NULL;
 	int c, rc;
 
@@ -243,7 +243,7 @@ int main(int argc, char **argv)
 		}
 		rc = cmd->fn(&o);
 	} else if (o.n_args == 1) {
-		rc = br_cmd_run(&o);
+		rc = brc_cmd_run(&o);
 	} else {
 		rc = usage_error("unexpected argument '%s'", o.args[1]);
 	}

@@ -15,14 +15,14 @@
  * against the baseline and any warnings (outliers, slow first run,
  * server-bound runs).  `color`: ANSI colours (caller decides: tty and no
  * NO_COLOR). */
-void br_report_table(FILE *out, const struct br_results *r, bool color);
+void brc_report_table(FILE *out, const struct brc_results *r, bool color);
 
-int br_report_csv_write(const char *path, const struct br_results *r);
-int br_report_md_write(const char *path, const struct br_results *r);
+int brc_report_csv_write(const char *path, const struct brc_results *r);
+int brc_report_md_write(const char *path, const struct brc_results *r);
 
 /* The picture of `benchrun plot`: memory over time, wall time and peak
  * memory bars, sweep curves; SVG or PNG by the extension of path.  Runs
  * gnuplot (BR_GNUPLOT).  Returns 0, or -1 after printing why. */
-int br_report_plot(const char *path, const struct br_results *r);
+int brc_report_plot(const char *path, const struct brc_results *r);
 
 #endif /* BR_REPORT_H */

@@ -9,7 +9,7 @@
 
 #include "report/report_util.h"
 
-const char *br_fmt_metric(char *buf, size_t n, enum br_metric_kind kind,
+const char *brc_fmt_metric(char *buf, size_t n, enum brc_metric_kind kind,
                           double v)
 {
 	if (isnan(v)) {
@@ -18,11 +18,11 @@ const char *br_fmt_metric(char *buf, size_t n, enum br_metric_kind kind,
 	}
 	switch (kind) {
 	case BR_MK_TIME:
-		return br_fmt_duration(buf, n, v);
+		return brc_fmt_duration(buf, n, v);
 	case BR_MK_SIZE:
-		return br_fmt_size(buf, n, v);
+		return brc_fmt_size(buf, n, v);
 	case BR_MK_RATE:
-		return br_fmt_count(buf, n, v);
+		return brc_fmt_count(buf, n, v);
 	case BR_MK_PERCENT:
 		snprintf(buf, n, "%.0f%%", v * 100);
 		return buf;
@@ -30,7 +30,7 @@ const char *br_fmt_metric(char *buf, size_t n, enum br_metric_kind kind,
 	return buf;
 }
 
-const char *br_fmt_time_pm(char *buf, size_t n, double mean, double sd)
+const char *brc_fmt_time_pm(char *buf, size_t n, double mean, double sd)
 {
 	static const struct {
 		double scale;
@@ -41,7 +41,7 @@ const char *br_fmt_time_pm(char *buf, size_t n, double mean, double sd)
 	int dec;
 
 	if (isnan(mean))
-		return br_fmt_metric(buf, n, BR_MK_TIME, mean);
+		return brc_fmt_metric(buf, n, BR_MK_TIME, mean);
 	while (u + 1 < BR_ARRAY_SIZE(units) && fabs(mean) < units[u].scale)
 		u++;
 	m = mean / units[u].scale;
@@ -60,7 +60,7 @@ const char *br_fmt_time_pm(char *buf, size_t n, double mean, double sd)
 	return buf;
 }
 
-size_t br_utf8_width(const char *s)
+size_t brc_utf8_width(const char *s)
 {
 	size_t w = 0;
 

@@ -39,8 +39,8 @@ static const char *picture_type(const char *path)
 
 static void build_script(struct plot *p, const char *type)
 {
-	const struct br_results *r = p->r;
-	struct br_buf *s = &p->script;
+	const struct brc_results *r = p->r;
+	struct brc_buf *s = &p->script;
 	double h = p->sweep ? 1350 : 950;
 	char title[512];
 	size_t n_bars;
@@ -48,15 +48,15 @@ static void build_script(struct plot *p, const char *type)
 	/* pngcairo draws far better than libgd's png, but a gnuplot built
 	 * without cairo only has the latter. */
 	if (!strcmp(type, "svg"))
-		br_buf_printf(s, "set terminal svg size 1200,%g dynamic "
+		brc_buf_printf(s, "set terminal svg size 1200,%g dynamic "
 		              "noenhanced font 'sans,12' background '#ffffff'\n", h);
 	else
-		br_buf_printf(s, "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) "
+		brc_buf_printf(s, "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) "
 		              "{ set terminal pngcairo size 1200,%g noenhanced "
 		              "font 'sans,10' background '#ffffff' } else "
 		              "{ set terminal png size 1200,%g noenhanced }\n", h, h);
-	br_buf_printf(s, "set output '%s/picture.%s'\nset grid\n", p->dir, type);
-	br_buf_printf(s, "set linetype 1 lc rgb '#1f77b4'\nset linetype 2 lc rgb "
+	brc_buf_printf(s, "set output '%s/picture.%s'\nset grid\n", p->dir, type);
+	brc_buf_printf(s, "set linetype 1 lc rgb '#1f77b4'\nset linetype 2 lc rgb "
 	              "'#ff7f0e'\nset linetype 3 lc rgb '#2ca02c'\nset linetype 4 "
 	              "lc rgb '#d62728'\nset linetype 5 lc rgb '#9467bd'\n"
 	              "set linetype 6 lc rgb '#8c564b'\nset linetype 7 lc rgb "
@@ -66,31 +66,31 @@ static void build_script(struct plot *p, const char *type)
 	         r->scenario_name ? r->scenario_name : "results",
 	         (unsigned long long)r->requests, r->server_desc ? ", server " : "",
 	         r->server_desc ? r->server_desc : "");
-	br_buf_printf(s, "set multiplot title ");
-	br_plot_quote(s, title);
-	br_buf_printf(s, " font 'sans,14'\n");
+	brc_buf_printf(s, "set multiplot title ");
+	brc_plot_quote(s, title);
+	brc_buf_printf(s, " font 'sans,14'\n");
 
 	/* Fixed labels first so colours follow the order of the file. */
 	for (size_t i = 0; i < r->n_groups; i++)
-		br_plot_label(p, r->groups[i].label);
+		brc_plot_label(p, r->groups[i].label);
 
-	br_buf_printf(s, "set origin 0,%g\nset size 1,%g\n",
+	brc_buf_printf(s, "set origin 0,%g\nset size 1,%g\n",
 	              p->sweep ? 0.62 : 0.5, p->sweep ? 0.35 : 0.46);
-	br_plot_timeline(p);
-	br_plot_bars_data(p, &n_bars);
-	br_buf_printf(s, "set origin 0,%g\nset size 0.5,%g\n",
+	brc_plot_timeline(p);
+	brc_plot_bars_data(p, &n_bars);
+	brc_buf_printf(s, "set origin 0,%g\nset size 0.5,%g\n",
 	              p->sweep ? 0.31 : 0.0, p->sweep ? 0.31 : 0.5);
-	br_plot_bars(p, "Wall time (mean, sd)", "seconds", 3, n_bars);
-	br_buf_printf(s, "set origin 0.5,%g\nset size 0.5,%g\n",
+	brc_plot_bars(p, "Wall time (mean, sd)", "seconds", 3, n_bars);
+	brc_buf_printf(s, "set origin 0.5,%g\nset size 0.5,%g\n",
 	              p->sweep ? 0.31 : 0.0, p->sweep ? 0.31 : 0.5);
-	br_plot_bars(p, "Peak memory of the tree (mean, sd)", "MiB", 5, n_bars);
+	brc_plot_bars(p, "Peak memory of the tree (mean, sd)", "MiB", 5, n_bars);
 	if (p->sweep) {
-		br_buf_printf(s, "set origin 0,0\nset size 0.5,0.31\n");
-		br_plot_sweep(p, 2, "Wall time by concurrency", "seconds");
-		br_buf_printf(s, "set origin 0.5,0\nset size 0.5,0.31\n");
-		br_plot_sweep(p, 3, "Peak memory by concurrency", "MiB");
+		brc_buf_printf(s, "set origin 0,0\nset size 0.5,0.31\n");
+		brc_plot_sweep(p, 2, "Wall time by concurrency", "seconds");
+		brc_buf_printf(s, "set origin 0.5,0\nset size 0.5,0.31\n");
+		brc_plot_sweep(p, 3, "Peak memory by concurrency", "MiB");
 	}
-	br_buf_printf(s, "unset multiplot\nset output\n");
+	brc_buf_printf(s, "unset multiplot\nset output\n");
 }
 
 /* Run gnuplot on the script; 0 when it succeeded, -2 when there is no
@@ -116,12 +116,12 @@ static int run_gnuplot(const char *script)
 		if (errno != EINTR)
 			return -1;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
-		br_error("gnuplot not found (%s): install gnuplot-nox "
+		brc_error("gnuplot not found (%s): install gnuplot-nox "
 		         "(apt-get install gnuplot-nox)", gnuplot);
 		return -2;
 	}
 	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-		br_error("gnuplot failed on %s", script);
+		brc_error("gnuplot failed on %s", script);
 		return -1;
 	}
 	return 0;
@@ -136,7 +136,7 @@ static void remove_dir(const char *dir)
 		return;
 	while ((e = readdir(d)))
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-			char *f = br_xasprintf("%s/%s", dir, e->d_name);
+			char *f = brc_xasprintf("%s/%s", dir, e->d_name);
 
 			unlink(f);
 			free(f);
@@ -145,7 +145,7 @@ static void remove_dir(const char *dir)
 	rmdir(dir);
 }
 
-int br_report_plot(const char *path, const struct br_results *r)
+int brc_report_plot(const char *path, const struct brc_results *r)
 {
 	const char *type = picture_type(path), *tmp = getenv("TMPDIR");
 	struct plot p = { .r = r };
@@ -155,22 +155,22 @@ int br_report_plot(const char *path, const struct br_results *r)
 	int rc = -1;
 
 	if (!type) {
-		br_error("%s: the picture must be .svg or .png", path);
+		brc_error("%s: the picture must be .svg or .png", path);
 		return -1;
 	}
-	points = br_results_points(r, &n_points);
+	points = brc_results_points(r, &n_points);
 	p.focus = n_points ? points[n_points - 1] : "";
 	p.sweep = *p.focus != '\0';
-	p.dir = br_xasprintf("%s/benchrun-plot.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	p.dir = brc_xasprintf("%s/benchrun-plot.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(p.dir)) {
-		br_error("cannot create a temporary directory %s: %s", p.dir,
+		brc_error("cannot create a temporary directory %s: %s", p.dir,
 		         strerror(errno));
 		goto out;
 	}
 	build_script(&p, type);
-	script = br_xasprintf("%s/plot.gp", p.dir);
-	if (br_write_file_atomic(script, p.script.data, p.script.len)) {
-		br_error("%s: %s", script, strerror(errno));
+	script = brc_xasprintf("%s/plot.gp", p.dir);
+	if (brc_write_file_atomic(script, p.script.data, p.script.len)) {
+		brc_error("%s: %s", script, strerror(errno));
 		goto out_rm;
 	}
 	switch (run_gnuplot(script)) {
@@ -178,19 +178,19 @@ int br_report_plot(const char *path, const struct br_results *r)
 		break;
 	case -1:
 		/* Keep the script and data for whoever debugs it. */
-		br_error("the script and its data are kept in %s", p.dir);
+		brc_error("the script and its data are kept in %s", p.dir);
 		goto out;
 	default:
 		goto out_rm;
 	}
-	picture = br_xasprintf("%s/picture.%s", p.dir, type);
-	data = br_read_file(picture, 1u << 30, &len);
+	picture = brc_xasprintf("%s/picture.%s", p.dir, type);
+	data = brc_read_file(picture, 1u << 30, &len);
 	if (!data || !len) {
-		br_error("gnuplot wrote no picture");
+		brc_error("gnuplot wrote no picture");
 		goto out_rm;
 	}
-	if (br_write_file_atomic(path, data, len)) {
-		br_error("cannot write %s: %s", path, strerror(errno));
+	if (brc_write_file_atomic(path, data, len)) {
+		brc_error("cannot write %s: %s", path, strerror(errno));
 		goto out_rm;
 	}
 	rc = 0;
@@ -202,7 +202,7 @@ out:
 	free(script);
 	free(points);
 	free(p.labels);
-	br_buf_free(&p.script);
+	brc_buf_free(&p.script);
 	free(p.dir);
 	return rc;
 }

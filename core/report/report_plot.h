@@ -12,27 +12,27 @@
 #include "util.h"
 
 struct plot {
-	const struct br_results *r;
+	const struct brc_results *r;
 	char *dir;            /* temporary directory */
 	const char *focus;    /* sweep point shown by timeline and bars */
 	bool sweep;
-	struct br_buf script;
+	struct brc_buf script;
 	char **labels;        /* distinct strategy labels: colours, sweeps */
 	size_t n_labels;
 };
 
 /* Append s as a gnuplot single-quoted string. */
-void br_plot_quote(struct br_buf *b, const char *s);
+void brc_plot_quote(struct brc_buf *b, const char *s);
 /* The colour (linetype - 1) of a strategy label, adding it if new. */
-size_t br_plot_label(struct plot *p, const char *label);
+size_t brc_plot_label(struct plot *p, const char *label);
 
 /* Each panel writes its data files into p->dir and its commands to
  * p->script; the caller sets origin and size first. */
-void br_plot_timeline(struct plot *p);
-int br_plot_bars_data(struct plot *p, size_t *n);
-void br_plot_bars(struct plot *p, const char *title, const char *ylabel,
+void brc_plot_timeline(struct plot *p);
+int brc_plot_bars_data(struct plot *p, size_t *n);
+void brc_plot_bars(struct plot *p, const char *title, const char *ylabel,
                   int col, size_t n);
-void br_plot_sweep(struct plot *p, int col, const char *title,
+void brc_plot_sweep(struct plot *p, int col, const char *title,
                    const char *ylabel);
 
 #endif /* BR_REPORT_PLOT_H */

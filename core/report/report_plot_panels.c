@@ -17,16 +17,16 @@
 #define MIB (1024.0 * 1024.0)
 
 /* A gnuplot single-quoted string: the only escape is '' for '. */
-void br_plot_quote(struct br_buf *b, const char *s)
+void brc_plot_quote(struct brc_buf *b, const char *s)
 {
-	br_buf_append(b, "'", 1);
+	brc_buf_append(b, "'", 1);
 	for (; s && *s; s++) {
 		if (*s == '\'')
-			br_buf_append(b, "''", 2);
+			brc_buf_append(b, "''", 2);
 		else
-			br_buf_append(b, s, 1);
+			brc_buf_append(b, s, 1);
 	}
-	br_buf_append(b, "'", 1);
+	brc_buf_append(b, "'", 1);
 }
 
 /* A double-quoted data-file field; gnuplot has no escape there. */
@@ -38,33 +38,33 @@ static void dq(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-size_t br_plot_label(struct plot *p, const char *label)
+size_t brc_plot_label(struct plot *p, const char *label)
 {
 	for (size_t i = 0; i < p->n_labels; i++)
 		if (!strcmp(p->labels[i], label))
 			return i;
-	p->labels = br_xrealloc(p->labels, (p->n_labels + 1) * sizeof(char *));
+	p->labels = brc_xrealloc(p->labels, (p->n_labels + 1) * sizeof(char *));
 	p->labels[p->n_labels] = (char *)label;
 	return p->n_labels++;
 }
 
 static FILE *data_file(struct plot *p, const char *name)
 {
-	char *path = br_xasprintf("%s/%s", p->dir, name);
+	char *path = brc_xasprintf("%s/%s", p->dir, name);
 	FILE *f = fopen(path, "w");
 
 	free(path);
 	return f;
 }
 
-static bool in_focus(const struct plot *p, const struct br_group *g)
+static bool in_focus(const struct plot *p, const struct brc_group *g)
 {
 	const char *pt = g->point ? g->point : "";
 
 	return !*pt || !strcmp(pt, p->focus);
 }
 
-static const struct br_run_result *first_timeline(const struct br_group *g)
+static const struct brc_run_result *first_timeline(const struct brc_group *g)
 {
 	for (size_t i = 0; i < g->n_runs; i++)
 		if (g->runs[i].n_timeline)
@@ -82,8 +82,8 @@ static bool timeline_log_x(const struct plot *p)
 	double shortest = INFINITY, longest = 0;
 
 	for (size_t i = 0; i < p->r->n_groups; i++) {
-		const struct br_group *g = &p->r->groups[i];
-		const struct br_run_result *x = first_timeline(g);
+		const struct brc_group *g = &p->r->groups[i];
+		const struct brc_run_result *x = first_timeline(g);
 
 		if (!in_focus(p, g) || !x)
 			continue;
@@ -95,27 +95,27 @@ static bool timeline_log_x(const struct plot *p)
 	return shortest > 0 && longest > 8 * shortest;
 }
 
-void br_plot_timeline(struct plot *p)
+void brc_plot_timeline(struct plot *p)
 {
-	struct br_buf *s = &p->script;
+	struct brc_buf *s = &p->script;
 	const char *sep = "plot ";
 	bool log_x = timeline_log_x(p);
 	size_t n = 0;
 
-	br_buf_printf(s, "set title 'Memory of the process tree over time "
+	brc_buf_printf(s, "set title 'Memory of the process tree over time "
 	              "(first run of each strategy%s%s)'\n",
 	              p->sweep ? ", " : "", p->sweep ? p->focus : "");
-	br_buf_printf(s, "set xlabel 'time since the run started (s%s)'\n"
+	brc_buf_printf(s, "set xlabel 'time since the run started (s%s)'\n"
 	              "set ylabel 'tree PSS (MiB)'\nset key top left\n%s",
 	              log_x ? ", log scale" : "",
 	              log_x ? "set logscale x\nset yrange [0:*]\n" : "");
 	for (size_t i = 0; i < p->r->n_groups; i++) {
-		const struct br_group *g = &p->r->groups[i];
-		const struct br_run_result *x = first_timeline(g);
+		const struct brc_group *g = &p->r->groups[i];
+		const struct brc_run_result *x = first_timeline(g);
 		char name[48];
 		FILE *f;
 
-		struct br_buf pts = { 0 };
+		struct brc_buf pts = { 0 };
 
 		if (!in_focus(p, g) || !x)
 			continue;
@@ -125,37 +125,37 @@ void br_plot_timeline(struct plot *p)
 		for (size_t k = 0; k < x->n_timeline; k++)
 			if (x->timeline[k].tree_pss > 0 &&
 			    (!log_x || x->timeline[k].t >= 1e-3))
-				br_buf_printf(&pts, "%.6f %.4f\n", x->timeline[k].t,
+				brc_buf_printf(&pts, "%.6f %.4f\n", x->timeline[k].t,
 				              (double)x->timeline[k].tree_pss / MIB);
 		/* A run that failed at once has nothing to draw. */
 		snprintf(name, sizeof(name), "timeline%zu.dat", i);
 		f = pts.len ? data_file(p, name) : NULL;
 		if (!f) {
-			br_buf_free(&pts);
+			brc_buf_free(&pts);
 			continue;
 		}
 		fwrite(pts.data, 1, pts.len, f);
-		br_buf_free(&pts);
+		brc_buf_free(&pts);
 		fclose(f);
-		br_buf_printf(s, "%s'%s/%s' using 1:2 with lines lw 2 lt %zu "
+		brc_buf_printf(s, "%s'%s/%s' using 1:2 with lines lw 2 lt %zu "
 		              "title ", sep, p->dir, name,
-		              br_plot_label(p, g->label) + 1);
-		br_plot_quote(s, g->label);
+		              brc_plot_label(p, g->label) + 1);
+		brc_plot_quote(s, g->label);
 		sep = ", \\\n  ";
 		n++;
 	}
 	if (!n)
-		br_buf_printf(s, "set label 1 'no memory timeline recorded' at "
+		brc_buf_printf(s, "set label 1 'no memory timeline recorded' at "
 		              "graph 0.5,0.5 center\nset xrange [0:1]\n"
 		              "set yrange [0:1]\nplot 2 notitle\nunset label 1\n");
 	else
-		br_buf_printf(s, "\n");
-	br_buf_printf(s, "unset logscale x\nset autoscale\n");
+		brc_buf_printf(s, "\n");
+	brc_buf_printf(s, "unset logscale x\nset autoscale\n");
 }
 
 /* bars.dat: index, label, wall mean, wall sd, memory mean, memory sd,
  * colour. */
-int br_plot_bars_data(struct plot *p, size_t *n)
+int brc_plot_bars_data(struct plot *p, size_t *n)
 {
 	FILE *f = data_file(p, "bars.dat");
 
@@ -163,62 +163,62 @@ int br_plot_bars_data(struct plot *p, size_t *n)
 	if (!f)
 		return -1;
 	for (size_t i = 0; i < p->r->n_groups; i++) {
-		const struct br_group *g = &p->r->groups[i];
-		struct br_stats w, m;
+		const struct brc_group *g = &p->r->groups[i];
+		struct brc_stats w, m;
 
 		if (!in_focus(p, g))
 			continue;
-		br_group_stats(g, BR_M_WALL, &w, NULL);
-		br_group_stats(g, br_group_mem_metric(g), &m, NULL);
+		brc_group_stats(g, BR_M_WALL, &w, NULL);
+		brc_group_stats(g, brc_group_mem_metric(g), &m, NULL);
 		fprintf(f, "%zu ", (*n)++);
 		dq(f, g->label);
 		fprintf(f, " %g %g %g %g %zu\n", w.mean, isnan(w.sd) ? 0 : w.sd,
 		        m.mean / MIB, isnan(m.sd) ? 0 : m.sd / MIB,
-		        br_plot_label(p, g->label) + 1);
+		        brc_plot_label(p, g->label) + 1);
 	}
 	fclose(f);
 	return 0;
 }
 
-void br_plot_bars(struct plot *p, const char *title, const char *ylabel,
+void brc_plot_bars(struct plot *p, const char *title, const char *ylabel,
                   int col, size_t n)
 {
-	struct br_buf *s = &p->script;
+	struct brc_buf *s = &p->script;
 
-	br_buf_printf(s, "set title '%s%s%s'\nset xlabel ''\nset ylabel '%s'\n",
+	brc_buf_printf(s, "set title '%s%s%s'\nset xlabel ''\nset ylabel '%s'\n",
 	              title, p->sweep ? " at " : "", p->sweep ? p->focus : "",
 	              ylabel);
-	br_buf_printf(s, "set style fill solid 0.7 border -1\nset boxwidth 0.6\n"
+	brc_buf_printf(s, "set style fill solid 0.7 border -1\nset boxwidth 0.6\n"
 	              "set xrange [-0.6:%g]\nset yrange [0:*]\nset xtics %s\n",
 	              (double)n - 0.4, n > 5 ? "rotate by -30" : "norotate");
-	br_buf_printf(s, "plot '%s/bars.dat' using 1:%d:7:xtic(2) with boxes "
+	brc_buf_printf(s, "plot '%s/bars.dat' using 1:%d:7:xtic(2) with boxes "
 	              "lc variable notitle, \\\n  '' using 1:%d:%d with "
 	              "yerrorbars lc rgb 'black' lw 1.5 pt 7 ps 0.4 notitle\n",
 	              p->dir, col, col, col + 1);
-	br_buf_printf(s, "set autoscale\nset xtics norotate\nunset xtics\n"
+	brc_buf_printf(s, "set autoscale\nset xtics norotate\nunset xtics\n"
 	              "set xtics\n");
 }
 
 static int cmp_group_conc(const void *a, const void *b)
 {
-	const struct br_group *x = *(const struct br_group *const *)a;
-	const struct br_group *y = *(const struct br_group *const *)b;
+	const struct brc_group *x = *(const struct brc_group *const *)a;
+	const struct brc_group *y = *(const struct brc_group *const *)b;
 
 	return (x->concurrency > y->concurrency) -
 	       (x->concurrency < y->concurrency);
 }
 
 /* One data file per strategy: concurrency, wall, memory (MiB). */
-void br_plot_sweep(struct plot *p, int col, const char *title,
+void brc_plot_sweep(struct plot *p, int col, const char *title,
                    const char *ylabel)
 {
-	const struct br_results *r = p->r;
-	const struct br_group **gs = br_xcalloc(r->n_groups + 1, sizeof(*gs));
-	struct br_buf *s = &p->script, cmd = { 0 };
+	const struct brc_results *r = p->r;
+	const struct brc_group **gs = brc_xcalloc(r->n_groups + 1, sizeof(*gs));
+	struct brc_buf *s = &p->script, cmd = { 0 };
 	double lo = INFINITY, hi = 0;
 	const char *sep = "plot ";
 
-	br_buf_printf(s, "set title '%s'\nset xlabel 'concurrency'\n"
+	brc_buf_printf(s, "set title '%s'\nset xlabel 'concurrency'\n"
 	              "set ylabel '%s'\nset logscale x\nset key top left\n",
 	              title, ylabel);
 	for (size_t l = 0; l < p->n_labels; l++) {
@@ -238,11 +238,11 @@ void br_plot_sweep(struct plot *p, int col, const char *title,
 		if (!f)
 			continue;
 		for (size_t i = 0; i < n; i++) {
-			struct br_stats w, m;
+			struct brc_stats w, m;
 			double y;
 
-			br_group_stats(gs[i], BR_M_WALL, &w, NULL);
-			br_group_stats(gs[i], br_group_mem_metric(gs[i]), &m, NULL);
+			brc_group_stats(gs[i], BR_M_WALL, &w, NULL);
+			brc_group_stats(gs[i], brc_group_mem_metric(gs[i]), &m, NULL);
 			fprintf(f, "%lld %g %g\n", (long long)gs[i]->concurrency,
 			        w.mean, m.mean / MIB);
 			y = col == 2 ? w.mean : m.mean;
@@ -252,23 +252,23 @@ void br_plot_sweep(struct plot *p, int col, const char *title,
 			}
 		}
 		fclose(f);
-		br_buf_printf(&cmd, "%s'%s/%s' using 1:%d with linespoints lw 2 "
+		brc_buf_printf(&cmd, "%s'%s/%s' using 1:%d with linespoints lw 2 "
 		              "pt 7 lt %zu title ", sep, p->dir, name, col, l + 1);
-		br_plot_quote(&cmd, p->labels[l]);
+		brc_plot_quote(&cmd, p->labels[l]);
 		sep = ", \\\n  ";
 	}
 	if (!cmd.len) {
-		br_buf_printf(s, "set label 1 'no strategy ran at two or more "
+		brc_buf_printf(s, "set label 1 'no strategy ran at two or more "
 		              "concurrencies' at graph 0.5,0.5 center\n"
 		              "unset logscale x\nset xrange [0:1]\nset yrange [0:1]\n"
 		              "plot 2 notitle\nunset label 1\n");
 	} else {
 		/* A sweep over decades spans decades of time too. */
 		if (hi > 20 * lo)
-			br_buf_printf(s, "set logscale y\n");
-		br_buf_printf(s, "%s\n", cmd.data);
+			brc_buf_printf(s, "set logscale y\n");
+		brc_buf_printf(s, "%s\n", cmd.data);
 	}
-	br_buf_printf(s, "unset logscale x\nunset logscale y\nset autoscale\n");
-	br_buf_free(&cmd);
+	brc_buf_printf(s, "unset logscale x\nunset logscale y\nset autoscale\n");
+	brc_buf_free(&cmd);
 	free(gs);
 }

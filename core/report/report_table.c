@@ -34,7 +34,7 @@ static void truncate_cell(char *cell, size_t max)
 {
 	size_t w = 0;
 
-	if (br_utf8_width(cell) <= max)
+	if (brc_utf8_width(cell) <= max)
 		return;
 	for (char *p = cell; *p; p++) {
 		if (((unsigned char)*p & 0xc0) == 0x80)
@@ -58,7 +58,7 @@ static void print_row(FILE *out, char cells[BR_COL_N][BR_CELL],
 {
 	fputs("  ", out);
 	for (int c = 0; c < BR_COL_N; c++) {
-		size_t w = br_utf8_width(cells[c]);
+		size_t w = brc_utf8_width(cells[c]);
 		bool last = c == BR_COL_N - 1;
 
 		if (c)
@@ -75,7 +75,7 @@ static void print_row(FILE *out, char cells[BR_COL_N][BR_CELL],
 	fputc('\n', out);
 }
 
-static void print_header(FILE *out, const struct br_results *r)
+static void print_header(FILE *out, const struct brc_results *r)
 {
 	fprintf(out, "benchrun %s: scenario %s, %llu requests, seed %llu\n",
 	        r->benchrun_version ? r->benchrun_version : PACKAGE_VERSION,
@@ -105,14 +105,14 @@ static void print_lines(FILE *out, const char *text, const char *prefix,
 	}
 }
 
-static void print_block(FILE *out, const struct br_results *r,
+static void print_block(FILE *out, const struct brc_results *r,
                         const char *point, const size_t *width,
                         size_t status_max, bool color)
 {
 	static const char *const health_color[] = { GREEN, YELLOW, RED };
-	const struct br_group *base = br_results_baseline(r, point);
+	const struct brc_group *base = brc_results_baseline(r, point);
 	char cells[BR_COL_N][BR_CELL];
-	struct br_buf warn = { 0 };
+	struct brc_buf warn = { 0 };
 	char line[512];
 
 	if (*point)
@@ -121,37 +121,37 @@ static void print_block(FILE *out, const struct br_results *r,
 	else
 		fputc('\n', out);
 	for (int c = 0; c < BR_COL_N; c++)
-		snprintf(cells[c], BR_CELL, "%s", br_col_titles[c]);
+		snprintf(cells[c], BR_CELL, "%s", brc_col_titles[c]);
 	print_row(out, cells, width, NULL, color);
 	for (size_t i = 0; i < r->n_groups; i++) {
-		const struct br_group *g = &r->groups[i];
+		const struct brc_group *g = &r->groups[i];
 
 		if (strcmp(g->point ? g->point : "", point))
 			continue;
-		enum br_health h = br_report_cells(g, cells);
+		enum brc_health h = brc_report_cells(g, cells);
 
 		truncate_cell(cells[BR_COL_STATUS], status_max);
 		print_row(out, cells, width, health_color[h], color);
 	}
 	for (size_t i = 0; base && i < r->n_groups; i++) {
-		const struct br_group *g = &r->groups[i];
+		const struct brc_group *g = &r->groups[i];
 
 		if (strcmp(g->point ? g->point : "", point))
 			continue;
-		if (!br_report_comparison(g, base, line, sizeof(line)))
+		if (!brc_report_comparison(g, base, line, sizeof(line)))
 			print_lines(out, line, "", NULL, color);
 	}
-	if (base && br_results_point_has_others(r, point, base) &&
-	    !br_report_baseline_note(base, line, sizeof(line)))
+	if (base && brc_results_point_has_others(r, point, base) &&
+	    !brc_report_baseline_note(base, line, sizeof(line)))
 		print_lines(out, line, "", YELLOW, color);
 	for (size_t i = 0; i < r->n_groups; i++)
 		if (!strcmp(r->groups[i].point ? r->groups[i].point : "", point))
-			br_report_warnings(&r->groups[i], &warn);
+			brc_report_warnings(&r->groups[i], &warn);
 	print_lines(out, warn.data, "warning: ", YELLOW, color);
-	br_buf_free(&warn);
+	brc_buf_free(&warn);
 }
 
-void br_report_table(FILE *out, const struct br_results *r, bool color)
+void brc_report_table(FILE *out, const struct brc_results *r, bool color)
 {
 	size_t width[BR_COL_N], n_points, status_max;
 	char cells[BR_COL_N][BR_CELL];
@@ -164,12 +164,12 @@ void br_report_table(FILE *out, const struct br_results *r, bool color)
 
 	/* One width per column over every block, so blocks line up. */
 	for (int c = 0; c < BR_COL_N; c++)
-		width[c] = br_utf8_width(br_col_titles[c]);
+		width[c] = brc_utf8_width(brc_col_titles[c]);
 	for (size_t i = 0; i < r->n_groups; i++) {
-		br_report_cells(&r->groups[i], cells);
+		brc_report_cells(&r->groups[i], cells);
 		for (int c = 0; c < BR_COL_N; c++)
-			if (br_utf8_width(cells[c]) > width[c])
-				width[c] = br_utf8_width(cells[c]);
+			if (brc_utf8_width(cells[c]) > width[c])
+				width[c] = brc_utf8_width(cells[c]);
 	}
 	/* Keep rows within 100 columns: a long status gives way (the
 	 * warnings below the block say it in full). */
@@ -178,7 +178,7 @@ void br_report_table(FILE *out, const struct br_results *r, bool color)
 	for (int c = 0; c < BR_COL_STATUS; c++)
 		used += width[c];
 	status_max = used + 12 < MAX_COLS ? MAX_COLS - used : 12;
-	points = br_results_points(r, &n_points);
+	points = brc_results_points(r, &n_points);
 	for (size_t p = 0; p < n_points; p++)
 		print_block(out, r, points[p], width, status_max, color);
 	free(points);

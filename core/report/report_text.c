@@ -15,7 +15,7 @@
 #include "report/report_util.h"
 #include "util.h"
 
-const char *const br_col_titles[BR_COL_N] = {
+const char *const brc_col_titles[BR_COL_N] = {
 	[BR_COL_LABEL] = "strategy", [BR_COL_WALL] = "wall",
 	[BR_COL_CPU] = "CPU",        [BR_COL_REQS] = "req/s",
 	[BR_COL_P99] = "p99",        [BR_COL_RSS] = "peak RSS",
@@ -25,9 +25,9 @@ const char *const br_col_titles[BR_COL_N] = {
 
 /* A reason is free text from the runner or a plugin: keep the row short
  * (the warnings repeat it in full). */
-static void status_reason(char *buf, size_t n, const struct br_run_result *x)
+static void status_reason(char *buf, size_t n, const struct brc_run_result *x)
 {
-	const char *name = br_run_status_name(x->status);
+	const char *name = brc_run_status_name(x->status);
 
 	if (x->reason && *x->reason)
 		snprintf(buf, n, "%s: %.32s%s", name, x->reason,
@@ -37,7 +37,7 @@ static void status_reason(char *buf, size_t n, const struct br_run_result *x)
 }
 
 /* Which failure to name when runs failed in different ways. */
-static const enum br_run_status severity[] = {
+static const enum brc_run_status severity[] = {
 	BR_RUN_CRASHED, BR_RUN_TIMEOUT, BR_RUN_EXITED, BR_RUN_FAILED,
 	BR_RUN_INTERRUPTED, BR_RUN_ERRORS,
 };
@@ -47,7 +47,7 @@ static const enum br_run_status severity[] = {
  * else "1/3 ok, crashed" naming the worst; the warnings list every failed
  * run with its reason.
  */
-static enum br_health status_cell(const struct br_group *g, char *buf,
+static enum brc_health status_cell(const struct brc_group *g, char *buf,
                                   size_t n)
 {
 	size_t count[BR_RUN_INTERRUPTED + 1] = { 0 }, ok, measured = 0;
@@ -59,7 +59,7 @@ static enum br_health status_cell(const struct br_group *g, char *buf,
 	for (size_t i = 0; i < g->n_runs; i++) {
 		if ((size_t)g->runs[i].status < BR_ARRAY_SIZE(count))
 			count[g->runs[i].status]++;
-		measured += br_run_measured(&g->runs[i]);
+		measured += brc_run_measured(&g->runs[i]);
 	}
 	ok = count[BR_RUN_OK];
 	if (ok == g->n_runs) {
@@ -77,40 +77,40 @@ static enum br_health status_cell(const struct br_group *g, char *buf,
 	for (size_t k = 0; k < BR_ARRAY_SIZE(severity); k++)
 		if (count[severity[k]]) {
 			snprintf(buf, n, "%zu/%zu ok, %s", ok, g->n_runs,
-			         br_run_status_name(severity[k]));
+			         brc_run_status_name(severity[k]));
 			break;
 		}
 	return measured ? BR_HEALTH_WARN : BR_HEALTH_BAD;
 }
 
-enum br_health br_report_cells(const struct br_group *g,
+enum brc_health brc_report_cells(const struct brc_group *g,
                                char cells[BR_COL_N][BR_CELL])
 {
-	struct br_stats s;
-	int mem = br_group_mem_metric(g);
+	struct brc_stats s;
+	int mem = brc_group_mem_metric(g);
 
 	snprintf(cells[BR_COL_LABEL], BR_CELL, "%s", g->label ? g->label : "?");
-	br_group_stats(g, BR_M_WALL, &s, NULL);
-	br_fmt_time_pm(cells[BR_COL_WALL], BR_CELL, s.mean, s.sd);
-	br_group_stats(g, BR_M_CPU, &s, NULL);
-	br_fmt_metric(cells[BR_COL_CPU], BR_CELL, BR_MK_TIME, s.mean);
-	br_group_stats(g, BR_M_REQS, &s, NULL);
-	br_fmt_metric(cells[BR_COL_REQS], BR_CELL, BR_MK_RATE, s.mean);
-	br_group_stats(g, BR_M_P99, &s, NULL);
-	br_fmt_metric(cells[BR_COL_P99], BR_CELL, BR_MK_TIME, s.mean);
-	br_group_stats(g, BR_M_PEAK_RSS, &s, NULL);
-	br_fmt_metric(cells[BR_COL_RSS], BR_CELL, BR_MK_SIZE, s.mean);
+	brc_group_stats(g, BR_M_WALL, &s, NULL);
+	brc_fmt_time_pm(cells[BR_COL_WALL], BR_CELL, s.mean, s.sd);
+	brc_group_stats(g, BR_M_CPU, &s, NULL);
+	brc_fmt_metric(cells[BR_COL_CPU], BR_CELL, BR_MK_TIME, s.mean);
+	brc_group_stats(g, BR_M_REQS, &s, NULL);
+	brc_fmt_metric(cells[BR_COL_REQS], BR_CELL, BR_MK_RATE, s.mean);
+	brc_group_stats(g, BR_M_P99, &s, NULL);
+	brc_fmt_metric(cells[BR_COL_P99], BR_CELL, BR_MK_TIME, s.mean);
+	brc_group_stats(g, BR_M_PEAK_RSS, &s, NULL);
+	brc_fmt_metric(cells[BR_COL_RSS], BR_CELL, BR_MK_SIZE, s.mean);
 	if (mem == BR_M_TREE_PEAK) {
-		br_group_stats(g, BR_M_TREE_PEAK, &s, NULL);
-		br_fmt_metric(cells[BR_COL_TREE], BR_CELL, BR_MK_SIZE, s.mean);
+		brc_group_stats(g, BR_M_TREE_PEAK, &s, NULL);
+		brc_fmt_metric(cells[BR_COL_TREE], BR_CELL, BR_MK_SIZE, s.mean);
 	} else {
 		snprintf(cells[BR_COL_TREE], BR_CELL, "-");
 	}
-	br_group_stats(g, BR_M_EFFICIENCY, &s, NULL);
+	brc_group_stats(g, BR_M_EFFICIENCY, &s, NULL);
 	/* No ideal time (an external server with unknown latency): no
 	 * efficiency either, rather than a misleading 0%. */
 	if (s.n && s.mean > 0)
-		br_fmt_metric(cells[BR_COL_EFF], BR_CELL, BR_MK_PERCENT, s.mean);
+		brc_fmt_metric(cells[BR_COL_EFF], BR_CELL, BR_MK_PERCENT, s.mean);
 	else
 		snprintf(cells[BR_COL_EFF], BR_CELL, "-");
 	return status_cell(g, cells[BR_COL_STATUS], BR_CELL);
@@ -122,34 +122,34 @@ static int ratio_decimals(double v)
 	return v >= 100 ? 0 : v >= 10 ? 1 : 2;
 }
 
-int br_report_comparison(const struct br_group *g, const struct br_group *base,
+int brc_report_comparison(const struct brc_group *g, const struct brc_group *base,
                          char *buf, size_t n)
 {
-	struct br_stats sg, sb, mg, mb;
-	struct br_ratio ratio;
-	struct br_welch w;
+	struct brc_stats sg, sb, mg, mb;
+	struct brc_ratio ratio;
+	struct brc_welch w;
 	const char *dir;
 	char speed[128], mem[96] = "";
 	int mm, dec;
 
 	if (g == base)
 		return -1;
-	br_group_stats(g, BR_M_WALL, &sg, NULL);
-	br_group_stats(base, BR_M_WALL, &sb, NULL);
+	brc_group_stats(g, BR_M_WALL, &sg, NULL);
+	brc_group_stats(base, BR_M_WALL, &sb, NULL);
 	if (!sg.n || !sb.n || !(sg.mean > 0) || !(sb.mean > 0))
 		return -1;
 
 	/* Always a ratio >= 1, "faster" or "slower": 0.4x faster reads
 	 * badly. */
 	if (sg.mean <= sb.mean) {
-		ratio = br_stats_ratio(&sb, &sg);
+		ratio = brc_stats_ratio(&sb, &sg);
 		dir = "faster";
 	} else {
-		ratio = br_stats_ratio(&sg, &sb);
+		ratio = brc_stats_ratio(&sg, &sb);
 		dir = "slower";
 	}
 	dec = ratio_decimals(ratio.value);
-	w = br_stats_welch(&sg, &sb);
+	w = brc_stats_welch(&sg, &sb);
 	if (w.verdict == BR_SIGNIF_YES)
 		snprintf(speed, sizeof(speed), "%.*f ± %.*fx %s than %s", dec,
 		         ratio.value, dec, ratio.err, dir, base->label);
@@ -164,11 +164,11 @@ int br_report_comparison(const struct br_group *g, const struct br_group *base,
 		         dec, ratio.value, dir, base->label);
 
 	/* Compare like with like: tree PSS only when both sampled it. */
-	mm = br_group_mem_metric(g) == BR_M_TREE_PEAK &&
-	     br_group_mem_metric(base) == BR_M_TREE_PEAK ? BR_M_TREE_PEAK :
+	mm = brc_group_mem_metric(g) == BR_M_TREE_PEAK &&
+	     brc_group_mem_metric(base) == BR_M_TREE_PEAK ? BR_M_TREE_PEAK :
 	     BR_M_PEAK_RSS;
-	br_group_stats(g, mm, &mg, NULL);
-	br_group_stats(base, mm, &mb, NULL);
+	brc_group_stats(g, mm, &mg, NULL);
+	brc_group_stats(base, mm, &mb, NULL);
 	if (mg.mean > 0 && mb.mean > 0) {
 		double r = mg.mean / mb.mean;
 
@@ -179,28 +179,28 @@ int br_report_comparison(const struct br_group *g, const struct br_group *base,
 	return 0;
 }
 
-int br_report_baseline_note(const struct br_group *base, char *buf, size_t n)
+int brc_report_baseline_note(const struct brc_group *base, char *buf, size_t n)
 {
 	for (size_t i = 0; i < base->n_runs; i++)
-		if (br_run_measured(&base->runs[i]))
+		if (brc_run_measured(&base->runs[i]))
 			return -1;
 	snprintf(buf, n, "no comparison: the baseline %s has no finished run",
 	         base->label);
 	return 0;
 }
 
-static void failure_warning(const struct br_group *g, struct br_buf *out)
+static void failure_warning(const struct brc_group *g, struct brc_buf *out)
 {
 	static const struct {
 		const char *name;
 		size_t off;
 	} kinds[] = {
-		{ "http_status", offsetof(struct br_failures, http_status) },
-		{ "transport", offsetof(struct br_failures, transport) },
-		{ "corrupt", offsetof(struct br_failures, corrupt) },
-		{ "too_large", offsetof(struct br_failures, too_large) },
-		{ "missing", offsetof(struct br_failures, missing) },
-		{ "duplicate", offsetof(struct br_failures, duplicate) },
+		{ "http_status", offsetof(struct brc_failures, http_status) },
+		{ "transport", offsetof(struct brc_failures, transport) },
+		{ "corrupt", offsetof(struct brc_failures, corrupt) },
+		{ "too_large", offsetof(struct brc_failures, too_large) },
+		{ "missing", offsetof(struct brc_failures, missing) },
+		{ "duplicate", offsetof(struct brc_failures, duplicate) },
 	};
 	uint64_t count[BR_ARRAY_SIZE(kinds)] = { 0 }, total = 0;
 	const char *sep = "";
@@ -215,60 +215,60 @@ static void failure_warning(const struct br_group *g, struct br_buf *out)
 		}
 	if (!total)
 		return;
-	br_buf_printf(out, "%s: %llu tickets failed over %zu run%s (", g->label,
+	brc_buf_printf(out, "%s: %llu tickets failed over %zu run%s (", g->label,
 	              (unsigned long long)total, g->n_runs,
 	              g->n_runs == 1 ? "" : "s");
 	for (size_t k = 0; k < BR_ARRAY_SIZE(kinds); k++) {
 		if (!count[k])
 			continue;
-		br_buf_printf(out, "%s%s %llu", sep, kinds[k].name,
+		brc_buf_printf(out, "%s%s %llu", sep, kinds[k].name,
 		              (unsigned long long)count[k]);
 		sep = ", ";
 	}
-	br_buf_printf(out, ")\n");
+	brc_buf_printf(out, ")\n");
 }
 
-void br_report_warnings(const struct br_group *g, struct br_buf *out)
+void brc_report_warnings(const struct brc_group *g, struct brc_buf *out)
 {
-	double *v = br_xmalloc((g->n_runs + 1) * sizeof(*v));
+	double *v = brc_xmalloc((g->n_runs + 1) * sizeof(*v));
 	double server = 0;
-	struct br_stats s;
+	struct brc_stats s;
 	char a[32], b[32];
 	size_t k;
 
-	br_group_stats(g, BR_M_WALL, &s, v);
-	k = br_stats_outliers(v, s.n, &s, NULL);
+	brc_group_stats(g, BR_M_WALL, &s, v);
+	k = brc_stats_outliers(v, s.n, &s, NULL);
 	if (k)
-		br_buf_printf(out, "%s: %zu of %zu runs %s outlier%s in wall time "
+		brc_buf_printf(out, "%s: %zu of %zu runs %s outlier%s in wall time "
 		              "(median %s): was the machine busy?\n", g->label,
 		              k, s.n, k == 1 ? "is an" : "are", k == 1 ? "" : "s",
-		              br_fmt_duration(a, sizeof(a), s.median));
-	if (br_stats_slow_first(v, s.n, &s))
-		br_buf_printf(out, "%s: the first run was slower (%s, median %s): "
+		              brc_fmt_duration(a, sizeof(a), s.median));
+	if (brc_stats_slow_first(v, s.n, &s))
+		brc_buf_printf(out, "%s: the first run was slower (%s, median %s): "
 		              "cold caches? try runs.warmup: 1\n", g->label,
-		              br_fmt_duration(a, sizeof(a), v[0]),
-		              br_fmt_duration(b, sizeof(b), s.median));
+		              brc_fmt_duration(a, sizeof(a), v[0]),
+		              brc_fmt_duration(b, sizeof(b), s.median));
 	free(v);
 
 	for (size_t i = 0; i < g->n_runs; i++) {
-		const struct br_run_result *x = &g->runs[i];
+		const struct brc_run_result *x = &g->runs[i];
 
 		if (x->server_bound && x->wall > 0 && x->server_cpu / x->wall > server)
 			server = x->server_cpu / x->wall;
 	}
 	if (server > 0)
-		br_buf_printf(out, "%s: the server used %.0f%% of a core: numbers "
+		brc_buf_printf(out, "%s: the server used %.0f%% of a core: numbers "
 		              "may reflect the server, not the strategy\n",
 		              g->label, server * 100);
 	failure_warning(g, out);
 
 	/* Each failed run's reason in full, when the row could not say it. */
 	for (size_t i = 0; i < g->n_runs; i++) {
-		const struct br_run_result *x = &g->runs[i];
+		const struct brc_run_result *x = &g->runs[i];
 
 		if (x->status != BR_RUN_OK && x->reason && *x->reason)
-			br_buf_printf(out, "%s: run %d %s: %s\n", g->label,
+			brc_buf_printf(out, "%s: run %d %s: %s\n", g->label,
 			              x->repetition + 1,
-			              br_run_status_name(x->status), x->reason);
+			              brc_run_status_name(x->status), x->reason);
 	}
 }

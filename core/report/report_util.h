@@ -15,11 +15,11 @@
 
 /* One humanized value of a metric kind ("1.23 s", "12.3 MiB", "3.4k",
  * "97%"); "-" for NaN. */
-const char *br_fmt_metric(char *buf, size_t n, enum br_metric_kind kind,
+const char *brc_fmt_metric(char *buf, size_t n, enum brc_metric_kind kind,
                           double v);
 /* "29.6 ± 0.1 s": the sd in the unit of the mean; just the mean when sd
  * is NaN. */
-const char *br_fmt_time_pm(char *buf, size_t n, double mean, double sd);
+const char *brc_fmt_time_pm(char *buf, size_t n, double mean, double sd);
 
 /*
  * The words shared by the terminal table and the Markdown summary
@@ -30,31 +30,31 @@ enum {
 	BR_COL_RSS, BR_COL_TREE, BR_COL_EFF, BR_COL_STATUS, BR_COL_N
 };
 #define BR_CELL 128
-extern const char *const br_col_titles[BR_COL_N];
+extern const char *const brc_col_titles[BR_COL_N];
 
-enum br_health { BR_HEALTH_OK, BR_HEALTH_WARN, BR_HEALTH_BAD };
+enum brc_health { BR_HEALTH_OK, BR_HEALTH_WARN, BR_HEALTH_BAD };
 
 /* One summary row of group g; returns how healthy its runs were (for the
  * colour of the status). */
-enum br_health br_report_cells(const struct br_group *g,
+enum brc_health brc_report_cells(const struct brc_group *g,
                                char cells[BR_COL_N][BR_CELL]);
 
 /* "eventloop: 2.41 ± 0.05x faster than sync, 0.31x its peak memory"
  * (or "not significantly different..."); 0 when written, -1 when there
  * is nothing to compare (g is the baseline, or either has no run). */
-int br_report_comparison(const struct br_group *g, const struct br_group *base,
+int brc_report_comparison(const struct brc_group *g, const struct brc_group *base,
                          char *buf, size_t n);
 
 /* "no comparison: the baseline sync has no finished run" when the
  * block's baseline exists but cannot be compared with; 0 when written. */
-int br_report_baseline_note(const struct br_group *base, char *buf, size_t n);
+int brc_report_baseline_note(const struct brc_group *base, char *buf, size_t n);
 
 /* Warnings about g (outliers, slow first run, server-bound runs, failed
  * tickets), appended to out one line each, "\n"-terminated. */
-void br_report_warnings(const struct br_group *g, struct br_buf *out);
+void brc_report_warnings(const struct brc_group *g, struct brc_buf *out);
 
 /* Display width of a UTF-8 string (code points; we only print ASCII and
  * a few symbols such as '±'). */
-size_t br_utf8_width(const char *s);
+size_t brc_utf8_width(const char *s);
 
 #endif /* BR_REPORT_UTIL_H */

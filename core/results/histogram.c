@@ -14,13 +14,13 @@
 #include <math.h>
 #include <string.h>
 
-void br_hist_init(struct br_hist *h)
+void brc_hist_init(struct brc_hist *h)
 {
 	memset(h, 0, sizeof(*h));
 	h->min = UINT64_MAX;
 }
 
-size_t br_hist_index(uint64_t ns)
+size_t brc_hist_index(uint64_t ns)
 {
 	unsigned k;
 
@@ -33,7 +33,7 @@ size_t br_hist_index(uint64_t ns)
 	       (size_t)((ns >> (k - BR_HIST_SUB_BITS)) & (BR_HIST_SUB - 1));
 }
 
-uint64_t br_hist_lowest(size_t idx)
+uint64_t brc_hist_lowest(size_t idx)
 {
 	size_t level, sub;
 
@@ -44,19 +44,19 @@ uint64_t br_hist_lowest(size_t idx)
 	return ((uint64_t)(BR_HIST_SUB + sub)) << level;
 }
 
-uint64_t br_hist_highest(size_t idx)
+uint64_t brc_hist_highest(size_t idx)
 {
 	size_t level;
 
 	if (idx < BR_HIST_SUB)
 		return idx;
 	level = (idx - BR_HIST_SUB) / BR_HIST_SUB;
-	return br_hist_lowest(idx) + ((uint64_t)1 << level) - 1;
+	return brc_hist_lowest(idx) + ((uint64_t)1 << level) - 1;
 }
 
-void br_hist_record(struct br_hist *h, uint64_t ns)
+void brc_hist_record(struct brc_hist *h, uint64_t ns)
 {
-	h->counts[br_hist_index(ns)]++;
+	h->counts[brc_hist_index(ns)]++;
 	h->count++;
 	h->sum += ns;
 	if (ns < h->min)
@@ -65,7 +65,7 @@ void br_hist_record(struct br_hist *h, uint64_t ns)
 		h->max = ns;
 }
 
-void br_hist_merge(struct br_hist *dst, const struct br_hist *src)
+void brc_hist_merge(struct brc_hist *dst, const struct brc_hist *src)
 {
 	if (!src->count)
 		return;
@@ -79,7 +79,7 @@ void br_hist_merge(struct br_hist *dst, const struct br_hist *src)
 		dst->max = src->max;
 }
 
-uint64_t br_hist_percentile(const struct br_hist *h, double q)
+uint64_t brc_hist_percentile(const struct brc_hist *h, double q)
 {
 	uint64_t rank, seen = 0, mid;
 
@@ -97,8 +97,8 @@ uint64_t br_hist_percentile(const struct br_hist *h, double q)
 		seen += h->counts[i];
 		if (seen < rank)
 			continue;
-		mid = br_hist_lowest(i) +
-		      (br_hist_highest(i) - br_hist_lowest(i)) / 2;
+		mid = brc_hist_lowest(i) +
+		      (brc_hist_highest(i) - brc_hist_lowest(i)) / 2;
 		if (mid < h->min)
 			mid = h->min;
 		if (mid > h->max)
@@ -108,22 +108,22 @@ uint64_t br_hist_percentile(const struct br_hist *h, double q)
 	return h->max;
 }
 
-double br_hist_mean(const struct br_hist *h)
+double brc_hist_mean(const struct brc_hist *h)
 {
 	return h->count ? (double)h->sum / (double)h->count : 0.0;
 }
 
-void br_hist_summary(const struct br_hist *h, struct br_latency_summary *out)
+void brc_hist_summary(const struct brc_hist *h, struct brc_latency_summary *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->count = h->count;
 	if (!h->count)
 		return;
-	out->p50 = (double)br_hist_percentile(h, 0.50) / 1e9;
-	out->p90 = (double)br_hist_percentile(h, 0.90) / 1e9;
-	out->p99 = (double)br_hist_percentile(h, 0.99) / 1e9;
-	out->p999 = (double)br_hist_percentile(h, 0.999) / 1e9;
+	out->p50 = (double)brc_hist_percentile(h, 0.50) / 1e9;
+	out->p90 = (double)brc_hist_percentile(h, 0.90) / 1e9;
+	out->p99 = (double)brc_hist_percentile(h, 0.99) / 1e9;
+	out->p999 = (double)brc_hist_percentile(h, 0.999) / 1e9;
 	out->max = (double)h->max / 1e9;
 	out->min = (double)h->min / 1e9;
-	out->mean = br_hist_mean(h) / 1e9;
+	out->mean = brc_hist_mean(h) / 1e9;
 }

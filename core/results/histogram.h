@@ -24,31 +24,31 @@
 #define BR_HIST_BUCKETS \
 	(BR_HIST_SUB + (BR_HIST_MAX_LOG2 - BR_HIST_SUB_BITS + 1) * BR_HIST_SUB)
 
-struct br_hist {
+struct brc_hist {
 	uint64_t count;
 	uint64_t min, max;      /* exact; min is UINT64_MAX when empty */
 	uint64_t sum;           /* exact, ns (overflows after 584 years) */
 	uint64_t counts[BR_HIST_BUCKETS];
 };
 
-void br_hist_init(struct br_hist *h);
-void br_hist_record(struct br_hist *h, uint64_t ns);
+void brc_hist_init(struct brc_hist *h);
+void brc_hist_record(struct brc_hist *h, uint64_t ns);
 /* dst += src. */
-void br_hist_merge(struct br_hist *dst, const struct br_hist *src);
+void brc_hist_merge(struct brc_hist *dst, const struct brc_hist *src);
 
 /* The value at quantile q (0..1) in ns, 0 when empty: the midpoint of the
  * sub-bucket holding the ceil(q * count)-th smallest value, clamped to
  * [min, max]. */
-uint64_t br_hist_percentile(const struct br_hist *h, double q);
+uint64_t brc_hist_percentile(const struct brc_hist *h, double q);
 /* Exact mean in ns, 0 when empty. */
-double br_hist_mean(const struct br_hist *h);
+double brc_hist_mean(const struct brc_hist *h);
 
 /* Counter index of a value, and the value range [lo, hi] of a counter. */
-size_t br_hist_index(uint64_t ns);
-uint64_t br_hist_lowest(size_t idx);
-uint64_t br_hist_highest(size_t idx);
+size_t brc_hist_index(uint64_t ns);
+uint64_t brc_hist_lowest(size_t idx);
+uint64_t brc_hist_highest(size_t idx);
 
 /* Percentiles, mean, min, max in seconds, for a run's record. */
-void br_hist_summary(const struct br_hist *h, struct br_latency_summary *out);
+void brc_hist_summary(const struct brc_hist *h, struct brc_latency_summary *out);
 
 #endif /* BR_HISTOGRAM_H */

@@ -15,19 +15,19 @@
 #include "results/results.h"
 #include "results/stats.h"
 
-enum br_metric_kind {
+enum brc_metric_kind {
 	BR_MK_TIME,    /* seconds      */
 	BR_MK_SIZE,    /* bytes        */
 	BR_MK_RATE,    /* per second   */
 	BR_MK_PERCENT, /* fraction 0..1 */
 };
 
-struct br_metric {
+struct brc_metric {
 	const char *key;   /* JSON summary and compare name */
 	const char *title; /* for people                    */
-	enum br_metric_kind kind;
+	enum brc_metric_kind kind;
 	bool higher_is_better;
-	double (*get)(const struct br_run_result *run);
+	double (*get)(const struct brc_run_result *run);
 };
 
 enum {
@@ -42,38 +42,38 @@ enum {
 	BR_M_EFFICIENCY,
 	BR_M_COUNT
 };
-extern const struct br_metric br_metrics[BR_M_COUNT];
+extern const struct brc_metric brc_metrics[BR_M_COUNT];
 
 /* A run that produced measurements (status ok or errors); crashed,
  * timed-out... runs are reported but never averaged. */
-bool br_run_measured(const struct br_run_result *run);
+bool brc_run_measured(const struct brc_run_result *run);
 
 /* Summary of metric m over the measured runs of g; values[] (may be NULL,
  * else room for g->n_runs) receives them in run order. */
-void br_group_stats(const struct br_group *g, int m, struct br_stats *s,
+void brc_group_stats(const struct brc_group *g, int m, struct brc_stats *s,
                     double *values);
 
 /* The memory metric worth comparing: tree PSS when it was sampled, else
  * the worker's peak RSS. */
-int br_group_mem_metric(const struct br_group *g);
+int brc_group_mem_metric(const struct brc_group *g);
 
 /* "ok", "errors", "failed", "crashed", "timeout", "exited", "interrupted";
  * parse returns -1 for an unknown name. */
-const char *br_run_status_name(enum br_run_status st);
-int br_run_status_parse(const char *name);
+const char *brc_run_status_name(enum brc_run_status st);
+int brc_run_status_parse(const char *name);
 
 /* Distinct sweep points in order of first appearance (malloc'd array of
  * borrowed strings). */
-const char **br_results_points(const struct br_results *r, size_t *n);
-const struct br_group *br_results_find(const struct br_results *r,
+const char **brc_results_points(const struct brc_results *r, size_t *n);
+const struct brc_group *brc_results_find(const struct brc_results *r,
                                        const char *label, const char *point);
 /* Whether the sweep point has a group other than g (to compare with it). */
-bool br_results_point_has_others(const struct br_results *r, const char *point,
-                                 const struct br_group *g);
+bool brc_results_point_has_others(const struct brc_results *r, const char *point,
+                                 const struct brc_group *g);
 /* The baseline group for a sweep point: the baseline strategy at that
  * point, else at no point (a strategy the sweep does not reach); NULL if
  * there is none. */
-const struct br_group *br_results_baseline(const struct br_results *r,
+const struct brc_group *brc_results_baseline(const struct brc_results *r,
                                            const char *point);
 
 /*
@@ -83,25 +83,25 @@ const struct br_group *br_results_baseline(const struct br_results *r,
  * "<group>_<key>" or "<key>".  status, timeline and the strings are
  * handled by each format itself.
  */
-enum br_field_type { BR_F_DOUBLE, BR_F_U64, BR_F_I64, BR_F_I32, BR_F_INT,
+enum brc_field_type { BR_F_DOUBLE, BR_F_U64, BR_F_I64, BR_F_I32, BR_F_INT,
                      BR_F_BOOL };
-struct br_run_field {
+struct brc_run_field {
 	const char *group, *key;
-	enum br_field_type type;
+	enum brc_field_type type;
 	size_t offset;
 };
-extern const struct br_run_field br_run_fields[];
-extern const size_t br_n_run_fields;
-double br_run_field_get(const struct br_run_result *run,
-                        const struct br_run_field *f);
-void br_run_field_set(struct br_run_result *run, const struct br_run_field *f,
+extern const struct brc_run_field brc_run_fields[];
+extern const size_t brc_n_run_fields;
+double brc_run_field_get(const struct brc_run_result *run,
+                        const struct brc_run_field *f);
+void brc_run_field_set(struct brc_run_result *run, const struct brc_run_field *f,
                       double v);
 
 /* Every scalar field of run into / out of a JSON object (groups as
  * sub-objects): the results file, and the worker's report to the runner. */
 struct cJSON;
-void br_run_fields_to_json(struct cJSON *o, const struct br_run_result *run);
-void br_run_fields_from_json(const struct cJSON *o,
-                             struct br_run_result *run);
+void brc_run_fields_to_json(struct cJSON *o, const struct brc_run_result *run);
+void brc_run_fields_from_json(const struct cJSON *o,
+                             struct brc_run_result *run);
 
 #endif /* BR_METRICS_H */

@@ -13,14 +13,14 @@
 #include "results/metrics.h"
 #include "util.h"
 
-static void free_run(struct br_run_result *run)
+static void free_run(struct brc_run_result *run)
 {
 	free(run->reason);
 	free(run->timeline);
 	free(run->log);
 }
 
-static void free_group(struct br_group *g)
+static void free_group(struct brc_group *g)
 {
 	free(g->label);
 	free(g->plugin);
@@ -36,7 +36,7 @@ static void free_group(struct br_group *g)
 	free(g->runs);
 }
 
-void br_results_free(struct br_results *r)
+void brc_results_free(struct brc_results *r)
 {
 	if (!r)
 		return;
@@ -59,29 +59,29 @@ void br_results_free(struct br_results *r)
 
 /* --- metrics ---------------------------------------------------------- */
 
-static double get_wall(const struct br_run_result *x) { return x->wall; }
-static double get_cpu(const struct br_run_result *x)
+static double get_wall(const struct brc_run_result *x) { return x->wall; }
+static double get_cpu(const struct brc_run_result *x)
 {
 	return x->cpu_user + x->cpu_sys;
 }
-static double get_reqs(const struct br_run_result *x) { return x->req_per_s; }
-static double get_p50(const struct br_run_result *x) { return x->latency.p50; }
-static double get_p99(const struct br_run_result *x) { return x->latency.p99; }
-static double get_rss(const struct br_run_result *x)
+static double get_reqs(const struct brc_run_result *x) { return x->req_per_s; }
+static double get_p50(const struct brc_run_result *x) { return x->latency.p50; }
+static double get_p99(const struct brc_run_result *x) { return x->latency.p99; }
+static double get_rss(const struct brc_run_result *x)
 {
 	return (double)x->peak_rss;
 }
-static double get_tree_peak(const struct br_run_result *x)
+static double get_tree_peak(const struct brc_run_result *x)
 {
 	return (double)x->tree_peak_pss;
 }
-static double get_tree_mean(const struct br_run_result *x)
+static double get_tree_mean(const struct brc_run_result *x)
 {
 	return (double)x->tree_mean_pss;
 }
-static double get_eff(const struct br_run_result *x) { return x->efficiency; }
+static double get_eff(const struct brc_run_result *x) { return x->efficiency; }
 
-const struct br_metric br_metrics[BR_M_COUNT] = {
+const struct brc_metric brc_metrics[BR_M_COUNT] = {
 	[BR_M_WALL] = { "wall", "wall", BR_MK_TIME, false, get_wall },
 	[BR_M_CPU] = { "cpu", "CPU", BR_MK_TIME, false, get_cpu },
 	[BR_M_REQS] = { "req_per_s", "req/s", BR_MK_RATE, true, get_reqs },
@@ -96,29 +96,29 @@ const struct br_metric br_metrics[BR_M_COUNT] = {
 	                      get_eff },
 };
 
-bool br_run_measured(const struct br_run_result *run)
+bool brc_run_measured(const struct brc_run_result *run)
 {
 	return run->status == BR_RUN_OK || run->status == BR_RUN_ERRORS;
 }
 
-void br_group_stats(const struct br_group *g, int m, struct br_stats *s,
+void brc_group_stats(const struct brc_group *g, int m, struct brc_stats *s,
                     double *values)
 {
-	double *v = values ? values : br_xmalloc((g->n_runs + 1) * sizeof(*v));
+	double *v = values ? values : brc_xmalloc((g->n_runs + 1) * sizeof(*v));
 	size_t n = 0;
 
 	for (size_t i = 0; i < g->n_runs; i++)
-		if (br_run_measured(&g->runs[i]))
-			v[n++] = br_metrics[m].get(&g->runs[i]);
-	br_stats_compute(v, n, s);
+		if (brc_run_measured(&g->runs[i]))
+			v[n++] = brc_metrics[m].get(&g->runs[i]);
+	brc_stats_compute(v, n, s);
 	if (v != values)
 		free(v);
 }
 
-int br_group_mem_metric(const struct br_group *g)
+int brc_group_mem_metric(const struct brc_group *g)
 {
 	for (size_t i = 0; i < g->n_runs; i++)
-		if (br_run_measured(&g->runs[i]) && g->runs[i].tree_peak_pss > 0)
+		if (brc_run_measured(&g->runs[i]) && g->runs[i].tree_peak_pss > 0)
 			return BR_M_TREE_PEAK;
 	return BR_M_PEAK_RSS;
 }
@@ -133,14 +133,14 @@ static const char *const status_names[] = {
 	[BR_RUN_INTERRUPTED] = "interrupted",
 };
 
-const char *br_run_status_name(enum br_run_status st)
+const char *brc_run_status_name(enum brc_run_status st)
 {
 	if ((size_t)st < BR_ARRAY_SIZE(status_names) && status_names[st])
 		return status_names[st];
 	return "unknown";
 }
 
-int br_run_status_parse(const char *name)
+int brc_run_status_parse(const char *name)
 {
 	for (size_t i = 0; i < BR_ARRAY_SIZE(status_names); i++)
 		if (status_names[i] && !strcmp(status_names[i], name))
@@ -150,14 +150,14 @@ int br_run_status_parse(const char *name)
 
 /* --- groups and points -------------------------------------------------- */
 
-static const char *point_of(const struct br_group *g)
+static const char *point_of(const struct brc_group *g)
 {
 	return g->point ? g->point : "";
 }
 
-const char **br_results_points(const struct br_results *r, size_t *n)
+const char **brc_results_points(const struct brc_results *r, size_t *n)
 {
-	const char **pts = br_xcalloc(r->n_groups + 1, sizeof(*pts));
+	const char **pts = brc_xcalloc(r->n_groups + 1, sizeof(*pts));
 
 	*n = 0;
 	for (size_t i = 0; i < r->n_groups; i++) {
@@ -173,11 +173,11 @@ const char **br_results_points(const struct br_results *r, size_t *n)
 	return pts;
 }
 
-const struct br_group *br_results_find(const struct br_results *r,
+const struct brc_group *brc_results_find(const struct brc_results *r,
                                        const char *label, const char *point)
 {
 	for (size_t i = 0; i < r->n_groups; i++) {
-		const struct br_group *g = &r->groups[i];
+		const struct brc_group *g = &r->groups[i];
 
 		if (g->label && !strcmp(g->label, label) &&
 		    !strcmp(point_of(g), point))
@@ -186,8 +186,8 @@ const struct br_group *br_results_find(const struct br_results *r,
 	return NULL;
 }
 
-bool br_results_point_has_others(const struct br_results *r, const char *point,
-                                 const struct br_group *g)
+bool brc_results_point_has_others(const struct brc_results *r, const char *point,
+                                 const struct brc_group *g)
 {
 	for (size_t i = 0; i < r->n_groups; i++)
 		if (&r->groups[i] != g && !strcmp(point_of(&r->groups[i]), point))
@@ -195,16 +195,16 @@ bool br_results_point_has_others(const struct br_results *r, const char *point,
 	return false;
 }
 
-const struct br_group *br_results_baseline(const struct br_results *r,
+const struct brc_group *brc_results_baseline(const struct brc_results *r,
                                            const char *point)
 {
 	const char *label = r->baseline;
-	const struct br_group *g;
+	const struct brc_group *g;
 
 	if (!label && r->n_groups)
 		label = r->groups[0].label;
 	if (!label)
 		return NULL;
-	g = br_results_find(r, label, point);
-	return g ? g : br_results_find(r, label, "");
+	g = brc_results_find(r, label, point);
+	return g ? g : brc_results_find(r, label, "");
 }

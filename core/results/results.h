@@ -14,7 +14,7 @@
 
 #define BR_RESULTS_SCHEMA 1
 
-enum br_run_status {
+enum brc_run_status {
 	BR_RUN_OK = 0,      /* every ticket arrived and validated          */
 	BR_RUN_ERRORS,      /* finished, but some tickets failed           */
 	BR_RUN_FAILED,      /* plugin returned -1 / create failed          */
@@ -25,13 +25,13 @@ enum br_run_status {
 };
 
 /* Latency percentiles of one run, seconds. */
-struct br_latency_summary {
+struct brc_latency_summary {
 	double p50, p90, p99, p999, max, mean, min;
 	uint64_t count;
 };
 
 /* One point of the memory timeline, sampled by the parent. */
-struct br_mem_sample {
+struct brc_mem_sample {
 	double t;          /* seconds since the run hook started (negative: before) */
 	int64_t tree_pss;  /* bytes, summed over the worker's process tree      */
 	int64_t tree_rss;  /* bytes                                             */
@@ -40,7 +40,7 @@ struct br_mem_sample {
 };
 
 /* Failures by kind. */
-struct br_failures {
+struct brc_failures {
 	uint64_t http_status;  /* response with a non-2xx status            */
 	uint64_t transport;    /* no response: reset, refused, timeout      */
 	uint64_t corrupt;      /* body not the expected ticket              */
@@ -49,9 +49,9 @@ struct br_failures {
 	uint64_t duplicate;    /* done() called twice                       */
 };
 
-struct br_run_result {
+struct brc_run_result {
 	int repetition;        /* 0-based; warmups are not stored           */
-	enum br_run_status status;
+	enum brc_run_status status;
 	char *reason;          /* human text for non-OK status, or NULL     */
 
 	/* time */
@@ -65,9 +65,9 @@ struct br_run_result {
 	uint64_t ok;           /* valid tickets                              */
 	uint64_t retries;
 	uint64_t bytes;        /* body bytes received                       */
-	struct br_failures fail;
+	struct brc_failures fail;
 	double req_per_s, mb_per_s;
-	struct br_latency_summary latency;
+	struct brc_latency_summary latency;
 
 	/* memory, bytes */
 	int64_t peak_rss;      /* worker's kernel high-water mark (VmHWM)   */
@@ -76,7 +76,7 @@ struct br_run_result {
 	int64_t peak_vsize;
 	int64_t baseline_pss;  /* tree PSS after create, before run         */
 	int32_t peak_threads, peak_procs;
-	struct br_mem_sample *timeline;
+	struct brc_mem_sample *timeline;
 	size_t n_timeline;
 
 	/* ideal and efficiency */
@@ -94,18 +94,18 @@ struct br_run_result {
 };
 
 /* The runs of one strategy at one sweep point. */
-struct br_group {
+struct brc_group {
 	char *label;           /* strategy label                             */
 	char *plugin;          /* plugin name                                */
 	char *point;           /* sweep point, "concurrency=100", "" if none */
 	char **param_names, **param_values; /* effective params, as text    */
 	size_t n_params;
 	int64_t concurrency;   /* 0 when the strategy has none               */
-	struct br_run_result *runs;
+	struct brc_run_result *runs;
 	size_t n_runs;
 };
 
-struct br_results {
+struct brc_results {
 	int schema;            /* BR_RESULTS_SCHEMA                          */
 	char *scenario_name, *scenario_path, *scenario_hash;
 	char *started_at;      /* ISO-8601 UTC                                */
@@ -122,24 +122,24 @@ struct br_results {
 	uint64_t seed;
 	char *server_desc;     /* "embedded, fixed 100 ms" or the URL        */
 
-	struct br_group *groups;
+	struct brc_group *groups;
 	size_t n_groups;
 };
 
-void br_results_free(struct br_results *r);
+void brc_results_free(struct brc_results *r);
 
 /* Fill the machine and software fields of *r (host_kernel, host_cpu,
  * host_cores, benchrun_version, libcurl_version, compiler) and started_at
  * (now, ISO-8601 UTC).  Fields already set are replaced. */
-void br_results_fill_host(struct br_results *r);
+void brc_results_fill_host(struct brc_results *r);
 
-/* Load a results file written by br_results_json_write.  Returns 0, or -1
+/* Load a results file written by brc_results_json_write.  Returns 0, or -1
  * with a message in *err (malloc'd). */
-int br_results_json_read(const char *path, struct br_results *out,
+int brc_results_json_read(const char *path, struct brc_results *out,
                          char **err);
 
 /* Full results with schema version, metadata, every run's raw values and
  * timelines.  Return 0, or -1 with errno set (the old file is kept). */
-int br_results_json_write(const char *path, const struct br_results *r);
+int brc_results_json_write(const char *path, const struct brc_results *r);
 
 #endif /* BR_RESULTS_H */

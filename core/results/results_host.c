@@ -25,7 +25,7 @@ static char *cpu_model(void)
 	char line[512];
 
 	if (!f)
-		return br_xstrdup("unknown");
+		return brc_xstrdup("unknown");
 	while (fgets(line, sizeof(line), f)) {
 		char *colon = strchr(line, ':');
 
@@ -39,14 +39,14 @@ static char *cpu_model(void)
 			v += strspn(v, " \t");
 			v[strcspn(v, "\n")] = '\0';
 			fclose(f);
-			return br_xstrdup(v);
+			return brc_xstrdup(v);
 		}
 	}
 	fclose(f);
-	return br_xstrdup("unknown");
+	return brc_xstrdup("unknown");
 }
 
-void br_results_fill_host(struct br_results *r)
+void brc_results_fill_host(struct brc_results *r)
 {
 	curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
 	struct utsname u;
@@ -57,27 +57,27 @@ void br_results_fill_host(struct br_results *r)
 
 	free(r->host_kernel);
 	if (uname(&u) == 0)
-		r->host_kernel = br_xasprintf("%s %s %s", u.sysname, u.release,
+		r->host_kernel = brc_xasprintf("%s %s %s", u.sysname, u.release,
 		                              u.machine);
 	else
-		r->host_kernel = br_xstrdup("unknown");
+		r->host_kernel = brc_xstrdup("unknown");
 	free(r->host_cpu);
 	r->host_cpu = cpu_model();
 	r->host_cores = cores > 0 ? (int)cores : 1;
 	free(r->benchrun_version);
-	r->benchrun_version = br_xstrdup(PACKAGE_VERSION);
+	r->benchrun_version = brc_xstrdup(PACKAGE_VERSION);
 	free(r->libcurl_version);
-	r->libcurl_version = br_xstrdup(cv->version);
+	r->libcurl_version = brc_xstrdup(cv->version);
 	free(r->compiler);
 #ifdef __clang__
-	r->compiler = br_xstrdup("clang " __clang_version__);
+	r->compiler = brc_xstrdup("clang " __clang_version__);
 #elif defined(__GNUC__)
-	r->compiler = br_xstrdup("gcc " __VERSION__);
+	r->compiler = brc_xstrdup("gcc " __VERSION__);
 #else
-	r->compiler = br_xstrdup("unknown");
+	r->compiler = brc_xstrdup("unknown");
 #endif
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	free(r->started_at);
-	r->started_at = br_xstrdup(when);
+	r->started_at = brc_xstrdup(when);
 }

@@ -5,7 +5,7 @@
  * BR_RESULTS_SCHEMA): metadata, and per group a summary of every metric
  * plus every run's raw values, timelines included, so that `benchrun
  * compare` and `plot` can work from the file alone.  Adding a field to
- * struct br_run_result means adding one line to the table.
+ * struct brc_run_result means adding one line to the table.
  *
  * Timelines are parallel arrays ({"t": [...], "pss": [...]}) rather than
  * an array of objects: a 30 s run sampled every 10 ms is 3000 samples, and
@@ -27,9 +27,9 @@
 /* --- the field table ----------------------------------------------------- */
 
 #define F(grp, key, type, member) \
-	{ grp, key, BR_F_##type, offsetof(struct br_run_result, member) }
+	{ grp, key, BR_F_##type, offsetof(struct brc_run_result, member) }
 
-const struct br_run_field br_run_fields[] = {
+const struct brc_run_field brc_run_fields[] = {
 	F(NULL, "repetition", INT, repetition),
 	F(NULL, "wall", DOUBLE, wall),
 	F(NULL, "cpu_user", DOUBLE, cpu_user),
@@ -75,10 +75,10 @@ const struct br_run_field br_run_fields[] = {
 	F("server", "queue_max", DOUBLE, server_queue_max),
 	F("server", "bound", BOOL, server_bound),
 };
-const size_t br_n_run_fields = sizeof(br_run_fields) / sizeof(br_run_fields[0]);
+const size_t brc_n_run_fields = sizeof(brc_run_fields) / sizeof(brc_run_fields[0]);
 
-double br_run_field_get(const struct br_run_result *run,
-                        const struct br_run_field *f)
+double brc_run_field_get(const struct brc_run_result *run,
+                        const struct brc_run_field *f)
 {
 	const char *p = (const char *)run + f->offset;
 
@@ -108,7 +108,7 @@ static double clamp(double v, double lo, double hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-void br_run_field_set(struct br_run_result *run, const struct br_run_field *f,
+void brc_run_field_set(struct brc_run_result *run, const struct brc_run_field *f,
                       double v)
 {
 	char *p = (char *)run + f->offset;
@@ -155,7 +155,7 @@ static cJSON *num(double v)
 
 	if (!isfinite(v))
 		return cJSON_CreateNull();
-	return cJSON_CreateRaw(br_fmt_exact(buf, sizeof(buf), v));
+	return cJSON_CreateRaw(brc_fmt_exact(buf, sizeof(buf), v));
 }
 
 static void add_str(cJSON *obj, const char *key, const char *s)
@@ -171,7 +171,7 @@ static void add_num(cJSON *obj, const char *key, double v)
 	cJSON_AddItemToObject(obj, key, num(v));
 }
 
-static cJSON *stats_json(const struct br_stats *s)
+static cJSON *stats_json(const struct brc_stats *s)
 {
 	cJSON *o = cJSON_CreateObject(), *ci = cJSON_CreateArray();
 
@@ -188,21 +188,21 @@ static cJSON *stats_json(const struct br_stats *s)
 
 /* The summary is derived from the runs (the reader ignores it and
  * recomputes): it is there for people and other tools reading the file. */
-static cJSON *summary_json(const struct br_group *g)
+static cJSON *summary_json(const struct brc_group *g)
 {
 	cJSON *o = cJSON_CreateObject();
-	struct br_stats s;
+	struct brc_stats s;
 
-	br_group_stats(g, BR_M_WALL, &s, NULL);
+	brc_group_stats(g, BR_M_WALL, &s, NULL);
 	add_num(o, "n", (double)s.n);
 	for (int m = 0; m < BR_M_COUNT; m++) {
-		br_group_stats(g, m, &s, NULL);
-		cJSON_AddItemToObject(o, br_metrics[m].key, stats_json(&s));
+		brc_group_stats(g, m, &s, NULL);
+		cJSON_AddItemToObject(o, brc_metrics[m].key, stats_json(&s));
 	}
 	return o;
 }
 
-static cJSON *timeline_json(const struct br_run_result *run)
+static cJSON *timeline_json(const struct brc_run_result *run)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON *t = cJSON_AddArrayToObject(o, "t");
@@ -212,7 +212,7 @@ static cJSON *timeline_json(const struct br_run_result *run)
 	cJSON *procs = cJSON_AddArrayToObject(o, "procs");
 
 	for (size_t i = 0; i < run->n_timeline; i++) {
-		const struct br_mem_sample *m = &run->timeline[i];
+		const struct brc_mem_sample *m = &run->timeline[i];
 
 		cJSON_AddItemToArray(t, num(m->t));
 		cJSON_AddItemToArray(pss, num((double)m->tree_pss));
@@ -223,10 +223,10 @@ static cJSON *timeline_json(const struct br_run_result *run)
 	return o;
 }
 
-void br_run_fields_to_json(cJSON *o, const struct br_run_result *run)
+void brc_run_fields_to_json(cJSON *o, const struct brc_run_result *run)
 {
-	for (size_t i = 0; i < br_n_run_fields; i++) {
-		const struct br_run_field *f = &br_run_fields[i];
+	for (size_t i = 0; i < brc_n_run_fields; i++) {
+		const struct brc_run_field *f = &brc_run_fields[i];
 		cJSON *dst = o;
 
 		if (f->group) {
@@ -236,25 +236,25 @@ void br_run_fields_to_json(cJSON *o, const struct br_run_result *run)
 		}
 		if (f->type == BR_F_BOOL)
 			cJSON_AddBoolToObject(dst, f->key,
-			                      br_run_field_get(run, f) != 0);
+			                      brc_run_field_get(run, f) != 0);
 		else
-			add_num(dst, f->key, br_run_field_get(run, f));
+			add_num(dst, f->key, brc_run_field_get(run, f));
 	}
 }
 
-static cJSON *run_json(const struct br_run_result *run)
+static cJSON *run_json(const struct brc_run_result *run)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	cJSON_AddStringToObject(o, "status", br_run_status_name(run->status));
+	cJSON_AddStringToObject(o, "status", brc_run_status_name(run->status));
 	add_str(o, "reason", run->reason);
-	br_run_fields_to_json(o, run);
+	brc_run_fields_to_json(o, run);
 	cJSON_AddItemToObject(o, "timeline", timeline_json(run));
 	add_str(o, "log", run->log);
 	return o;
 }
 
-static cJSON *group_json(const struct br_group *g)
+static cJSON *group_json(const struct brc_group *g)
 {
 	cJSON *o = cJSON_CreateObject(), *params, *runs;
 
@@ -272,7 +272,7 @@ static cJSON *group_json(const struct br_group *g)
 	return o;
 }
 
-static cJSON *results_json(const struct br_results *r)
+static cJSON *results_json(const struct brc_results *r)
 {
 	cJSON *root = cJSON_CreateObject(), *o, *groups;
 
@@ -311,7 +311,7 @@ static cJSON *results_json(const struct br_results *r)
 	return root;
 }
 
-int br_results_json_write(const char *path, const struct br_results *r)
+int brc_results_json_write(const char *path, const struct brc_results *r)
 {
 	cJSON *root = results_json(r);
 	char *text = cJSON_Print(root);
@@ -324,13 +324,13 @@ int br_results_json_write(const char *path, const struct br_results *r)
 	}
 	/* cJSON_Print has no final newline; files for people should. */
 	size_t len = strlen(text);
-	char *full = br_xmalloc(len + 2);
+	char *full = brc_xmalloc(len + 2);
 
 	memcpy(full, text, len);
 	full[len] = '\n';
 	full[len + 1] = '\0';
 	cJSON_free(text);
-	rc = br_write_file_atomic(path, full, len + 1);
+	rc = brc_write_file_atomic(path, full, len + 1);
 	saved = errno;
 	free(full);
 	errno = saved;

@@ -1,6 +1,6 @@
 /*
  * results_read.c - load a results file written by report_json.c back into
- * struct br_results, for `benchrun compare` and `benchrun plot`.
+ * struct brc_results, for `benchrun compare` and `benchrun plot`.
  *
  * Lenient about what is missing (a field absent reads as 0, a null number
  * as NaN), strict about what would make the numbers meaningless: not
@@ -32,7 +32,7 @@ static char *get_str(const cJSON *obj, const char *key)
 {
 	const cJSON *v = item(obj, key);
 
-	return cJSON_IsString(v) ? br_xstrdup(v->valuestring) : NULL;
+	return cJSON_IsString(v) ? brc_xstrdup(v->valuestring) : NULL;
 }
 
 static double get_num(const cJSON *obj, const char *key)
@@ -68,7 +68,7 @@ static uint64_t to_u64(double v)
 	return v < 0x1p64 ? (uint64_t)v : UINT64_MAX;
 }
 
-static int read_timeline(const cJSON *tl, struct br_run_result *run)
+static int read_timeline(const cJSON *tl, struct brc_run_result *run)
 {
 	static const char *const keys[] = { "t", "pss", "rss", "threads",
 	                                    "procs" };
@@ -87,9 +87,9 @@ static int read_timeline(const cJSON *tl, struct br_run_result *run)
 			return -1;
 	}
 	run->n_timeline = (size_t)n;
-	run->timeline = br_xcalloc(run->n_timeline + 1, sizeof(*run->timeline));
+	run->timeline = brc_xcalloc(run->n_timeline + 1, sizeof(*run->timeline));
 	for (int i = 0; i < n; i++) {
-		struct br_mem_sample *m = &run->timeline[i];
+		struct brc_mem_sample *m = &run->timeline[i];
 
 		m->t = cJSON_GetArrayItem(arr[0], i)->valuedouble;
 		m->tree_pss = to_i64(cJSON_GetArrayItem(arr[1], i)->valuedouble);
@@ -100,17 +100,17 @@ static int read_timeline(const cJSON *tl, struct br_run_result *run)
 	return 0;
 }
 
-void br_run_fields_from_json(const cJSON *o, struct br_run_result *run)
+void brc_run_fields_from_json(const cJSON *o, struct brc_run_result *run)
 {
-	for (size_t i = 0; i < br_n_run_fields; i++) {
-		const struct br_run_field *f = &br_run_fields[i];
+	for (size_t i = 0; i < brc_n_run_fields; i++) {
+		const struct brc_run_field *f = &brc_run_fields[i];
 		const cJSON *src = f->group ? item(o, f->group) : o;
 
-		br_run_field_set(run, f, src ? get_num(src, f->key) : 0);
+		brc_run_field_set(run, f, src ? get_num(src, f->key) : 0);
 	}
 }
 
-static int read_run(const cJSON *o, struct br_run_result *run)
+static int read_run(const cJSON *o, struct brc_run_result *run)
 {
 	char *status;
 	int st;
@@ -118,18 +118,18 @@ static int read_run(const cJSON *o, struct br_run_result *run)
 	if (!cJSON_IsObject(o))
 		return -1;
 	status = get_str(o, "status");
-	st = status ? br_run_status_parse(status) : -1;
+	st = status ? brc_run_status_parse(status) : -1;
 	free(status);
 	if (st < 0)
 		return -1;
-	run->status = (enum br_run_status)st;
+	run->status = (enum brc_run_status)st;
 	run->reason = get_str(o, "reason");
 	run->log = get_str(o, "log");
-	br_run_fields_from_json(o, run);
+	brc_run_fields_from_json(o, run);
 	return read_timeline(item(o, "timeline"), run);
 }
 
-static int read_group(const cJSON *o, struct br_group *g, const char **what)
+static int read_group(const cJSON *o, struct brc_group *g, const char **what)
 {
 	const cJSON *params = item(o, "params"), *runs = item(o, "runs"), *p;
 	size_t i = 0;
@@ -141,17 +141,17 @@ static int read_group(const cJSON *o, struct br_group *g, const char **what)
 	g->plugin = get_str(o, "plugin");
 	g->point = get_str(o, "point");
 	if (!g->point)
-		g->point = br_xstrdup("");
+		g->point = brc_xstrdup("");
 	g->concurrency = to_i64(get_num(o, "concurrency"));
 	if (cJSON_IsObject(params)) {
 		size_t n = (size_t)cJSON_GetArraySize(params);
 
-		g->param_names = br_xcalloc(n + 1, sizeof(char *));
-		g->param_values = br_xcalloc(n + 1, sizeof(char *));
+		g->param_names = brc_xcalloc(n + 1, sizeof(char *));
+		g->param_values = brc_xcalloc(n + 1, sizeof(char *));
 		cJSON_ArrayForEach(p, params) {
-			g->param_names[i] = br_xstrdup(p->string);
+			g->param_names[i] = brc_xstrdup(p->string);
 			g->param_values[i] = cJSON_IsString(p) ?
-			        br_xstrdup(p->valuestring) : NULL;
+			        brc_xstrdup(p->valuestring) : NULL;
 			i++;
 		}
 		g->n_params = i;
@@ -160,10 +160,10 @@ static int read_group(const cJSON *o, struct br_group *g, const char **what)
 	if (!cJSON_IsArray(runs))
 		return -1;
 	*what = "a run has no known \"status\" or a malformed \"timeline\"";
-	g->runs = br_xcalloc((size_t)cJSON_GetArraySize(runs) + 1,
+	g->runs = brc_xcalloc((size_t)cJSON_GetArraySize(runs) + 1,
 	                     sizeof(*g->runs));
 	cJSON_ArrayForEach(p, runs) {
-		/* Count the run first so br_results_free frees what a failed
+		/* Count the run first so brc_results_free frees what a failed
 		 * read_run allocated. */
 		g->n_runs++;
 		if (read_run(p, &g->runs[g->n_runs - 1]))
@@ -172,7 +172,7 @@ static int read_group(const cJSON *o, struct br_group *g, const char **what)
 	return 0;
 }
 
-static int read_results(const cJSON *root, struct br_results *r,
+static int read_results(const cJSON *root, struct brc_results *r,
                         const char **what)
 {
 	const cJSON *o, *groups, *seed, *g;
@@ -205,7 +205,7 @@ static int read_results(const cJSON *root, struct br_results *r,
 	*what = "\"groups\" is not an array";
 	if (!cJSON_IsArray(groups))
 		return -1;
-	r->groups = br_xcalloc((size_t)cJSON_GetArraySize(groups) + 1,
+	r->groups = brc_xcalloc((size_t)cJSON_GetArraySize(groups) + 1,
 	                       sizeof(*r->groups));
 	cJSON_ArrayForEach(g, groups) {
 		r->n_groups++;
@@ -215,7 +215,7 @@ static int read_results(const cJSON *root, struct br_results *r,
 	return 0;
 }
 
-int br_results_json_read(const char *path, struct br_results *out, char **err)
+int brc_results_json_read(const char *path, struct brc_results *out, char **err)
 {
 	const char *what = NULL;
 	const cJSON *schema;
@@ -225,9 +225,9 @@ int br_results_json_read(const char *path, struct br_results *out, char **err)
 
 	memset(out, 0, sizeof(*out));
 	*err = NULL;
-	text = br_read_file(path, MAX_RESULTS_FILE, &len);
+	text = brc_read_file(path, MAX_RESULTS_FILE, &len);
 	if (!text) {
-		*err = br_xasprintf("%s: %s", path, strerror(errno));
+		*err = brc_xasprintf("%s: %s", path, strerror(errno));
 		return -1;
 	}
 	root = cJSON_ParseWithLength(text, len);
@@ -235,7 +235,7 @@ int br_results_json_read(const char *path, struct br_results *out, char **err)
 		const char *at = cJSON_GetErrorPtr();
 		long off = at && at >= text && at <= text + len ? at - text : -1;
 
-		*err = br_xasprintf("%s: not valid JSON (near byte %ld)", path, off);
+		*err = brc_xasprintf("%s: not valid JSON (near byte %ld)", path, off);
 		free(text);
 		return -1;
 	}
@@ -243,19 +243,19 @@ int br_results_json_read(const char *path, struct br_results *out, char **err)
 
 	schema = item(root, "schema");
 	if (!cJSON_IsObject(root) || !cJSON_IsNumber(schema)) {
-		*err = br_xasprintf("%s: not a benchrun results file (no \"schema\")",
+		*err = brc_xasprintf("%s: not a benchrun results file (no \"schema\")",
 		                    path);
 		goto fail;
 	}
 	if (schema->valuedouble != BR_RESULTS_SCHEMA) {
-		*err = br_xasprintf("%s: results schema %g, but this benchrun "
+		*err = brc_xasprintf("%s: results schema %g, but this benchrun "
 		                    "reads schema %d", path, schema->valuedouble,
 		                    BR_RESULTS_SCHEMA);
 		goto fail;
 	}
 	out->schema = BR_RESULTS_SCHEMA;
 	if (read_results(root, out, &what)) {
-		*err = br_xasprintf("%s: %s", path,
+		*err = brc_xasprintf("%s: %s", path,
 		                    what ? what : "a run is malformed");
 		goto fail;
 	}
@@ -264,6 +264,6 @@ int br_results_json_read(const char *path, struct br_results *out, char **err)
 
 fail:
 	cJSON_Delete(root);
-	br_results_free(out);
+	brc_results_free(out);
 	return -1;
 }

@@ -31,7 +31,7 @@ static double sorted_median(const double *v, size_t n)
 	return (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-void br_stats_compute(const double *x, size_t n, struct br_stats *s)
+void brc_stats_compute(const double *x, size_t n, struct brc_stats *s)
 {
 	double sum = 0, ss = 0;
 	double *v;
@@ -42,7 +42,7 @@ void br_stats_compute(const double *x, size_t n, struct br_stats *s)
 	if (n == 0)
 		return;
 
-	v = br_xmalloc(n * sizeof(*v));
+	v = brc_xmalloc(n * sizeof(*v));
 	memcpy(v, x, n * sizeof(*v));
 	qsort(v, n, sizeof(*v), cmp_double);
 	for (size_t i = 0; i < n; i++)
@@ -65,12 +65,12 @@ void br_stats_compute(const double *x, size_t n, struct br_stats *s)
 	for (size_t i = 0; i < n; i++)
 		ss += (x[i] - s->mean) * (x[i] - s->mean);
 	s->sd = sqrt(ss / (double)(n - 1));
-	double half = br_t_quantile975((double)(n - 1)) * s->sd / sqrt((double)n);
+	double half = brc_t_quantile975((double)(n - 1)) * s->sd / sqrt((double)n);
 	s->ci_lo = s->mean - half;
 	s->ci_hi = s->mean + half;
 }
 
-double br_stats_se(const struct br_stats *s)
+double brc_stats_se(const struct brc_stats *s)
 {
 	if (s->n < 2)
 		return NAN;
@@ -100,7 +100,7 @@ static double lerp_inv(double df, double d0, double t0, double d1, double t1)
 	return t0 + (t1 - t0) * (x - x0) / (x1 - x0);
 }
 
-double br_t_quantile975(double df)
+double brc_t_quantile975(double df)
 {
 	if (!(df >= 1))
 		return t975[0]; /* also NaN: the widest interval is the honest one */
@@ -168,7 +168,7 @@ static double incomplete_beta(double a, double b, double x)
 	return 1 - front * beta_cf(b, a, 1 - x) / b;
 }
 
-double br_t_pvalue(double t, double df)
+double brc_t_pvalue(double t, double df)
 {
 	if (isnan(t) || !(df > 0))
 		return NAN;
@@ -177,7 +177,7 @@ double br_t_pvalue(double t, double df)
 	return incomplete_beta(df / 2, 0.5, df / (df + t * t));
 }
 
-size_t br_stats_outliers(const double *x, size_t n, const struct br_stats *s,
+size_t brc_stats_outliers(const double *x, size_t n, const struct brc_stats *s,
                          bool *flags)
 {
 	double limit = 3 * BR_MAD_SCALE * s->mad;
@@ -194,7 +194,7 @@ size_t br_stats_outliers(const double *x, size_t n, const struct br_stats *s,
 	return count;
 }
 
-bool br_stats_slow_first(const double *x, size_t n, const struct br_stats *s)
+bool brc_stats_slow_first(const double *x, size_t n, const struct brc_stats *s)
 {
 	if (n < 3)
 		return false;
@@ -204,21 +204,21 @@ bool br_stats_slow_first(const double *x, size_t n, const struct br_stats *s)
 	return x[0] > 1.5 * s->median;
 }
 
-struct br_ratio br_stats_ratio(const struct br_stats *a,
-                               const struct br_stats *b)
+struct brc_ratio brc_stats_ratio(const struct brc_stats *a,
+                               const struct brc_stats *b)
 {
-	struct br_ratio r = { a->mean / b->mean, NAN };
-	double ra = br_stats_se(a) / a->mean, rb = br_stats_se(b) / b->mean;
+	struct brc_ratio r = { a->mean / b->mean, NAN };
+	double ra = brc_stats_se(a) / a->mean, rb = brc_stats_se(b) / b->mean;
 
 	if (a->n >= 2 && b->n >= 2)
 		r.err = fabs(r.value) * sqrt(ra * ra + rb * rb);
 	return r;
 }
 
-struct br_welch br_stats_welch(const struct br_stats *a,
-                               const struct br_stats *b)
+struct brc_welch brc_stats_welch(const struct brc_stats *a,
+                               const struct brc_stats *b)
 {
-	struct br_welch w = { NAN, NAN, NAN, BR_SIGNIF_UNKNOWN };
+	struct brc_welch w = { NAN, NAN, NAN, BR_SIGNIF_UNKNOWN };
 	double va, vb, v;
 
 	if (a->n < 2 || b->n < 2)
@@ -236,7 +236,7 @@ struct br_welch br_stats_welch(const struct br_stats *a,
 		/* Welch-Satterthwaite degrees of freedom. */
 		w.df = v * v / (va * va / (double)(a->n - 1) +
 		                vb * vb / (double)(b->n - 1));
-		w.p = br_t_pvalue(w.t, w.df);
+		w.p = brc_t_pvalue(w.t, w.df);
 	}
 	w.verdict = w.p < 0.05 ? BR_SIGNIF_YES : BR_SIGNIF_NO;
 	return w;

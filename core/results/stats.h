@@ -15,7 +15,7 @@
 
 /* Summary of n samples.  sd, ci_lo/ci_hi are NaN when n < 2 (a single
  * run says nothing about spread); every field is NaN when n == 0. */
-struct br_stats {
+struct brc_stats {
 	size_t n;
 	double mean, sd, median, min, max;
 	double ci_lo, ci_hi; /* 95% confidence interval of the mean */
@@ -25,51 +25,51 @@ struct br_stats {
 /* The MAD of a normal distribution times this estimates its sd. */
 #define BR_MAD_SCALE 1.4826
 
-void br_stats_compute(const double *x, size_t n, struct br_stats *s);
+void brc_stats_compute(const double *x, size_t n, struct brc_stats *s);
 
 /* Standard error of the mean, sd / sqrt(n); NaN when n < 2. */
-double br_stats_se(const struct br_stats *s);
+double brc_stats_se(const struct brc_stats *s);
 
 /* The 0.975 quantile of Student's t with df degrees of freedom (df may
  * be fractional, as Welch's is): a table for small df, interpolated in
  * 1/df beyond it, 1.96 at infinity. */
-double br_t_quantile975(double df);
+double brc_t_quantile975(double df);
 
 /* Two-sided p-value of Student's t statistic with df degrees of freedom:
  * P(|T| > |t|). */
-double br_t_pvalue(double t, double df);
+double brc_t_pvalue(double t, double df);
 
 /* Outliers: |x - median| > 3 * BR_MAD_SCALE * MAD.  Marks flags[i] (may
  * be NULL) and returns how many.  None when MAD is 0 or n < 5: the MAD of
  * three runs is just the smaller of two deviations, and calling the
  * larger one an outlier would flag ordinary noise. */
-size_t br_stats_outliers(const double *x, size_t n, const struct br_stats *s,
+size_t brc_stats_outliers(const double *x, size_t n, const struct brc_stats *s,
                          bool *flags);
 
 /* The first run (x[0]) was much slower than the rest, usually cold
  * caches or a lazy start-up: x[0] > 1.5 * median (n >= 3), or x[0] >
  * median + 3 * BR_MAD_SCALE * MAD (n >= 5, MAD > 0, as for outliers). */
-bool br_stats_slow_first(const double *x, size_t n, const struct br_stats *s);
+bool brc_stats_slow_first(const double *x, size_t n, const struct brc_stats *s);
 
 /* a / b, and the uncertainty of the ratio from the relative standard
  * errors of both means (NaN when either side has n < 2). */
-struct br_ratio {
+struct brc_ratio {
 	double value, err;
 };
-struct br_ratio br_stats_ratio(const struct br_stats *a,
-                               const struct br_stats *b);
+struct brc_ratio brc_stats_ratio(const struct brc_stats *a,
+                               const struct brc_stats *b);
 
 /* Welch's unequal-variance t-test on two summaries. */
-enum br_signif {
+enum brc_signif {
 	BR_SIGNIF_NO = 0,  /* p >= 0.05: not significantly different */
 	BR_SIGNIF_YES,     /* p < 0.05                                */
 	BR_SIGNIF_UNKNOWN, /* n < 2 on either side: not enough runs    */
 };
-struct br_welch {
+struct brc_welch {
 	double t, df, p;   /* NaN when unknown */
-	enum br_signif verdict;
+	enum brc_signif verdict;
 };
-struct br_welch br_stats_welch(const struct br_stats *a,
-                               const struct br_stats *b);
+struct brc_welch brc_stats_welch(const struct brc_stats *a,
+                               const struct brc_stats *b);
 
 #endif /* BR_STATS_H */

@@ -22,7 +22,7 @@
 #define BR_PLUGIN_SIZE_1_0 \
 	(offsetof(struct br_plugin, destroy) + sizeof(void (*)(void *)))
 
-size_t br_param_type_size(enum br_param_type t)
+size_t brc_param_type_size(enum br_param_type t)
 {
 	switch (t) {
 	case BR_PARAM_INT:
@@ -54,41 +54,41 @@ static bool valid_param_name(const char *s)
 
 /* One problem of the parameter table into *why, or 0 when it is sound. */
 static int check_one_param(const struct br_plugin *d, size_t i,
-                           struct br_buf *why)
+                           struct brc_buf *why)
 {
 	const struct br_param *p = &d->params[i];
-	size_t size = br_param_type_size(p->type);
+	size_t size = brc_param_type_size(p->type);
 
 	if (!valid_param_name(p->name)) {
-		br_buf_printf(why, "parameter name '%s' is not [a-z0-9_]+",
+		brc_buf_printf(why, "parameter name '%s' is not [a-z0-9_]+",
 		              p->name);
 		return -1;
 	}
 	for (size_t j = 0; j < i; j++) {
 		if (!strcmp(d->params[j].name, p->name)) {
-			br_buf_printf(why, "duplicate parameter '%s'", p->name);
+			brc_buf_printf(why, "duplicate parameter '%s'", p->name);
 			return -1;
 		}
 	}
 	if (!size) {
-		br_buf_printf(why, "parameter '%s' has unknown type %d",
+		brc_buf_printf(why, "parameter '%s' has unknown type %d",
 		              p->name, (int)p->type);
 		return -1;
 	}
 	if (p->offset > d->opts_size || size > d->opts_size - p->offset) {
-		br_buf_printf(why, "parameter '%s' (offset %zu, %zu bytes) "
+		brc_buf_printf(why, "parameter '%s' (offset %zu, %zu bytes) "
 		              "lies beyond opts_size %zu", p->name, p->offset,
 		              size, d->opts_size);
 		return -1;
 	}
 	if (p->offset % size) {
-		br_buf_printf(why, "parameter '%s' offset %zu is misaligned "
+		brc_buf_printf(why, "parameter '%s' offset %zu is misaligned "
 		              "for a %s", p->name, p->offset,
-		              br_param_type_name(p->type));
+		              brc_param_type_name(p->type));
 		return -1;
 	}
 	if (p->min > p->max) {
-		br_buf_printf(why, "parameter '%s' has min %g > max %g",
+		brc_buf_printf(why, "parameter '%s' has min %g > max %g",
 		              p->name, p->min, p->max);
 		return -1;
 	}
@@ -96,7 +96,7 @@ static int check_one_param(const struct br_plugin *d, size_t i,
 }
 
 /* Check the table, then that every default parses and is in range. */
-static int check_params(const struct br_plugin *d, struct br_buf *why)
+static int check_params(const struct br_plugin *d, struct brc_buf *why)
 {
 	void *opts;
 	char *err = NULL;
@@ -106,19 +106,19 @@ static int check_params(const struct br_plugin *d, struct br_buf *why)
 		return 0;
 	for (i = 0; d->params[i].name; i++) {
 		if (i >= 1000) {
-			br_buf_printf(why, "parameter table does not end with "
+			brc_buf_printf(why, "parameter table does not end with "
 			                   "{NULL}");
 			return -1;
 		}
 		if (check_one_param(d, i, why))
 			return -1;
 	}
-	if (br_params_build(d, NULL, 0, &opts, &err)) {
-		br_buf_printf(why, "%s", err);
+	if (brc_params_build(d, NULL, 0, &opts, &err)) {
+		brc_buf_printf(why, "%s", err);
 		free(err);
 		return -1;
 	}
-	br_params_free(d, opts);
+	brc_params_free(d, opts);
 	return 0;
 }
 
@@ -126,40 +126,40 @@ static int check_params(const struct br_plugin *d, struct br_buf *why)
 static char *check_desc(const char *name, const char *path,
                         const struct br_plugin *d)
 {
-	struct br_buf why = { 0 };
+	struct brc_buf why = { 0 };
 
 	if (d->magic != BR_PLUGIN_MAGIC)
-		return br_xasprintf("plugin '%s' (%s) has a wrong magic number "
+		return brc_xasprintf("plugin '%s' (%s) has a wrong magic number "
 		                    "0x%08x (want 0x%08x): it is not a benchrun "
 		                    "plugin, or its descriptor lacks "
 		                    "BR_PLUGIN_HEADER", name, path, d->magic,
 		                    BR_PLUGIN_MAGIC);
 	if (d->abi_major != BR_ABI_MAJOR)
-		return br_xasprintf("plugin '%s' (%s) was built for ABI %u.%u; "
+		return brc_xasprintf("plugin '%s' (%s) was built for ABI %u.%u; "
 		                    "this benchrun speaks %d.x: rebuild it "
 		                    "against this benchrun's <benchrun/plugin.h>",
 		                    name, path, d->abi_major, d->abi_minor,
 		                    BR_ABI_MAJOR);
 	if (d->abi_minor > BR_ABI_MINOR)
-		return br_xasprintf("plugin '%s' (%s) was built for ABI %u.%u; "
+		return brc_xasprintf("plugin '%s' (%s) was built for ABI %u.%u; "
 		                    "this benchrun speaks %d.0 to %d.%d: upgrade "
 		                    "benchrun or rebuild the plugin against this "
 		                    "benchrun's <benchrun/plugin.h>", name, path,
 		                    d->abi_major, d->abi_minor, BR_ABI_MAJOR,
 		                    BR_ABI_MAJOR, BR_ABI_MINOR);
 	if (d->size < BR_PLUGIN_SIZE_1_0)
-		return br_xasprintf("plugin '%s' (%s) has a descriptor of %u "
+		return brc_xasprintf("plugin '%s' (%s) has a descriptor of %u "
 		                    "bytes, smaller than ABI %d.0's %zu: rebuild "
 		                    "it against this benchrun's "
 		                    "<benchrun/plugin.h>", name, path, d->size,
 		                    BR_ABI_MAJOR, BR_PLUGIN_SIZE_1_0);
 	if (!d->name || !*d->name)
-		return br_xasprintf("plugin '%s' (%s) has no name in its "
+		return brc_xasprintf("plugin '%s' (%s) has no name in its "
 		                    "descriptor: set .name", name, path);
 	if (!d->create || !d->run) {
 		bool both = !d->create && !d->run;
 
-		return br_xasprintf("plugin '%s' (%s) lacks the required hook%s "
+		return brc_xasprintf("plugin '%s' (%s) lacks the required hook%s "
 		                    "%s: set %s in its descriptor", name, path,
 		                    both ? "s" : "",
 		                    both ? "create and run"
@@ -167,18 +167,18 @@ static char *check_desc(const char *name, const char *path,
 		                    both ? "them" : "it");
 	}
 	if (check_params(d, &why)) {
-		char *msg = br_xasprintf("plugin '%s' (%s) has an invalid "
+		char *msg = brc_xasprintf("plugin '%s' (%s) has an invalid "
 		                         "parameter table: %s", name, path,
 		                         why.data);
 
-		br_buf_free(&why);
+		brc_buf_free(&why);
 		return msg;
 	}
 	return NULL;
 }
 
 static int load_file(const char *name, const char *path,
-                     struct br_loaded *out, char **err)
+                     struct brc_loaded *out, char **err)
 {
 	const struct br_plugin *d;
 	char real[PATH_MAX];
@@ -187,14 +187,14 @@ static int load_file(const char *name, const char *path,
 	dlerror();
 	dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!dl) {
-		*err = br_xasprintf("plugin '%s' (%s) cannot be loaded: %s; "
+		*err = brc_xasprintf("plugin '%s' (%s) cannot be loaded: %s; "
 		                    "check its dependencies with `ldd %s`",
 		                    name, path, dlerror(), path);
 		return -1;
 	}
 	d = dlsym(dl, BR_PLUGIN_SYMBOL);
 	if (!d) {
-		*err = br_xasprintf("plugin '%s' (%s) does not export the symbol "
+		*err = brc_xasprintf("plugin '%s' (%s) does not export the symbol "
 		                    "'%s': is it a benchrun plugin? It must "
 		                    "define `const struct br_plugin %s`", name,
 		                    path, BR_PLUGIN_SYMBOL, BR_PLUGIN_SYMBOL);
@@ -205,7 +205,7 @@ static int load_file(const char *name, const char *path,
 		goto fail_close;
 	out->dl = dl;
 	out->desc = d;
-	out->path = br_xstrdup(realpath(path, real) ? real : path);
+	out->path = brc_xstrdup(realpath(path, real) ? real : path);
 	return 0;
 
 fail_close:
@@ -217,7 +217,7 @@ fail_close:
 static char *name_of_path(const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	char *name = br_xstrdup(slash ? slash + 1 : path);
+	char *name = brc_xstrdup(slash ? slash + 1 : path);
 	size_t len = strlen(name);
 
 	if (len > 3 && !strcmp(name + len - 3, ".so"))
@@ -226,12 +226,12 @@ static char *name_of_path(const char *path)
 }
 
 static int open_path(const char *spec, const char *base_dir,
-                     struct br_loaded *out, char **err)
+                     struct brc_loaded *out, char **err)
 {
 	char *name = name_of_path(spec);
 	char *path = spec[0] == '/' || !base_dir || !*base_dir
-	                     ? br_xstrdup(spec)
-	                     : br_xasprintf("%s/%s", base_dir, spec);
+	                     ? brc_xstrdup(spec)
+	                     : brc_xasprintf("%s/%s", base_dir, spec);
 	struct stat st;
 	const char *why = NULL;
 	int rc = -1;
@@ -241,7 +241,7 @@ static int open_path(const char *spec, const char *base_dir,
 	else if (!S_ISREG(st.st_mode))
 		why = "not a regular file";
 	if (why)
-		*err = br_xasprintf("plugin '%s' not found at %s (%s); a path in "
+		*err = brc_xasprintf("plugin '%s' not found at %s (%s); a path in "
 		                    "a scenario is relative to the scenario's "
 		                    "directory, a bare name is searched in the "
 		                    "plugin directories", name, path, why);
@@ -252,8 +252,8 @@ static int open_path(const char *spec, const char *base_dir,
 	return rc;
 }
 
-int br_plugin_open(const char *name, const char *base_dir, const char *extra,
-                   struct br_loaded *out, char **err)
+int brc_plugin_open(const char *name, const char *base_dir, const char *extra,
+                   struct brc_loaded *out, char **err)
 {
 	char *path;
 	int rc;
@@ -261,12 +261,12 @@ int br_plugin_open(const char *name, const char *base_dir, const char *extra,
 	memset(out, 0, sizeof(*out));
 	*err = NULL;
 	if (!name || !*name) {
-		*err = br_xstrdup("empty plugin name");
+		*err = brc_xstrdup("empty plugin name");
 		return -1;
 	}
 	if (strchr(name, '/'))
 		return open_path(name, base_dir, out, err);
-	path = br_loader_find(name, extra, err);
+	path = brc_loader_find(name, extra, err);
 	if (!path)
 		return -1;
 	rc = load_file(name, path, out, err);
@@ -274,7 +274,7 @@ int br_plugin_open(const char *name, const char *base_dir, const char *extra,
 	return rc;
 }
 
-void br_plugin_close(struct br_loaded *p)
+void brc_plugin_close(struct brc_loaded *p)
 {
 	if (!p)
 		return;

@@ -18,7 +18,7 @@
 #include "scenario/params.h"
 #include "scenario/scenario.h"
 
-struct br_loaded {
+struct brc_loaded {
 	void *dl;                       /* dlopen handle                  */
 	const struct br_plugin *desc;   /* the checked descriptor         */
 	char *path;                     /* the file that was loaded       */
@@ -26,20 +26,20 @@ struct br_loaded {
 
 /* The plugin directories, in search order, for `extra` (--plugin-path,
  * may be NULL).  Returns a NULL-terminated array (free with
- * br_loader_free_dirs). */
-char **br_loader_dirs(const char *extra);
-void br_loader_free_dirs(char **dirs);
+ * brc_loader_free_dirs). */
+char **brc_loader_dirs(const char *extra);
+void brc_loader_free_dirs(char **dirs);
 
 /* The plugin names ("x" for x.so) in one directory, sorted; *names is a
- * NULL-terminated array (free with br_loader_free_names).  Returns how
+ * NULL-terminated array (free with brc_loader_free_names).  Returns how
  * many; 0 when the directory is missing. */
-size_t br_loader_scan(const char *dir, char ***names);
-void br_loader_free_names(char **names);
+size_t brc_loader_scan(const char *dir, char ***names);
+void brc_loader_free_names(char **names);
 
-/* The file a bare plugin name resolves to along br_loader_dirs(extra)
+/* The file a bare plugin name resolves to along brc_loader_dirs(extra)
  * (malloc'd), or NULL with *err (malloc'd) saying where it looked and
  * which name was probably meant. */
-char *br_loader_find(const char *name, const char *extra, char **err);
+char *brc_loader_find(const char *name, const char *extra, char **err);
 
 /*
  * Resolve `name` (see above; `base_dir` is the scenario's directory for
@@ -50,8 +50,8 @@ char *br_loader_find(const char *name, const char *extra, char **err);
  *   BENCHRUN_PLUGIN_PATH)
  *   plugin 'x' (/p/x.so) was built for ABI 2.0; this benchrun speaks 1.x
  */
-int br_plugin_open(const char *name, const char *base_dir, const char *extra,
-                   struct br_loaded *out, char **err);
-void br_plugin_close(struct br_loaded *p);
+int brc_plugin_open(const char *name, const char *base_dir, const char *extra,
+                   struct brc_loaded *out, char **err);
+void brc_plugin_close(struct brc_loaded *p);
 
 #endif /* BR_LOADER_H */

@@ -40,8 +40,8 @@ static void add_dir(char ***dirs, size_t *n, const char *dir)
 	for (size_t i = 0; i < *n; i++)
 		if (!strcmp((*dirs)[i], dir))
 			return;
-	*dirs = br_xrealloc(*dirs, (*n + 2) * sizeof(**dirs));
-	(*dirs)[(*n)++] = br_xstrdup(dir);
+	*dirs = brc_xrealloc(*dirs, (*n + 2) * sizeof(**dirs));
+	(*dirs)[(*n)++] = brc_xstrdup(dir);
 	(*dirs)[*n] = NULL;
 }
 
@@ -51,7 +51,7 @@ static void add_path_list(char ***dirs, size_t *n, const char *list)
 
 	if (!list)
 		return;
-	copy = br_xstrdup(list);
+	copy = brc_xstrdup(list);
 	for (char *d = strtok_r(copy, ":", &save); d;
 	     d = strtok_r(NULL, ":", &save))
 		add_dir(dirs, n, d);
@@ -80,8 +80,8 @@ static void add_build_tree(char ***dirs, size_t *n)
 		return;
 	*slash = '\0';
 	for (size_t i = 0; i < BR_ARRAY_SIZE(up); i++) {
-		char *stamp = br_xasprintf("%s%s/config.status", exe, up[i]);
-		char *dir = br_xasprintf("%s%s/plugins/.libs", exe, up[i]);
+		char *stamp = brc_xasprintf("%s%s/config.status", exe, up[i]);
+		char *dir = brc_xasprintf("%s%s/plugins/.libs", exe, up[i]);
 
 		if (is_file(stamp) && is_dir(dir) && realpath(dir, real))
 			add_dir(dirs, n, real);
@@ -90,9 +90,9 @@ static void add_build_tree(char ***dirs, size_t *n)
 	}
 }
 
-char **br_loader_dirs(const char *extra)
+char **brc_loader_dirs(const char *extra)
 {
-	char **dirs = br_xcalloc(1, sizeof(*dirs));
+	char **dirs = brc_xcalloc(1, sizeof(*dirs));
 	size_t n = 0;
 
 	add_path_list(&dirs, &n, extra);
@@ -102,7 +102,7 @@ char **br_loader_dirs(const char *extra)
 	return dirs;
 }
 
-void br_loader_free_dirs(char **dirs)
+void brc_loader_free_dirs(char **dirs)
 {
 	if (!dirs)
 		return;
@@ -116,13 +116,13 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-size_t br_loader_scan(const char *dir, char ***names)
+size_t brc_loader_scan(const char *dir, char ***names)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	size_t n = 0;
 
-	*names = br_xcalloc(1, sizeof(**names));
+	*names = brc_xcalloc(1, sizeof(**names));
 	if (!d)
 		return 0;
 	while ((e = readdir(d))) {
@@ -131,10 +131,10 @@ size_t br_loader_scan(const char *dir, char ***names)
 
 		if (len <= 3 || strcmp(e->d_name + len - 3, ".so"))
 			continue;
-		path = br_xasprintf("%s/%s", dir, e->d_name);
+		path = brc_xasprintf("%s/%s", dir, e->d_name);
 		if (is_file(path)) {
-			*names = br_xrealloc(*names, (n + 2) * sizeof(**names));
-			(*names)[n] = br_xstrdup(e->d_name);
+			*names = brc_xrealloc(*names, (n + 2) * sizeof(**names));
+			(*names)[n] = brc_xstrdup(e->d_name);
 			(*names)[n][len - 3] = '\0';
 			(*names)[++n] = NULL;
 		}
@@ -145,51 +145,51 @@ size_t br_loader_scan(const char *dir, char ***names)
 	return n;
 }
 
-void br_loader_free_names(char **names)
+void brc_loader_free_names(char **names)
 {
-	br_loader_free_dirs(names);
+	brc_loader_free_dirs(names);
 }
 
 /* "plugin 'x' not found; searched: a, b (...)", with a suggestion among
  * the plugins that do exist. */
 static char *not_found(const char *name, char **dirs)
 {
-	struct br_buf b = { 0 };
+	struct brc_buf b = { 0 };
 	char **all = NULL;
 	size_t n_all = 0;
 	const char *best;
 
-	br_buf_printf(&b, "plugin '%s' not found; searched: ", name);
+	brc_buf_printf(&b, "plugin '%s' not found; searched: ", name);
 	for (size_t i = 0; dirs[i]; i++) {
 		char **names;
-		size_t n = br_loader_scan(dirs[i], &names);
+		size_t n = brc_loader_scan(dirs[i], &names);
 
-		br_buf_printf(&b, "%s%s%s", i ? ", " : "", dirs[i],
+		brc_buf_printf(&b, "%s%s%s", i ? ", " : "", dirs[i],
 		              is_dir(dirs[i]) ? "" : " (missing)");
-		all = br_xrealloc(all, (n_all + n + 1) * sizeof(*all));
+		all = brc_xrealloc(all, (n_all + n + 1) * sizeof(*all));
 		for (size_t j = 0; j < n; j++)
 			all[n_all++] = names[j];
 		free(names);
 	}
-	br_buf_printf(&b, " (add its directory with --plugin-path or "
+	brc_buf_printf(&b, " (add its directory with --plugin-path or "
 	                  "BENCHRUN_PLUGIN_PATH)");
-	best = br_suggest(name, (const char *const *)all, n_all);
+	best = brc_suggest(name, (const char *const *)all, n_all);
 	if (best)
-		br_buf_printf(&b, "; did you mean '%s'?", best);
+		brc_buf_printf(&b, "; did you mean '%s'?", best);
 	for (size_t i = 0; i < n_all; i++)
 		free(all[i]);
 	free(all);
 	return b.data;
 }
 
-char *br_loader_find(const char *name, const char *extra, char **err)
+char *brc_loader_find(const char *name, const char *extra, char **err)
 {
-	char **dirs = br_loader_dirs(extra);
+	char **dirs = brc_loader_dirs(extra);
 	char *found = NULL;
 
 	*err = NULL;
 	for (size_t i = 0; dirs[i] && !found; i++) {
-		char *path = br_xasprintf("%s/%s.so", dirs[i], name);
+		char *path = brc_xasprintf("%s/%s.so", dirs[i], name);
 
 		if (is_file(path))
 			found = path;
@@ -198,6 +198,6 @@ char *br_loader_find(const char *name, const char *extra, char **err)
 	}
 	if (!found)
 		*err = not_found(name, dirs);
-	br_loader_free_dirs(dirs);
+	brc_loader_free_dirs(dirs);
 	return found;
 }

@@ -16,14 +16,14 @@
 
 /* Errors, one per line, each reported once: a strategy's bad parameter
  * would otherwise repeat at every sweep point. */
-static void add_errors(struct br_buf *errs, const char *prefix,
+static void add_errors(struct brc_buf *errs, const char *prefix,
                        const char *text)
 {
-	char *copy = br_xstrdup(text), *save = NULL;
+	char *copy = brc_xstrdup(text), *save = NULL;
 
 	for (char *line = strtok_r(copy, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		char *full = br_xasprintf("%s%s", prefix, line);
+		char *full = brc_xasprintf("%s%s", prefix, line);
 		const char *hay = errs->data ? errs->data : "";
 		size_t fl = strlen(full);
 		bool seen = false;
@@ -33,35 +33,35 @@ static void add_errors(struct br_buf *errs, const char *prefix,
 			seen = (at == hay || at[-1] == '\n') &&
 			       (at[fl] == '\n' || at[fl] == '\0');
 		if (!seen)
-			br_buf_printf(errs, "%s%s", errs->len ? "\n" : "", full);
+			brc_buf_printf(errs, "%s%s", errs->len ? "\n" : "", full);
 		free(full);
 	}
 	free(copy);
 }
 
-static char *mark_text(const struct br_mark *m)
+static char *mark_text(const struct brc_mark *m)
 {
 	if (!m->file)
-		return br_xstrdup("");
+		return brc_xstrdup("");
 	if (m->line > 0)
-		return br_xasprintf("%s:%d:%d: ", m->file, m->line, m->col);
-	return br_xasprintf("%s: ", m->file);
+		return brc_xasprintf("%s:%d:%d: ", m->file, m->line, m->col);
+	return brc_xasprintf("%s: ", m->file);
 }
 
-static void copy_value(struct br_param_value *dst,
-                       const struct br_param_value *src)
+static void copy_value(struct brc_param_value *dst,
+                       const struct brc_param_value *src)
 {
-	dst->name = br_xstrdup(src->name);
+	dst->name = brc_xstrdup(src->name);
 	dst->n_items = src->n_items;
 	dst->is_list = src->is_list;
 	dst->mark = src->mark;
-	dst->items = br_xcalloc(src->n_items ? src->n_items : 1,
+	dst->items = brc_xcalloc(src->n_items ? src->n_items : 1,
 	                        sizeof(*dst->items));
 	for (size_t i = 0; i < src->n_items; i++)
-		dst->items[i] = br_xstrdup(src->items[i]);
+		dst->items[i] = brc_xstrdup(src->items[i]);
 }
 
-static void free_item(struct br_plan_item *it)
+static void free_item(struct brc_plan_item *it)
 {
 	free(it->label);
 	free(it->plugin_name);
@@ -82,7 +82,7 @@ static void free_item(struct br_plan_item *it)
 	free(it->eff_values);
 }
 
-void br_plan_free(struct br_plan *p)
+void brc_plan_free(struct brc_plan *p)
 {
 	if (!p)
 		return;
@@ -100,7 +100,7 @@ static int64_t concurrency_of(const struct br_plugin *d, const void *opts)
 		                             "max_threads" };
 
 	for (size_t i = 0; i < BR_ARRAY_SIZE(names); i++) {
-		const struct br_param *p = br_plugin_param(d, names[i]);
+		const struct br_param *p = brc_plugin_param(d, names[i]);
 
 		if (p && (p->type == BR_PARAM_INT || p->type == BR_PARAM_SIZE))
 			return *(const int64_t *)((const char *)opts + p->offset);
@@ -110,33 +110,33 @@ static int64_t concurrency_of(const struct br_plugin *d, const void *opts)
 
 /* What one expansion needs to know. */
 struct expand {
-	const struct br_scenario *sc;
+	const struct brc_scenario *sc;
 	size_t strategy;
-	const struct br_loaded *pl;
+	const struct brc_loaded *pl;
 	const size_t *sweeps; /* indices of the sweeps the plugin declares */
 	size_t n_sweeps;
-	struct br_plan *plan;
-	struct br_buf *errs;
+	struct brc_plan *plan;
+	struct brc_buf *errs;
 };
 
 /* One plan item at the sweep point given by idx (a value per sweep). */
 static void add_point(const struct expand *x, const size_t *idx)
 {
-	const struct br_strategy *st = &x->sc->strategies[x->strategy];
+	const struct brc_strategy *st = &x->sc->strategies[x->strategy];
 	const struct br_plugin *d = x->pl->desc;
-	struct br_plan_item it = { .strategy = x->strategy };
-	struct br_buf point = { 0 };
+	struct brc_plan_item it = { .strategy = x->strategy };
+	struct brc_buf point = { 0 };
 	char *err;
 	void *opts;
 
 	it.n_params = st->n_params + x->n_sweeps;
-	it.params = br_xcalloc(it.n_params ? it.n_params : 1,
+	it.params = brc_xcalloc(it.n_params ? it.n_params : 1,
 	                       sizeof(*it.params));
 	for (size_t i = 0; i < st->n_params; i++)
 		copy_value(&it.params[i], &st->params[i]);
 	for (size_t k = 0; k < x->n_sweeps; k++) {
-		const struct br_sweep *sw = &x->sc->sweeps[x->sweeps[k]];
-		struct br_param_value v = {
+		const struct brc_sweep *sw = &x->sc->sweeps[x->sweeps[k]];
+		struct brc_param_value v = {
 			.name = sw->param,
 			.items = &sw->values[idx[k]],
 			.n_items = 1,
@@ -144,30 +144,30 @@ static void add_point(const struct expand *x, const size_t *idx)
 		};
 
 		copy_value(&it.params[st->n_params + k], &v);
-		br_buf_printf(&point, "%s%s=%s", k ? "," : "", sw->param,
+		brc_buf_printf(&point, "%s%s=%s", k ? "," : "", sw->param,
 		              sw->values[idx[k]]);
 	}
-	it.point = point.data ? point.data : br_xstrdup("");
-	if (br_params_build(d, it.params, it.n_params, &opts, &err)) {
+	it.point = point.data ? point.data : brc_xstrdup("");
+	if (brc_params_build(d, it.params, it.n_params, &opts, &err)) {
 		add_errors(x->errs, "", err);
 		free(err);
 		free_item(&it);
 		return;
 	}
-	it.label = br_xstrdup(st->label ? st->label : st->plugin);
-	it.plugin_name = br_xstrdup(d->name);
-	it.plugin_path = br_xstrdup(x->pl->path);
+	it.label = brc_xstrdup(st->label ? st->label : st->plugin);
+	it.plugin_name = brc_xstrdup(d->name);
+	it.plugin_path = brc_xstrdup(x->pl->path);
 	for (const struct br_param *p = d->params; p && p->name; p++)
 		it.n_eff++;
-	it.eff_names = br_xcalloc(it.n_eff + 1, sizeof(char *));
-	it.eff_values = br_xcalloc(it.n_eff + 1, sizeof(char *));
+	it.eff_names = brc_xcalloc(it.n_eff + 1, sizeof(char *));
+	it.eff_values = brc_xcalloc(it.n_eff + 1, sizeof(char *));
 	for (size_t i = 0; i < it.n_eff; i++) {
-		it.eff_names[i] = br_xstrdup(d->params[i].name);
-		it.eff_values[i] = br_params_format(&d->params[i], opts);
+		it.eff_names[i] = brc_xstrdup(d->params[i].name);
+		it.eff_values[i] = brc_params_format(&d->params[i], opts);
 	}
 	it.concurrency = concurrency_of(d, opts);
-	br_params_free(d, opts);
-	x->plan->items = br_xrealloc(x->plan->items,
+	brc_params_free(d, opts);
+	x->plan->items = brc_xrealloc(x->plan->items,
 	                             (x->plan->n + 1) * sizeof(it));
 	x->plan->items[x->plan->n++] = it;
 }
@@ -175,14 +175,14 @@ static void add_point(const struct expand *x, const size_t *idx)
 /* Every point of the cartesian product, the first sweep varying slowest. */
 static void expand_strategy(const struct expand *x)
 {
-	size_t *idx = br_xcalloc(x->n_sweeps + 1, sizeof(*idx));
+	size_t *idx = brc_xcalloc(x->n_sweeps + 1, sizeof(*idx));
 
 	for (;;) {
 		size_t k;
 
 		add_point(x, idx);
 		for (k = x->n_sweeps; k > 0; k--) {
-			const struct br_sweep *sw = &x->sc->sweeps[x->sweeps[k - 1]];
+			const struct brc_sweep *sw = &x->sc->sweeps[x->sweeps[k - 1]];
 
 			if (++idx[k - 1] < sw->n_values)
 				break;
@@ -199,10 +199,10 @@ static char *dir_of(const char *path)
 	const char *slash = path ? strrchr(path, '/') : NULL;
 
 	if (!slash)
-		return br_xstrdup(".");
+		return brc_xstrdup(".");
 	if (slash == path)
-		return br_xstrdup("/");
-	return br_xasprintf("%.*s", (int)(slash - path), path);
+		return brc_xstrdup("/");
+	return brc_xasprintf("%.*s", (int)(slash - path), path);
 }
 
 /* Remember the names a plugin declares, for sweep suggestions. */
@@ -215,17 +215,17 @@ static void add_names(const struct br_plugin *d, char ***names, size_t *n)
 			;
 		if (i < *n)
 			continue;
-		*names = br_xrealloc(*names, (*n + 1) * sizeof(**names));
-		(*names)[(*n)++] = br_xstrdup(p->name);
+		*names = brc_xrealloc(*names, (*n + 1) * sizeof(**names));
+		(*names)[(*n)++] = brc_xstrdup(p->name);
 	}
 }
 
-static void unmatched_sweep(const struct br_sweep *sw, char **names,
-                            size_t n, struct br_buf *errs)
+static void unmatched_sweep(const struct brc_sweep *sw, char **names,
+                            size_t n, struct brc_buf *errs)
 {
-	const char *best = br_suggest(sw->param, (const char *const *)names, n);
+	const char *best = brc_suggest(sw->param, (const char *const *)names, n);
 	char *prefix = mark_text(&sw->mark);
-	char *msg = br_xasprintf("sweep '%s' matches no strategy's parameters"
+	char *msg = brc_xasprintf("sweep '%s' matches no strategy's parameters"
 	                         "%s%s%s", sw->param,
 	                         best ? " (did you mean '" : "",
 	                         best ? best : "", best ? "'?)" : "");
@@ -235,13 +235,13 @@ static void unmatched_sweep(const struct br_sweep *sw, char **names,
 	free(prefix);
 }
 
-int br_plan_build(const struct br_scenario *sc, const char *plugin_path,
-                  struct br_plan *out, char **err)
+int brc_plan_build(const struct brc_scenario *sc, const char *plugin_path,
+                  struct brc_plan *out, char **err)
 {
-	struct br_buf errs = { 0 };
+	struct brc_buf errs = { 0 };
 	char *base = dir_of(sc->path);
-	bool *matched = br_xcalloc(sc->n_sweeps + 1, sizeof(*matched));
-	size_t *sweeps = br_xcalloc(sc->n_sweeps + 1, sizeof(*sweeps));
+	bool *matched = brc_xcalloc(sc->n_sweeps + 1, sizeof(*matched));
+	size_t *sweeps = brc_xcalloc(sc->n_sweeps + 1, sizeof(*sweeps));
 	char **names = NULL;
 	size_t n_names = 0;
 	bool load_failed = false;
@@ -249,14 +249,14 @@ int br_plan_build(const struct br_scenario *sc, const char *plugin_path,
 	memset(out, 0, sizeof(*out));
 	*err = NULL;
 	for (size_t s = 0; s < sc->n_strategies; s++) {
-		const struct br_strategy *st = &sc->strategies[s];
-		struct br_loaded pl;
+		const struct brc_strategy *st = &sc->strategies[s];
+		struct brc_loaded pl;
 		struct expand x = { .sc = sc, .strategy = s, .pl = &pl,
 			            .sweeps = sweeps, .plan = out,
 			            .errs = &errs };
 		char *e;
 
-		if (br_plugin_open(st->plugin, base, plugin_path, &pl, &e)) {
+		if (brc_plugin_open(st->plugin, base, plugin_path, &pl, &e)) {
 			char *prefix = mark_text(&st->mark);
 
 			add_errors(&errs, prefix, e);
@@ -267,14 +267,14 @@ int br_plan_build(const struct br_scenario *sc, const char *plugin_path,
 		}
 		add_names(pl.desc, &names, &n_names);
 		for (size_t k = 0; k < sc->n_sweeps; k++) {
-			if (!br_plugin_param(pl.desc, sc->sweeps[k].param) ||
+			if (!brc_plugin_param(pl.desc, sc->sweeps[k].param) ||
 			    !sc->sweeps[k].n_values)
 				continue;
 			matched[k] = true;
 			sweeps[x.n_sweeps++] = k;
 		}
 		expand_strategy(&x);
-		br_plugin_close(&pl);
+		brc_plugin_close(&pl);
 	}
 	/* With a plugin missing we cannot tell whether it declares the
 	 * swept parameter, so only complain when every plugin loaded. */
@@ -288,10 +288,10 @@ int br_plan_build(const struct br_scenario *sc, const char *plugin_path,
 	free(matched);
 	free(base);
 	if (errs.len) {
-		br_plan_free(out);
+		brc_plan_free(out);
 		*err = errs.data;
 		return -1;
 	}
-	br_buf_free(&errs);
+	brc_buf_free(&errs);
 	return 0;
 }

@@ -16,15 +16,15 @@
 
 #include "scenario/scenario.h"
 
-struct br_plan_item {
+struct brc_plan_item {
 	size_t strategy;          /* index into sc->strategies               */
 	char *label;              /* the strategy's label                    */
 	char *plugin_name;        /* descriptor name                         */
 	char *plugin_path;        /* resolved file, absolute                 */
 	char *point;              /* "concurrency=100,workers=4" or ""        */
-	/* What the worker hands to br_params_build: the strategy's params,
+	/* What the worker hands to brc_params_build: the strategy's params,
 	 * then this point's sweep values (later wins). */
-	struct br_param_value *params;
+	struct brc_param_value *params;
 	size_t n_params;
 	/* Every declared parameter's effective value as text (defaults
 	 * included), for reports. */
@@ -35,8 +35,8 @@ struct br_plan_item {
 	int64_t concurrency;
 };
 
-struct br_plan {
-	struct br_plan_item *items;
+struct brc_plan {
+	struct brc_plan_item *items;
 	size_t n;
 };
 
@@ -45,8 +45,8 @@ struct br_plan {
  * or -1 with every problem found in *err (malloc'd, one per line, each
  * "file:line:col: ..." where a mark is known).
  */
-int br_plan_build(const struct br_scenario *sc, const char *plugin_path,
-                  struct br_plan *out, char **err);
-void br_plan_free(struct br_plan *p);
+int brc_plan_build(const struct brc_scenario *sc, const char *plugin_path,
+                  struct brc_plan *out, char **err);
+void brc_plan_free(struct brc_plan *p);
 
 #endif /* BR_PLAN_H */

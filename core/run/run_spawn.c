@@ -42,24 +42,24 @@
 #define FULL_BUDGET 200
 #define ANY_BUDGET 100
 
-volatile sig_atomic_t br_spawn_pgid;
+volatile sig_atomic_t brc_spawn_pgid;
 
 struct watch {
 	pid_t pid;
 	int in_fd;                 /* worker's stdin, for the "g" replies */
-	struct br_buf rep;         /* everything read from fd 3           */
+	struct brc_buf rep;         /* everything read from fd 3           */
 	size_t rep_pos;            /* start of what is not a handshake     */
 	bool in_report;            /* past the handshakes                  */
-	struct br_buf out;         /* output tail                          */
-	struct br_spawn_out *o;
+	struct brc_buf out;         /* output tail                          */
+	struct brc_spawn_out *o;
 	size_t cap;
-	struct br_sample last_full; /* for the PSS estimate of fast samples */
+	struct brc_sample last_full; /* for the PSS estimate of fast samples */
 	uint64_t start_ns;         /* when the worker was started           */
 };
 
-static void take_sample(struct watch *w, struct br_sample *s, bool full)
+static void take_sample(struct watch *w, struct brc_sample *s, bool full)
 {
-	br_sample_tree(w->pid, full, s);
+	brc_sample_tree(w->pid, full, s);
 	w->o->sampler_cpu_ns += s->cost_ns;
 	w->o->sampler_count++;
 	if (full && s->procs)
@@ -96,7 +96,7 @@ static void scan_report(struct watch *w)
 			break;
 		if (nl - line == 5 && !memcmp(line, "ready", 5)) {
 			w->o->ready = true;
-			w->o->ready_ns = br_now_ns();
+			w->o->ready_ns = brc_now_ns();
 			take_sample(w, &w->o->baseline, true);
 			reply_go(w, false);
 		} else if (nl - line == 3 && !memcmp(line, "end", 3)) {
@@ -109,7 +109,7 @@ static void scan_report(struct watch *w)
 }
 
 /* Read what is there; returns false at EOF or on error. */
-static bool drain(int fd, struct br_buf *b, bool tail)
+static bool drain(int fd, struct brc_buf *b, bool tail)
 {
 	char chunk[8192];
 	ssize_t n;
@@ -122,8 +122,8 @@ static bool drain(int fd, struct br_buf *b, bool tail)
 			return errno == EAGAIN;
 		if (n == 0)
 			return false;
-		br_buf_append(b, chunk, (size_t)n);
-		if (tail && br_verbosity >= 1)
+		brc_buf_append(b, chunk, (size_t)n);
+		if (tail && brc_verbosity >= 1)
 			fwrite(chunk, 1, (size_t)n, stderr);
 		if (tail && b->len > 2 * OUTPUT_TAIL) {
 			memmove(b->data, b->data + b->len - OUTPUT_TAIL,
@@ -145,9 +145,9 @@ static bool drain(int fd, struct br_buf *b, bool tail)
  */
 static void push_sample(struct watch *w)
 {
-	struct br_spawn_out *o = w->o;
-	struct br_sample *s;
-	uint64_t now = br_now_ns();
+	struct brc_spawn_out *o = w->o;
+	struct brc_sample *s;
+	uint64_t now = brc_now_ns();
 	bool full = !w->last_full.ns || w->last_full.procs != 1 ||
 	            now - w->last_full.ns >= w->last_full.cost_ns * FULL_BUDGET;
 
@@ -155,7 +155,7 @@ static void push_sample(struct watch *w)
 		return;
 	if (o->n_samples == w->cap) {
 		w->cap = w->cap ? 2 * w->cap : 256;
-		o->samples = br_xrealloc(o->samples, w->cap * sizeof(*o->samples));
+		o->samples = brc_xrealloc(o->samples, w->cap * sizeof(*o->samples));
 	}
 	s = &o->samples[o->n_samples];
 	take_sample(w, s, full);
@@ -207,8 +207,8 @@ fail:
 /* Kill what is left of the worker's group and reap all of it. */
 static void kill_group(struct watch *w)
 {
-	uint64_t limit = br_now_ns() + REAP_LIMIT_NS;
-	struct br_spawn_out *o = w->o;
+	uint64_t limit = brc_now_ns() + REAP_LIMIT_NS;
+	struct brc_spawn_out *o = w->o;
 	int st;
 	pid_t r;
 
@@ -222,7 +222,7 @@ static void kill_group(struct watch *w)
 		}
 	}
 	/* Orphans of the group are our children (we are a subreaper). */
-	while (br_now_ns() < limit) {
+	while (brc_now_ns() < limit) {
 		r = waitpid(-w->pid, NULL, WNOHANG);
 		if (r < 0 && errno == ECHILD)
 			break;
@@ -257,11 +257,11 @@ static void kill_escaped(const pid_t *before, size_t n_before)
 
 	do {
 		found = false;
-		n = br_proc_children(getpid(), &now);
+		n = brc_proc_children(getpid(), &now);
 		for (size_t i = 0; i < n; i++) {
 			if (listed(now[i], before, n_before))
 				continue;
-			br_debug("killing %d, left behind by the worker", (int)now[i]);
+			brc_debug("killing %d, left behind by the worker", (int)now[i]);
 			kill(now[i], SIGKILL);
 			waitpid(now[i], NULL, 0);
 			found = true;
@@ -290,7 +290,7 @@ static int start_timer(double interval)
 static void watch_loop(struct watch *w, int rep_fd, int out_fd, int pid_fd,
                        int tfd, double timeout, volatile sig_atomic_t *stop)
 {
-	uint64_t deadline = br_now_ns() + (uint64_t)(timeout * 1e9);
+	uint64_t deadline = brc_now_ns() + (uint64_t)(timeout * 1e9);
 	struct pollfd p[4];
 	bool rep_open = true, out_open = true;
 	uint64_t ticks, now;
@@ -301,7 +301,7 @@ static void watch_loop(struct watch *w, int rep_fd, int out_fd, int pid_fd,
 			w->o->interrupted = true;
 			return;
 		}
-		now = br_now_ns();
+		now = brc_now_ns();
 		if (now >= deadline) {
 			w->o->timed_out = true;
 			return;
@@ -344,9 +344,9 @@ static void ignore_sigpipe(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-int br_spawn_worker(const char *exe, const char *spec, double timeout,
+int brc_spawn_worker(const char *exe, const char *spec, double timeout,
                     double interval, volatile sig_atomic_t *stop,
-                    struct br_spawn_out *out)
+                    struct brc_spawn_out *out)
 {
 	struct watch w = { .o = out, .in_fd = -1 };
 	int in[2], outp[2], rep[2], tfd, pid_fd;
@@ -364,7 +364,7 @@ int br_spawn_worker(const char *exe, const char *spec, double timeout,
 		self_exe[n] = '\0';
 	ignore_sigpipe();
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	n_before = br_proc_children(self, &before);
+	n_before = brc_proc_children(self, &before);
 	if (pipe2(in, O_CLOEXEC))
 		goto fail_in;
 	if (pipe2(outp, O_CLOEXEC))
@@ -377,8 +377,8 @@ int br_spawn_worker(const char *exe, const char *spec, double timeout,
 	if (w.pid == 0)
 		exec_worker(exe ? exe : self_exe, in[0], outp[1], rep[1], self);
 	setpgid(w.pid, w.pid); /* both sides, so there is no race */
-	w.start_ns = br_now_ns();
-	br_spawn_pgid = w.pid;
+	w.start_ns = brc_now_ns();
+	brc_spawn_pgid = w.pid;
 	close(in[0]);
 	close(outp[1]);
 	close(rep[1]);
@@ -390,20 +390,20 @@ int br_spawn_worker(const char *exe, const char *spec, double timeout,
 
 	/* The spec is small: the pipe buffer takes it without blocking. */
 	if (write(w.in_fd, spec, strlen(spec)) < 0 || write(w.in_fd, "\n", 1) < 0)
-		br_debug("writing the run spec: %s", strerror(errno));
+		brc_debug("writing the run spec: %s", strerror(errno));
 
 	watch_loop(&w, rep[0], outp[0], pid_fd, tfd, timeout, stop);
 	kill_group(&w);
 	kill_escaped(before, n_before);
 	free(before);
-	br_spawn_pgid = 0;
-	out->elapsed_ns = br_now_ns() - w.start_ns;
+	brc_spawn_pgid = 0;
+	out->elapsed_ns = brc_now_ns() - w.start_ns;
 	drain(rep[0], &w.rep, false);
 	scan_report(&w);
 	drain(outp[0], &w.out, true);
 
 	if (w.in_report && w.rep_pos < w.rep.len)
-		out->report = br_xstrdup(w.rep.data + w.rep_pos);
+		out->report = brc_xstrdup(w.rep.data + w.rep_pos);
 	out->output = w.out.data;
 	if (w.in_fd >= 0)
 		close(w.in_fd);
@@ -413,7 +413,7 @@ int br_spawn_worker(const char *exe, const char *spec, double timeout,
 		close(pid_fd);
 	close(rep[0]);
 	close(outp[0]);
-	br_buf_free(&w.rep);
+	brc_buf_free(&w.rep);
 	return 0;
 
 fail_fork:
@@ -426,12 +426,12 @@ fail_out:
 	close(in[0]);
 	close(in[1]);
 fail_in:
-	br_error("cannot start a worker process: %s", strerror(errno));
+	brc_error("cannot start a worker process: %s", strerror(errno));
 	free(before);
 	return -1;
 }
 
-void br_spawn_out_free(struct br_spawn_out *o)
+void brc_spawn_out_free(struct brc_spawn_out *o)
 {
 	free(o->report);
 	free(o->output);

@@ -8,7 +8,7 @@
  * (rare) failure path only.
  *
  * Latency: done() stores request i's latency in its own slot, and
- * br_run_finish builds the histogram from the slots after the run.  Per-
+ * brc_run_finish builds the histogram from the slots after the run.  Per-
  * thread histograms (~19 KiB each) would have been the textbook answer,
  * but a thread-per-request strategy would then make the harness allocate
  * one per thread inside the measured window and the measured memory; a
@@ -39,29 +39,29 @@ struct req {
 	uint8_t too_large;
 	uint8_t timed;          /* done after a start: t is a latency      */
 	uint32_t attempts;
-	uint64_t t;             /* br_now_ns of the first start(), then the
+	uint64_t t;             /* brc_now_ns of the first start(), then the
 	                           latency once done                       */
-	struct br_buf body;
+	struct brc_buf body;
 };
 
 struct br_run {
-	const struct br_workload *w;
+	const struct brc_workload *w;
 	char **urls;
 	size_t n;
 	struct req *reqs;
-	struct br_summary *expect;  /* NULL unless w->validate */
+	struct brc_summary *expect;  /* NULL unless w->validate */
 
 	atomic_uint_fast64_t ok, retries, bytes, proc_ns;
 	atomic_uint_fast64_t f_status, f_transport, f_corrupt, f_large, f_dup;
 
 	pthread_mutex_t lock;       /* failures, n_failures */
-	struct br_buf failures;
+	struct brc_buf failures;
 	unsigned n_failures;
 };
 
-struct br_run *br_run_new(const struct br_workload *w, char **urls, size_t n)
+struct br_run *brc_run_new(const struct brc_workload *w, char **urls, size_t n)
 {
-	struct br_run *run = br_xcalloc(1, sizeof(*run));
+	struct br_run *run = brc_xcalloc(1, sizeof(*run));
 
 	run->w = w;
 	run->urls = urls;
@@ -75,27 +75,27 @@ struct br_run *br_run_new(const struct br_workload *w, char **urls, size_t n)
 	return run;
 }
 
-void br_run_prepare(struct br_run *run)
+void brc_run_prepare(struct br_run *run)
 {
 	if (!run->w->validate || run->expect)
 		return;
-	run->expect = br_xcalloc(run->n ? run->n : 1, sizeof(*run->expect));
+	run->expect = brc_xcalloc(run->n ? run->n : 1, sizeof(*run->expect));
 	for (size_t i = 0; i < run->n; i++)
-		br_ticket_expect(run->w, (int64_t)i, &run->expect[i]);
+		brc_ticket_expect(run->w, (int64_t)i, &run->expect[i]);
 }
 
-void br_run_free(struct br_run *run)
+void brc_run_free(struct br_run *run)
 {
 	if (!run)
 		return;
 	for (size_t i = 0; i < run->n; i++) {
 		free(run->urls[i]);
-		br_buf_free(&run->reqs[i].body);
+		brc_buf_free(&run->reqs[i].body);
 	}
 	free(run->urls);
 	free(run->reqs);
 	free(run->expect);
-	br_buf_free(&run->failures);
+	brc_buf_free(&run->failures);
 	pthread_mutex_destroy(&run->lock);
 	free(run);
 }
@@ -107,14 +107,14 @@ static void note_failure(struct br_run *run, size_t i, const char *fmt, ...)
 
 	pthread_mutex_lock(&run->lock);
 	if (run->n_failures < MAX_FAILURE_LINES) {
-		br_buf_printf(&run->failures, "request %zu (%s): ", i,
+		brc_buf_printf(&run->failures, "request %zu (%s): ", i,
 		              run->urls[i]);
 		va_start(ap, fmt);
-		br_buf_vprintf(&run->failures, fmt, ap);
+		brc_buf_vprintf(&run->failures, fmt, ap);
 		va_end(ap);
-		br_buf_append(&run->failures, "\n", 1);
+		brc_buf_append(&run->failures, "\n", 1);
 	} else if (run->n_failures == MAX_FAILURE_LINES) {
-		br_buf_printf(&run->failures, "(more failures not shown)\n");
+		brc_buf_printf(&run->failures, "(more failures not shown)\n");
 	}
 	run->n_failures++;
 	pthread_mutex_unlock(&run->lock);
@@ -148,7 +148,7 @@ static void host_start(struct br_run *run, size_t i)
 		r->body.len = 0;
 		r->too_large = 0;
 	} else {
-		r->t = br_now_ns();
+		r->t = brc_now_ns();
 		r->state = REQ_STARTED;
 	}
 	r->attempts++;
@@ -167,10 +167,10 @@ static int host_body(struct br_run *run, size_t i, const void *data,
 	atomic_fetch_add_explicit(&run->bytes, len, memory_order_relaxed);
 	if ((int64_t)(r->body.len + len) > run->w->max_body) {
 		r->too_large = 1;
-		br_buf_free(&r->body);
+		brc_buf_free(&r->body);
 		return -1;
 	}
-	br_buf_append(&r->body, data, len);
+	brc_buf_append(&r->body, data, len);
 	return 0;
 }
 
@@ -182,19 +182,19 @@ static int host_body(struct br_run *run, size_t i, const void *data,
 static int check_ticket(struct br_run *run, size_t i, struct req *r,
                         const char *summary)
 {
-	struct br_summary got;
+	struct brc_summary got;
 	char why[160];
-	uint64_t t0 = br_threadtime_ns();
+	uint64_t t0 = brc_threadtime_ns();
 	int rc;
 
 	if (summary)
-		rc = br_summary_parse(summary, &got, why, sizeof(why));
+		rc = brc_summary_parse(summary, &got, why, sizeof(why));
 	else
-		rc = br_ticket_process(run->w, r->body.data ? r->body.data : "",
+		rc = brc_ticket_process(run->w, r->body.data ? r->body.data : "",
 		                       r->body.len, &got, why, sizeof(why));
 	if (!rc && run->expect)
-		rc = br_summary_check(&got, &run->expect[i], why, sizeof(why));
-	atomic_fetch_add_explicit(&run->proc_ns, br_threadtime_ns() - t0,
+		rc = brc_summary_check(&got, &run->expect[i], why, sizeof(why));
+	atomic_fetch_add_explicit(&run->proc_ns, brc_threadtime_ns() - t0,
 	                          memory_order_relaxed);
 	if (rc) {
 		atomic_fetch_add_explicit(&run->f_corrupt, 1,
@@ -207,7 +207,7 @@ static int check_ticket(struct br_run *run, size_t i, struct req *r,
 static int finish_request(struct br_run *run, size_t i, int status,
                           const char *error, const char *summary)
 {
-	uint64_t now = br_now_ns();
+	uint64_t now = brc_now_ns();
 	struct req *r;
 	int rc = -1;
 
@@ -242,7 +242,7 @@ static int finish_request(struct br_run *run, size_t i, int status,
 		atomic_fetch_add_explicit(&run->ok, 1, memory_order_relaxed);
 		rc = 0;
 	}
-	br_buf_free(&r->body);
+	brc_buf_free(&r->body);
 	return rc;
 }
 
@@ -276,7 +276,7 @@ static void host_log(struct br_run *run, enum br_log_level level,
 	char line[1024];
 
 	(void)run;
-	if (br_verbosity < need || level > BR_LOG_DEBUG)
+	if (brc_verbosity < need || level > BR_LOG_DEBUG)
 		return;
 	/* One fprintf per line keeps lines from different threads whole. */
 	va_start(ap, fmt);
@@ -290,7 +290,7 @@ static void host_log(struct br_run *run, enum br_log_level level,
 	fprintf(stderr, "plugin %s: %s\n", names[level], line);
 }
 
-const char *br_plugin_last_error(void)
+const char *brc_plugin_last_error(void)
 {
 	return last_error[0] ? last_error : NULL;
 }
@@ -307,23 +307,23 @@ static const struct br_host host_table = {
 	.done_summary = host_done_summary,
 };
 
-const struct br_host *br_host_table(void)
+const struct br_host *brc_host_table(void)
 {
 	return &host_table;
 }
 
 /* ---- the end of a run --------------------------------------------- */
 
-void br_run_finish(struct br_run *run, struct br_run_tally *out)
+void brc_run_finish(struct br_run *run, struct brc_run_tally *out)
 {
 	uint64_t missing = 0;
 
 	memset(out, 0, sizeof(*out));
-	br_hist_init(&out->latency);
+	brc_hist_init(&out->latency);
 	for (size_t i = 0; i < run->n; i++) {
 		if (run->reqs[i].state == REQ_DONE) {
 			if (run->reqs[i].timed)
-				br_hist_record(&out->latency, run->reqs[i].t);
+				brc_hist_record(&out->latency, run->reqs[i].t);
 			continue;
 		}
 		if (missing < 3)
@@ -343,11 +343,11 @@ void br_run_finish(struct br_run *run, struct br_run_tally *out)
 	out->fail.missing = missing;
 	pthread_mutex_lock(&run->lock);
 	if (run->failures.len)
-		out->failures = br_xstrdup(run->failures.data);
+		out->failures = brc_xstrdup(run->failures.data);
 	pthread_mutex_unlock(&run->lock);
 }
 
-void br_run_tally_free(struct br_run_tally *t)
+void brc_run_tally_free(struct brc_run_tally *t)
 {
 	free(t->failures);
 	t->failures = NULL;

@@ -5,11 +5,11 @@
  * body, done, log).
  *
  * Everything a strategy must not pay for happens outside the measured
- * window: URLs and expected summaries are computed by br_run_new and
- * br_run_prepare before the run hook starts.  During the run, start/body/
+ * window: URLs and expected summaries are computed by brc_run_new and
+ * brc_run_prepare before the run hook starts.  During the run, start/body/
  * done touch only request i's slot and a few atomic counters, so they are
  * thread-safe for different i; each latency waits in its request's slot
- * until br_run_finish builds the histogram.
+ * until brc_run_finish builds the histogram.
  */
 #ifndef BR_RUNCTX_H
 #define BR_RUNCTX_H
@@ -25,16 +25,16 @@
 struct br_run;
 
 /* What a finished run produced, from the core's point of view. */
-struct br_run_tally {
+struct brc_run_tally {
 	uint64_t requests, ok, retries, bytes;
-	struct br_failures fail;
+	struct brc_failures fail;
 	double cpu_processing;   /* seconds of thread CPU in done()        */
-	struct br_hist latency;  /* every request that was started and done */
+	struct brc_hist latency;  /* every request that was started and done */
 	char *failures;          /* the first failures, one per line, or NULL */
 };
 
 /* The service table handed to plugins (static, valid forever). */
-const struct br_host *br_host_table(void);
+const struct br_host *brc_host_table(void);
 
 /*
  * A run over `w` with the URLs of requests 0..n-1; takes ownership of
@@ -42,21 +42,21 @@ const struct br_host *br_host_table(void);
  * failure of the big arrays (fatal elsewhere in the core, but a run of
  * 10 million requests deserves a clear message).
  */
-struct br_run *br_run_new(const struct br_workload *w, char **urls, size_t n);
+struct br_run *brc_run_new(const struct brc_workload *w, char **urls, size_t n);
 
 /* Compute the expected summary of every request (when w->validate).  Call
  * before the run hook: this is the validator's reference, not the
  * strategy's work. */
-void br_run_prepare(struct br_run *run);
+void brc_run_prepare(struct br_run *run);
 
 /* After the run hook: count the requests done() was never called for,
- * build the latency histogram, fill *out (free with br_run_tally_free). */
-void br_run_finish(struct br_run *run, struct br_run_tally *out);
-void br_run_tally_free(struct br_run_tally *t);
+ * build the latency histogram, fill *out (free with brc_run_tally_free). */
+void brc_run_finish(struct br_run *run, struct brc_run_tally *out);
+void brc_run_tally_free(struct brc_run_tally *t);
 
-void br_run_free(struct br_run *run);
+void brc_run_free(struct br_run *run);
 
 /* The last line the plugin logged at BR_LOG_ERROR in this process, or NULL. */
-const char *br_plugin_last_error(void);
+const char *brc_plugin_last_error(void);
 
 #endif /* BR_RUNCTX_H */

@@ -2,7 +2,7 @@
  * runner.c - one measured run, from the parent's side (see runner.h):
  * write the spec, reset and query the server around the run, start and
  * watch the worker (run_spawn.c), and turn its report and the samples into
- * a struct br_run_result.
+ * a struct brc_run_result.
  */
 #include "config.h"
 
@@ -21,7 +21,7 @@
 /* A run is server-bound when the server burned most of a core. */
 #define SERVER_BOUND_SHARE 0.8
 
-static char *make_spec(const struct br_runner_job *job)
+static char *make_spec(const struct brc_runner_job *job)
 {
 	cJSON *s = cJSON_CreateObject();
 	cJSON *w = cJSON_AddObjectToObject(s, "workload");
@@ -31,7 +31,7 @@ static char *make_spec(const struct br_runner_job *job)
 	cJSON_AddStringToObject(s, "plugin", job->plugin_path);
 	cJSON_AddStringToObject(s, "url_template", job->url_template);
 	cJSON_AddStringToObject(s, "base", job->base ? job->base : "");
-	cJSON_AddNumberToObject(s, "verbosity", br_verbosity);
+	cJSON_AddNumberToObject(s, "verbosity", brc_verbosity);
 	/* uint64 does not survive a JSON double: the seed travels as text. */
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)job->w->seed);
 	cJSON_AddStringToObject(w, "seed", num);
@@ -44,7 +44,7 @@ static char *make_spec(const struct br_runner_job *job)
 	cJSON_AddNumberToObject(w, "max_body", (double)job->w->max_body);
 	cJSON_AddBoolToObject(w, "validate", job->w->validate);
 	for (size_t i = 0; i < job->n_params; i++) {
-		const struct br_param_value *v = &job->params[i];
+		const struct brc_param_value *v = &job->params[i];
 		cJSON *p = cJSON_CreateObject();
 		cJSON *items = cJSON_AddArrayToObject(p, "items");
 
@@ -63,9 +63,9 @@ static char *make_spec(const struct br_runner_job *job)
 	return text;
 }
 
-static void read_tally(const cJSON *r, struct br_run_result *out)
+static void read_tally(const cJSON *r, struct brc_run_result *out)
 {
-	br_run_fields_from_json(r, out);
+	brc_run_fields_from_json(r, out);
 	if (out->wall > 0) {
 		/* Throughput counts valid tickets only. */
 		out->req_per_s = (double)out->ok / out->wall;
@@ -73,15 +73,15 @@ static void read_tally(const cJSON *r, struct br_run_result *out)
 	}
 }
 
-static uint64_t failed_count(const struct br_failures *f)
+static uint64_t failed_count(const struct brc_failures *f)
 {
 	return f->http_status + f->transport + f->corrupt + f->too_large +
 	       f->missing + f->duplicate;
 }
 
-static char *failure_text(const struct br_failures *f)
+static char *failure_text(const struct brc_failures *f)
 {
-	struct br_buf b = { 0 };
+	struct brc_buf b = { 0 };
 	const struct {
 		const char *name;
 		uint64_t n;
@@ -93,15 +93,15 @@ static char *failure_text(const struct br_failures *f)
 
 	for (size_t i = 0; i < BR_ARRAY_SIZE(kinds); i++)
 		if (kinds[i].n)
-			br_buf_printf(&b, "%s%llu %s", b.len ? ", " : "",
+			brc_buf_printf(&b, "%s%llu %s", b.len ? ", " : "",
 			              (unsigned long long)kinds[i].n, kinds[i].name);
-	return b.data ? b.data : br_xstrdup("no failures");
+	return b.data ? b.data : brc_xstrdup("no failures");
 }
 
 /* Decide the status from how the worker ended and what it said. */
-static void classify(const struct br_runner_job *job,
-                     const struct br_spawn_out *sp, const cJSON *rep,
-                     struct br_run_result *out)
+static void classify(const struct brc_runner_job *job,
+                     const struct brc_spawn_out *sp, const cJSON *rep,
+                     struct brc_run_result *out)
 {
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(rep, "status");
 	const char *reason;
@@ -109,21 +109,21 @@ static void classify(const struct br_runner_job *job,
 
 	if (sp->interrupted) {
 		out->status = BR_RUN_INTERRUPTED;
-		out->reason = br_xstrdup("interrupted by the user");
+		out->reason = brc_xstrdup("interrupted by the user");
 	} else if (sp->timed_out) {
 		out->status = BR_RUN_TIMEOUT;
-		out->reason = br_xasprintf("killed after the %g s timeout "
+		out->reason = brc_xasprintf("killed after the %g s timeout "
 		                           "(runs.timeout)", job->timeout);
 	} else if (sp->reaped && WIFSIGNALED(sp->wait_status)) {
 		sig = WTERMSIG(sp->wait_status);
 		out->status = BR_RUN_CRASHED;
-		out->reason = br_xasprintf("worker killed by SIG%s (%s)",
+		out->reason = brc_xasprintf("worker killed by SIG%s (%s)",
 		                           sigabbrev_np(sig) ? sigabbrev_np(sig)
 		                                             : "?",
 		                           strsignal(sig));
 	} else if (!cJSON_IsString(st)) {
 		out->status = BR_RUN_EXITED;
-		out->reason = br_xasprintf(
+		out->reason = brc_xasprintf(
 			"worker exited with status %d without a report%s",
 			sp->reaped ? WEXITSTATUS(sp->wait_status) : -1,
 			sp->ready && !sp->ended ? " (during the run hook)" : "");
@@ -131,7 +131,7 @@ static void classify(const struct br_runner_job *job,
 		reason = cJSON_GetStringValue(
 			cJSON_GetObjectItemCaseSensitive(rep, "reason"));
 		out->status = BR_RUN_FAILED;
-		out->reason = br_xstrdup(reason ? reason : "the plugin failed");
+		out->reason = brc_xstrdup(reason ? reason : "the plugin failed");
 	} else if (failed_count(&out->fail) || out->ok != out->requests) {
 		out->status = job->tolerate_errors ? BR_RUN_OK : BR_RUN_ERRORS;
 		out->reason = failure_text(&out->fail);
@@ -141,11 +141,11 @@ static void classify(const struct br_runner_job *job,
 }
 
 /* One timeline point, and the peaks when it lies within the run hook. */
-static void add_point(const struct br_sample *s, uint64_t t0, uint64_t t1,
-                      struct br_run_result *out, double *pss_sum,
+static void add_point(const struct brc_sample *s, uint64_t t0, uint64_t t1,
+                      struct brc_run_result *out, double *pss_sum,
                       size_t *in_run)
 {
-	struct br_mem_sample *m = &out->timeline[out->n_timeline++];
+	struct brc_mem_sample *m = &out->timeline[out->n_timeline++];
 
 	m->t = ((double)s->ns - (double)t0) / 1e9;
 	m->tree_pss = s->pss;
@@ -173,15 +173,15 @@ static void add_point(const struct br_sample *s, uint64_t t0, uint64_t t1,
  * it.  The last sample (taken at "end", t1) goes in time order among the
  * periodic ones, some of which may follow it (the report, destroy).
  */
-static void fill_memory(const struct br_spawn_out *sp, uint64_t t0,
-                        uint64_t t1, struct br_run_result *out)
+static void fill_memory(const struct brc_spawn_out *sp, uint64_t t0,
+                        uint64_t t1, struct brc_run_result *out)
 {
 	bool final = sp->final.procs > 0;
 	double pss_sum = 0;
 	size_t in_run = 0;
 
 	out->baseline_pss = sp->baseline.pss;
-	out->timeline = br_xcalloc(sp->n_samples + 1, sizeof(*out->timeline));
+	out->timeline = brc_xcalloc(sp->n_samples + 1, sizeof(*out->timeline));
 	for (size_t i = 0; i < sp->n_samples; i++) {
 		if (final && sp->samples[i].ns > sp->final.ns) {
 			add_point(&sp->final, t0, t1, out, &pss_sum, &in_run);
@@ -196,25 +196,25 @@ static void fill_memory(const struct br_spawn_out *sp, uint64_t t0,
 		out->peak_rss = sp->final.root_hwm;
 }
 
-static void fill_log(const struct br_spawn_out *sp, const cJSON *rep,
-                     struct br_run_result *out)
+static void fill_log(const struct brc_spawn_out *sp, const cJSON *rep,
+                     struct brc_run_result *out)
 {
 	const char *fails = cJSON_GetStringValue(
 		cJSON_GetObjectItemCaseSensitive(rep, "failure_log"));
-	struct br_buf b = { 0 };
+	struct brc_buf b = { 0 };
 
 	if (fails)
-		br_buf_printf(&b, "%s", fails);
+		brc_buf_printf(&b, "%s", fails);
 	if (sp->output && *sp->output)
-		br_buf_printf(&b, "%s", sp->output);
+		brc_buf_printf(&b, "%s", sp->output);
 	out->log = b.data;
 }
 
-int br_runner_run(const struct br_runner_job *job, struct br_run_result *out)
+int brc_runner_run(const struct brc_runner_job *job, struct brc_run_result *out)
 {
-	struct br_server_stats before = { 0 }, after = { 0 };
+	struct brc_server_stats before = { 0 }, after = { 0 };
 	bool have_server = false;
-	struct br_spawn_out sp;
+	struct brc_spawn_out sp;
 	cJSON *rep = NULL;
 	const char *start;
 	uint64_t t0, t1;
@@ -223,16 +223,16 @@ int br_runner_run(const struct br_runner_job *job, struct br_run_result *out)
 	memset(out, 0, sizeof(*out));
 	if (job->srv) {
 		/* Every run meets the same latencies and faults. */
-		if (br_server_reset(job->srv))
-			br_warn("could not reset the embedded server's counters");
-		have_server = !br_server_query(job->srv, &before);
+		if (brc_server_reset(job->srv))
+			brc_warn("could not reset the embedded server's counters");
+		have_server = !brc_server_query(job->srv, &before);
 	}
 	spec = make_spec(job);
-	if (br_spawn_worker(job->exe, spec, job->timeout, job->sample_interval,
+	if (brc_spawn_worker(job->exe, spec, job->timeout, job->sample_interval,
 	                    job->stop, &sp)) {
 		free(spec);
 		out->status = BR_RUN_FAILED;
-		out->reason = br_xstrdup("could not start the worker process");
+		out->reason = brc_xstrdup("could not start the worker process");
 		return -1;
 	}
 	free(spec);
@@ -240,7 +240,7 @@ int br_runner_run(const struct br_runner_job *job, struct br_run_result *out)
 		rep = cJSON_Parse(sp.report);
 	read_tally(rep, out);
 	classify(job, &sp, rep, out);
-	if (have_server && !br_server_query(job->srv, &after)) {
+	if (have_server && !brc_server_query(job->srv, &after)) {
 		out->server_cpu = after.cpu - before.cpu;
 		out->server_rss = after.rss;
 		out->server_requests = after.requests - before.requests;
@@ -253,10 +253,10 @@ int br_runner_run(const struct br_runner_job *job, struct br_run_result *out)
 	t0 = start ? strtoull(start, NULL, 10) : sp.ready_ns;
 	t1 = sp.ended ? sp.final.ns : UINT64_MAX;
 	if (!t0)
-		t0 = sp.n_samples ? sp.samples[0].ns : br_now_ns();
+		t0 = sp.n_samples ? sp.samples[0].ns : brc_now_ns();
 	if (!rep) {
 		/* No report (crash, timeout): what is known from outside. */
-		uint64_t end = sp.ended ? sp.final.ns : br_now_ns();
+		uint64_t end = sp.ended ? sp.final.ns : brc_now_ns();
 
 		out->wall = end > t0 ? (double)(end - t0) / 1e9 : 0.0;
 		out->requests = (uint64_t)(job->w->days > 0 ? job->w->days : 0);
@@ -265,23 +265,23 @@ int br_runner_run(const struct br_runner_job *job, struct br_run_result *out)
 	fill_log(&sp, rep, out);
 
 	if (job->model && out->requests)
-		out->ideal = br_model_ideal(job->model, job->w->seed,
+		out->ideal = brc_model_ideal(job->model, job->w->seed,
 		                            out->requests, job->concurrency);
 	if (out->wall > 0)
 		out->efficiency = out->ideal / out->wall;
 	out->server_bound = out->server_cpu > SERVER_BOUND_SHARE * out->wall;
 	if (sp.sampler_count && sp.elapsed_ns)
-		br_debug("sampler: %zu samples, %.1f us CPU each, %.2f%% of a "
+		brc_debug("sampler: %zu samples, %.1f us CPU each, %.2f%% of a "
 		         "core over the worker's life",
 		         sp.sampler_count,
 		         (double)sp.sampler_cpu_ns / 1e3 / (double)sp.sampler_count,
 		         100.0 * (double)sp.sampler_cpu_ns / (double)sp.elapsed_ns);
 	cJSON_Delete(rep);
-	br_spawn_out_free(&sp);
+	brc_spawn_out_free(&sp);
 	return out->status == BR_RUN_OK ? 0 : -1;
 }
 
-void br_run_result_clear(struct br_run_result *r)
+void brc_run_result_clear(struct brc_run_result *r)
 {
 	free(r->reason);
 	free(r->timeline);

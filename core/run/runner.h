@@ -1,7 +1,7 @@
 /*
  * runner.h - the parent side of a measured run: start a worker process
  * (`benchrun __worker`) for one plan item, watch it, sample its process
- * tree, and turn what it reports into a `struct br_run_result`.
+ * tree, and turn what it reports into a `struct brc_run_result`.
  *
  * The worker runs in its own process group so that a timeout, a Ctrl-C or
  * the end of the run can kill everything the strategy started, including
@@ -24,18 +24,18 @@
 #include "server/server.h"
 
 /* One measured run of one plan item. */
-struct br_runner_job {
+struct brc_runner_job {
 	const char *exe;           /* benchrun binary; NULL: /proc/self/exe */
 	const char *plugin_path;   /* resolved plugin file                 */
-	const struct br_param_value *params; /* given to br_params_build    */
+	const struct brc_param_value *params; /* given to brc_params_build    */
 	size_t n_params;
-	const struct br_workload *w;
+	const struct brc_workload *w;
 	const char *url_template;  /* with {base} {route} {date} {i}       */
 	const char *base;          /* what {base} becomes                   */
 	/* The server model, for the ideal time; NULL (external server): no
 	 * ideal.  `srv`: the embedded server to reset and query, or NULL. */
-	const struct br_server *model;
-	const struct br_server_proc *srv;
+	const struct brc_server *model;
+	const struct brc_server_proc *srv;
 	int64_t concurrency;
 	double timeout;            /* seconds, whole worker lifetime        */
 	double sample_interval;    /* seconds                               */
@@ -48,22 +48,22 @@ struct br_runner_job {
 /* Run the job and fill *out completely (strings and timeline malloc'd;
  * repetition left 0).  Returns 0 when the run is OK, -1 otherwise (the
  * reason is in out->status / out->reason). */
-int br_runner_run(const struct br_runner_job *job, struct br_run_result *out);
+int brc_runner_run(const struct brc_runner_job *job, struct brc_run_result *out);
 
-/* Free what br_runner_run allocated in *r (not r itself). */
-void br_run_result_clear(struct br_run_result *r);
+/* Free what brc_runner_run allocated in *r (not r itself). */
+void brc_run_result_clear(struct brc_run_result *r);
 
 /* ---- run_spawn.c: the worker process and its watch loop ------------- */
 
-struct br_spawn_out {
+struct brc_spawn_out {
 	int wait_status;           /* from waitpid; valid when reaped       */
 	bool reaped, timed_out, interrupted;
 	bool ready, ended;         /* handshakes seen                       */
 	char *report;              /* report JSON text, or NULL             */
 	char *output;              /* last ~4 KiB of stdout + stderr        */
-	struct br_sample baseline; /* taken at "ready"                      */
-	struct br_sample final;    /* taken at "end"                        */
-	struct br_sample *samples; /* every periodic sample                 */
+	struct brc_sample baseline; /* taken at "ready"                      */
+	struct brc_sample final;    /* taken at "end"                        */
+	struct brc_sample *samples; /* every periodic sample                 */
 	size_t n_samples;
 	uint64_t ready_ns;         /* when "ready" was seen                 */
 	uint64_t sampler_cpu_ns;   /* CPU the sampling took in total         */
@@ -75,14 +75,14 @@ struct br_spawn_out {
  * it exits (or the timeout / *stop), then kill and reap its whole process
  * group.  Returns 0, or -1 when it could not even be started (message
  * printed). */
-int br_spawn_worker(const char *exe, const char *spec, double timeout,
+int brc_spawn_worker(const char *exe, const char *spec, double timeout,
                     double interval, volatile sig_atomic_t *stop,
-                    struct br_spawn_out *out);
-void br_spawn_out_free(struct br_spawn_out *o);
+                    struct brc_spawn_out *out);
+void brc_spawn_out_free(struct brc_spawn_out *o);
 
 /* The process group of the worker running now, 0 between runs: a signal
  * handler that must exit at once kills it first (kill(-pgid, SIGKILL)),
  * since the worker's own children do not die with benchrun. */
-extern volatile sig_atomic_t br_spawn_pgid;
+extern volatile sig_atomic_t brc_spawn_pgid;
 
 #endif /* BR_RUNNER_H */

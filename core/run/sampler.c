@@ -35,7 +35,7 @@ static void pid_push(struct pidlist *l, pid_t p)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 32;
-		l->v = br_xrealloc(l->v, l->cap * sizeof(*l->v));
+		l->v = brc_xrealloc(l->v, l->cap * sizeof(*l->v));
 	}
 	l->v[l->n++] = p;
 }
@@ -82,7 +82,7 @@ static int64_t field(const char *text, const char *key)
 	return -1;
 }
 
-int br_sample_proc(pid_t pid, struct br_sample *out)
+int brc_sample_proc(pid_t pid, struct brc_sample *out)
 {
 	char path[64], buf[4096];
 	int64_t v;
@@ -109,7 +109,7 @@ int br_sample_proc(pid_t pid, struct br_sample *out)
 }
 
 /* Fast: RSS, threads and VmSize from /proc/P/stat (fields 20, 23, 24). */
-static int sample_stat(pid_t pid, struct br_sample *out)
+static int sample_stat(pid_t pid, struct brc_sample *out)
 {
 	char path[64], buf[1024], *p;
 	long threads = 0, rss_pages = 0;
@@ -204,7 +204,7 @@ static int add_children(pid_t pid, bool all_threads, struct pidlist *l)
 	return found ? 0 : -1;
 }
 
-size_t br_proc_children(pid_t pid, pid_t **out)
+size_t brc_proc_children(pid_t pid, pid_t **out)
 {
 	struct pidlist l = { 0 };
 
@@ -253,16 +253,16 @@ static void scan_ppids(struct pidlist *l)
 	} while (l->n != before);
 }
 
-int br_sample_tree(pid_t root, bool full, struct br_sample *out)
+int brc_sample_tree(pid_t root, bool full, struct brc_sample *out)
 {
 	struct pidlist l = { 0 };
-	struct br_sample one;
-	uint64_t t0 = br_threadtime_ns();
+	struct brc_sample one;
+	uint64_t t0 = brc_threadtime_ns();
 	bool scan_late = false, scanned = false, many;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	out->ns = br_now_ns();
+	out->ns = brc_now_ns();
 	pid_push(&l, root);
 	for (size_t i = 0;; i++) {
 		if (i == l.n) {
@@ -273,7 +273,7 @@ int br_sample_tree(pid_t root, bool full, struct br_sample *out)
 			if (i == l.n)
 				break;
 		}
-		if (full ? br_sample_proc(l.v[i], &one)
+		if (full ? brc_sample_proc(l.v[i], &one)
 		         : sample_stat(l.v[i], &one)) {
 			if (i == 0) {
 				rc = -1;
@@ -300,6 +300,6 @@ int br_sample_tree(pid_t root, bool full, struct br_sample *out)
 	}
 	free(l.v);
 	out->full = full;
-	out->cost_ns = br_threadtime_ns() - t0;
+	out->cost_ns = brc_threadtime_ns() - t0;
 	return rc;
 }

@@ -21,8 +21,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-struct br_sample {
-	uint64_t ns;          /* br_now_ns() when taken                    */
+struct brc_sample {
+	uint64_t ns;          /* brc_now_ns() when taken                    */
 	int64_t pss, rss;     /* bytes, summed over the tree; pss is 0 in
 	                         a fast sample                              */
 	int32_t procs;        /* processes in the tree                    */
@@ -35,14 +35,14 @@ struct br_sample {
 
 /* Sample the tree rooted at `root`, fully or fast.  Returns 0, or -1 when
  * the root is gone (then *out is zeroed except ns). */
-int br_sample_tree(pid_t root, bool full, struct br_sample *out);
+int brc_sample_tree(pid_t root, bool full, struct brc_sample *out);
 
 /* Memory of one process only: fills pss, rss, threads, root_vsize and
  * root_hwm; procs = 1. */
-int br_sample_proc(pid_t pid, struct br_sample *out);
+int brc_sample_proc(pid_t pid, struct brc_sample *out);
 
 /* The children of every thread of pid (malloc'd array in *out, may be
  * NULL when there are none); returns how many. */
-size_t br_proc_children(pid_t pid, pid_t **out);
+size_t brc_proc_children(pid_t pid, pid_t **out);
 
 #endif /* BR_SAMPLER_H */

@@ -44,15 +44,15 @@ static int ctl_in = -1, ctl_out = -1;
 
 struct spec {
 	cJSON *root;
-	struct br_workload w;
+	struct brc_workload w;
 	const char *plugin, *tmpl, *base;
-	struct br_param_value *params;
+	struct brc_param_value *params;
 	size_t n_params;
 };
 
 static char *read_line(int fd)
 {
-	struct br_buf b = { 0 };
+	struct brc_buf b = { 0 };
 	char c;
 	ssize_t n;
 
@@ -64,7 +64,7 @@ static char *read_line(int fd)
 		}
 		if (c == '\n')
 			break;
-		br_buf_append(&b, &c, 1);
+		brc_buf_append(&b, &c, 1);
 	}
 	return b.data;
 }
@@ -110,11 +110,11 @@ static int parse_spec(const char *text, struct spec *s, char **err)
 	s->base = jstr(s->root, "base");
 	seed = jstr(w, "seed");
 	if (!s->root || !w || !s->plugin || !s->tmpl || !s->base || !seed) {
-		*err = br_xstrdup("invalid run spec on stdin (this command is "
+		*err = brc_xstrdup("invalid run spec on stdin (this command is "
 		                  "internal to benchrun)");
 		return -1;
 	}
-	br_verbosity = (int)jnum(s->root, "verbosity", 0);
+	brc_verbosity = (int)jnum(s->root, "verbosity", 0);
 	s->w.seed = strtoull(seed, NULL, 10);
 	s->w.days = (int64_t)jnum(w, "days", 0);
 	s->w.start_date = (char *)jstr(w, "start_date");
@@ -125,14 +125,14 @@ static int parse_spec(const char *text, struct spec *s, char **err)
 	s->w.max_body = (int64_t)jnum(w, "max_body", 4 << 20);
 	s->w.validate = cJSON_IsTrue(cJSON_GetObjectItem(w, "validate"));
 	if (!s->w.start_date || !s->w.route) {
-		*err = br_xstrdup("run spec: workload lacks start_date/route");
+		*err = brc_xstrdup("run spec: workload lacks start_date/route");
 		return -1;
 	}
 	params = cJSON_GetObjectItemCaseSensitive(s->root, "params");
 	s->n_params = (size_t)cJSON_GetArraySize(params);
-	s->params = br_xcalloc(s->n_params + 1, sizeof(*s->params));
+	s->params = brc_xcalloc(s->n_params + 1, sizeof(*s->params));
 	cJSON_ArrayForEach(p, params) {
-		struct br_param_value *v = &s->params[k++];
+		struct brc_param_value *v = &s->params[k++];
 		size_t j = 0;
 
 		v->name = (char *)jstr(p, "name");
@@ -142,12 +142,12 @@ static int parse_spec(const char *text, struct spec *s, char **err)
 		v->mark.col = (int)jnum(p, "col", 0);
 		items = cJSON_GetObjectItemCaseSensitive(p, "items");
 		v->n_items = (size_t)cJSON_GetArraySize(items);
-		v->items = br_xcalloc(v->n_items + 1, sizeof(char *));
+		v->items = brc_xcalloc(v->n_items + 1, sizeof(char *));
 		cJSON_ArrayForEach(it, items)
 			v->items[j++] = cJSON_IsString(it) ? it->valuestring
 			                                   : (char *)"";
 		if (!v->name) {
-			*err = br_xstrdup("run spec: parameter without a name");
+			*err = brc_xstrdup("run spec: parameter without a name");
 			return -1;
 		}
 	}
@@ -184,11 +184,11 @@ static void usage_now(struct rusage *u)
 
 /* The run hook's measurements, in the results' own field table (the
  * runner adds memory, server and ideal-time fields it measured itself). */
-static void add_measures(cJSON *r, const struct br_run_tally *t,
+static void add_measures(cJSON *r, const struct brc_run_tally *t,
                          double wall, const struct rusage *u0,
                          const struct rusage *u1)
 {
-	struct br_run_result rr = {
+	struct brc_run_result rr = {
 		.wall = wall,
 		.cpu_user = tv(&u1->ru_utime) - tv(&u0->ru_utime),
 		.cpu_sys = tv(&u1->ru_stime) - tv(&u0->ru_stime),
@@ -203,14 +203,14 @@ static void add_measures(cJSON *r, const struct br_run_tally *t,
 		.bytes = t->bytes,
 		.fail = t->fail,
 	};
-	struct br_sample self;
+	struct brc_sample self;
 
-	br_hist_summary(&t->latency, &rr.latency);
-	if (!br_sample_proc(getpid(), &self)) {
+	brc_hist_summary(&t->latency, &rr.latency);
+	if (!brc_sample_proc(getpid(), &self)) {
 		rr.peak_rss = self.root_hwm;
 		rr.peak_vsize = self.root_vsize;
 	}
-	br_run_fields_to_json(r, &rr);
+	brc_run_fields_to_json(r, &rr);
 	if (t->failures)
 		cJSON_AddStringToObject(r, "failure_log", t->failures);
 }
@@ -239,9 +239,9 @@ static void send_report(cJSON *r)
 /* "what failed: the plugin's last error", so the table says why. */
 static void add_reason(cJSON *r, const char *what)
 {
-	const char *why = br_plugin_last_error();
-	char *text = why ? br_xasprintf("%s: %s", what, why)
-	                 : br_xasprintf("%s (see its log)", what);
+	const char *why = brc_plugin_last_error();
+	char *text = why ? brc_xasprintf("%s: %s", what, why)
+	                 : brc_xasprintf("%s (see its log)", what);
 
 	cJSON_AddStringToObject(r, "reason", text);
 	free(text);
@@ -252,9 +252,9 @@ static cJSON *measure(const struct br_plugin *p, const void *opts,
 {
 	cJSON *r = cJSON_CreateObject();
 	size_t n = (size_t)(s->w.days > 0 ? s->w.days : 0);
-	char **urls = br_xcalloc(n ? n : 1, sizeof(char *));
+	char **urls = brc_xcalloc(n ? n : 1, sizeof(char *));
 	struct br_run *run;
-	struct br_run_tally t;
+	struct brc_run_tally t;
 	struct rusage u0, u1;
 	uint64_t t0, t1;
 	void *state = NULL;
@@ -262,45 +262,45 @@ static cJSON *measure(const struct br_plugin *p, const void *opts,
 	char num[32];
 
 	for (size_t i = 0; i < n; i++)
-		urls[i] = br_ticket_url(s->tmpl, s->base, &s->w, (int64_t)i);
-	run = br_run_new(&s->w, urls, n);
+		urls[i] = brc_ticket_url(s->tmpl, s->base, &s->w, (int64_t)i);
+	run = brc_run_new(&s->w, urls, n);
 	if (!run) {
 		cJSON_AddStringToObject(r, "status", "failed");
 		cJSON_AddStringToObject(r, "reason", "out of memory for the "
 		                        "per-request state");
 		return r;
 	}
-	br_run_prepare(run);
+	brc_run_prepare(run);
 	if (s->w.cpu_us_per_trip > 0)
-		br_ticket_calibrate(); /* not charged to the first ticket */
-	if (p->create(br_host_table(), opts, &state)) {
+		brc_ticket_calibrate(); /* not charged to the first ticket */
+	if (p->create(brc_host_table(), opts, &state)) {
 		cJSON_AddStringToObject(r, "status", "failed");
 		add_reason(r, "the plugin's create hook failed");
-		br_run_free(run);
+		brc_run_free(run);
 		return r;
 	}
 	if (!handshake("ready\n"))
 		_exit(1); /* the parent is gone: nobody to report to */
 
 	usage_now(&u0);
-	t0 = br_now_ns();
+	t0 = brc_now_ns();
 	rc = p->run(state, run);
-	t1 = br_now_ns();
+	t1 = brc_now_ns();
 	usage_now(&u1);
 
 	if (!handshake("end\n"))
 		_exit(1);
-	br_run_finish(run, &t);
+	brc_run_finish(run, &t);
 	cJSON_AddStringToObject(r, "status", rc ? "failed" : "ok");
 	if (rc)
 		add_reason(r, "the plugin's run hook failed");
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)t0);
 	cJSON_AddStringToObject(r, "run_start_ns", num);
 	add_measures(r, &t, (double)(t1 - t0) / 1e9, &u0, &u1);
-	br_run_tally_free(&t);
+	brc_run_tally_free(&t);
 	if (p->destroy)
 		p->destroy(state);
-	br_run_free(run);
+	brc_run_free(run);
 	return r;
 }
 
@@ -326,31 +326,31 @@ static int hide_pipes(void)
 	return 0;
 }
 
-int br_worker_main(void)
+int brc_worker_main(void)
 {
 	struct spec s = { 0 };
-	struct br_loaded lp = { 0 };
+	struct brc_loaded lp = { 0 };
 	char *line, *err = NULL;
 	void *opts = NULL;
 	cJSON *r = NULL;
 
 	if (fcntl(REPORT_FD, F_GETFD) < 0 || hide_pipes()) {
-		br_error("'__worker' is internal to benchrun (it expects a run "
+		brc_error("'__worker' is internal to benchrun (it expects a run "
 		         "spec on stdin and a report pipe on fd 3)");
 		return BR_EXIT_USAGE;
 	}
 	line = read_line(ctl_in);
 	if (parse_spec(line, &s, &err))
 		goto fail;
-	if (br_plugin_open(s.plugin, NULL, NULL, &lp, &err))
+	if (brc_plugin_open(s.plugin, NULL, NULL, &lp, &err))
 		goto fail;
-	if (br_params_build(lp.desc, s.params, s.n_params, &opts, &err))
+	if (brc_params_build(lp.desc, s.params, s.n_params, &opts, &err))
 		goto fail;
 	r = measure(lp.desc, opts, &s);
 	send_report(r);
 	cJSON_Delete(r);
-	br_params_free(lp.desc, opts);
-	br_plugin_close(&lp);
+	brc_params_free(lp.desc, opts);
+	brc_plugin_close(&lp);
 	free_spec(&s);
 	free(line);
 	return 0;
@@ -362,9 +362,9 @@ fail:
 	send_report(r);
 	cJSON_Delete(r);
 	if (opts)
-		br_params_free(lp.desc, opts);
+		brc_params_free(lp.desc, opts);
 	if (lp.dl)
-		br_plugin_close(&lp);
+		brc_plugin_close(&lp);
 	free_spec(&s);
 	free(line);
 	free(err);

@@ -7,6 +7,6 @@
 #define BR_WORKER_H
 
 /* The whole life of a worker process; returns its exit code. */
-int br_worker_main(void);
+int brc_worker_main(void);
 
 #endif /* BR_WORKER_H */

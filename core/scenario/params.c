@@ -3,7 +3,7 @@
  * defaults the plugin declares) into the options struct its create hook
  * receives, range-checked against the declared table, and back into text
  * for reports.  Strings and lists written into the options struct are
- * owned by it and released by br_params_free.
+ * owned by it and released by brc_params_free.
  */
 #include "config.h"
 
@@ -15,7 +15,7 @@
 #include "scenario/params.h"
 #include "util.h"
 
-const char *br_param_type_name(enum br_param_type t)
+const char *brc_param_type_name(enum br_param_type t)
 {
 	switch (t) {
 	case BR_PARAM_INT:
@@ -36,7 +36,7 @@ const char *br_param_type_name(enum br_param_type t)
 	return "unknown";
 }
 
-const struct br_param *br_plugin_param(const struct br_plugin *desc,
+const struct br_param *brc_plugin_param(const struct br_plugin *desc,
                                        const char *name)
 {
 	if (!desc->params)
@@ -84,35 +84,35 @@ static const char *bound_text(const struct br_param *p, double v, char *buf,
 	if (v == 0)
 		snprintf(buf, n, "0");
 	else if (p->type == BR_PARAM_DURATION)
-		br_fmt_duration(buf, n, v);
+		brc_fmt_duration(buf, n, v);
 	else if (p->type == BR_PARAM_SIZE)
-		br_fmt_size(buf, n, v);
+		brc_fmt_size(buf, n, v);
 	else
 		snprintf(buf, n, "%.15g", v);
 	return buf;
 }
 
-char *br_param_range_text(const struct br_param *p)
+char *brc_param_range_text(const struct br_param *p)
 {
 	char a[32], b[32];
 
 	if (p->min == 0 && p->max == 0)
-		return br_xstrdup("-");
-	return br_xasprintf("%s..%s", bound_text(p, p->min, a, sizeof(a)),
+		return brc_xstrdup("-");
+	return brc_xasprintf("%s..%s", bound_text(p, p->min, a, sizeof(a)),
 	                    bound_text(p, p->max, b, sizeof(b)));
 }
 
-static void range_text(struct br_buf *why, const struct br_param *p)
+static void range_text(struct brc_buf *why, const struct br_param *p)
 {
-	char *r = br_param_range_text(p);
+	char *r = brc_param_range_text(p);
 
-	br_buf_printf(why, "%s", r);
+	brc_buf_printf(why, "%s", r);
 	free(r);
 }
 
 /* Write one scalar value of a non-list type; *why on failure. */
 static int assign_scalar(const struct br_param *p, const char *s, void *opts,
-                         struct br_buf *why)
+                         struct brc_buf *why)
 {
 	const char *reason = NULL;
 	int64_t i = 0;
@@ -121,7 +121,7 @@ static int assign_scalar(const struct br_param *p, const char *s, void *opts,
 
 	switch (p->type) {
 	case BR_PARAM_INT:
-		if (br_parse_int(s, &i, &reason))
+		if (brc_parse_int(s, &i, &reason))
 			break;
 		d = (double)i;
 		if (out_of_range(p, d))
@@ -129,7 +129,7 @@ static int assign_scalar(const struct br_param *p, const char *s, void *opts,
 		*SLOT(int64_t, p, opts) = i;
 		return 0;
 	case BR_PARAM_SIZE:
-		if (br_parse_size(s, &i, &reason))
+		if (brc_parse_size(s, &i, &reason))
 			break;
 		d = (double)i;
 		if (out_of_range(p, d))
@@ -137,57 +137,57 @@ static int assign_scalar(const struct br_param *p, const char *s, void *opts,
 		*SLOT(int64_t, p, opts) = i;
 		return 0;
 	case BR_PARAM_DOUBLE:
-		if (br_parse_double(s, &d, &reason))
+		if (brc_parse_double(s, &d, &reason))
 			break;
 		if (out_of_range(p, d))
 			goto range;
 		*SLOT(double, p, opts) = d;
 		return 0;
 	case BR_PARAM_DURATION:
-		if (br_parse_duration(s, &d, &reason))
+		if (brc_parse_duration(s, &d, &reason))
 			break;
 		if (out_of_range(p, d))
 			goto range;
 		*SLOT(double, p, opts) = d;
 		return 0;
 	case BR_PARAM_BOOL:
-		if (br_parse_bool(s, &b, &reason))
+		if (brc_parse_bool(s, &b, &reason))
 			break;
 		*SLOT(bool, p, opts) = b;
 		return 0;
 	case BR_PARAM_STRING:
 		clear_slot(p, opts);
-		*SLOT(char *, p, opts) = br_xstrdup(s);
+		*SLOT(char *, p, opts) = brc_xstrdup(s);
 		return 0;
 	case BR_PARAM_STRLIST:
 		break; /* handled by assign() */
 	}
-	br_buf_printf(why, "'%s' is not a valid %s (%s)", s,
-	              br_param_type_name(p->type), reason ? reason : "?");
+	brc_buf_printf(why, "'%s' is not a valid %s (%s)", s,
+	              brc_param_type_name(p->type), reason ? reason : "?");
 	return -1;
 range:
-	br_buf_printf(why, "%s is out of range (", s);
+	brc_buf_printf(why, "%s is out of range (", s);
 	range_text(why, p);
-	br_buf_printf(why, ")");
+	brc_buf_printf(why, ")");
 	return -1;
 }
 
 static int assign(const struct br_param *p, char *const *items, size_t n,
-                  bool is_list, void *opts, struct br_buf *why)
+                  bool is_list, void *opts, struct brc_buf *why)
 {
 	char **list;
 
 	if (p->type == BR_PARAM_STRLIST) {
-		list = br_xcalloc(n + 1, sizeof(*list));
+		list = brc_xcalloc(n + 1, sizeof(*list));
 		for (size_t i = 0; i < n; i++)
-			list[i] = br_xstrdup(items[i]);
+			list[i] = brc_xstrdup(items[i]);
 		clear_slot(p, opts);
 		*SLOT(char **, p, opts) = list;
 		return 0;
 	}
 	if (is_list || n != 1) {
-		br_buf_printf(why, "takes one %s, not a list",
-		              br_param_type_name(p->type));
+		brc_buf_printf(why, "takes one %s, not a list",
+		              brc_param_type_name(p->type));
 		return -1;
 	}
 	return assign_scalar(p, items[0], opts, why);
@@ -201,13 +201,13 @@ static void split_default(const char *def, char ***items, size_t *n,
 	char *copy, *save = NULL;
 
 	*n = 0;
-	*items = br_xcalloc(1, sizeof(**items));
+	*items = brc_xcalloc(1, sizeof(**items));
 	*is_list = len >= 2 && def[0] == '[' && def[len - 1] == ']';
 	if (!*is_list) {
-		(*items)[(*n)++] = br_xstrdup(def);
+		(*items)[(*n)++] = brc_xstrdup(def);
 		return;
 	}
-	copy = br_xstrdup(def + 1);
+	copy = brc_xstrdup(def + 1);
 	copy[len - 2] = '\0';
 	for (char *t = strtok_r(copy, ",", &save); t;
 	     t = strtok_r(NULL, ",", &save)) {
@@ -222,19 +222,19 @@ static void split_default(const char *def, char ***items, size_t *n,
 			t[tl - 1] = '\0';
 			t++;
 		}
-		*items = br_xrealloc(*items, (*n + 1) * sizeof(**items));
-		(*items)[(*n)++] = br_xstrdup(t);
+		*items = brc_xrealloc(*items, (*n + 1) * sizeof(**items));
+		(*items)[(*n)++] = brc_xstrdup(t);
 	}
 	free(copy);
 }
 
 static int apply_defaults(const struct br_plugin *desc, void *opts,
-                          struct br_buf *errs)
+                          struct brc_buf *errs)
 {
 	int rc = 0;
 
 	for (const struct br_param *p = desc->params; p && p->name; p++) {
-		struct br_buf why = { 0 };
+		struct brc_buf why = { 0 };
 		char **items;
 		size_t n;
 		bool is_list;
@@ -243,11 +243,11 @@ static int apply_defaults(const struct br_plugin *desc, void *opts,
 			continue;
 		split_default(p->def, &items, &n, &is_list);
 		if (assign(p, items, n, is_list, opts, &why)) {
-			br_buf_printf(errs, "%sparameter '%s' has a bad default: %s",
+			brc_buf_printf(errs, "%sparameter '%s' has a bad default: %s",
 			              errs->len ? "\n" : "", p->name, why.data);
 			rc = -1;
 		}
-		br_buf_free(&why);
+		brc_buf_free(&why);
 		for (size_t i = 0; i < n; i++)
 			free(items[i]);
 		free(items);
@@ -255,76 +255,76 @@ static int apply_defaults(const struct br_plugin *desc, void *opts,
 	return rc;
 }
 
-static void mark_prefix(struct br_buf *b, const struct br_mark *m)
+static void mark_prefix(struct brc_buf *b, const struct brc_mark *m)
 {
 	if (!m->file)
 		return;
 	if (m->line > 0)
-		br_buf_printf(b, "%s:%d:%d: ", m->file, m->line, m->col);
+		brc_buf_printf(b, "%s:%d:%d: ", m->file, m->line, m->col);
 	else
-		br_buf_printf(b, "%s: ", m->file);
+		brc_buf_printf(b, "%s: ", m->file);
 }
 
 static void unknown_param(const struct br_plugin *desc, const char *name,
-                          struct br_buf *b)
+                          struct brc_buf *b)
 {
 	const char **names = NULL;
 	size_t n = 0;
 	const char *best;
 
 	for (const struct br_param *p = desc->params; p && p->name; p++) {
-		names = br_xrealloc(names, (n + 1) * sizeof(*names));
+		names = brc_xrealloc(names, (n + 1) * sizeof(*names));
 		names[n++] = p->name;
 	}
-	br_buf_printf(b, "plugin '%s' has no parameter '%s'", desc->name, name);
-	best = br_suggest(name, names, n);
+	brc_buf_printf(b, "plugin '%s' has no parameter '%s'", desc->name, name);
+	best = brc_suggest(name, names, n);
 	if (best)
-		br_buf_printf(b, " (did you mean '%s'?)", best);
+		brc_buf_printf(b, " (did you mean '%s'?)", best);
 	if (!n)
-		br_buf_printf(b, "; it has no parameters");
+		brc_buf_printf(b, "; it has no parameters");
 	for (size_t i = 0; i < n; i++)
-		br_buf_printf(b, "%s%s", i ? ", " : "; it has: ", names[i]);
+		brc_buf_printf(b, "%s%s", i ? ", " : "; it has: ", names[i]);
 	free(names);
 }
 
-int br_params_build(const struct br_plugin *desc,
-                    const struct br_param_value *vals, size_t n_vals,
+int brc_params_build(const struct br_plugin *desc,
+                    const struct brc_param_value *vals, size_t n_vals,
                     void **opts, char **err)
 {
-	struct br_buf errs = { 0 };
-	void *o = br_xcalloc(1, desc->opts_size ? desc->opts_size : 1);
+	struct brc_buf errs = { 0 };
+	void *o = brc_xcalloc(1, desc->opts_size ? desc->opts_size : 1);
 
 	*err = NULL;
 	*opts = NULL;
 	apply_defaults(desc, o, &errs);
 	for (size_t i = 0; i < n_vals; i++) {
-		const struct br_param_value *v = &vals[i];
-		const struct br_param *p = br_plugin_param(desc, v->name);
-		struct br_buf why = { 0 };
+		const struct brc_param_value *v = &vals[i];
+		const struct br_param *p = brc_plugin_param(desc, v->name);
+		struct brc_buf why = { 0 };
 
 		if (p && !assign(p, v->items, v->n_items, v->is_list, o, &why))
 			continue;
 		if (errs.len)
-			br_buf_printf(&errs, "\n");
+			brc_buf_printf(&errs, "\n");
 		mark_prefix(&errs, &v->mark);
 		if (p)
-			br_buf_printf(&errs, "plugin '%s' parameter '%s': %s",
+			brc_buf_printf(&errs, "plugin '%s' parameter '%s': %s",
 			              desc->name, p->name, why.data);
 		else
 			unknown_param(desc, v->name, &errs);
-		br_buf_free(&why);
+		brc_buf_free(&why);
 	}
 	if (errs.len) {
-		br_params_free(desc, o);
+		brc_params_free(desc, o);
 		*err = errs.data;
 		return -1;
 	}
-	br_buf_free(&errs);
+	brc_buf_free(&errs);
 	*opts = o;
 	return 0;
 }
 
-void br_params_free(const struct br_plugin *desc, void *opts)
+void brc_params_free(const struct br_plugin *desc, void *opts)
 {
 	if (!opts)
 		return;
@@ -343,38 +343,38 @@ static char *format_size(int64_t v)
 		v /= 1024;
 		u++;
 	}
-	return br_xasprintf("%" PRId64 " %s", v, unit[u]);
+	return brc_xasprintf("%" PRId64 " %s", v, unit[u]);
 }
 
-char *br_params_format(const struct br_param *p, const void *opts)
+char *brc_params_format(const struct br_param *p, const void *opts)
 {
-	struct br_buf b = { 0 };
+	struct brc_buf b = { 0 };
 	char buf[32];
 	char *const *list;
 	const char *s;
 
 	switch (p->type) {
 	case BR_PARAM_INT:
-		return br_xasprintf("%" PRId64, *SLOT(const int64_t, p, opts));
+		return brc_xasprintf("%" PRId64, *SLOT(const int64_t, p, opts));
 	case BR_PARAM_SIZE:
 		return format_size(*SLOT(const int64_t, p, opts));
 	case BR_PARAM_DOUBLE:
-		return br_xasprintf("%g", *SLOT(const double, p, opts));
+		return brc_xasprintf("%g", *SLOT(const double, p, opts));
 	case BR_PARAM_DURATION:
-		return br_xstrdup(br_fmt_duration(buf, sizeof(buf),
+		return brc_xstrdup(brc_fmt_duration(buf, sizeof(buf),
 		                                  *SLOT(const double, p, opts)));
 	case BR_PARAM_BOOL:
-		return br_xstrdup(*SLOT(const bool, p, opts) ? "true" : "false");
+		return brc_xstrdup(*SLOT(const bool, p, opts) ? "true" : "false");
 	case BR_PARAM_STRING:
 		s = *SLOT(char *const, p, opts);
-		return br_xstrdup(s ? s : "");
+		return brc_xstrdup(s ? s : "");
 	case BR_PARAM_STRLIST:
 		list = *SLOT(char **const, p, opts);
-		br_buf_printf(&b, "[");
+		brc_buf_printf(&b, "[");
 		for (size_t i = 0; list && list[i]; i++)
-			br_buf_printf(&b, "%s%s", i ? ", " : "", list[i]);
-		br_buf_printf(&b, "]");
+			brc_buf_printf(&b, "%s%s", i ? ", " : "", list[i]);
+		brc_buf_printf(&b, "]");
 		return b.data;
 	}
-	return br_xstrdup("?");
+	return brc_xstrdup("?");
 }

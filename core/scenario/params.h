@@ -13,7 +13,7 @@
 #include "scenario/scenario.h"
 
 /* Look up a declared parameter by name, NULL when the plugin has none. */
-const struct br_param *br_plugin_param(const struct br_plugin *desc,
+const struct br_param *brc_plugin_param(const struct br_plugin *desc,
                                        const char *name);
 
 /*
@@ -22,24 +22,24 @@ const struct br_param *br_plugin_param(const struct br_plugin *desc,
  * 'concurency' (did you mean 'concurrency'? it has: ...)"), wrong types
  * and out-of-range values fail with -1 and *err (malloc'd, prefixed with
  * the value's mark "file:line:col: "). The result is freed with
- * br_params_free(desc, opts).
+ * brc_params_free(desc, opts).
  */
-int br_params_build(const struct br_plugin *desc,
-                    const struct br_param_value *vals, size_t n_vals,
+int brc_params_build(const struct br_plugin *desc,
+                    const struct brc_param_value *vals, size_t n_vals,
                     void **opts, char **err);
-void br_params_free(const struct br_plugin *desc, void *opts);
+void brc_params_free(const struct br_plugin *desc, void *opts);
 
 /* Text of a parameter's effective value in opts ("100", "64 KiB", "[a, b]");
  * malloc'd. */
-char *br_params_format(const struct br_param *p, const void *opts);
+char *brc_params_format(const struct br_param *p, const void *opts);
 
 /* "int", "size", ... for messages and `benchrun plugins`. */
-const char *br_param_type_name(enum br_param_type t);
+const char *brc_param_type_name(enum br_param_type t);
 /* A parameter's declared range as text ("1..100", "1 KiB..1 MiB"), "-"
  * when it has none; malloc'd. */
-char *br_param_range_text(const struct br_param *p);
+char *brc_param_range_text(const struct br_param *p);
 /* Bytes a parameter of type t occupies in the options struct; 0 for an
  * unknown type. */
-size_t br_param_type_size(enum br_param_type t);
+size_t brc_param_type_size(enum br_param_type t);
 
 #endif /* BR_PARAMS_H */

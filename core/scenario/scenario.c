@@ -44,114 +44,114 @@ static bool valid_route(const char *s)
 	                 "0123456789_-") == strlen(s);
 }
 
-static void trips(struct br_diag *d, const struct br_ynode *wl,
-                  struct br_workload *w)
+static void trips(struct brc_diag *d, const struct brc_ynode *wl,
+                  struct brc_workload *w)
 {
 	static const char *const keys[] = { "min", "max" };
-	const struct br_ynode *t = br_sc_child(wl, "trips");
+	const struct brc_ynode *t = brc_sc_child(wl, "trips");
 
 	if (!t)
 		return;
 	if (t->kind != BR_YNODE_MAP) {
-		if (br_sc_int(d, wl, "workload", "trips", &w->trips_min, 1,
+		if (brc_sc_int(d, wl, "workload", "trips", &w->trips_min, 1,
 		              20000) > 0)
 			w->trips_max = w->trips_min;
 		return;
 	}
-	br_sc_keys(d, t, "workload.trips", keys, BR_ARRAY_SIZE(keys));
-	if (!br_sc_child(t, "min") || !br_sc_child(t, "max")) {
-		br_diag_add(d, &t->mark, "workload.trips",
+	brc_sc_keys(d, t, "workload.trips", keys, BR_ARRAY_SIZE(keys));
+	if (!brc_sc_child(t, "min") || !brc_sc_child(t, "max")) {
+		brc_diag_add(d, &t->mark, "workload.trips",
 		            "a range needs both 'min' and 'max'");
 		return;
 	}
-	if (br_sc_int(d, t, "workload.trips", "min", &w->trips_min, 1,
+	if (brc_sc_int(d, t, "workload.trips", "min", &w->trips_min, 1,
 	              20000) > 0 &&
-	    br_sc_int(d, t, "workload.trips", "max", &w->trips_max, 1,
+	    brc_sc_int(d, t, "workload.trips", "max", &w->trips_max, 1,
 	              20000) > 0 &&
 	    w->trips_min > w->trips_max)
-		br_diag_add(d, &br_sc_child(t, "min")->mark,
+		brc_diag_add(d, &brc_sc_child(t, "min")->mark,
 		            "workload.trips.min", "min is larger than max");
 }
 
-static void workload(struct br_diag *d, const struct br_ynode *root,
-                     struct br_workload *w)
+static void workload(struct brc_diag *d, const struct brc_ynode *root,
+                     struct brc_workload *w)
 {
 	static const char *const keys[] = {
 		"days", "start_date", "route", "trips", "cpu_us_per_trip",
 		"max_body", "validate",
 	};
 	const char *base = "workload";
-	const struct br_ynode *wl = br_sc_map(d, root, "", base);
+	const struct brc_ynode *wl = brc_sc_map(d, root, "", base);
 
 	w->days = 100;
-	w->start_date = br_xstrdup("2026-01-01");
-	w->route = br_xstrdup("MOW-LED");
+	w->start_date = brc_xstrdup("2026-01-01");
+	w->route = brc_xstrdup("MOW-LED");
 	w->trips_min = w->trips_max = 20;
 	w->max_body = 4 << 20;
 	w->validate = true;
 	if (!wl)
 		return;
-	br_sc_keys(d, wl, base, keys, BR_ARRAY_SIZE(keys));
-	br_sc_int(d, wl, base, "days", &w->days, 0, 10000000);
-	if (br_sc_str(d, wl, base, "start_date", &w->start_date) > 0 &&
+	brc_sc_keys(d, wl, base, keys, BR_ARRAY_SIZE(keys));
+	brc_sc_int(d, wl, base, "days", &w->days, 0, 10000000);
+	if (brc_sc_str(d, wl, base, "start_date", &w->start_date) > 0 &&
 	    !valid_date(w->start_date))
-		br_diag_add(d, &br_sc_child(wl, "start_date")->mark,
+		brc_diag_add(d, &brc_sc_child(wl, "start_date")->mark,
 		            "workload.start_date",
 		            "'%s' is not a valid date YYYY-MM-DD", w->start_date);
-	if (br_sc_str(d, wl, base, "route", &w->route) > 0 &&
+	if (brc_sc_str(d, wl, base, "route", &w->route) > 0 &&
 	    !valid_route(w->route))
-		br_diag_add(d, &br_sc_child(wl, "route")->mark,
+		brc_diag_add(d, &brc_sc_child(wl, "route")->mark,
 		            "workload.route", "'%s': a route is 1 to 64 of "
 		            "A-Z a-z 0-9 _ -", w->route);
 	trips(d, wl, w);
-	br_sc_double(d, wl, base, "cpu_us_per_trip", &w->cpu_us_per_trip, 0,
+	brc_sc_double(d, wl, base, "cpu_us_per_trip", &w->cpu_us_per_trip, 0,
 	             1e6);
-	br_sc_size(d, wl, base, "max_body", &w->max_body, 1, (int64_t)1 << 30);
-	br_sc_bool(d, wl, base, "validate", &w->validate);
+	brc_sc_size(d, wl, base, "max_body", &w->max_body, 1, (int64_t)1 << 30);
+	brc_sc_bool(d, wl, base, "validate", &w->validate);
 }
 
-static void runs(struct br_diag *d, const struct br_ynode *root,
-                 struct br_runs *r)
+static void runs(struct brc_diag *d, const struct brc_ynode *root,
+                 struct brc_runs *r)
 {
 	static const char *const keys[] = {
 		"repetitions", "warmup", "timeout", "sample_interval",
 		"baseline", "tolerate_errors",
 	};
 	const char *base = "runs";
-	const struct br_ynode *rm = br_sc_map(d, root, "", base);
+	const struct brc_ynode *rm = brc_sc_map(d, root, "", base);
 
 	r->repetitions = 1;
 	r->timeout = 60;
 	r->sample_interval = 0.010;
 	if (!rm)
 		return;
-	br_sc_keys(d, rm, base, keys, BR_ARRAY_SIZE(keys));
-	br_sc_int(d, rm, base, "repetitions", &r->repetitions, 1, 100000);
-	br_sc_int(d, rm, base, "warmup", &r->warmup, 0, 100000);
-	br_sc_duration(d, rm, base, "timeout", &r->timeout, 1e-3, 7 * 86400);
-	br_sc_duration(d, rm, base, "sample_interval", &r->sample_interval,
+	brc_sc_keys(d, rm, base, keys, BR_ARRAY_SIZE(keys));
+	brc_sc_int(d, rm, base, "repetitions", &r->repetitions, 1, 100000);
+	brc_sc_int(d, rm, base, "warmup", &r->warmup, 0, 100000);
+	brc_sc_duration(d, rm, base, "timeout", &r->timeout, 1e-3, 7 * 86400);
+	brc_sc_duration(d, rm, base, "sample_interval", &r->sample_interval,
 	               1e-4, 3600);
-	br_sc_str(d, rm, base, "baseline", &r->baseline);
-	br_sc_bool(d, rm, base, "tolerate_errors", &r->tolerate_errors);
+	brc_sc_str(d, rm, base, "baseline", &r->baseline);
+	brc_sc_bool(d, rm, base, "tolerate_errors", &r->tolerate_errors);
 }
 
-static void outputs(struct br_diag *d, const struct br_ynode *root,
-                    struct br_outputs *o)
+static void outputs(struct brc_diag *d, const struct brc_ynode *root,
+                    struct brc_outputs *o)
 {
 	static const char *const keys[] = { "json", "csv", "markdown", "plot" };
 	char **const dst[] = { &o->json, &o->csv, &o->markdown, &o->plot };
-	const struct br_ynode *om = br_sc_map(d, root, "", "outputs");
+	const struct brc_ynode *om = brc_sc_map(d, root, "", "outputs");
 	char path[BR_SC_PATH];
 
 	if (!om)
 		return;
-	br_sc_keys(d, om, "outputs", keys, BR_ARRAY_SIZE(keys));
+	brc_sc_keys(d, om, "outputs", keys, BR_ARRAY_SIZE(keys));
 	for (size_t i = 0; i < BR_ARRAY_SIZE(keys); i++) {
-		if (br_sc_str(d, om, "outputs", keys[i], dst[i]) <= 0 ||
+		if (brc_sc_str(d, om, "outputs", keys[i], dst[i]) <= 0 ||
 		    **dst[i])
 			continue;
-		br_sc_join(path, "outputs", keys[i]);
-		br_diag_add(d, &br_sc_child(om, keys[i])->mark, path,
+		brc_sc_join(path, "outputs", keys[i]);
+		brc_diag_add(d, &brc_sc_child(om, keys[i])->mark, path,
 		            "is an empty path");
 	}
 }
@@ -168,37 +168,37 @@ static char *default_name(const char *path)
 		len -= 5;
 	else if (len > 4 && !strcmp(b + len - 4, ".yml"))
 		len -= 4;
-	char *n = br_xmalloc(len + 1);
+	char *n = brc_xmalloc(len + 1);
 
 	memcpy(n, b, len);
 	n[len] = '\0';
 	return n;
 }
 
-static void top(struct br_diag *d, const struct br_ynode *root,
-                struct br_scenario *sc)
+static void top(struct brc_diag *d, const struct brc_ynode *root,
+                struct brc_scenario *sc)
 {
 	static const char *const keys[] = {
 		"name", "description", "seed", "workload", "server",
 		"strategies", "sweep", "runs", "outputs",
 	};
-	const struct br_ynode *n;
+	const struct brc_ynode *n;
 	int64_t seed = 1;
 
-	br_sc_keys(d, root, "", keys, BR_ARRAY_SIZE(keys));
-	if (br_sc_str(d, root, "", "name", &sc->name) > 0 &&
+	brc_sc_keys(d, root, "", keys, BR_ARRAY_SIZE(keys));
+	if (brc_sc_str(d, root, "", "name", &sc->name) > 0 &&
 	    (!*sc->name || strpbrk(sc->name, "/\n"))) {
-		n = br_sc_child(root, "name");
-		br_diag_add(d, &n->mark, "name", "a name must be non-empty, "
+		n = brc_sc_child(root, "name");
+		brc_diag_add(d, &n->mark, "name", "a name must be non-empty, "
 		            "without '/' or newlines");
 	}
-	br_sc_str(d, root, "", "description", &sc->description);
-	br_sc_int(d, root, "", "seed", &seed, 0, INT64_MAX);
+	brc_sc_str(d, root, "", "description", &sc->description);
+	brc_sc_int(d, root, "", "seed", &seed, 0, INT64_MAX);
 	workload(d, root, &sc->workload);
 	sc->workload.seed = (uint64_t)seed;
-	br_sc_server(d, root, &sc->server);
-	br_sc_strategies(d, root, sc);
-	br_sc_sweeps(d, root, sc);
+	brc_sc_server(d, root, &sc->server);
+	brc_sc_strategies(d, root, sc);
+	brc_sc_sweeps(d, root, sc);
 	runs(d, root, &sc->runs);
 	outputs(d, root, &sc->outputs);
 
@@ -210,17 +210,17 @@ static void top(struct br_diag *d, const struct br_ynode *root,
 			    !strcmp(sc->strategies[i].label, sc->runs.baseline))
 				break;
 		if (i == sc->n_strategies && sc->n_strategies) {
-			const char **labels = br_xcalloc(sc->n_strategies,
+			const char **labels = brc_xcalloc(sc->n_strategies,
 			                                 sizeof(*labels));
 			size_t nl = 0;
 
 			for (i = 0; i < sc->n_strategies; i++)
 				if (sc->strategies[i].label)
 					labels[nl++] = sc->strategies[i].label;
-			const char *s = br_suggest(sc->runs.baseline, labels, nl);
+			const char *s = brc_suggest(sc->runs.baseline, labels, nl);
 
-			n = br_sc_child(br_sc_child(root, "runs"), "baseline");
-			br_diag_add(d, &n->mark, "runs.baseline",
+			n = brc_sc_child(brc_sc_child(root, "runs"), "baseline");
+			brc_diag_add(d, &n->mark, "runs.baseline",
 			            "no strategy is labelled '%s'%s%s%s",
 			            sc->runs.baseline,
 			            s ? ", did you mean '" : "", s ? s : "",
@@ -230,16 +230,16 @@ static void top(struct br_diag *d, const struct br_ynode *root,
 	}
 }
 
-static void finish(struct br_diag *d, char **errbuf)
+static void finish(struct brc_diag *d, char **errbuf)
 {
 	if (!d->count) {
-		br_buf_free(&d->buf);
+		brc_buf_free(&d->buf);
 		return;
 	}
 	if (!errbuf) {
 		fputs(d->buf.data, stderr);
 	} else if (*errbuf) {
-		char *all = br_xasprintf("%s%s", *errbuf, d->buf.data);
+		char *all = brc_xasprintf("%s%s", *errbuf, d->buf.data);
 
 		free(*errbuf);
 		*errbuf = all;
@@ -247,69 +247,69 @@ static void finish(struct br_diag *d, char **errbuf)
 		*errbuf = d->buf.data;
 		d->buf.data = NULL;
 	}
-	br_buf_free(&d->buf);
+	brc_buf_free(&d->buf);
 }
 
 /* Parse, override and validate; sc->path is set.  Returns the error
  * count. */
-static int load(struct br_scenario *sc, const char *text, size_t len,
-                const struct br_override *ov, size_t n_ov,
-                struct br_diag *d)
+static int load(struct brc_scenario *sc, const char *text, size_t len,
+                const struct brc_override *ov, size_t n_ov,
+                struct brc_diag *d)
 {
-	struct br_mark top_mark = { sc->path, 0, 0 };
-	struct br_ynode *root;
-	uint64_t h = br_fnv1a(text, len, BR_FNV_INIT);
+	struct brc_mark top_mark = { sc->path, 0, 0 };
+	struct brc_ynode *root;
+	uint64_t h = brc_fnv1a(text, len, BR_FNV_INIT);
 
 	for (size_t i = 0; i < n_ov; i++) {
-		h = br_fnv1a("\n", 1, h);
-		h = br_fnv1a(ov[i].path, strlen(ov[i].path), h);
-		h = br_fnv1a("=", 1, h);
-		h = br_fnv1a(ov[i].value, strlen(ov[i].value), h);
+		h = brc_fnv1a("\n", 1, h);
+		h = brc_fnv1a(ov[i].path, strlen(ov[i].path), h);
+		h = brc_fnv1a("=", 1, h);
+		h = brc_fnv1a(ov[i].value, strlen(ov[i].value), h);
 	}
-	sc->hash = br_xasprintf("%016" PRIx64, h);
+	sc->hash = brc_xasprintf("%016" PRIx64, h);
 
 	/* Duplicate keys and the like still give a tree: go on and report
 	 * the rest too.  Syntax errors give none. */
-	root = br_yaml_parse(sc->path, text, len, false, d);
+	root = brc_yaml_parse(sc->path, text, len, false, d);
 	if (!root && d->count)
 		goto out;
-	if (!root || br_ynode_is_null(root)) {
-		br_diag_add(d, &top_mark, NULL, "empty scenario: expected a "
+	if (!root || brc_ynode_is_null(root)) {
+		brc_diag_add(d, &top_mark, NULL, "empty scenario: expected a "
 		            "mapping with at least 'strategies'");
 		goto out;
 	}
 	if (root->kind != BR_YNODE_MAP) {
-		br_diag_add(d, &root->mark, NULL, "a scenario is a mapping "
+		brc_diag_add(d, &root->mark, NULL, "a scenario is a mapping "
 		            "of keys (name, workload, strategies, ...), not %s",
-		            br_ynode_kind_name(root));
+		            brc_ynode_kind_name(root));
 		goto out;
 	}
-	sc->mark_files = br_xcalloc(n_ov ? n_ov : 1, sizeof(char *));
+	sc->mark_files = brc_xcalloc(n_ov ? n_ov : 1, sizeof(char *));
 	for (size_t i = 0; i < n_ov; i++) {
-		char *label = br_xasprintf("--set %s=%s", ov[i].path,
+		char *label = brc_xasprintf("--set %s=%s", ov[i].path,
 		                           ov[i].value);
 
 		sc->mark_files[sc->n_mark_files++] = label;
-		br_sc_override(d, root, &ov[i], label);
+		brc_sc_override(d, root, &ov[i], label);
 	}
 	top(d, root, sc);
 	if (!sc->name)
 		sc->name = default_name(sc->path);
 out:
-	br_ynode_free(root);
+	brc_ynode_free(root);
 	return d->count;
 }
 
-int br_scenario_load_string(const char *name, const char *text, size_t len,
-                            const struct br_override *ov, size_t n_ov,
-                            struct br_scenario *out, char **errbuf)
+int brc_scenario_load_string(const char *name, const char *text, size_t len,
+                            const struct brc_override *ov, size_t n_ov,
+                            struct brc_scenario *out, char **errbuf)
 {
-	struct br_diag d = { 0 };
+	struct brc_diag d = { 0 };
 
 	memset(out, 0, sizeof(*out));
-	out->path = br_xstrdup(name);
+	out->path = brc_xstrdup(name);
 	if (load(out, text, len, ov, n_ov, &d)) {
-		br_scenario_free(out);
+		brc_scenario_free(out);
 		finish(&d, errbuf);
 		return -1;
 	}
@@ -317,36 +317,36 @@ int br_scenario_load_string(const char *name, const char *text, size_t len,
 	return 0;
 }
 
-int br_scenario_load(const char *path, const struct br_override *ov,
-                     size_t n_ov, struct br_scenario *out, char **errbuf)
+int brc_scenario_load(const char *path, const struct brc_override *ov,
+                     size_t n_ov, struct brc_scenario *out, char **errbuf)
 {
-	struct br_mark m = { path, 0, 0 };
-	struct br_diag d = { 0 };
+	struct brc_mark m = { path, 0, 0 };
+	struct brc_diag d = { 0 };
 	size_t len;
 	char *text;
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	text = br_read_file(path, MAX_FILE, &len);
+	text = brc_read_file(path, MAX_FILE, &len);
 	if (!text) {
 		if (errno == EFBIG)
-			br_diag_add(&d, &m, NULL, "too large for a scenario "
+			brc_diag_add(&d, &m, NULL, "too large for a scenario "
 			            "(more than %u MiB)", MAX_FILE >> 20);
 		else if (errno == EISDIR)
-			br_diag_add(&d, &m, NULL, "is a directory, not a "
+			brc_diag_add(&d, &m, NULL, "is a directory, not a "
 			            "scenario file");
 		else
-			br_diag_add(&d, &m, NULL, "cannot read: %s",
+			brc_diag_add(&d, &m, NULL, "cannot read: %s",
 			            strerror(errno));
 		finish(&d, errbuf);
 		return -1;
 	}
-	r = br_scenario_load_string(path, text, len, ov, n_ov, out, errbuf);
+	r = brc_scenario_load_string(path, text, len, ov, n_ov, out, errbuf);
 	free(text);
 	return r;
 }
 
-static void free_strategy(struct br_strategy *s)
+static void free_strategy(struct brc_strategy *s)
 {
 	for (size_t i = 0; i < s->n_params; i++) {
 		for (size_t j = 0; j < s->params[i].n_items; j++)
@@ -359,7 +359,7 @@ static void free_strategy(struct br_strategy *s)
 	free(s->label);
 }
 
-void br_scenario_free(struct br_scenario *sc)
+void brc_scenario_free(struct brc_scenario *sc)
 {
 	if (!sc)
 		return;

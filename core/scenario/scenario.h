@@ -1,7 +1,7 @@
 /*
  * scenario.h - a benchmark scenario as plain, validated structs.
  *
- * br_scenario_load() reads a YAML file (libyaml), applies --set overrides,
+ * brc_scenario_load() reads a YAML file (libyaml), applies --set overrides,
  * and validates everything it can without loading plugins.  No YAML node
  * survives past it: the rest of benchrun only sees these structs.  Every
  * error is reported as "file:line:col: path: message".
@@ -17,12 +17,12 @@
 
 /* Where a value came from, for messages after parsing (e.g. the loader
  * rejecting a parameter value). */
-struct br_mark {
+struct brc_mark {
 	const char *file; /* scenario path, or "--set" for overrides */
 	int line, col;    /* 1-based; 0 when unknown                  */
 };
 
-enum br_latency_model {
+enum brc_latency_model {
 	BR_LAT_NONE = 0,  /* no added delay */
 	BR_LAT_FIXED,     /* value                                  */
 	BR_LAT_UNIFORM,   /* min..max                               */
@@ -31,22 +31,22 @@ enum br_latency_model {
 	BR_LAT_EXPONENTIAL, /* mean                                 */
 };
 
-struct br_latency {
-	enum br_latency_model model;
+struct brc_latency {
+	enum brc_latency_model model;
 	double value, min, max, mean, stddev, median, p99, sigma; /* seconds,
 	                                         sigma dimensionless */
 	double tail_fraction; /* share of requests slowed down, 0..1   */
 	double tail_factor;   /* their delay multiplier, >= 1          */
 };
 
-struct br_faults {
+struct brc_faults {
 	double error_rate;    /* share answered with error_status     */
 	int error_status;     /* default 503                          */
 	double reset_rate;    /* share whose connection is closed mid-response */
 	double truncate_rate; /* share whose body is cut short        */
 };
 
-struct br_workload {
+struct brc_workload {
 	uint64_t seed;
 	int64_t days;          /* requests = days (one route)          */
 	char *start_date;      /* "YYYY-MM-DD"                         */
@@ -57,7 +57,7 @@ struct br_workload {
 	bool validate;         /* compare against the generator        */
 };
 
-struct br_server {
+struct brc_server {
 	bool embedded;         /* false when url is set                */
 	char *url;             /* external: URL template               */
 	char *url_template;    /* path template, default
@@ -70,36 +70,36 @@ struct br_server {
 	int64_t backlog;       /* listen backlog                       */
 	int64_t conn_memory;   /* MHD per-connection memory pool bytes */
 	double rate;           /* bytes/s per connection; 0 = unlimited */
-	struct br_latency latency;
-	struct br_faults faults;
+	struct brc_latency latency;
+	struct brc_faults faults;
 };
 
 /* One parameter as written in the scenario; typed by the loader against
  * the plugin's declared table. */
-struct br_param_value {
+struct brc_param_value {
 	char *name;
 	char **items;          /* scalar: one item; list: n_items      */
 	size_t n_items;
 	bool is_list;
-	struct br_mark mark;
+	struct brc_mark mark;
 };
 
-struct br_strategy {
+struct brc_strategy {
 	char *plugin;          /* name or path (contains '/')          */
 	char *label;           /* unique; default: plugin name         */
-	struct br_param_value *params;
+	struct brc_param_value *params;
 	size_t n_params;
-	struct br_mark mark;
+	struct brc_mark mark;
 };
 
-struct br_sweep {
+struct brc_sweep {
 	char *param;           /* e.g. "concurrency"                   */
 	char **values;         /* as written                           */
 	size_t n_values;
-	struct br_mark mark;
+	struct brc_mark mark;
 };
 
-struct br_runs {
+struct brc_runs {
 	int64_t repetitions;   /* >= 1                                 */
 	int64_t warmup;        /* >= 0                                 */
 	double timeout;        /* seconds per run                      */
@@ -108,22 +108,22 @@ struct br_runs {
 	bool tolerate_errors;  /* a run with failed tickets still "ok" */
 };
 
-struct br_outputs {
+struct brc_outputs {
 	char *json, *csv, *markdown, *plot; /* NULL: not written */
 };
 
-struct br_scenario {
+struct brc_scenario {
 	char *path;            /* as given                             */
 	char *name;
 	char *description;
-	struct br_workload workload;
-	struct br_server server;
-	struct br_strategy *strategies;
+	struct brc_workload workload;
+	struct brc_server server;
+	struct brc_strategy *strategies;
 	size_t n_strategies;
-	struct br_sweep *sweeps;
+	struct brc_sweep *sweeps;
 	size_t n_sweeps;
-	struct br_runs runs;
-	struct br_outputs outputs;
+	struct brc_runs runs;
+	struct brc_outputs outputs;
 	char *hash;            /* sha-like hex digest of the file + overrides */
 	/* Owned "--set PATH=VALUE" strings that override marks point at
 	 * (their line is 0: print "file: " without a position). */
@@ -133,33 +133,33 @@ struct br_scenario {
 
 /* A --set PATH=VALUE override, e.g. {"workload.days", "20"}; VALUE is
  * parsed as YAML, so lists ("[1,10]") work. */
-struct br_override {
+struct brc_override {
 	const char *path;
 	const char *value;
 };
 
 /*
  * Load, override and validate a scenario.  On success returns 0 and fills
- * *out (free with br_scenario_free).  On failure prints every error found
+ * *out (free with brc_scenario_free).  On failure prints every error found
  * to stderr (or appends it to `errbuf` when non-NULL, one per line),
  * returns -1 and leaves *out zeroed.
  */
-int br_scenario_load(const char *path, const struct br_override *ov,
-                     size_t n_ov, struct br_scenario *out, char **errbuf);
+int brc_scenario_load(const char *path, const struct brc_override *ov,
+                     size_t n_ov, struct brc_scenario *out, char **errbuf);
 
 /* Same, from a string (tests, fuzzing); `name` is used in messages. */
-int br_scenario_load_string(const char *name, const char *text, size_t len,
-                            const struct br_override *ov, size_t n_ov,
-                            struct br_scenario *out, char **errbuf);
+int brc_scenario_load_string(const char *name, const char *text, size_t len,
+                            const struct brc_override *ov, size_t n_ov,
+                            struct brc_scenario *out, char **errbuf);
 
-void br_scenario_free(struct br_scenario *sc);
+void brc_scenario_free(struct brc_scenario *sc);
 
 /* URL templates (url_template.c).  The placeholder at p: its index
  * ({base} 0, {route} 1, {date} 2, {i} 3) with its length in *len, or -1.
  * Check a template: 0, or -1 with a reason (static string) in *why for an
  * unknown "{name}" or an unclosed '{'; expansion (workload/tickets.h)
  * leaves unknown placeholders as they are. */
-int br_url_placeholder_at(const char *p, size_t *len);
-int br_url_template_check(const char *tmpl, const char **why);
+int brc_url_placeholder_at(const char *p, size_t *len);
+int brc_url_template_check(const char *tmpl, const char **why);
 
 #endif /* BR_SCENARIO_H */

@@ -12,7 +12,7 @@
 
 #include "scenario/scenario_priv.h"
 
-void br_sc_join(char *out, const char *base, const char *key)
+void brc_sc_join(char *out, const char *base, const char *key)
 {
 	if (base && *base)
 		snprintf(out, BR_SC_PATH, "%.*s.%.*s", BR_SC_PATH / 2, base,
@@ -21,12 +21,12 @@ void br_sc_join(char *out, const char *base, const char *key)
 		snprintf(out, BR_SC_PATH, "%.*s", BR_SC_PATH - 1, key);
 }
 
-void br_sc_index(char *out, const char *base, size_t i)
+void brc_sc_index(char *out, const char *base, size_t i)
 {
 	snprintf(out, BR_SC_PATH, "%.*s[%zu]", BR_SC_PATH - 24, base, i);
 }
 
-void br_sc_keys(struct br_diag *d, const struct br_ynode *map,
+void brc_sc_keys(struct brc_diag *d, const struct brc_ynode *map,
                 const char *base, const char *const *known, size_t n)
 {
 	char path[BR_SC_PATH];
@@ -41,44 +41,44 @@ void br_sc_keys(struct br_diag *d, const struct br_ynode *map,
 		 * docker-compose files) and is otherwise ignored. */
 		if (j < n || (!*base && !strncmp(k, "x-", 2)))
 			continue;
-		br_sc_join(path, base, k);
-		s = br_suggest(k, known, n);
+		brc_sc_join(path, base, k);
+		s = brc_suggest(k, known, n);
 		if (s) {
-			br_diag_add(d, &map->key_marks[i], path,
+			brc_diag_add(d, &map->key_marks[i], path,
 			            "unknown key '%s', did you mean '%s'?", k, s);
 			continue;
 		}
-		struct br_buf list = { 0 };
+		struct brc_buf list = { 0 };
 
 		for (j = 0; j < n; j++)
-			br_buf_printf(&list, "%s%s", j ? ", " : "", known[j]);
-		br_diag_add(d, &map->key_marks[i], path,
+			brc_buf_printf(&list, "%s%s", j ? ", " : "", known[j]);
+		brc_diag_add(d, &map->key_marks[i], path,
 		            "unknown key '%s' (known keys: %s)", k,
 		            list.data ? list.data : "none");
-		br_buf_free(&list);
+		brc_buf_free(&list);
 	}
 }
 
-const struct br_ynode *br_sc_child(const struct br_ynode *map,
+const struct brc_ynode *brc_sc_child(const struct brc_ynode *map,
                                    const char *key)
 {
-	const struct br_ynode *n = br_ynode_get(map, key, NULL);
+	const struct brc_ynode *n = brc_ynode_get(map, key, NULL);
 
-	return br_ynode_is_null(n) ? NULL : n;
+	return brc_ynode_is_null(n) ? NULL : n;
 }
 
-const struct br_ynode *br_sc_map(struct br_diag *d,
-                                 const struct br_ynode *map,
+const struct brc_ynode *brc_sc_map(struct brc_diag *d,
+                                 const struct brc_ynode *map,
                                  const char *base, const char *key)
 {
-	const struct br_ynode *n = br_sc_child(map, key);
+	const struct brc_ynode *n = brc_sc_child(map, key);
 	char path[BR_SC_PATH];
 
 	if (!n || n->kind == BR_YNODE_MAP)
 		return n;
-	br_sc_join(path, base, key);
-	br_diag_add(d, &n->mark, path, "expected a mapping, found %s",
-	            br_ynode_kind_name(n));
+	brc_sc_join(path, base, key);
+	brc_diag_add(d, &n->mark, path, "expected a mapping, found %s",
+	            brc_ynode_kind_name(n));
 	return NULL;
 }
 
@@ -87,22 +87,22 @@ const struct br_ynode *br_sc_map(struct br_diag *d,
  * kind.  A number, a boolean, a size or a duration must be written plain:
  * "10" in quotes is a string, as in every YAML-typed language.
  */
-static int scalar(struct br_diag *d, const struct br_ynode *map,
+static int scalar(struct brc_diag *d, const struct brc_ynode *map,
                   const char *base, const char *key, const char *what,
-                  bool typed, const struct br_ynode **np, char *path)
+                  bool typed, const struct brc_ynode **np, char *path)
 {
-	const struct br_ynode *n = br_sc_child(map, key);
+	const struct brc_ynode *n = brc_sc_child(map, key);
 
 	if (!n)
 		return 0;
-	br_sc_join(path, base, key);
+	brc_sc_join(path, base, key);
 	if (n->kind != BR_YNODE_SCALAR) {
-		br_diag_add(d, &n->mark, path, "expected %s, found %s", what,
-		            br_ynode_kind_name(n));
+		brc_diag_add(d, &n->mark, path, "expected %s, found %s", what,
+		            brc_ynode_kind_name(n));
 		return -1;
 	}
 	if (typed && !n->plain) {
-		br_diag_add(d, &n->mark, path,
+		brc_diag_add(d, &n->mark, path,
 		            "expected %s, found the quoted string \"%s\" "
 		            "(write it without quotes)", what, n->value);
 		return -1;
@@ -111,25 +111,25 @@ static int scalar(struct br_diag *d, const struct br_ynode *map,
 	return 1;
 }
 
-int br_sc_str(struct br_diag *d, const struct br_ynode *map,
+int brc_sc_str(struct brc_diag *d, const struct brc_ynode *map,
               const char *base, const char *key, char **out)
 {
-	const struct br_ynode *n;
+	const struct brc_ynode *n;
 	char path[BR_SC_PATH];
 	int r = scalar(d, map, base, key, "a string", false, &n, path);
 
 	if (r <= 0)
 		return r;
 	free(*out);
-	*out = br_xstrdup(n->value);
+	*out = brc_xstrdup(n->value);
 	return 1;
 }
 
-int br_sc_int(struct br_diag *d, const struct br_ynode *map,
+int brc_sc_int(struct brc_diag *d, const struct brc_ynode *map,
               const char *base, const char *key, int64_t *out, int64_t lo,
               int64_t hi)
 {
-	const struct br_ynode *n;
+	const struct brc_ynode *n;
 	char path[BR_SC_PATH];
 	const char *why;
 	int64_t v;
@@ -137,12 +137,12 @@ int br_sc_int(struct br_diag *d, const struct br_ynode *map,
 
 	if (r <= 0)
 		return r;
-	if (br_parse_int(n->value, &v, &why)) {
-		br_diag_add(d, &n->mark, path, "'%s': %s", n->value, why);
+	if (brc_parse_int(n->value, &v, &why)) {
+		brc_diag_add(d, &n->mark, path, "'%s': %s", n->value, why);
 		return -1;
 	}
 	if (v < lo || v > hi) {
-		br_diag_add(d, &n->mark, path,
+		brc_diag_add(d, &n->mark, path,
 		            "%" PRId64 " is out of range (%" PRId64 "..%" PRId64
 		            ")", v, lo, hi);
 		return -1;
@@ -151,11 +151,11 @@ int br_sc_int(struct br_diag *d, const struct br_ynode *map,
 	return 1;
 }
 
-int br_sc_double(struct br_diag *d, const struct br_ynode *map,
+int brc_sc_double(struct brc_diag *d, const struct brc_ynode *map,
                  const char *base, const char *key, double *out, double lo,
                  double hi)
 {
-	const struct br_ynode *n;
+	const struct brc_ynode *n;
 	char path[BR_SC_PATH];
 	const char *why;
 	double v;
@@ -163,12 +163,12 @@ int br_sc_double(struct br_diag *d, const struct br_ynode *map,
 
 	if (r <= 0)
 		return r;
-	if (br_parse_double(n->value, &v, &why)) {
-		br_diag_add(d, &n->mark, path, "'%s': %s", n->value, why);
+	if (brc_parse_double(n->value, &v, &why)) {
+		brc_diag_add(d, &n->mark, path, "'%s': %s", n->value, why);
 		return -1;
 	}
 	if (v < lo || v > hi) {
-		br_diag_add(d, &n->mark, path, "%g is out of range (%g..%g)", v,
+		brc_diag_add(d, &n->mark, path, "%g is out of range (%g..%g)", v,
 		            lo, hi);
 		return -1;
 	}
@@ -176,10 +176,10 @@ int br_sc_double(struct br_diag *d, const struct br_ynode *map,
 	return 1;
 }
 
-int br_sc_bool(struct br_diag *d, const struct br_ynode *map,
+int brc_sc_bool(struct brc_diag *d, const struct brc_ynode *map,
                const char *base, const char *key, bool *out)
 {
-	const struct br_ynode *n;
+	const struct brc_ynode *n;
 	char path[BR_SC_PATH];
 	const char *why;
 	bool v;
@@ -187,19 +187,19 @@ int br_sc_bool(struct br_diag *d, const struct br_ynode *map,
 
 	if (r <= 0)
 		return r;
-	if (br_parse_bool(n->value, &v, &why)) {
-		br_diag_add(d, &n->mark, path, "'%s': %s", n->value, why);
+	if (brc_parse_bool(n->value, &v, &why)) {
+		brc_diag_add(d, &n->mark, path, "'%s': %s", n->value, why);
 		return -1;
 	}
 	*out = v;
 	return 1;
 }
 
-int br_sc_size(struct br_diag *d, const struct br_ynode *map,
+int brc_sc_size(struct brc_diag *d, const struct brc_ynode *map,
                const char *base, const char *key, int64_t *out, int64_t lo,
                int64_t hi)
 {
-	const struct br_ynode *n;
+	const struct brc_ynode *n;
 	char path[BR_SC_PATH], a[32], b[32];
 	const char *why;
 	int64_t v;
@@ -207,25 +207,25 @@ int br_sc_size(struct br_diag *d, const struct br_ynode *map,
 
 	if (r <= 0)
 		return r;
-	if (br_parse_size(n->value, &v, &why)) {
-		br_diag_add(d, &n->mark, path, "'%s': %s", n->value, why);
+	if (brc_parse_size(n->value, &v, &why)) {
+		brc_diag_add(d, &n->mark, path, "'%s': %s", n->value, why);
 		return -1;
 	}
 	if (v < lo || v > hi) {
-		br_diag_add(d, &n->mark, path, "%s is out of range (%s..%s)",
-		            n->value, br_fmt_size(a, sizeof(a), (double)lo),
-		            br_fmt_size(b, sizeof(b), (double)hi));
+		brc_diag_add(d, &n->mark, path, "%s is out of range (%s..%s)",
+		            n->value, brc_fmt_size(a, sizeof(a), (double)lo),
+		            brc_fmt_size(b, sizeof(b), (double)hi));
 		return -1;
 	}
 	*out = v;
 	return 1;
 }
 
-int br_sc_duration(struct br_diag *d, const struct br_ynode *map,
+int brc_sc_duration(struct brc_diag *d, const struct brc_ynode *map,
                    const char *base, const char *key, double *out,
                    double lo, double hi)
 {
-	const struct br_ynode *n;
+	const struct brc_ynode *n;
 	char path[BR_SC_PATH], a[32], b[32];
 	const char *why;
 	double v;
@@ -233,14 +233,14 @@ int br_sc_duration(struct br_diag *d, const struct br_ynode *map,
 
 	if (r <= 0)
 		return r;
-	if (br_parse_duration(n->value, &v, &why)) {
-		br_diag_add(d, &n->mark, path, "'%s': %s", n->value, why);
+	if (brc_parse_duration(n->value, &v, &why)) {
+		brc_diag_add(d, &n->mark, path, "'%s': %s", n->value, why);
 		return -1;
 	}
 	if (v < lo || v > hi) {
-		br_diag_add(d, &n->mark, path, "%s is out of range (%s..%s)",
-		            n->value, br_fmt_duration(a, sizeof(a), lo),
-		            br_fmt_duration(b, sizeof(b), hi));
+		brc_diag_add(d, &n->mark, path, "%s is out of range (%s..%s)",
+		            n->value, brc_fmt_duration(a, sizeof(a), lo),
+		            brc_fmt_duration(b, sizeof(b), hi));
 		return -1;
 	}
 	*out = v;

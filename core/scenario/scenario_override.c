@@ -36,7 +36,7 @@ static int split(const char *p, struct seg **out, size_t *n,
 
 	*why = NULL;
 	while (*p) {
-		s = br_xrealloc(s, (ns + 1) * sizeof(*s));
+		s = brc_xrealloc(s, (ns + 1) * sizeof(*s));
 		if (*p == '[') {
 			char *end;
 
@@ -57,7 +57,7 @@ static int split(const char *p, struct seg **out, size_t *n,
 				*why = "an empty key";
 				break;
 			}
-			s[ns].key = br_xmalloc(len + 1);
+			s[ns].key = brc_xmalloc(len + 1);
 			memcpy(s[ns].key, p, len);
 			s[ns].key[len] = '\0';
 			s[ns++].index = 0;
@@ -93,43 +93,43 @@ static void prefix(char *out, const struct seg *s, size_t upto)
 		char tmp[BR_SC_PATH];
 
 		if (s[i].key)
-			br_sc_join(tmp, out, s[i].key);
+			brc_sc_join(tmp, out, s[i].key);
 		else
-			br_sc_index(tmp, out, s[i].index);
+			brc_sc_index(tmp, out, s[i].index);
 		memcpy(out, tmp, BR_SC_PATH);
 	}
 }
 
 /* Put `val` at step i of the walk inside `node`; returns the child to
  * walk into (NULL with an error reported). */
-static struct br_ynode *step(struct br_diag *d, struct br_ynode *node,
+static struct brc_ynode *step(struct brc_diag *d, struct brc_ynode *node,
                              const struct seg *s, size_t i, size_t n,
-                             struct br_ynode **val,
-                             const struct br_mark *m)
+                             struct brc_ynode **val,
+                             const struct brc_mark *m)
 {
 	bool last = i + 1 == n;
 	char path[BR_SC_PATH];
-	struct br_ynode *child = NULL;
+	struct brc_ynode *child = NULL;
 	size_t idx = 0;
 
 	prefix(path, s, i);
 	if (s[i].key) {
 		if (node->kind != BR_YNODE_MAP) {
-			br_diag_add(d, m, path,
+			brc_diag_add(d, m, path,
 			            "is %s, not a mapping: cannot set '%s' in it",
-			            br_ynode_kind_name(node), s[i].key);
+			            brc_ynode_kind_name(node), s[i].key);
 			return NULL;
 		}
-		child = br_ynode_get(node, s[i].key, &idx);
+		child = brc_ynode_get(node, s[i].key, &idx);
 	} else {
 		if (node->kind != BR_YNODE_SEQ) {
-			br_diag_add(d, m, path, "is %s, not a list: cannot "
+			brc_diag_add(d, m, path, "is %s, not a list: cannot "
 			            "index it with [%zu]",
-			            br_ynode_kind_name(node), s[i].index);
+			            brc_ynode_kind_name(node), s[i].index);
 			return NULL;
 		}
 		if (s[i].index > node->n) {
-			br_diag_add(d, m, path, "index [%zu] is out of range "
+			brc_diag_add(d, m, path, "index [%zu] is out of range "
 			            "(the list has %zu items; [%zu] appends)",
 			            s[i].index, node->n, node->n);
 			return NULL;
@@ -137,54 +137,54 @@ static struct br_ynode *step(struct br_diag *d, struct br_ynode *node,
 		idx = s[i].index;
 		child = idx < node->n ? node->items[idx] : NULL;
 	}
-	if (!last && child && !br_ynode_is_null(child))
+	if (!last && child && !brc_ynode_is_null(child))
 		return child;
 	if (!last && !s[i + 1].key) {
 		prefix(path, s, i + 1);
-		br_diag_add(d, m, path, "there is no list here to index");
+		brc_diag_add(d, m, path, "there is no list here to index");
 		return NULL;
 	}
-	struct br_ynode *fresh = last ? *val : br_ynode_new(BR_YNODE_MAP, m);
+	struct brc_ynode *fresh = last ? *val : brc_ynode_new(BR_YNODE_MAP, m);
 
 	if (last)
 		*val = NULL;
 	if (child) {
-		br_ynode_free(child);
+		brc_ynode_free(child);
 		node->items[idx] = fresh;
 		if (node->kind == BR_YNODE_MAP)
 			node->key_marks[idx] = *m; /* now the override's key */
 	} else if (node->kind == BR_YNODE_MAP) {
-		br_ynode_map_add(node, s[i].key, m, fresh);
+		brc_ynode_map_add(node, s[i].key, m, fresh);
 	} else {
-		br_ynode_seq_add(node, fresh);
+		brc_ynode_seq_add(node, fresh);
 	}
 	return fresh;
 }
 
-void br_sc_override(struct br_diag *d, struct br_ynode *root,
-                    const struct br_override *ov, const char *label)
+void brc_sc_override(struct brc_diag *d, struct brc_ynode *root,
+                    const struct brc_override *ov, const char *label)
 {
-	struct br_mark m = { label, 0, 0 };
-	struct br_ynode *val, *node = root;
+	struct brc_mark m = { label, 0, 0 };
+	struct brc_ynode *val, *node = root;
 	struct seg *s;
 	size_t n, errs = (size_t)d->count;
 	const char *why;
 
 	if (split(ov->path, &s, &n, &why)) {
-		br_diag_add(d, &m, NULL, "bad path '%s': %s", ov->path, why);
+		brc_diag_add(d, &m, NULL, "bad path '%s': %s", ov->path, why);
 		return;
 	}
-	val = br_yaml_parse(label, ov->value, strlen(ov->value), true, d);
+	val = brc_yaml_parse(label, ov->value, strlen(ov->value), true, d);
 	if ((size_t)d->count != errs)
 		goto out;
 	if (!val) { /* "--set x=" is an empty (null) value */
-		val = br_ynode_new(BR_YNODE_SCALAR, &m);
-		val->value = br_xstrdup("");
+		val = brc_ynode_new(BR_YNODE_SCALAR, &m);
+		val->value = brc_xstrdup("");
 		val->plain = true;
 	}
 	for (size_t i = 0; i < n && node; i++)
 		node = step(d, node, s, i, n, &val, &m);
 out:
-	br_ynode_free(val);
+	brc_ynode_free(val);
 	free_segs(s, n);
 }

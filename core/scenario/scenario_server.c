@@ -18,7 +18,7 @@
 
 static const struct {
 	const char *name;
-	enum br_latency_model model;
+	enum brc_latency_model model;
 	const char *const keys[4]; /* besides model and tail */
 } models[] = {
 	{ "none", BR_LAT_NONE, { NULL } },
@@ -29,34 +29,34 @@ static const struct {
 	{ "exponential", BR_LAT_EXPONENTIAL, { "mean" } },
 };
 
-static void need(struct br_diag *d, const struct br_ynode *map,
+static void need(struct brc_diag *d, const struct brc_ynode *map,
                  const char *base, const char *key, const char *model)
 {
-	if (!br_sc_child(map, key))
-		br_diag_add(d, &map->mark, base,
+	if (!brc_sc_child(map, key))
+		brc_diag_add(d, &map->mark, base,
 		            "model '%s' needs '%s'", model, key);
 }
 
-static void tail(struct br_diag *d, const struct br_ynode *lat,
-                 const char *base, struct br_latency *l)
+static void tail(struct brc_diag *d, const struct brc_ynode *lat,
+                 const char *base, struct brc_latency *l)
 {
 	static const char *const keys[] = { "fraction", "factor" };
 	char path[BR_SC_PATH];
-	const struct br_ynode *t;
+	const struct brc_ynode *t;
 
-	br_sc_join(path, base, "tail");
-	t = br_sc_map(d, lat, base, "tail");
+	brc_sc_join(path, base, "tail");
+	t = brc_sc_map(d, lat, base, "tail");
 	if (!t)
 		return;
-	br_sc_keys(d, t, path, keys, BR_ARRAY_SIZE(keys));
+	brc_sc_keys(d, t, path, keys, BR_ARRAY_SIZE(keys));
 	l->tail_factor = 10;
-	br_sc_double(d, t, path, "fraction", &l->tail_fraction, 0, 1);
-	br_sc_double(d, t, path, "factor", &l->tail_factor, 1, 1e6);
+	brc_sc_double(d, t, path, "fraction", &l->tail_fraction, 0, 1);
+	brc_sc_double(d, t, path, "factor", &l->tail_factor, 1, 1e6);
 }
 
 /* The model-specific keys; `m` indexes models[]. */
-static void model_values(struct br_diag *d, const struct br_ynode *lat,
-                         const char *base, size_t m, struct br_latency *l)
+static void model_values(struct brc_diag *d, const struct brc_ynode *lat,
+                         const char *base, size_t m, struct brc_latency *l)
 {
 	const char *name = models[m].name;
 	char path[BR_SC_PATH];
@@ -66,58 +66,58 @@ static void model_values(struct br_diag *d, const struct br_ynode *lat,
 		break;
 	case BR_LAT_FIXED:
 		need(d, lat, base, "value", name);
-		br_sc_duration(d, lat, base, "value", &l->value, 0, HOUR);
+		brc_sc_duration(d, lat, base, "value", &l->value, 0, HOUR);
 		break;
 	case BR_LAT_UNIFORM:
 		need(d, lat, base, "min", name);
 		need(d, lat, base, "max", name);
-		if (br_sc_duration(d, lat, base, "min", &l->min, 0, HOUR) > 0 &&
-		    br_sc_duration(d, lat, base, "max", &l->max, 0, HOUR) > 0 &&
+		if (brc_sc_duration(d, lat, base, "min", &l->min, 0, HOUR) > 0 &&
+		    brc_sc_duration(d, lat, base, "max", &l->max, 0, HOUR) > 0 &&
 		    l->min > l->max) {
-			br_sc_join(path, base, "min");
-			br_diag_add(d, &br_sc_child(lat, "min")->mark, path,
+			brc_sc_join(path, base, "min");
+			brc_diag_add(d, &brc_sc_child(lat, "min")->mark, path,
 			            "min is larger than max");
 		}
 		break;
 	case BR_LAT_NORMAL:
 		need(d, lat, base, "mean", name);
 		need(d, lat, base, "stddev", name);
-		br_sc_duration(d, lat, base, "mean", &l->mean, 0, HOUR);
-		br_sc_duration(d, lat, base, "stddev", &l->stddev, 0, HOUR);
+		brc_sc_duration(d, lat, base, "mean", &l->mean, 0, HOUR);
+		brc_sc_duration(d, lat, base, "stddev", &l->stddev, 0, HOUR);
 		break;
 	case BR_LAT_LOGNORMAL:
 		need(d, lat, base, "median", name);
-		br_sc_duration(d, lat, base, "median", &l->median, 1e-9, HOUR);
-		if (!br_sc_child(lat, "p99") == !br_sc_child(lat, "sigma")) {
-			br_diag_add(d, &lat->mark, base,
+		brc_sc_duration(d, lat, base, "median", &l->median, 1e-9, HOUR);
+		if (!brc_sc_child(lat, "p99") == !brc_sc_child(lat, "sigma")) {
+			brc_diag_add(d, &lat->mark, base,
 			            "model 'lognormal' needs either 'p99' or "
 			            "'sigma' (exactly one of them)");
 			break;
 		}
-		if (br_sc_duration(d, lat, base, "p99", &l->p99, 0, HOUR) > 0) {
+		if (brc_sc_duration(d, lat, base, "p99", &l->p99, 0, HOUR) > 0) {
 			if (l->p99 < l->median) {
-				br_sc_join(path, base, "p99");
-				br_diag_add(d, &br_sc_child(lat, "p99")->mark,
+				brc_sc_join(path, base, "p99");
+				brc_diag_add(d, &brc_sc_child(lat, "p99")->mark,
 				            path, "p99 is below the median");
 			} else if (l->median > 0) {
 				l->sigma = log(l->p99 / l->median) / Z99;
 			}
 		}
-		if (br_sc_double(d, lat, base, "sigma", &l->sigma, 0, 10) > 0)
+		if (brc_sc_double(d, lat, base, "sigma", &l->sigma, 0, 10) > 0)
 			l->p99 = l->median * exp(Z99 * l->sigma);
 		break;
 	case BR_LAT_EXPONENTIAL:
 		need(d, lat, base, "mean", name);
-		br_sc_duration(d, lat, base, "mean", &l->mean, 1e-9, HOUR);
+		brc_sc_duration(d, lat, base, "mean", &l->mean, 1e-9, HOUR);
 		break;
 	}
 }
 
-static void latency(struct br_diag *d, const struct br_ynode *srv,
-                    struct br_latency *l)
+static void latency(struct brc_diag *d, const struct brc_ynode *srv,
+                    struct brc_latency *l)
 {
 	const char *base = "server.latency";
-	const struct br_ynode *lat = br_sc_child(srv, "latency");
+	const struct brc_ynode *lat = brc_sc_child(srv, "latency");
 	const char *keys[8] = { "model", "tail" }, *names[8];
 	char *model = NULL;
 	size_t m, nk = 2;
@@ -128,13 +128,13 @@ static void latency(struct br_diag *d, const struct br_ynode *srv,
 	/* A bare duration is a fixed delay: "latency: 20ms". */
 	if (lat->kind == BR_YNODE_SCALAR) {
 		l->model = BR_LAT_FIXED;
-		br_sc_duration(d, srv, "server", "latency", &l->value, 0, HOUR);
+		brc_sc_duration(d, srv, "server", "latency", &l->value, 0, HOUR);
 		return;
 	}
-	if (!br_sc_map(d, srv, "server", "latency"))
+	if (!brc_sc_map(d, srv, "server", "latency"))
 		return;
-	if (br_sc_str(d, lat, base, "model", &model) == 0)
-		model = br_xstrdup(br_sc_child(lat, "value") ? "fixed" : "");
+	if (brc_sc_str(d, lat, base, "model", &model) == 0)
+		model = brc_xstrdup(brc_sc_child(lat, "value") ? "fixed" : "");
 	if (!model)
 		return;
 	for (m = 0; m < BR_ARRAY_SIZE(models); m++)
@@ -142,24 +142,24 @@ static void latency(struct br_diag *d, const struct br_ynode *srv,
 			break;
 	if (m == BR_ARRAY_SIZE(models)) {
 		char path[BR_SC_PATH];
-		const struct br_ynode *mn = br_sc_child(lat, "model");
+		const struct brc_ynode *mn = brc_sc_child(lat, "model");
 
 		for (size_t i = 0; i < BR_ARRAY_SIZE(models); i++)
 			names[i] = models[i].name;
-		br_sc_join(path, base, "model");
-		const char *sug = br_suggest(model, names,
+		brc_sc_join(path, base, "model");
+		const char *sug = brc_suggest(model, names,
 		                             BR_ARRAY_SIZE(models));
 
 		if (!*model)
-			br_diag_add(d, &lat->mark, base,
+			brc_diag_add(d, &lat->mark, base,
 			            "missing 'model' (none, fixed, uniform, "
 			            "normal, lognormal, exponential)");
 		else if (sug)
-			br_diag_add(d, &mn->mark, path,
+			brc_diag_add(d, &mn->mark, path,
 			            "unknown latency model '%s', did you mean "
 			            "'%s'?", model, sug);
 		else
-			br_diag_add(d, &mn->mark, path,
+			brc_diag_add(d, &mn->mark, path,
 			            "unknown latency model '%s' (none, fixed, "
 			            "uniform, normal, lognormal, exponential)",
 			            model);
@@ -170,60 +170,60 @@ static void latency(struct br_diag *d, const struct br_ynode *srv,
 	l->model = models[m].model;
 	for (size_t i = 0; models[m].keys[i] && i < 4; i++)
 		keys[nk++] = models[m].keys[i];
-	br_sc_keys(d, lat, base, keys, nk);
+	brc_sc_keys(d, lat, base, keys, nk);
 	model_values(d, lat, base, m, l);
 	tail(d, lat, base, l);
 }
 
-static void faults(struct br_diag *d, const struct br_ynode *srv,
-                   struct br_faults *f)
+static void faults(struct brc_diag *d, const struct brc_ynode *srv,
+                   struct brc_faults *f)
 {
 	static const char *const keys[] = { "error_rate", "error_status",
 		                            "reset_rate", "truncate_rate" };
 	const char *base = "server.faults";
-	const struct br_ynode *fm = br_sc_map(d, srv, "server", "faults");
+	const struct brc_ynode *fm = brc_sc_map(d, srv, "server", "faults");
 	int64_t status = f->error_status;
 
 	if (!fm)
 		return;
-	br_sc_keys(d, fm, base, keys, BR_ARRAY_SIZE(keys));
-	br_sc_double(d, fm, base, "error_rate", &f->error_rate, 0, 1);
-	br_sc_double(d, fm, base, "reset_rate", &f->reset_rate, 0, 1);
-	br_sc_double(d, fm, base, "truncate_rate", &f->truncate_rate, 0, 1);
-	if (br_sc_int(d, fm, base, "error_status", &status, 400, 599) > 0)
+	brc_sc_keys(d, fm, base, keys, BR_ARRAY_SIZE(keys));
+	brc_sc_double(d, fm, base, "error_rate", &f->error_rate, 0, 1);
+	brc_sc_double(d, fm, base, "reset_rate", &f->reset_rate, 0, 1);
+	brc_sc_double(d, fm, base, "truncate_rate", &f->truncate_rate, 0, 1);
+	if (brc_sc_int(d, fm, base, "error_status", &status, 400, 599) > 0)
 		f->error_status = (int)status;
 	if (f->error_rate + f->reset_rate + f->truncate_rate > 1 + 1e-12)
-		br_diag_add(d, &fm->mark, base,
+		brc_diag_add(d, &fm->mark, base,
 		            "error_rate + reset_rate + truncate_rate is more "
 		            "than 1");
 }
 
 /* Templates must name the day, or every request would fetch one URL. */
-static void check_template(struct br_diag *d, const struct br_ynode *srv,
+static void check_template(struct brc_diag *d, const struct brc_ynode *srv,
                            const char *key, const char *t, bool is_url)
 {
-	const struct br_ynode *n = br_sc_child(srv, key);
+	const struct brc_ynode *n = brc_sc_child(srv, key);
 	char path[BR_SC_PATH];
 	const char *why;
 
 	if (!n)
 		return;
-	br_sc_join(path, "server", key);
+	brc_sc_join(path, "server", key);
 	if (is_url && strncmp(t, "http://", 7) && strncmp(t, "https://", 8))
-		br_diag_add(d, &n->mark, path,
+		brc_diag_add(d, &n->mark, path,
 		            "'%s' is not an http:// or https:// URL", t);
 	if (!is_url && t[0] != '/')
-		br_diag_add(d, &n->mark, path, "'%s' must start with '/'", t);
-	if (br_url_template_check(t, &why))
-		br_diag_add(d, &n->mark, path, "'%s': %s", t, why);
+		brc_diag_add(d, &n->mark, path, "'%s' must start with '/'", t);
+	if (brc_url_template_check(t, &why))
+		brc_diag_add(d, &n->mark, path, "'%s': %s", t, why);
 	else if (!strstr(t, "{date}") && !strstr(t, "{i}"))
-		br_diag_add(d, &n->mark, path,
+		brc_diag_add(d, &n->mark, path,
 		            "'%s' names neither {date} nor {i}: every request "
 		            "would fetch the same URL", t);
 }
 
-void br_sc_server(struct br_diag *d, const struct br_ynode *root,
-                  struct br_server *s)
+void brc_sc_server(struct brc_diag *d, const struct brc_ynode *root,
+                  struct brc_server *s)
 {
 	static const char *const keys[] = {
 		"url", "path", "host", "port", "threads", "max_connections",
@@ -231,12 +231,12 @@ void br_sc_server(struct br_diag *d, const struct br_ynode *root,
 		"faults",
 	};
 	const char *base = "server";
-	const struct br_ynode *srv = br_sc_map(d, root, "", "server");
-	char *path = br_xstrdup("/tickets/{route}/{date}");
+	const struct brc_ynode *srv = brc_sc_map(d, root, "", "server");
+	char *path = brc_xstrdup("/tickets/{route}/{date}");
 	int64_t v, rate = 0;
 
 	s->embedded = true;
-	s->host = br_xstrdup("127.0.0.1");
+	s->host = brc_xstrdup("127.0.0.1");
 	s->threads = 2;
 	s->max_connections = 20000;
 	s->backlog = 4096;
@@ -244,26 +244,26 @@ void br_sc_server(struct br_diag *d, const struct br_ynode *root,
 	s->faults.error_status = 503;
 	s->latency.tail_factor = 1;
 	if (srv) {
-		br_sc_keys(d, srv, base, keys, BR_ARRAY_SIZE(keys));
-		if (br_sc_str(d, srv, base, "url", &s->url) > 0) {
+		brc_sc_keys(d, srv, base, keys, BR_ARRAY_SIZE(keys));
+		if (brc_sc_str(d, srv, base, "url", &s->url) > 0) {
 			s->embedded = false;
 			check_template(d, srv, "url", s->url, true);
 		}
-		if (br_sc_str(d, srv, base, "path", &path) > 0)
+		if (brc_sc_str(d, srv, base, "path", &path) > 0)
 			check_template(d, srv, "path", path, false);
-		br_sc_str(d, srv, base, "host", &s->host);
-		if (br_sc_int(d, srv, base, "port", &v, 0, 65535) > 0)
+		brc_sc_str(d, srv, base, "host", &s->host);
+		if (brc_sc_int(d, srv, base, "port", &v, 0, 65535) > 0)
 			s->port = (int)v;
-		if (br_sc_int(d, srv, base, "threads", &v, 1, 1024) > 0)
+		if (brc_sc_int(d, srv, base, "threads", &v, 1, 1024) > 0)
 			s->threads = (int)v;
-		br_sc_int(d, srv, base, "max_connections", &s->max_connections,
+		brc_sc_int(d, srv, base, "max_connections", &s->max_connections,
 		          1, 1000000);
-		br_sc_int(d, srv, base, "max_in_flight", &s->max_in_flight, 0,
+		brc_sc_int(d, srv, base, "max_in_flight", &s->max_in_flight, 0,
 		          1000000);
-		br_sc_int(d, srv, base, "backlog", &s->backlog, 1, 65535);
-		br_sc_size(d, srv, base, "conn_memory", &s->conn_memory, 1024,
+		brc_sc_int(d, srv, base, "backlog", &s->backlog, 1, 65535);
+		brc_sc_size(d, srv, base, "conn_memory", &s->conn_memory, 1024,
 		           (int64_t)1 << 30);
-		if (br_sc_size(d, srv, base, "rate", &rate, 0,
+		if (brc_sc_size(d, srv, base, "rate", &rate, 0,
 		               (int64_t)1 << 40) > 0)
 			s->rate = (double)rate;
 		latency(d, srv, &s->latency);
@@ -271,7 +271,7 @@ void br_sc_server(struct br_diag *d, const struct br_ynode *root,
 	}
 	/* One template for whoever builds URLs: the external one as is, or
 	 * the embedded server's path under its base URL. */
-	s->url_template = s->url ? br_xstrdup(s->url)
-	                         : br_xasprintf("{base}%s", path);
+	s->url_template = s->url ? brc_xstrdup(s->url)
+	                         : brc_xasprintf("{base}%s", path);
 	free(path);
 }

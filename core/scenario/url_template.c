@@ -10,11 +10,11 @@
 #include "scenario/scenario.h"
 #include "util.h"
 
-/* In the order of enum br_url_placeholder. */
+/* In the order of enum brc_url_placeholder. */
 static const char *const placeholders[] = { "{base}", "{route}", "{date}",
                                             "{i}" };
 
-int br_url_placeholder_at(const char *p, size_t *len)
+int brc_url_placeholder_at(const char *p, size_t *len)
 {
 	for (size_t k = 0; k < BR_ARRAY_SIZE(placeholders); k++) {
 		size_t n = strlen(placeholders[k]);
@@ -27,7 +27,7 @@ int br_url_placeholder_at(const char *p, size_t *len)
 	return -1;
 }
 
-int br_url_template_check(const char *tmpl, const char **why)
+int brc_url_template_check(const char *tmpl, const char **why)
 {
 	size_t len;
 
@@ -36,7 +36,7 @@ int br_url_template_check(const char *tmpl, const char **why)
 			*why = "unclosed '{' (placeholders: {base} {route} {date} {i})";
 			return -1;
 		}
-		if (br_url_placeholder_at(p, &len) < 0) {
+		if (brc_url_placeholder_at(p, &len) < 0) {
 			*why = "unknown placeholder (known: {base} {route} {date} {i})";
 			return -1;
 		}

@@ -11,28 +11,28 @@
 
 #include "scenario/yamltree.h"
 
-void br_diag_add(struct br_diag *d, const struct br_mark *m,
+void brc_diag_add(struct brc_diag *d, const struct brc_mark *m,
                  const char *path, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (m && m->file && m->line > 0)
-		br_buf_printf(&d->buf, "%s:%d:%d: ", m->file, m->line, m->col);
+		brc_buf_printf(&d->buf, "%s:%d:%d: ", m->file, m->line, m->col);
 	else if (m && m->file)
-		br_buf_printf(&d->buf, "%s: ", m->file);
+		brc_buf_printf(&d->buf, "%s: ", m->file);
 	if (path && *path)
-		br_buf_printf(&d->buf, "%s: ", path);
+		brc_buf_printf(&d->buf, "%s: ", path);
 	va_start(ap, fmt);
-	br_buf_vprintf(&d->buf, fmt, ap);
+	brc_buf_vprintf(&d->buf, fmt, ap);
 	va_end(ap);
-	br_buf_append(&d->buf, "\n", 1);
+	brc_buf_append(&d->buf, "\n", 1);
 	d->count++;
 }
 
-struct br_ynode *br_ynode_new(enum br_ynode_kind kind,
-                              const struct br_mark *m)
+struct brc_ynode *brc_ynode_new(enum brc_ynode_kind kind,
+                              const struct brc_mark *m)
 {
-	struct br_ynode *n = br_xcalloc(1, sizeof(*n));
+	struct brc_ynode *n = brc_xcalloc(1, sizeof(*n));
 
 	n->kind = kind;
 	if (m)
@@ -41,37 +41,37 @@ struct br_ynode *br_ynode_new(enum br_ynode_kind kind,
 	return n;
 }
 
-static void grow(struct br_ynode *n)
+static void grow(struct brc_ynode *n)
 {
 	if (n->n < n->cap)
 		return;
 	n->cap = n->cap ? 2 * n->cap : 4;
-	n->items = br_xrealloc(n->items, n->cap * sizeof(*n->items));
+	n->items = brc_xrealloc(n->items, n->cap * sizeof(*n->items));
 	if (n->kind == BR_YNODE_MAP) {
-		n->keys = br_xrealloc(n->keys, n->cap * sizeof(*n->keys));
-		n->key_marks = br_xrealloc(n->key_marks,
+		n->keys = brc_xrealloc(n->keys, n->cap * sizeof(*n->keys));
+		n->key_marks = brc_xrealloc(n->key_marks,
 		                           n->cap * sizeof(*n->key_marks));
 	}
 }
 
-void br_ynode_map_add(struct br_ynode *map, const char *key,
-                      const struct br_mark *km, struct br_ynode *value)
+void brc_ynode_map_add(struct brc_ynode *map, const char *key,
+                      const struct brc_mark *km, struct brc_ynode *value)
 {
 	grow(map);
-	map->keys[map->n] = br_xstrdup(key);
+	map->keys[map->n] = brc_xstrdup(key);
 	map->key_marks[map->n] = *km;
 	map->items[map->n++] = value;
 	map->weight += value->weight;
 }
 
-void br_ynode_seq_add(struct br_ynode *seq, struct br_ynode *item)
+void brc_ynode_seq_add(struct brc_ynode *seq, struct brc_ynode *item)
 {
 	grow(seq);
 	seq->items[seq->n++] = item;
 	seq->weight += item->weight;
 }
 
-struct br_ynode *br_ynode_get(const struct br_ynode *map, const char *key,
+struct brc_ynode *brc_ynode_get(const struct brc_ynode *map, const char *key,
                               size_t *idx)
 {
 	if (!map || map->kind != BR_YNODE_MAP)
@@ -86,7 +86,7 @@ struct br_ynode *br_ynode_get(const struct br_ynode *map, const char *key,
 	return NULL;
 }
 
-bool br_ynode_is_null(const struct br_ynode *n)
+bool brc_ynode_is_null(const struct brc_ynode *n)
 {
 	if (!n || n->kind != BR_YNODE_SCALAR || !n->plain)
 		return false;
@@ -95,7 +95,7 @@ bool br_ynode_is_null(const struct br_ynode *n)
 	       !strcmp(n->value, "NULL");
 }
 
-const char *br_ynode_kind_name(const struct br_ynode *n)
+const char *brc_ynode_kind_name(const struct brc_ynode *n)
 {
 	switch (n->kind) {
 	case BR_YNODE_SCALAR:
@@ -107,12 +107,12 @@ const char *br_ynode_kind_name(const struct br_ynode *n)
 	}
 }
 
-void br_ynode_free(struct br_ynode *n)
+void brc_ynode_free(struct brc_ynode *n)
 {
 	if (!n)
 		return;
 	for (size_t i = 0; i < n->n; i++) {
-		br_ynode_free(n->items[i]);
+		brc_ynode_free(n->items[i]);
 		if (n->kind == BR_YNODE_MAP)
 			free(n->keys[i]);
 	}
@@ -123,19 +123,19 @@ void br_ynode_free(struct br_ynode *n)
 	free(n);
 }
 
-struct br_ynode *br_ynode_copy(const struct br_ynode *src)
+struct brc_ynode *brc_ynode_copy(const struct brc_ynode *src)
 {
-	struct br_ynode *n = br_ynode_new(src->kind, &src->mark);
+	struct brc_ynode *n = brc_ynode_new(src->kind, &src->mark);
 
 	n->plain = src->plain;
 	if (src->value)
-		n->value = br_xstrdup(src->value);
+		n->value = brc_xstrdup(src->value);
 	for (size_t i = 0; i < src->n; i++) {
 		if (src->kind == BR_YNODE_MAP)
-			br_ynode_map_add(n, src->keys[i], &src->key_marks[i],
-			                 br_ynode_copy(src->items[i]));
+			brc_ynode_map_add(n, src->keys[i], &src->key_marks[i],
+			                 brc_ynode_copy(src->items[i]));
 		else
-			br_ynode_seq_add(n, br_ynode_copy(src->items[i]));
+			brc_ynode_seq_add(n, brc_ynode_copy(src->items[i]));
 	}
 	return n;
 }

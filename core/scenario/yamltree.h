@@ -9,7 +9,7 @@
  * nested documents and alias bombs fail fast with a message.  Nothing of
  * libyaml leaks out of yamltree.c.
  *
- * Diagnostics are collected in a br_diag, one "file:line:col: path: msg"
+ * Diagnostics are collected in a brc_diag, one "file:line:col: path: msg"
  * line each, so that a caller can report every problem at once.
  */
 #ifndef BR_YAMLTREE_H
@@ -26,32 +26,32 @@
 #define BR_YAML_MAX_NODES 100000
 
 /* Collected error lines. */
-struct br_diag {
-	struct br_buf buf;
+struct brc_diag {
+	struct brc_buf buf;
 	int count;
 };
 
 /* Append "file:line:col: path: message" (the position is left out when the
  * mark has no line, the path when it is NULL or empty). */
-void br_diag_add(struct br_diag *d, const struct br_mark *m,
+void brc_diag_add(struct brc_diag *d, const struct brc_mark *m,
                  const char *path, const char *fmt, ...) BR_PRINTF(4, 5);
 
-enum br_ynode_kind {
+enum brc_ynode_kind {
 	BR_YNODE_SCALAR,
 	BR_YNODE_SEQ,
 	BR_YNODE_MAP,
 };
 
-struct br_ynode {
-	enum br_ynode_kind kind;
-	struct br_mark mark;    /* the file string is not owned           */
+struct brc_ynode {
+	enum brc_ynode_kind kind;
+	struct brc_mark mark;    /* the file string is not owned           */
 	char *value;            /* scalar text                            */
 	bool plain;             /* an unquoted scalar (may be a number)   */
 	size_t n;               /* items (seq) or entries (map)           */
 	size_t cap;
-	struct br_ynode **items; /* seq items, map values                 */
+	struct brc_ynode **items; /* seq items, map values                 */
 	char **keys;            /* map keys                               */
-	struct br_mark *key_marks;
+	struct brc_mark *key_marks;
 	size_t weight;          /* nodes in this subtree, itself included */
 };
 
@@ -62,30 +62,30 @@ struct br_ynode {
  * the tree.  With `nomarks` every mark gets line 0 (used for --set values,
  * whose positions would be meaningless).
  */
-struct br_ynode *br_yaml_parse(const char *file, const char *text,
-                               size_t len, bool nomarks, struct br_diag *d);
+struct brc_ynode *brc_yaml_parse(const char *file, const char *text,
+                               size_t len, bool nomarks, struct brc_diag *d);
 
 /* New nodes, for overrides. */
-struct br_ynode *br_ynode_new(enum br_ynode_kind kind,
-                              const struct br_mark *m);
+struct brc_ynode *brc_ynode_new(enum brc_ynode_kind kind,
+                              const struct brc_mark *m);
 /* Add key -> value to a map (no duplicate check); takes value. */
-void br_ynode_map_add(struct br_ynode *map, const char *key,
-                      const struct br_mark *km, struct br_ynode *value);
-void br_ynode_seq_add(struct br_ynode *seq, struct br_ynode *item);
+void brc_ynode_map_add(struct brc_ynode *map, const char *key,
+                      const struct brc_mark *km, struct brc_ynode *value);
+void brc_ynode_seq_add(struct brc_ynode *seq, struct brc_ynode *item);
 /* A deep copy (aliases are copies of their anchor). */
-struct br_ynode *br_ynode_copy(const struct br_ynode *src);
+struct brc_ynode *brc_ynode_copy(const struct brc_ynode *src);
 
 /* The value of `key` in a map, or NULL (also when map is not a map); with
  * idx, its index. */
-struct br_ynode *br_ynode_get(const struct br_ynode *map, const char *key,
+struct brc_ynode *brc_ynode_get(const struct brc_ynode *map, const char *key,
                               size_t *idx);
 
 /* A plain scalar ~, null or empty: the same as an absent value. */
-bool br_ynode_is_null(const struct br_ynode *n);
+bool brc_ynode_is_null(const struct brc_ynode *n);
 
 /* "a scalar", "a list", "a mapping". */
-const char *br_ynode_kind_name(const struct br_ynode *n);
+const char *brc_ynode_kind_name(const struct brc_ynode *n);
 
-void br_ynode_free(struct br_ynode *n);
+void brc_ynode_free(struct brc_ynode *n);
 
 #endif /* BR_YAMLTREE_H */

@@ -17,7 +17,7 @@
 
 struct anchor {
 	char *name;
-	struct br_ynode *node; /* owned copy, aliases copy it again */
+	struct brc_ynode *node; /* owned copy, aliases copy it again */
 };
 
 struct builder {
@@ -26,16 +26,16 @@ struct builder {
 	const char *text;
 	size_t len;
 	bool nomarks;
-	struct br_diag *d;
+	struct brc_diag *d;
 	struct anchor *anchors;
 	size_t n_anchors, cap_anchors;
 	size_t nodes;          /* allocated so far, anchors included */
 	bool failed;           /* stop at the first fatal problem    */
 };
 
-static struct br_mark mark_of(struct builder *b, yaml_mark_t ym)
+static struct brc_mark mark_of(struct builder *b, yaml_mark_t ym)
 {
-	struct br_mark m = { b->file, 0, 0 };
+	struct brc_mark m = { b->file, 0, 0 };
 
 	if (!b->nomarks) {
 		m.line = (int)ym.line + 1;
@@ -45,9 +45,9 @@ static struct br_mark mark_of(struct builder *b, yaml_mark_t ym)
 }
 
 /* Reader errors only know a byte offset; turn it into line:col. */
-static struct br_mark mark_at_offset(struct builder *b, size_t off)
+static struct brc_mark mark_at_offset(struct builder *b, size_t off)
 {
-	struct br_mark m = { b->file, 0, 0 };
+	struct brc_mark m = { b->file, 0, 0 };
 
 	if (b->nomarks)
 		return m;
@@ -67,27 +67,27 @@ static struct br_mark mark_at_offset(struct builder *b, size_t off)
 static int next_event(struct builder *b, yaml_event_t *ev)
 {
 	yaml_parser_t *p = &b->parser;
-	struct br_mark m;
+	struct brc_mark m;
 
 	if (yaml_parser_parse(p, ev))
 		return 0;
 	if (p->error == YAML_READER_ERROR) {
 		m = mark_at_offset(b, p->problem_offset);
-		br_diag_add(b->d, &m, NULL, "not YAML text: %s",
+		brc_diag_add(b->d, &m, NULL, "not YAML text: %s",
 		            p->problem ? p->problem : "unreadable input");
 	} else if (p->error == YAML_MEMORY_ERROR) {
 		m = mark_of(b, p->problem_mark);
-		br_diag_add(b->d, &m, NULL, "YAML parser out of memory");
+		brc_diag_add(b->d, &m, NULL, "YAML parser out of memory");
 	} else if (p->context) {
 		m = mark_of(b, p->problem_mark);
-		br_diag_add(b->d, &m, NULL,
+		brc_diag_add(b->d, &m, NULL,
 		            "YAML syntax error: %s %s (started at %zu:%zu)",
 		            p->problem ? p->problem : "error", p->context,
 		            p->context_mark.line + 1,
 		            p->context_mark.column + 1);
 	} else {
 		m = mark_of(b, p->problem_mark);
-		br_diag_add(b->d, &m, NULL, "YAML syntax error: %s",
+		brc_diag_add(b->d, &m, NULL, "YAML syntax error: %s",
 		            p->problem ? p->problem : "error");
 	}
 	b->failed = true;
@@ -95,10 +95,10 @@ static int next_event(struct builder *b, yaml_event_t *ev)
 }
 
 /* Account for `n` more nodes; false (with a message) past the budget. */
-static bool budget(struct builder *b, size_t n, const struct br_mark *m)
+static bool budget(struct builder *b, size_t n, const struct brc_mark *m)
 {
 	if (b->nodes + n > BR_YAML_MAX_NODES) {
-		br_diag_add(b->d, m, NULL,
+		brc_diag_add(b->d, m, NULL,
 		            "document too large: more than %d nodes "
 		            "(an alias expanding too often?)",
 		            BR_YAML_MAX_NODES);
@@ -110,8 +110,8 @@ static bool budget(struct builder *b, size_t n, const struct br_mark *m)
 }
 
 
-static struct br_ynode *resolve_alias(struct builder *b, const char *name,
-                                      const struct br_mark *m)
+static struct brc_ynode *resolve_alias(struct builder *b, const char *name,
+                                      const struct brc_mark *m)
 {
 	/* The latest definition of a re-used anchor name wins. */
 	for (size_t i = b->n_anchors; i-- > 0;) {
@@ -119,33 +119,33 @@ static struct br_ynode *resolve_alias(struct builder *b, const char *name,
 			continue;
 		if (!budget(b, b->anchors[i].node->weight, m))
 			return NULL;
-		return br_ynode_copy(b->anchors[i].node);
+		return brc_ynode_copy(b->anchors[i].node);
 	}
 	/* Fatal: dropping the node would only cause confusing follow-up
 	 * errors ("missing 'plugin'"). */
-	br_diag_add(b->d, m, NULL, "unknown alias '*%s' (an alias must "
+	brc_diag_add(b->d, m, NULL, "unknown alias '*%s' (an alias must "
 	            "follow its '&anchor')", name);
 	b->failed = true;
 	return NULL;
 }
 
-static void add_anchor(struct builder *b, char *name, struct br_ynode *n)
+static void add_anchor(struct builder *b, char *name, struct brc_ynode *n)
 {
 	if (b->n_anchors == b->cap_anchors) {
 		b->cap_anchors = b->cap_anchors ? 2 * b->cap_anchors : 8;
-		b->anchors = br_xrealloc(b->anchors,
+		b->anchors = brc_xrealloc(b->anchors,
 		                         b->cap_anchors * sizeof(*b->anchors));
 	}
 	b->anchors[b->n_anchors].name = name;
-	b->anchors[b->n_anchors++].node = br_ynode_copy(n);
+	b->anchors[b->n_anchors++].node = brc_ynode_copy(n);
 }
 
-static struct br_ynode *build(struct builder *b, yaml_event_t *ev,
+static struct brc_ynode *build(struct builder *b, yaml_event_t *ev,
                               int depth);
 
 static int cmp_key(const void *a, const void *b, void *map)
 {
-	const struct br_ynode *m = map;
+	const struct brc_ynode *m = map;
 	size_t i = *(const size_t *)a, j = *(const size_t *)b;
 	int c = strcmp(m->keys[i], m->keys[j]);
 
@@ -153,13 +153,13 @@ static int cmp_key(const void *a, const void *b, void *map)
 }
 
 /* Sorting keeps this O(n log n) for hostile maps with many keys. */
-static void check_duplicates(struct builder *b, struct br_ynode *map)
+static void check_duplicates(struct builder *b, struct brc_ynode *map)
 {
 	size_t *idx;
 
 	if (map->n < 2)
 		return;
-	idx = br_xmalloc(map->n * sizeof(*idx));
+	idx = brc_xmalloc(map->n * sizeof(*idx));
 	for (size_t i = 0; i < map->n; i++)
 		idx[i] = i;
 	qsort_r(idx, map->n, sizeof(*idx), cmp_key, map);
@@ -168,7 +168,7 @@ static void check_duplicates(struct builder *b, struct br_ynode *map)
 
 		if (strcmp(map->keys[first], map->keys[dup]))
 			continue;
-		br_diag_add(b->d, &map->key_marks[dup], NULL,
+		brc_diag_add(b->d, &map->key_marks[dup], NULL,
 		            "duplicate key '%s' (first at line %d)",
 		            map->keys[dup], map->key_marks[first].line);
 	}
@@ -177,8 +177,8 @@ static void check_duplicates(struct builder *b, struct br_ynode *map)
 
 /* "<<: *base" or "<<: [*a, *b]": copy keys the map does not have yet;
  * explicit keys win, then earlier sources. */
-static void merge_into(struct builder *b, struct br_ynode *map,
-                       struct br_ynode *src, const struct br_mark *m)
+static void merge_into(struct builder *b, struct brc_ynode *map,
+                       struct brc_ynode *src, const struct brc_mark *m)
 {
 	if (src->kind == BR_YNODE_SEQ) {
 		for (size_t i = 0; i < src->n; i++)
@@ -186,30 +186,30 @@ static void merge_into(struct builder *b, struct br_ynode *map,
 		return;
 	}
 	if (src->kind != BR_YNODE_MAP) {
-		br_diag_add(b->d, m, NULL,
+		brc_diag_add(b->d, m, NULL,
 		            "a merge key '<<' needs a mapping or a list of "
-		            "mappings, found %s", br_ynode_kind_name(src));
+		            "mappings, found %s", brc_ynode_kind_name(src));
 		return;
 	}
 	for (size_t i = 0; i < src->n && !b->failed; i++) {
-		if (br_ynode_get(map, src->keys[i], NULL))
+		if (brc_ynode_get(map, src->keys[i], NULL))
 			continue;
 		if (!budget(b, src->items[i]->weight, m))
 			return;
-		br_ynode_map_add(map, src->keys[i], &src->key_marks[i],
-		                 br_ynode_copy(src->items[i]));
+		brc_ynode_map_add(map, src->keys[i], &src->key_marks[i],
+		                 brc_ynode_copy(src->items[i]));
 	}
 }
 
-static struct br_ynode *build_map(struct builder *b, struct br_ynode *map,
+static struct brc_ynode *build_map(struct builder *b, struct brc_ynode *map,
                                   int depth)
 {
-	struct br_ynode *merges = br_ynode_new(BR_YNODE_SEQ, NULL);
+	struct brc_ynode *merges = brc_ynode_new(BR_YNODE_SEQ, NULL);
 	yaml_event_t ev;
 
 	while (!b->failed && !next_event(b, &ev)) {
-		struct br_ynode *key, *val;
-		struct br_mark km;
+		struct brc_ynode *key, *val;
+		struct brc_mark km;
 
 		if (ev.type == YAML_MAPPING_END_EVENT) {
 			yaml_event_delete(&ev);
@@ -217,45 +217,45 @@ static struct br_ynode *build_map(struct builder *b, struct br_ynode *map,
 			for (size_t i = 0; i < merges->n; i++)
 				merge_into(b, map, merges->items[i],
 				           &merges->items[i]->mark);
-			br_ynode_free(merges);
+			brc_ynode_free(merges);
 			return map;
 		}
 		km = mark_of(b, ev.start_mark);
 		key = build(b, &ev, depth + 1);
 		if (b->failed || next_event(b, &ev)) {
-			br_ynode_free(key);
+			brc_ynode_free(key);
 			break;
 		}
 		val = build(b, &ev, depth + 1);
 		if (!key || !val) {
-			br_ynode_free(key);
-			br_ynode_free(val);
+			brc_ynode_free(key);
+			brc_ynode_free(val);
 			continue;
 		}
 		if (key->kind != BR_YNODE_SCALAR) {
-			br_diag_add(b->d, &km, NULL,
+			brc_diag_add(b->d, &km, NULL,
 			            "a mapping key must be a scalar, not %s",
-			            br_ynode_kind_name(key));
-			br_ynode_free(val);
+			            brc_ynode_kind_name(key));
+			brc_ynode_free(val);
 		} else if (key->plain && !strcmp(key->value, "<<")) {
-			br_ynode_seq_add(merges, val);
+			brc_ynode_seq_add(merges, val);
 		} else {
-			br_ynode_map_add(map, key->value, &km, val);
+			brc_ynode_map_add(map, key->value, &km, val);
 		}
-		br_ynode_free(key);
+		brc_ynode_free(key);
 	}
-	br_ynode_free(merges);
-	br_ynode_free(map);
+	brc_ynode_free(merges);
+	brc_ynode_free(map);
 	return NULL;
 }
 
-static struct br_ynode *build_seq(struct builder *b, struct br_ynode *seq,
+static struct brc_ynode *build_seq(struct builder *b, struct brc_ynode *seq,
                                   int depth)
 {
 	yaml_event_t ev;
 
 	while (!b->failed && !next_event(b, &ev)) {
-		struct br_ynode *item;
+		struct brc_ynode *item;
 
 		if (ev.type == YAML_SEQUENCE_END_EVENT) {
 			yaml_event_delete(&ev);
@@ -263,19 +263,19 @@ static struct br_ynode *build_seq(struct builder *b, struct br_ynode *seq,
 		}
 		item = build(b, &ev, depth + 1);
 		if (item)
-			br_ynode_seq_add(seq, item);
+			brc_ynode_seq_add(seq, item);
 	}
-	br_ynode_free(seq);
+	brc_ynode_free(seq);
 	return NULL;
 }
 
 /* Build the node that starts with *ev (consumed).  NULL on error (the
  * caller goes on unless b->failed). */
-static struct br_ynode *build(struct builder *b, yaml_event_t *ev,
+static struct brc_ynode *build(struct builder *b, yaml_event_t *ev,
                               int depth)
 {
-	struct br_mark m = mark_of(b, ev->start_mark);
-	struct br_ynode *n = NULL;
+	struct brc_mark m = mark_of(b, ev->start_mark);
+	struct brc_ynode *n = NULL;
 	char *anchor = NULL;
 	const yaml_char_t *a = NULL;
 
@@ -286,10 +286,10 @@ static struct br_ynode *build(struct builder *b, yaml_event_t *ev,
 	else if (ev->type == YAML_MAPPING_START_EVENT)
 		a = ev->data.mapping_start.anchor;
 	if (a)
-		anchor = br_xstrdup((const char *)a);
+		anchor = brc_xstrdup((const char *)a);
 
 	if (depth > BR_YAML_MAX_DEPTH) {
-		br_diag_add(b->d, &m, NULL,
+		brc_diag_add(b->d, &m, NULL,
 		            "nesting deeper than %d levels", BR_YAML_MAX_DEPTH);
 		b->failed = true;
 		goto out;
@@ -299,15 +299,15 @@ static struct br_ynode *build(struct builder *b, yaml_event_t *ev,
 
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT:
-		n = br_ynode_new(BR_YNODE_SCALAR, &m);
-		n->value = br_xmalloc(ev->data.scalar.length + 1);
+		n = brc_ynode_new(BR_YNODE_SCALAR, &m);
+		n->value = brc_xmalloc(ev->data.scalar.length + 1);
 		memcpy(n->value, ev->data.scalar.value, ev->data.scalar.length);
 		n->value[ev->data.scalar.length] = '\0';
 		/* An explicit tag ("!!str 5") makes it text, like quotes. */
 		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
 		           ev->data.scalar.plain_implicit;
 		if (strlen(n->value) != ev->data.scalar.length)
-			br_diag_add(b->d, &m, NULL,
+			brc_diag_add(b->d, &m, NULL,
 			            "a NUL character inside a scalar");
 		break;
 	case YAML_ALIAS_EVENT:
@@ -315,14 +315,14 @@ static struct br_ynode *build(struct builder *b, yaml_event_t *ev,
 		break;
 	case YAML_SEQUENCE_START_EVENT:
 		yaml_event_delete(ev);
-		n = build_seq(b, br_ynode_new(BR_YNODE_SEQ, &m), depth);
+		n = build_seq(b, brc_ynode_new(BR_YNODE_SEQ, &m), depth);
 		goto done;
 	case YAML_MAPPING_START_EVENT:
 		yaml_event_delete(ev);
-		n = build_map(b, br_ynode_new(BR_YNODE_MAP, &m), depth);
+		n = build_map(b, brc_ynode_new(BR_YNODE_MAP, &m), depth);
 		goto done;
 	default:
-		br_diag_add(b->d, &m, NULL, "unexpected YAML event %d",
+		brc_diag_add(b->d, &m, NULL, "unexpected YAML event %d",
 		            (int)ev->type);
 		b->failed = true;
 		break;
@@ -336,17 +336,17 @@ done:
 	}
 	free(anchor);
 	if (b->failed) {
-		br_ynode_free(n);
+		brc_ynode_free(n);
 		return NULL;
 	}
 	return n;
 }
 
-static struct br_ynode *parse_stream(struct builder *b)
+static struct brc_ynode *parse_stream(struct builder *b)
 {
-	struct br_ynode *root = NULL;
+	struct brc_ynode *root = NULL;
 	yaml_event_t ev;
-	struct br_mark m;
+	struct brc_mark m;
 
 	if (next_event(b, &ev)) /* STREAM_START */
 		return NULL;
@@ -368,7 +368,7 @@ static struct br_ynode *parse_stream(struct builder *b)
 		goto fail;
 	if (ev.type == YAML_DOCUMENT_START_EVENT) {
 		m = mark_of(b, ev.start_mark);
-		br_diag_add(b->d, &m, NULL,
+		brc_diag_add(b->d, &m, NULL,
 		            "a second YAML document: a scenario is one "
 		            "document (remove the '---' separator)");
 		yaml_event_delete(&ev);
@@ -378,21 +378,21 @@ static struct br_ynode *parse_stream(struct builder *b)
 	return root;
 
 fail:
-	br_ynode_free(root);
+	brc_ynode_free(root);
 	return NULL;
 }
 
-struct br_ynode *br_yaml_parse(const char *file, const char *text,
-                               size_t len, bool nomarks, struct br_diag *d)
+struct brc_ynode *brc_yaml_parse(const char *file, const char *text,
+                               size_t len, bool nomarks, struct brc_diag *d)
 {
 	struct builder b = {
 		.file = file, .text = text, .len = len, .nomarks = nomarks,
 		.d = d,
 	};
-	struct br_ynode *root;
+	struct brc_ynode *root;
 
 	if (!yaml_parser_initialize(&b.parser)) {
-		br_diag_add(d, NULL, file, "cannot initialise libyaml");
+		brc_diag_add(d, NULL, file, "cannot initialise libyaml");
 		return NULL;
 	}
 	yaml_parser_set_input_string(&b.parser, (const unsigned char *)text,
@@ -401,7 +401,7 @@ struct br_ynode *br_yaml_parse(const char *file, const char *text,
 	yaml_parser_delete(&b.parser);
 	for (size_t i = 0; i < b.n_anchors; i++) {
 		free(b.anchors[i].name);
-		br_ynode_free(b.anchors[i].node);
+		brc_ynode_free(b.anchors[i].node);
 	}
 	free(b.anchors);
 	return root;

@@ -18,7 +18,7 @@
 #include "workload/tickets.h"
 #include "util.h"
 
-const char *br_export_path_template(const struct br_server *s,
+const char *brc_export_path_template(const struct brc_server *s,
                                     const char **why)
 {
 	const char *t = s->url_template ? s->url_template
@@ -83,7 +83,7 @@ static int make_dirs(char *path)
 	return 0;
 }
 
-/* A plain write, not br_write_file_atomic: an fsync per file would make
+/* A plain write, not brc_write_file_atomic: an fsync per file would make
  * exporting 10,000 days take minutes, and a half-written export is simply
  * run again. */
 static int write_file(const char *path, const char *data, size_t len)
@@ -108,32 +108,32 @@ fail_fd:
 	return -1;
 }
 
-int br_export(const struct br_scenario *sc, const char *dir,
+int brc_export(const struct brc_scenario *sc, const char *dir,
               uint64_t *files, uint64_t *bytes)
 {
-	const struct br_workload *w = &sc->workload;
-	struct br_buf body = { 0 };
-	char *root = br_xstrdup(*dir ? dir : "."), *last_dir = NULL;
+	const struct brc_workload *w = &sc->workload;
+	struct brc_buf body = { 0 };
+	char *root = brc_xstrdup(*dir ? dir : "."), *last_dir = NULL;
 	const char *tmpl, *why;
 	int rc = -1;
 
 	*files = *bytes = 0;
-	tmpl = br_export_path_template(&sc->server, &why);
+	tmpl = brc_export_path_template(&sc->server, &why);
 	if (!tmpl) {
-		br_error("cannot export: %s", why);
+		brc_error("cannot export: %s", why);
 		goto fail_root;
 	}
 	if (make_dirs(root)) {
-		br_error("%s: %s", root, strerror(errno));
+		brc_error("%s: %s", root, strerror(errno));
 		goto fail_root;
 	}
 	for (int64_t i = 0; i < w->days; i++) {
-		char *rel = br_ticket_url(tmpl, "", w, i);
-		char *path = br_xasprintf("%s%s", root, rel);
+		char *rel = brc_ticket_url(tmpl, "", w, i);
+		char *path = brc_xasprintf("%s%s", root, rel);
 		char *slash = strrchr(path, '/');
 
 		if (check_path(rel, &why)) {
-			br_error("cannot export day %" PRId64 " as '%s': %s", i,
+			brc_error("cannot export day %" PRId64 " as '%s': %s", i,
 			         rel, why);
 			goto fail_day;
 		}
@@ -141,17 +141,17 @@ int br_export(const struct br_scenario *sc, const char *dir,
 		*slash = '\0';
 		if (!last_dir || strcmp(last_dir, path)) {
 			if (make_dirs(path)) {
-				br_error("%s: %s", path, strerror(errno));
+				brc_error("%s: %s", path, strerror(errno));
 				goto fail_day;
 			}
 			free(last_dir);
-			last_dir = br_xstrdup(path);
+			last_dir = brc_xstrdup(path);
 		}
 		*slash = '/';
 		body.len = 0;
-		br_ticket_render(w, i, &body);
+		brc_ticket_render(w, i, &body);
 		if (write_file(path, body.data, body.len)) {
-			br_error("%s: %s", path, strerror(errno));
+			brc_error("%s: %s", path, strerror(errno));
 			goto fail_day;
 		}
 		(*files)++;
@@ -166,7 +166,7 @@ fail_day:
 	}
 	rc = 0;
 fail_body:
-	br_buf_free(&body);
+	brc_buf_free(&body);
 	free(last_dir);
 fail_root:
 	free(root);

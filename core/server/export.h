@@ -17,12 +17,12 @@
  * server.url.  Returns a pointer into sc's template, or NULL with a reason
  * in *why when it cannot name files (a query string, no path).
  */
-const char *br_export_path_template(const struct br_server *s,
+const char *brc_export_path_template(const struct brc_server *s,
                                     const char **why);
 
 /* Write every day under dir (created as needed); counts what was written.
  * Returns 0, or -1 with the error printed. */
-int br_export(const struct br_scenario *sc, const char *dir,
+int brc_export(const struct brc_scenario *sc, const char *dir,
               uint64_t *files, uint64_t *bytes);
 
 #endif /* BR_EXPORT_H */

@@ -3,7 +3,7 @@
  * (seed, request, attempt), the delay distribution's analytic mean and
  * quantiles, and the ideal wall time of a run.
  *
- * Every draw is br_unit_from_key of its own salted key, never a shared
+ * Every draw is brc_unit_from_key of its own salted key, never a shared
  * generator state, so the server's threads can draw in any order and the
  * runner can recompute the very same delays to compute ideal times.  The
  * delay, the tail and the fault use different salts: whether a request
@@ -26,7 +26,7 @@
 /* z of the standard normal at 0.99: lognormal sigma from median and p99. */
 #define Z99 2.3263478740408408
 
-static double lognormal_sigma(const struct br_latency *m)
+static double lognormal_sigma(const struct brc_latency *m)
 {
 	if (m->sigma > 0)
 		return m->sigma;
@@ -38,17 +38,17 @@ static double lognormal_sigma(const struct br_latency *m)
 /* A standard normal variate by Box-Muller from two keyed uniforms. */
 static double std_normal(uint64_t seed, uint64_t i, uint32_t attempt)
 {
-	double u1 = br_unit_from_key(seed ^ SALT_DELAY1, i, attempt);
-	double u2 = br_unit_from_key(seed ^ SALT_DELAY2, i, attempt);
+	double u1 = brc_unit_from_key(seed ^ SALT_DELAY1, i, attempt);
+	double u2 = brc_unit_from_key(seed ^ SALT_DELAY2, i, attempt);
 
 	/* 1 - u1 is in (0, 1], so the log is finite. */
 	return sqrt(-2.0 * log(1.0 - u1)) * cos(2.0 * M_PI * u2);
 }
 
-static double base_delay(const struct br_latency *m, uint64_t seed,
+static double base_delay(const struct brc_latency *m, uint64_t seed,
                          uint64_t i, uint32_t attempt)
 {
-	double u = br_unit_from_key(seed ^ SALT_DELAY1, i, attempt);
+	double u = brc_unit_from_key(seed ^ SALT_DELAY1, i, attempt);
 	double v;
 
 	switch (m->model) {
@@ -70,21 +70,21 @@ static double base_delay(const struct br_latency *m, uint64_t seed,
 	}
 }
 
-double br_model_delay(const struct br_latency *m, uint64_t seed, uint64_t i,
+double brc_model_delay(const struct brc_latency *m, uint64_t seed, uint64_t i,
                       uint32_t attempt)
 {
 	double d = base_delay(m, seed, i, attempt);
 
 	if (m->tail_fraction > 0 && m->tail_factor > 0 &&
-	    br_unit_from_key(seed ^ SALT_TAIL, i, attempt) < m->tail_fraction)
+	    brc_unit_from_key(seed ^ SALT_TAIL, i, attempt) < m->tail_fraction)
 		d *= m->tail_factor;
 	return d;
 }
 
-enum br_fault br_model_fault(const struct br_faults *f, uint64_t seed,
+enum brc_fault brc_model_fault(const struct brc_faults *f, uint64_t seed,
                              uint64_t i, uint32_t attempt)
 {
-	double u = br_unit_from_key(seed ^ SALT_FAULT, i, attempt);
+	double u = brc_unit_from_key(seed ^ SALT_FAULT, i, attempt);
 
 	/* One draw split into consecutive intervals: the rates are exact
 	 * shares and a request gets at most one fault. */
@@ -110,7 +110,7 @@ static double std_normal_pdf(double x)
 }
 
 /* Cumulative distribution of the base (tail-less) delay at x >= 0. */
-static double base_cdf(const struct br_latency *m, double x)
+static double base_cdf(const struct brc_latency *m, double x)
 {
 	double s;
 
@@ -142,7 +142,7 @@ static double base_cdf(const struct br_latency *m, double x)
 	}
 }
 
-static double cdf(const struct br_latency *m, double x)
+static double cdf(const struct brc_latency *m, double x)
 {
 	double f = m->tail_fraction > 0 && m->tail_factor > 0 ?
 	           m->tail_fraction : 0;
@@ -151,7 +151,7 @@ static double cdf(const struct br_latency *m, double x)
 	return (1 - f) * base_cdf(m, x) + f * slow;
 }
 
-double br_model_quantile(const struct br_latency *m, double q)
+double brc_model_quantile(const struct brc_latency *m, double q)
 {
 	double lo = 0, hi = 1e-3;
 
@@ -175,7 +175,7 @@ double br_model_quantile(const struct br_latency *m, double q)
 	return q == 0 ? 0 : hi;
 }
 
-double br_model_mean(const struct br_latency *m)
+double brc_model_mean(const struct brc_latency *m)
 {
 	double mean, s, r;
 
@@ -240,7 +240,7 @@ static void sift_down(double *h, size_t n, size_t k)
  * and client CPU are ignored: this is the bound set by the server's delays
  * alone, which real runs approach from above.
  */
-double br_model_ideal(const struct br_server *s, uint64_t seed, uint64_t n,
+double brc_model_ideal(const struct brc_server *s, uint64_t seed, uint64_t n,
                       int64_t concurrency)
 {
 	uint64_t slots = concurrency > 0 ? (uint64_t)concurrency : n;
@@ -253,9 +253,9 @@ double br_model_ideal(const struct br_server *s, uint64_t seed, uint64_t n,
 	if (n == 0)
 		return 0;
 	/* All slots start free: zeroes are a valid heap. */
-	heap = br_xcalloc(slots, sizeof(*heap));
+	heap = brc_xcalloc(slots, sizeof(*heap));
 	for (uint64_t i = 0; i < n; i++) {
-		heap[0] += br_model_delay(&s->latency, seed, i, 0);
+		heap[0] += brc_model_delay(&s->latency, seed, i, 0);
 		if (heap[0] > makespan)
 			makespan = heap[0];
 		sift_down(heap, slots, 0);

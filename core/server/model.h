@@ -11,7 +11,7 @@
 
 #include "scenario/scenario.h"
 
-enum br_fault {
+enum brc_fault {
 	BR_FAULT_NONE = 0,
 	BR_FAULT_ERROR,    /* answer faults.error_status           */
 	BR_FAULT_RESET,    /* close the connection mid-response    */
@@ -19,18 +19,18 @@ enum br_fault {
 };
 
 /* Delay in seconds for request i's attempt-th try (attempt 0 first). */
-double br_model_delay(const struct br_latency *m, uint64_t seed, uint64_t i,
+double brc_model_delay(const struct brc_latency *m, uint64_t seed, uint64_t i,
                       uint32_t attempt);
 
 /* The fault injected into request i's attempt-th try. */
-enum br_fault br_model_fault(const struct br_faults *f, uint64_t seed,
+enum brc_fault brc_model_fault(const struct brc_faults *f, uint64_t seed,
                              uint64_t i, uint32_t attempt);
 
 /* Mean delay of the model, seconds (for the ideal time of a run). */
-double br_model_mean(const struct br_latency *m);
+double brc_model_mean(const struct brc_latency *m);
 
 /* Quantile q (0..1) of the delay distribution, seconds. */
-double br_model_quantile(const struct br_latency *m, double q);
+double brc_model_quantile(const struct brc_latency *m, double q);
 
 /*
  * Lower bound of the wall time a perfect client with `concurrency`
@@ -38,7 +38,7 @@ double br_model_quantile(const struct br_latency *m, double q);
  * server's max_in_flight (0 = unlimited): greedy list scheduling of the
  * actual deterministic delays on min(concurrency, max_in_flight) slots.
  */
-double br_model_ideal(const struct br_server *s, uint64_t seed, uint64_t n,
+double brc_model_ideal(const struct brc_server *s, uint64_t seed, uint64_t n,
                       int64_t concurrency);
 
 #endif /* BR_MODEL_H */

@@ -1,5 +1,5 @@
 /*
- * server.c - br_server_run: bind, start libmicrohttpd (epoll, internal
+ * server.c - brc_server_run: bind, start libmicrohttpd (epoll, internal
  * polling thread or a pool of server.threads, suspend/resume), tell the
  * parent the port, serve until SIGINT/SIGTERM, and stop cleanly (every
  * suspended connection resumed before MHD_stop_daemon).  The routes are in
@@ -33,7 +33,7 @@
 /* MHD's own messages are debugging material: only with -vv. */
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
-	if (br_verbosity < 2)
+	if (brc_verbosity < 2)
 		return;
 	fputs("benchrun: mhd: ", stderr);
 	vfprintf(stderr, fmt, ap);
@@ -48,7 +48,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr,
                                      socklen_t len)
 {
-	struct br_srv *s = cls;
+	struct brc_srv *s = cls;
 
 	if (atomic_fetch_add(&s->conns, 1) >= s->max_conns) {
 		atomic_fetch_sub(&s->conns, 1);
@@ -62,7 +62,7 @@ static void notify_connection(void *cls, struct MHD_Connection *conn,
                               void **socket_ctx,
                               enum MHD_ConnectionNotificationCode code)
 {
-	struct br_srv *s = cls;
+	struct brc_srv *s = cls;
 
 	if (code == MHD_CONNECTION_NOTIFY_CLOSED)
 		atomic_fetch_sub(&s->conns, 1);
@@ -127,10 +127,10 @@ static int bound_port(struct MHD_Daemon *d, int fd)
 }
 
 /* The connection limit, capped by the open-file limit. */
-static int64_t connection_limit(const struct br_server *sv)
+static int64_t connection_limit(const struct brc_server *sv)
 {
 	int64_t want = sv->max_connections > 0 ? sv->max_connections : 20000;
-	uint64_t nofile = br_raise_nofile();
+	uint64_t nofile = brc_raise_nofile();
 
 	if (nofile && (uint64_t)want + FD_RESERVE > nofile) {
 		int64_t cap = nofile > 2 * FD_RESERVE ?
@@ -140,13 +140,13 @@ static int64_t connection_limit(const struct br_server *sv)
 		 * asked; the few descriptors we keep for ourselves are our
 		 * business. */
 		if ((uint64_t)want > nofile)
-			br_warn("server.max_connections %lld exceeds the "
+			brc_warn("server.max_connections %lld exceeds the "
 			        "open-file limit (%llu): serving at most %lld "
 			        "connections; raise it with 'ulimit -n'",
 			        (long long)want, (unsigned long long)nofile,
 			        (long long)cap);
 		else
-			br_info("server: at most %lld connections (open-file "
+			brc_info("server: at most %lld connections (open-file "
 			        "limit %llu)", (long long)cap,
 			        (unsigned long long)nofile);
 		want = cap;
@@ -154,9 +154,9 @@ static int64_t connection_limit(const struct br_server *sv)
 	return want;
 }
 
-static struct MHD_Daemon *start_daemon(struct br_srv *s, int fd)
+static struct MHD_Daemon *start_daemon(struct brc_srv *s, int fd)
 {
-	const struct br_server *sv = &s->sc->server;
+	const struct brc_server *sv = &s->sc->server;
 	unsigned threads = sv->threads > 1 ? (unsigned)sv->threads : 1;
 	/* Each pool thread gets limit/threads of MHD's limit: make every
 	 * share cover our global limit, which accept_policy enforces. */
@@ -171,7 +171,7 @@ static struct MHD_Daemon *start_daemon(struct br_srv *s, int fd)
 		{ MHD_OPTION_CONNECTION_LIMIT, mhd_limit, NULL },
 		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)mem, NULL },
 		{ MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT_S, NULL },
-		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)br_srv_completed, s },
+		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)brc_srv_completed, s },
 		{ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)notify_connection, s },
 		{ threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
 		  threads, NULL },
@@ -181,15 +181,15 @@ static struct MHD_Daemon *start_daemon(struct br_srv *s, int fd)
 	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 	                        MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
 	                        MHD_USE_ERROR_LOG,
-	                        0, accept_policy, s, br_srv_handler, s,
+	                        0, accept_policy, s, brc_srv_handler, s,
 	                        MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 }
 
 /* Ready line for the parent, or the banner for `benchrun serve`. */
-static void announce(const struct br_srv *s, const char *host, int port,
+static void announce(const struct brc_srv *s, const char *host, int port,
                      int ready_fd)
 {
-	const struct br_workload *w = s->w;
+	const struct brc_workload *w = s->w;
 	char *base, *first, last[16] = "";
 
 	if (ready_fd >= 0) {
@@ -197,11 +197,11 @@ static void announce(const struct br_srv *s, const char *host, int port,
 		close(ready_fd);
 		return;
 	}
-	base = br_xasprintf(strchr(host, ':') ? "http://[%s]:%d" :
+	base = brc_xasprintf(strchr(host, ':') ? "http://[%s]:%d" :
 	                    "http://%s:%d", host, port);
-	first = br_ticket_url(s->path, "", w, 0);
+	first = brc_ticket_url(s->path, "", w, 0);
 	if (w->days > 1)
-		br_ticket_date(w, w->days - 1, last);
+		brc_ticket_date(w, w->days - 1, last);
 	printf("serving %lld days of %s tickets at %s%s ...%s%s\n"
 	       "stats: %s/_benchrun/stats (Ctrl-C to stop)\n",
 	       (long long)w->days, w->route, base, first,
@@ -217,14 +217,14 @@ static void report_error(int ready_fd, const char *msg)
 		dprintf(ready_fd, "error: %s\n", msg);
 		close(ready_fd);
 	} else {
-		br_error("%s", msg);
+		brc_error("%s", msg);
 	}
 }
 
-int br_server_run(const struct br_scenario *sc, const char *host, int port,
+int brc_server_run(const struct brc_scenario *sc, const char *host, int port,
                   int ready_fd)
 {
-	struct br_srv s = { .sc = sc, .w = &sc->workload };
+	struct brc_srv s = { .sc = sc, .w = &sc->workload };
 	const char *tmpl = sc->server.url_template, *why;
 	char err[256];
 	sigset_t stop_set;
@@ -234,8 +234,8 @@ int br_server_run(const struct br_scenario *sc, const char *host, int port,
 		host = "127.0.0.1";
 	if (!tmpl || !*tmpl)
 		tmpl = "{base}" DEFAULT_PATH;
-	s.path = br_xstrdup(!strncmp(tmpl, "{base}", 6) ? tmpl + 6 : tmpl);
-	if (br_srv_path_check(s.path, &why)) {
+	s.path = brc_xstrdup(!strncmp(tmpl, "{base}", 6) ? tmpl + 6 : tmpl);
+	if (brc_srv_path_check(s.path, &why)) {
 		snprintf(err, sizeof(err), "server.path '%s' %s", tmpl, why);
 		report_error(ready_fd, err);
 		goto fail_path;
@@ -260,7 +260,7 @@ int br_server_run(const struct br_scenario *sc, const char *host, int port,
 		report_error(ready_fd, err);
 		goto fail_path;
 	}
-	if (br_srv_bodies_init(&s) || br_srv_timer_start(&s)) {
+	if (brc_srv_bodies_init(&s) || brc_srv_timer_start(&s)) {
 		report_error(ready_fd, "cannot initialise the server");
 		goto fail_init;
 	}
@@ -276,16 +276,16 @@ int br_server_run(const struct br_scenario *sc, const char *host, int port,
 	do
 		sig = sigwaitinfo(&stop_set, NULL);
 	while (sig < 0 && errno == EINTR);
-	br_debug("server: signal %d, stopping", sig);
-	br_srv_timer_stop(&s);
+	brc_debug("server: signal %d, stopping", sig);
+	brc_srv_timer_stop(&s);
 	MHD_stop_daemon(s.daemon); /* closes the listen socket too */
 	fd = -1;
 	rc = BR_EXIT_OK;
 
 fail_init:
-	br_srv_timer_stop(&s);
-	br_srv_timer_free(&s);
-	br_srv_bodies_free(&s);
+	brc_srv_timer_stop(&s);
+	brc_srv_timer_free(&s);
+	brc_srv_bodies_free(&s);
 	if (fd >= 0)
 		close(fd);
 fail_path:

@@ -17,13 +17,13 @@
 
 #include "scenario/scenario.h"
 
-struct br_server_proc {
+struct brc_server_proc {
 	pid_t pid;            /* server process                                 */
 	char *base_url;       /* "http://127.0.0.1:PORT", malloc'd             */
 	int port;
 };
 
-struct br_server_stats {
+struct brc_server_stats {
 	uint64_t requests;    /* answered                                       */
 	uint64_t errors, resets, truncated; /* injected faults                   */
 	uint64_t refused;     /* over max_connections                          */
@@ -40,20 +40,20 @@ struct br_server_stats {
  * (PR_SET_PDEATHSIG) and lives in benchrun's process group.  Returns 0, or
  * -1 with a message already printed (e.g. port in use).
  */
-int br_server_spawn(const struct br_scenario *sc, struct br_server_proc *out);
+int brc_server_spawn(const struct brc_scenario *sc, struct brc_server_proc *out);
 
 /* Read the server's counters (HTTP stats endpoint) and its CPU/RSS (/proc).
  * Returns 0 or -1. */
-int br_server_query(const struct br_server_proc *srv,
-                    struct br_server_stats *st);
+int brc_server_query(const struct brc_server_proc *srv,
+                    struct brc_server_stats *st);
 
 /* POST /_benchrun/reset: zero the counters and every day's attempt
  * counter, so the next run meets the same delays and faults.  Returns 0
  * or -1. */
-int br_server_reset(const struct br_server_proc *srv);
+int brc_server_reset(const struct brc_server_proc *srv);
 
 /* SIGTERM, wait (bounded), SIGKILL if needed; frees base_url. */
-void br_server_stop(struct br_server_proc *srv);
+void brc_server_stop(struct brc_server_proc *srv);
 
 /*
  * Run the server in this process until SIGINT/SIGTERM (benchrun serve, and
@@ -62,7 +62,7 @@ void br_server_stop(struct br_server_proc *srv);
  * listen), then it is closed; when ready_fd < 0 a banner with the URLs is
  * printed instead.  Returns an exit code.
  */
-int br_server_run(const struct br_scenario *sc, const char *host, int port,
+int brc_server_run(const struct brc_scenario *sc, const char *host, int port,
                   int ready_fd);
 
 #endif /* BR_SERVER_H */

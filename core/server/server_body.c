@@ -33,7 +33,7 @@
 
 static const char json_type[] = "application/json";
 
-struct MHD_Response *br_srv_const_response(const char *json)
+struct MHD_Response *brc_srv_const_response(const char *json)
 {
 	struct MHD_Response *r;
 
@@ -45,28 +45,28 @@ struct MHD_Response *br_srv_const_response(const char *json)
 	return r;
 }
 
-int br_srv_bodies_init(struct br_srv *s)
+int brc_srv_bodies_init(struct brc_srv *s)
 {
 	size_t n = (size_t)(s->w->days > 0 ? s->w->days : 1);
 
 	/* calloc'd pages stay untouched (and out of RSS) until used. */
-	s->bodies = br_xcalloc(n, sizeof(*s->bodies));
-	s->attempts = br_xcalloc(n, sizeof(*s->attempts));
+	s->bodies = brc_xcalloc(n, sizeof(*s->bodies));
+	s->attempts = brc_xcalloc(n, sizeof(*s->attempts));
 	s->cache_limit = BR_BODY_CACHE_LIMIT;
-	s->resp_404 = br_srv_const_response("{\"error\":\"not found\"}\n");
-	s->resp_405 = br_srv_const_response(
+	s->resp_404 = brc_srv_const_response("{\"error\":\"not found\"}\n");
+	s->resp_405 = brc_srv_const_response(
 		"{\"error\":\"method not allowed\"}\n");
-	s->resp_error = br_srv_const_response(
+	s->resp_error = brc_srv_const_response(
 		"{\"error\":\"injected fault\"}\n");
-	s->resp_reset = br_srv_const_response("{\"reset\":true}\n");
+	s->resp_reset = brc_srv_const_response("{\"reset\":true}\n");
 	if (!s->resp_404 || !s->resp_405 || !s->resp_error || !s->resp_reset) {
-		br_error("cannot create the server's responses");
+		brc_error("cannot create the server's responses");
 		return -1;
 	}
 	return 0;
 }
 
-static void body_free(struct br_body *b)
+static void body_free(struct brc_body *b)
 {
 	if (!b)
 		return;
@@ -76,7 +76,7 @@ static void body_free(struct br_body *b)
 	free(b);
 }
 
-void br_srv_bodies_free(struct br_srv *s)
+void brc_srv_bodies_free(struct brc_srv *s)
 {
 	if (s->bodies)
 		for (int64_t i = 0; i < s->w->days; i++)
@@ -95,12 +95,12 @@ void br_srv_bodies_free(struct br_srv *s)
 		MHD_destroy_response(s->resp_reset);
 }
 
-static struct br_body *render(const struct br_srv *s, int64_t day)
+static struct brc_body *render(const struct brc_srv *s, int64_t day)
 {
-	struct br_buf buf = { 0 };
-	struct br_body *b = br_xcalloc(1, sizeof(*b));
+	struct brc_buf buf = { 0 };
+	struct brc_body *b = brc_xcalloc(1, sizeof(*b));
 
-	br_ticket_render(s->w, day, &buf);
+	brc_ticket_render(s->w, day, &buf);
 	b->data = buf.data;
 	b->len = buf.len;
 	return b;
@@ -111,11 +111,11 @@ static struct br_body *render(const struct br_srv *s, int64_t day)
  * render the same day at once; the loser frees its copy.  Returns NULL when
  * the cache is full: the caller renders its own copy.
  */
-static struct br_body *cached_body(struct br_srv *s, int64_t day)
+static struct brc_body *cached_body(struct brc_srv *s, int64_t day)
 {
-	struct br_body *b = atomic_load_explicit(&s->bodies[day],
+	struct brc_body *b = atomic_load_explicit(&s->bodies[day],
 	                                         memory_order_acquire);
-	struct br_body *expect = NULL;
+	struct brc_body *expect = NULL;
 
 	if (b)
 		return b;
@@ -139,15 +139,15 @@ static struct br_body *cached_body(struct br_srv *s, int64_t day)
 }
 
 /* A streamed response's state (content reader closure). */
-struct br_stream {
-	struct br_srv *srv;
+struct brc_stream {
+	struct brc_srv *srv;
 	struct MHD_Connection *conn;
 	const char *data;
 	size_t len, cut;      /* bytes to send before the fault (len: all) */
-	enum br_fault fault;
+	enum brc_fault fault;
 	double rate;          /* bytes/s, 0 = unlimited                    */
 	uint64_t start;       /* first call of the reader, ns              */
-	struct br_body *own;  /* uncached body, freed with the stream     */
+	struct brc_body *own;  /* uncached body, freed with the stream     */
 };
 
 /* Abort the TCP connection with a reset (not a FIN): SO_LINGER 0, then
@@ -168,7 +168,7 @@ static void reset_socket(struct MHD_Connection *conn)
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 {
-	struct br_stream *st = cls;
+	struct brc_stream *st = cls;
 	size_t n;
 
 	if (pos >= st->cut) {
@@ -180,7 +180,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 	if (n > max)
 		n = max;
 	if (st->rate > 0) {
-		uint64_t now = br_now_ns();
+		uint64_t now = brc_now_ns();
 		double allowed, slice;
 
 		if (!st->start)
@@ -197,7 +197,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 			uint64_t due = st->start +
 			               (uint64_t)(((double)pos + slice) /
 			                          st->rate * 1e9);
-			if (!br_srv_suspend_until(st->srv, st->conn, due))
+			if (!brc_srv_suspend_until(st->srv, st->conn, due))
 				return 0;
 			allowed = (double)n; /* stopping: no more pacing */
 		}
@@ -211,16 +211,16 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 
 static void stream_free(void *cls)
 {
-	struct br_stream *st = cls;
+	struct brc_stream *st = cls;
 
 	body_free(st->own);
 	free(st);
 }
 
-static enum MHD_Result queue_stream(struct br_srv *s, struct br_req *r,
-                                    struct br_body *b, struct br_body *own)
+static enum MHD_Result queue_stream(struct brc_srv *s, struct brc_req *r,
+                                    struct brc_body *b, struct brc_body *own)
 {
-	struct br_stream *st = br_xcalloc(1, sizeof(*st));
+	struct brc_stream *st = brc_xcalloc(1, sizeof(*st));
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
@@ -247,10 +247,10 @@ static enum MHD_Result queue_stream(struct br_srv *s, struct br_req *r,
 	return ret;
 }
 
-enum MHD_Result br_srv_answer(struct br_srv *s, struct br_req *r)
+enum MHD_Result brc_srv_answer(struct brc_srv *s, struct brc_req *r)
 {
-	const struct br_faults *f = &s->sc->server.faults;
-	struct br_body *b, *own = NULL;
+	const struct brc_faults *f = &s->sc->server.faults;
+	struct brc_body *b, *own = NULL;
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 

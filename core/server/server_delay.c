@@ -20,14 +20,14 @@
  * again for a few microseconds costs more than it is worth. */
 #define BR_TIMER_SLACK_NS 50000ULL
 
-static void heap_push(struct br_srv *s, uint64_t due,
+static void heap_push(struct brc_srv *s, uint64_t due,
                       struct MHD_Connection *conn)
 {
 	size_t i;
 
 	if (s->heap_len == s->heap_cap) {
 		s->heap_cap = s->heap_cap ? 2 * s->heap_cap : 1024;
-		s->heap = br_xrealloc(s->heap, s->heap_cap * sizeof(*s->heap));
+		s->heap = brc_xrealloc(s->heap, s->heap_cap * sizeof(*s->heap));
 	}
 	i = s->heap_len++;
 	while (i > 0 && s->heap[(i - 1) / 2].due > due) {
@@ -38,10 +38,10 @@ static void heap_push(struct br_srv *s, uint64_t due,
 	s->heap[i].conn = conn;
 }
 
-static struct MHD_Connection *heap_pop(struct br_srv *s)
+static struct MHD_Connection *heap_pop(struct brc_srv *s)
 {
 	struct MHD_Connection *top = s->heap[0].conn;
-	struct br_timer_entry last = s->heap[--s->heap_len];
+	struct brc_timer_entry last = s->heap[--s->heap_len];
 	size_t i = 0, c;
 
 	while ((c = 2 * i + 1) < s->heap_len) {
@@ -64,7 +64,7 @@ static void abs_time(uint64_t ns, struct timespec *ts)
 }
 
 /* Pop what is due into *batch (grown as needed) and return how many. */
-static size_t take_due(struct br_srv *s, uint64_t now,
+static size_t take_due(struct brc_srv *s, uint64_t now,
                        struct MHD_Connection ***batch, size_t *cap)
 {
 	size_t n = 0;
@@ -73,7 +73,7 @@ static size_t take_due(struct br_srv *s, uint64_t now,
 	                       s->heap[0].due <= now + BR_TIMER_SLACK_NS)) {
 		if (n == *cap) {
 			*cap = *cap ? 2 * *cap : 256;
-			*batch = br_xrealloc(*batch, *cap * sizeof(**batch));
+			*batch = brc_xrealloc(*batch, *cap * sizeof(**batch));
 		}
 		(*batch)[n++] = heap_pop(s);
 	}
@@ -82,14 +82,14 @@ static size_t take_due(struct br_srv *s, uint64_t now,
 
 static void *timer_main(void *arg)
 {
-	struct br_srv *s = arg;
+	struct brc_srv *s = arg;
 	struct MHD_Connection **batch = NULL;
 	size_t cap = 0, n;
 	struct timespec ts;
 
 	pthread_mutex_lock(&s->tm_lock);
 	for (;;) {
-		n = take_due(s, br_now_ns(), &batch, &cap);
+		n = take_due(s, brc_now_ns(), &batch, &cap);
 		if (n) {
 			/* Resume outside our lock: MHD takes its own. */
 			pthread_mutex_unlock(&s->tm_lock);
@@ -112,7 +112,7 @@ static void *timer_main(void *arg)
 	return NULL;
 }
 
-int br_srv_timer_start(struct br_srv *s)
+int brc_srv_timer_start(struct brc_srv *s)
 {
 	pthread_condattr_t ca;
 	int err;
@@ -126,7 +126,7 @@ int br_srv_timer_start(struct br_srv *s)
 	s->locks_ready = true;
 	err = pthread_create(&s->tm_thread, NULL, timer_main, s);
 	if (err) {
-		br_error("cannot start the server's timer thread: %s",
+		brc_error("cannot start the server's timer thread: %s",
 		         strerror(err));
 		return -1;
 	}
@@ -138,12 +138,12 @@ int br_srv_timer_start(struct br_srv *s)
  * Called once the daemon no longer needs to delay anything: every waiter
  * of the FIFO joins the heap, the timer thread resumes the whole heap at
  * once and exits.  From then on nothing is suspended any more
- * (br_srv_suspend_until refuses), so MHD_stop_daemon finds no suspended
+ * (brc_srv_suspend_until refuses), so MHD_stop_daemon finds no suspended
  * connection, as it requires.
  */
-void br_srv_timer_stop(struct br_srv *s)
+void brc_srv_timer_stop(struct brc_srv *s)
 {
-	struct br_req *fifo;
+	struct brc_req *fifo;
 
 	if (!s->tm_started)
 		return;
@@ -153,7 +153,7 @@ void br_srv_timer_stop(struct br_srv *s)
 	s->fifo_head = s->fifo_tail = NULL;
 	s->queued = 0;
 	pthread_mutex_lock(&s->tm_lock);
-	for (struct br_req *r = fifo; r; r = r->next)
+	for (struct brc_req *r = fifo; r; r = r->next)
 		heap_push(s, 0, r->conn);
 	s->tm_stop = true;
 	pthread_cond_signal(&s->tm_cond);
@@ -164,7 +164,7 @@ void br_srv_timer_stop(struct br_srv *s)
 }
 
 /* After MHD_stop_daemon: its completion callbacks still take adm_lock. */
-void br_srv_timer_free(struct br_srv *s)
+void brc_srv_timer_free(struct brc_srv *s)
 {
 	if (!s->locks_ready)
 		return;
@@ -178,7 +178,7 @@ void br_srv_timer_free(struct br_srv *s)
 }
 
 /* Add an already suspended connection; tm_lock held. */
-static void schedule_locked(struct br_srv *s, struct MHD_Connection *conn,
+static void schedule_locked(struct brc_srv *s, struct MHD_Connection *conn,
                             uint64_t due)
 {
 	heap_push(s, due, conn);
@@ -187,7 +187,7 @@ static void schedule_locked(struct br_srv *s, struct MHD_Connection *conn,
 		pthread_cond_signal(&s->tm_cond);
 }
 
-int br_srv_suspend_until(struct br_srv *s, struct MHD_Connection *conn,
+int brc_srv_suspend_until(struct brc_srv *s, struct MHD_Connection *conn,
                          uint64_t due)
 {
 	pthread_mutex_lock(&s->tm_lock);
@@ -205,10 +205,10 @@ int br_srv_suspend_until(struct br_srv *s, struct MHD_Connection *conn,
 
 static uint64_t due_after(double delay)
 {
-	return br_now_ns() + (uint64_t)(delay * 1e9);
+	return brc_now_ns() + (uint64_t)(delay * 1e9);
 }
 
-bool br_srv_admit(struct br_srv *s, struct br_req *r)
+bool brc_srv_admit(struct brc_srv *s, struct brc_req *r)
 {
 	bool now = true;
 
@@ -224,7 +224,7 @@ bool br_srv_admit(struct br_srv *s, struct br_req *r)
 		s->fifo_tail = r;
 		if (++s->queued > s->queued_max)
 			s->queued_max = s->queued;
-		/* Under adm_lock: br_srv_release cannot pick r before it is
+		/* Under adm_lock: brc_srv_release cannot pick r before it is
 		 * suspended. */
 		MHD_suspend_connection(r->conn);
 		now = false;
@@ -236,9 +236,9 @@ bool br_srv_admit(struct br_srv *s, struct br_req *r)
 	return now;
 }
 
-void br_srv_release(struct br_srv *s, struct br_req *r)
+void brc_srv_release(struct brc_srv *s, struct brc_req *r)
 {
-	struct br_req *next;
+	struct brc_req *next;
 
 	if (!r->admitted)
 		return;
@@ -266,7 +266,7 @@ void br_srv_release(struct br_srv *s, struct br_req *r)
 	pthread_mutex_unlock(&s->adm_lock);
 }
 
-void br_srv_admission_stats(struct br_srv *s, int64_t *in_flight,
+void brc_srv_admission_stats(struct brc_srv *s, int64_t *in_flight,
                             int64_t *queued, int64_t *queued_max)
 {
 	pthread_mutex_lock(&s->adm_lock);
@@ -276,14 +276,14 @@ void br_srv_admission_stats(struct br_srv *s, int64_t *in_flight,
 	pthread_mutex_unlock(&s->adm_lock);
 }
 
-void br_srv_admission_reset(struct br_srv *s)
+void brc_srv_admission_reset(struct brc_srv *s)
 {
 	pthread_mutex_lock(&s->adm_lock);
 	s->queued_max = s->queued;
 	pthread_mutex_unlock(&s->adm_lock);
 }
 
-void br_srv_note_late(struct br_srv *s, const struct br_req *r, uint64_t now)
+void brc_srv_note_late(struct brc_srv *s, const struct brc_req *r, uint64_t now)
 {
 	uint64_t late = now > r->due ? now - r->due : 0;
 	uint64_t b = late / BR_LATE_BUCKET_NS, max = atomic_load(&s->late_max);
@@ -298,7 +298,7 @@ void br_srv_note_late(struct br_srv *s, const struct br_req *r, uint64_t now)
 
 /* The upper edge of the bucket holding quantile q (the maximum when it
  * falls in the overflow bucket). */
-uint64_t br_srv_late_quantile(struct br_srv *s, double q)
+uint64_t brc_srv_late_quantile(struct brc_srv *s, double q)
 {
 	uint64_t n = 0, seen = 0, max = atomic_load(&s->late_max);
 
@@ -317,7 +317,7 @@ uint64_t br_srv_late_quantile(struct br_srv *s, double q)
 	return max;
 }
 
-void br_srv_late_reset(struct br_srv *s)
+void brc_srv_late_reset(struct brc_srv *s)
 {
 	for (size_t b = 0; b < BR_LATE_BUCKETS; b++)
 		atomic_store(&s->late[b], 0);

@@ -53,7 +53,7 @@ static int parse_date(const char *s, size_t len, int64_t *out)
 	return 0;
 }
 
-int br_srv_path_check(const char *path, const char **why)
+int brc_srv_path_check(const char *path, const char **why)
 {
 	bool has_day = strstr(path, "{date}") || strstr(path, "{i}");
 
@@ -65,11 +65,11 @@ int br_srv_path_check(const char *path, const char **why)
 		*why = "needs {date} or {i} to tell the days apart";
 		return -1;
 	}
-	return br_url_template_check(path, why);
+	return brc_url_template_check(path, why);
 }
 
 /* Match one placeholder's value; updates *idx.  Returns 0 or -1. */
-static int match_field(const struct br_srv *s, const char *name,
+static int match_field(const struct brc_srv *s, const char *name,
                        size_t name_len, const char *v, size_t len,
                        int64_t *idx)
 {
@@ -89,13 +89,13 @@ static int match_field(const struct br_srv *s, const char *name,
 		}
 	} else if (name_len == 4 && !memcmp(name, "date", 4)) {
 		if (parse_date(v, len, &day) ||
-		    br_ticket_date(s->w, 0, date) ||
+		    brc_ticket_date(s->w, 0, date) ||
 		    parse_date(date, 10, &start))
 			return -1;
 		i = day - start;
 		/* Rejects 2026-02-30 and the like: the generator's date of
 		 * that day must be exactly what was asked. */
-		if (i < 0 || i >= s->w->days || br_ticket_date(s->w, i, date) ||
+		if (i < 0 || i >= s->w->days || brc_ticket_date(s->w, i, date) ||
 		    memcmp(date, v, 10))
 			return -1;
 	} else {
@@ -107,7 +107,7 @@ static int match_field(const struct br_srv *s, const char *name,
 	return 0;
 }
 
-int64_t br_srv_match(const struct br_srv *s, const char *url)
+int64_t brc_srv_match(const struct brc_srv *s, const char *url)
 {
 	const char *t = s->path, *u = url, *end;
 	int64_t idx = -1;
@@ -136,7 +136,7 @@ int64_t br_srv_match(const struct br_srv *s, const char *url)
 	return idx;
 }
 
-static enum MHD_Result answer_stats(struct br_srv *s,
+static enum MHD_Result answer_stats(struct brc_srv *s,
                                     struct MHD_Connection *conn)
 {
 	struct MHD_Response *resp;
@@ -145,7 +145,7 @@ static enum MHD_Result answer_stats(struct br_srv *s,
 	cJSON *o = cJSON_CreateObject();
 	char *text;
 
-	br_srv_admission_stats(s, &in_flight, &queued, &queued_max);
+	brc_srv_admission_stats(s, &in_flight, &queued, &queued_max);
 	cJSON_AddNumberToObject(o, "requests", (double)s->requests);
 	cJSON_AddNumberToObject(o, "not_found", (double)s->not_found);
 	cJSON_AddNumberToObject(o, "errors", (double)s->errors);
@@ -158,9 +158,9 @@ static enum MHD_Result answer_stats(struct br_srv *s,
 	cJSON_AddNumberToObject(o, "bytes", (double)s->bytes);
 	/* How late delayed requests were answered, server side. */
 	cJSON_AddNumberToObject(o, "late_p50_us",
-	                        (double)br_srv_late_quantile(s, 0.5) / 1e3);
+	                        (double)brc_srv_late_quantile(s, 0.5) / 1e3);
 	cJSON_AddNumberToObject(o, "late_p99_us",
-	                        (double)br_srv_late_quantile(s, 0.99) / 1e3);
+	                        (double)brc_srv_late_quantile(s, 0.99) / 1e3);
 	cJSON_AddNumberToObject(o, "late_max_us",
 	                        (double)atomic_load(&s->late_max) / 1e3);
 	cJSON_AddNumberToObject(o, "connections", (double)s->conns);
@@ -188,7 +188,7 @@ static enum MHD_Result answer_stats(struct br_srv *s,
  * faults.  Meant for a quiet server (between runs): requests in flight
  * keep their slots.
  */
-static void reset_counters(struct br_srv *s)
+static void reset_counters(struct brc_srv *s)
 {
 	for (int64_t i = 0; i < s->w->days; i++)
 		atomic_store_explicit(&s->attempts[i], 0, memory_order_relaxed);
@@ -199,40 +199,40 @@ static void reset_counters(struct br_srv *s)
 	atomic_store(&s->truncated, 0);
 	atomic_store(&s->refused, 0);
 	atomic_store(&s->bytes, 0);
-	br_srv_admission_reset(s);
-	br_srv_late_reset(s);
+	brc_srv_admission_reset(s);
+	brc_srv_late_reset(s);
 }
 
 /* First call for a ticket: consult the model, take a slot or queue, and
  * suspend for the delay.  Returns MHD's result. */
-static enum MHD_Result start_ticket(struct br_srv *s,
+static enum MHD_Result start_ticket(struct brc_srv *s,
                                     struct MHD_Connection *conn,
                                     int64_t day, void **req_cls)
 {
-	const struct br_server *sv = &s->sc->server;
+	const struct brc_server *sv = &s->sc->server;
 	uint64_t seed = s->w->seed;
-	struct br_req *r = br_xcalloc(1, sizeof(*r));
+	struct brc_req *r = brc_xcalloc(1, sizeof(*r));
 
 	r->conn = conn;
 	r->day = day;
 	r->attempt = atomic_fetch_add_explicit(&s->attempts[day], 1,
 	                                       memory_order_relaxed);
-	r->delay = br_model_delay(&sv->latency, seed, (uint64_t)day,
+	r->delay = brc_model_delay(&sv->latency, seed, (uint64_t)day,
 	                          r->attempt);
-	r->fault = br_model_fault(&sv->faults, seed, (uint64_t)day, r->attempt);
+	r->fault = brc_model_fault(&sv->faults, seed, (uint64_t)day, r->attempt);
 	r->state = BR_REQ_READY;
 	*req_cls = r;
-	if (!br_srv_admit(s, r))
+	if (!brc_srv_admit(s, r))
 		return MHD_YES; /* queued, suspended */
 	if (r->delay > 0) {
 		r->state = BR_REQ_DELAYED;
-		r->due = br_now_ns() + (uint64_t)(r->delay * 1e9);
-		if (!br_srv_suspend_until(s, conn, r->due))
+		r->due = brc_now_ns() + (uint64_t)(r->delay * 1e9);
+		if (!brc_srv_suspend_until(s, conn, r->due))
 			return MHD_YES;
 		r->state = BR_REQ_READY; /* stopping: answer now */
 		r->due = 0;
 	}
-	return br_srv_answer(s, r);
+	return brc_srv_answer(s, r);
 }
 
 /*
@@ -241,13 +241,13 @@ static enum MHD_Result start_ticket(struct br_srv *s,
  * call: a response queued earlier makes MHD close the connection after it
  * (it cannot know the request is over), which would defeat keep-alive.
  */
-enum MHD_Result br_srv_handler(void *cls, struct MHD_Connection *conn,
+enum MHD_Result brc_srv_handler(void *cls, struct MHD_Connection *conn,
                                const char *url, const char *method,
                                const char *version, const char *upload,
                                size_t *upload_size, void **req_cls)
 {
-	struct br_srv *s = cls;
-	struct br_req *r = *req_cls;
+	struct brc_srv *s = cls;
+	struct brc_req *r = *req_cls;
 	bool get = !strcmp(method, MHD_HTTP_METHOD_GET) ||
 	           !strcmp(method, MHD_HTTP_METHOD_HEAD);
 	int64_t day;
@@ -259,9 +259,9 @@ enum MHD_Result br_srv_handler(void *cls, struct MHD_Connection *conn,
 	if (r != (void *)&receiving) {
 		/* Resumed: the delay is over, or the server is stopping. */
 		if (r->state == BR_REQ_DELAYED && !atomic_load(&s->stopping))
-			br_srv_note_late(s, r, br_now_ns());
+			brc_srv_note_late(s, r, brc_now_ns());
 		r->state = BR_REQ_READY;
-		return br_srv_answer(s, r);
+		return brc_srv_answer(s, r);
 	}
 	if (*upload_size) {
 		*upload_size = 0; /* no route takes a body: ignore it */
@@ -278,7 +278,7 @@ enum MHD_Result br_srv_handler(void *cls, struct MHD_Connection *conn,
 		return MHD_queue_response(conn, 405, s->resp_405);
 	if (!strcmp(url, STATS_PATH))
 		return answer_stats(s, conn);
-	day = br_srv_match(s, url);
+	day = brc_srv_match(s, url);
 	if (day < 0) {
 		atomic_fetch_add(&s->not_found, 1);
 		return MHD_queue_response(conn, MHD_HTTP_NOT_FOUND,
@@ -287,15 +287,15 @@ enum MHD_Result br_srv_handler(void *cls, struct MHD_Connection *conn,
 	return start_ticket(s, conn, day, req_cls);
 }
 
-void br_srv_completed(void *cls, struct MHD_Connection *conn,
+void brc_srv_completed(void *cls, struct MHD_Connection *conn,
                       void **req_cls, enum MHD_RequestTerminationCode why)
 {
-	struct br_srv *s = cls;
-	struct br_req *r = *req_cls;
+	struct brc_srv *s = cls;
+	struct brc_req *r = *req_cls;
 
 	if (!r || r == (void *)&receiving)
 		return;
-	br_srv_release(s, r);
+	brc_srv_release(s, r);
 	free(r);
 	*req_cls = NULL;
 }

@@ -28,7 +28,7 @@
 
 /* The child: die with the parent, serve, never return into the parent's
  * code (its atexit handlers and stdio buffers are not ours). */
-BR_NORETURN static void child_main(const struct br_scenario *sc,
+BR_NORETURN static void child_main(const struct brc_scenario *sc,
                                    pid_t parent, int ready_fd)
 {
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -36,18 +36,18 @@ BR_NORETURN static void child_main(const struct br_scenario *sc,
 	 * send the signal. */
 	if (getppid() != parent)
 		_exit(BR_EXIT_FAIL);
-	_exit(br_server_run(sc, sc->server.host, sc->server.port, ready_fd));
+	_exit(brc_server_run(sc, sc->server.host, sc->server.port, ready_fd));
 }
 
 /* Read the ready line ("PORT" or "error: ...") within the timeout. */
 static int read_ready(int fd, char *line, size_t len)
 {
-	uint64_t deadline = br_now_ns() + READY_TIMEOUT_MS * 1000000ULL;
+	uint64_t deadline = brc_now_ns() + READY_TIMEOUT_MS * 1000000ULL;
 	size_t got = 0;
 	ssize_t n;
 
 	while (got + 1 < len) {
-		uint64_t now = br_now_ns();
+		uint64_t now = brc_now_ns();
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 
 		if (now >= deadline)
@@ -76,11 +76,11 @@ static char *base_url(const char *host, int port)
 	/* A wildcard bind is reached through loopback. */
 	if (!host || !*host || !strcmp(host, "0.0.0.0") || !strcmp(host, "::"))
 		host = "127.0.0.1";
-	return br_xasprintf(strchr(host, ':') ? "http://[%s]:%d" :
+	return brc_xasprintf(strchr(host, ':') ? "http://[%s]:%d" :
 	                    "http://%s:%d", host, port);
 }
 
-int br_server_spawn(const struct br_scenario *sc, struct br_server_proc *out)
+int brc_server_spawn(const struct brc_scenario *sc, struct brc_server_proc *out)
 {
 	char line[512];
 	int fds[2];
@@ -89,14 +89,14 @@ int br_server_spawn(const struct br_scenario *sc, struct br_server_proc *out)
 
 	memset(out, 0, sizeof(*out));
 	if (pipe2(fds, O_CLOEXEC)) {
-		br_error("cannot start the server: pipe: %s", strerror(errno));
+		brc_error("cannot start the server: pipe: %s", strerror(errno));
 		return -1;
 	}
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
 	if (pid < 0) {
-		br_error("cannot start the server: fork: %s", strerror(errno));
+		brc_error("cannot start the server: fork: %s", strerror(errno));
 		close(fds[0]);
 		close(fds[1]);
 		return -1;
@@ -107,43 +107,43 @@ int br_server_spawn(const struct br_scenario *sc, struct br_server_proc *out)
 	}
 	close(fds[1]);
 	if (read_ready(fds[0], line, sizeof(line))) {
-		br_error("the server did not start within %d s",
+		brc_error("the server did not start within %d s",
 		         READY_TIMEOUT_MS / 1000);
 		goto fail;
 	}
 	if (!strncmp(line, "error: ", 7)) {
-		br_error("%s", line + 7);
+		brc_error("%s", line + 7);
 		goto fail;
 	}
 	port = strtol(line, NULL, 10);
 	if (port <= 0 || port > 65535) {
-		br_error("the server answered '%s' instead of its port", line);
+		brc_error("the server answered '%s' instead of its port", line);
 		goto fail;
 	}
 	close(fds[0]);
 	out->pid = pid;
 	out->port = (int)port;
 	out->base_url = base_url(sc->server.host, (int)port);
-	br_debug("server: pid %d at %s", (int)pid, out->base_url);
+	brc_debug("server: pid %d at %s", (int)pid, out->base_url);
 	return 0;
 
 fail:
 	close(fds[0]);
 	out->pid = pid;
-	br_server_stop(out);
+	brc_server_stop(out);
 	return -1;
 }
 
 static size_t collect(char *data, size_t size, size_t n, void *cls)
 {
-	br_buf_append(cls, data, size * n);
+	brc_buf_append(cls, data, size * n);
 	return size * n;
 }
 
 /* GET or POST base_url + path; the body in *body.  Returns 0 on HTTP
  * 200, else -1. */
-static int control_request(const struct br_server_proc *srv,
-                           const char *path, bool post, struct br_buf *body)
+static int control_request(const struct brc_server_proc *srv,
+                           const char *path, bool post, struct brc_buf *body)
 {
 	CURL *c = curl_easy_init();
 	char *url;
@@ -152,7 +152,7 @@ static int control_request(const struct br_server_proc *srv,
 
 	if (!c)
 		return -1;
-	url = br_xasprintf("%s%s", srv->base_url, path);
+	url = brc_xasprintf("%s%s", srv->base_url, path);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)QUERY_TIMEOUT_MS);
@@ -166,7 +166,7 @@ static int control_request(const struct br_server_proc *srv,
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	else
-		br_warn("server: %s: %s", url, curl_easy_strerror(rc));
+		brc_warn("server: %s: %s", url, curl_easy_strerror(rc));
 	curl_easy_cleanup(c);
 	free(url);
 	return rc == CURLE_OK && status == 200 ? 0 : -1;
@@ -190,7 +190,7 @@ static void proc_usage(pid_t pid, double *cpu, int64_t *rss)
 	*cpu = 0;
 	*rss = 0;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	text = br_read_file(path, 1 << 16, NULL);
+	text = brc_read_file(path, 1 << 16, NULL);
 	/* The command name may hold spaces and ')': skip past the last. */
 	if (text && (p = strrchr(text, ')')) &&
 	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
@@ -198,27 +198,27 @@ static void proc_usage(pid_t pid, double *cpu, int64_t *rss)
 		*cpu = (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 	free(text);
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	text = br_read_file(path, 1 << 16, NULL);
+	text = brc_read_file(path, 1 << 16, NULL);
 	if (text && (p = strstr(text, "\nVmRSS:")) &&
 	    sscanf(p + 7, "%lld", &kb) == 1)
 		*rss = kb * 1024;
 	free(text);
 }
 
-int br_server_query(const struct br_server_proc *srv,
-                    struct br_server_stats *st)
+int brc_server_query(const struct brc_server_proc *srv,
+                    struct brc_server_stats *st)
 {
-	struct br_buf body = { 0 };
+	struct brc_buf body = { 0 };
 	cJSON *o;
 
 	memset(st, 0, sizeof(*st));
 	if (!srv->base_url || control_request(srv, "/_benchrun/stats", false,
 	                                      &body)) {
-		br_buf_free(&body);
+		brc_buf_free(&body);
 		return -1;
 	}
 	o = cJSON_ParseWithLength(body.data, body.len);
-	br_buf_free(&body);
+	brc_buf_free(&body);
 	if (!cJSON_IsObject(o)) {
 		cJSON_Delete(o);
 		return -1;
@@ -236,29 +236,29 @@ int br_server_query(const struct br_server_proc *srv,
 	return 0;
 }
 
-int br_server_reset(const struct br_server_proc *srv)
+int brc_server_reset(const struct brc_server_proc *srv)
 {
-	struct br_buf body = { 0 };
+	struct brc_buf body = { 0 };
 	int rc = srv->base_url ? control_request(srv, "/_benchrun/reset",
 	                                         true, &body) : -1;
 
-	br_buf_free(&body);
+	brc_buf_free(&body);
 	return rc;
 }
 
-void br_server_stop(struct br_server_proc *srv)
+void brc_server_stop(struct brc_server_proc *srv)
 {
-	uint64_t deadline = br_now_ns() + STOP_WAIT_MS * 1000000ULL;
+	uint64_t deadline = brc_now_ns() + STOP_WAIT_MS * 1000000ULL;
 	struct timespec pause = { 0, 5000000 };
 	pid_t r = 0;
 
 	if (srv->pid > 0) {
 		kill(srv->pid, SIGTERM);
 		while ((r = waitpid(srv->pid, NULL, WNOHANG)) == 0 &&
-		       br_now_ns() < deadline)
+		       brc_now_ns() < deadline)
 			nanosleep(&pause, NULL);
 		if (r == 0) {
-			br_warn("server (pid %d) did not stop within %d s: "
+			brc_warn("server (pid %d) did not stop within %d s: "
 			        "killing it", (int)srv->pid, STOP_WAIT_MS / 1000);
 			kill(srv->pid, SIGKILL);
 			waitpid(srv->pid, NULL, 0);

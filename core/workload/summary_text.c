@@ -12,7 +12,7 @@
 
 #include "workload/tickets.h"
 
-const char *br_summary_format(const struct br_summary *s, char *buf, size_t n)
+const char *brc_summary_format(const struct brc_summary *s, char *buf, size_t n)
 {
 	snprintf(buf, n,
 	         "trips=%" PRId64 " cheapest=%" PRId64 " total=%" PRId64
@@ -22,7 +22,7 @@ const char *br_summary_format(const struct br_summary *s, char *buf, size_t n)
 	return buf;
 }
 
-int br_summary_parse(const char *text, struct br_summary *out, char *why,
+int brc_summary_parse(const char *text, struct brc_summary *out, char *why,
                      size_t why_len)
 {
 	static const char *const keys[] = { "trips", "cheapest", "total",

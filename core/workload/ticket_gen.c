@@ -37,7 +37,7 @@ static const struct bus {
 
 /* Howard Hinnant's days_from_civil: exact for the proleptic Gregorian
  * calendar, no tables, no locale, no time zone. */
-int64_t br_gen_days_from_civil(int64_t y, int m, int d)
+int64_t brc_gen_days_from_civil(int64_t y, int m, int d)
 {
 	int64_t era, yoe, doy, doe;
 
@@ -49,7 +49,7 @@ int64_t br_gen_days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-void br_gen_civil_from_days(int64_t days, int64_t *y, int *m, int *d)
+void brc_gen_civil_from_days(int64_t days, int64_t *y, int *m, int *d)
 {
 	int64_t z = days + 719468;
 	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -75,7 +75,7 @@ static int digits(const char *s, int n)
 	return v;
 }
 
-int br_gen_parse_date(const char *s, int64_t *days)
+int brc_gen_parse_date(const char *s, int64_t *days)
 {
 	int y, m, d;
 	int64_t y2;
@@ -88,10 +88,10 @@ int br_gen_parse_date(const char *s, int64_t *days)
 	d = digits(s + 8, 2);
 	if (y < 1000 || m < 1 || m > 12 || d < 1 || d > 31)
 		return -1;
-	*days = br_gen_days_from_civil(y, m, d);
+	*days = brc_gen_days_from_civil(y, m, d);
 	/* Round-tripping rejects the 31st of short months and 29 Feb of
 	 * common years without a table of month lengths. */
-	br_gen_civil_from_days(*days, &y2, &m2, &d2);
+	brc_gen_civil_from_days(*days, &y2, &m2, &d2);
 	return y2 == y && m2 == m && d2 == d ? 0 : -1;
 }
 
@@ -101,12 +101,12 @@ static void put2(char *p, int v)
 	p[1] = (char)('0' + v % 10);
 }
 
-void br_gen_format_date(int64_t days, char *buf)
+void brc_gen_format_date(int64_t days, char *buf)
 {
 	int64_t y;
 	int m, d;
 
-	br_gen_civil_from_days(days, &y, &m, &d);
+	brc_gen_civil_from_days(days, &y, &m, &d);
 	if (y < 0 || y > 9999)
 		y = 9999; /* unreachable from a validated start date */
 	put2(buf, (int)(y / 100));
@@ -118,18 +118,18 @@ void br_gen_format_date(int64_t days, char *buf)
 	buf[10] = '\0';
 }
 
-int br_gen_day_init(const struct br_workload *w, int64_t i,
-                    struct br_gen_day *d)
+int brc_gen_day_init(const struct brc_workload *w, int64_t i,
+                    struct brc_gen_day *d)
 {
 	int64_t start;
 	uint64_t h, s;
 
-	if (br_gen_parse_date(w->start_date, &start))
+	if (brc_gen_parse_date(w->start_date, &start))
 		return -1;
 	memset(d, 0, sizeof(*d));
 	d->epoch_day = start + i;
-	br_gen_format_date(d->epoch_day, d->date);
-	br_gen_format_date(d->epoch_day + 1, d->next_date);
+	brc_gen_format_date(d->epoch_day, d->date);
+	brc_gen_format_date(d->epoch_day + 1, d->next_date);
 	memcpy(d->compact, d->date, 4);
 	memcpy(d->compact + 4, d->date + 5, 2);
 	memcpy(d->compact + 6, d->date + 8, 2);
@@ -137,30 +137,30 @@ int br_gen_day_init(const struct br_workload *w, int64_t i,
 	d->route = w->route ? w->route : "";
 	d->route_len = strlen(d->route);
 
-	h = br_fnv1a(d->route, d->route_len, BR_FNV_INIT);
+	h = brc_fnv1a(d->route, d->route_len, BR_FNV_INIT);
 	/* A route's trips take about as long every day, whatever the seed:
 	 * 4 to 14 hours.  The bound keeps every arrival on the next day at
 	 * the latest (1439 + 839 + 5 * 15 + 59 < 2880). */
 	d->base_duration = 240 + (int)(h % 600);
-	h = br_fnv1a("/", 1, h);
-	h = br_fnv1a(d->date, 10, h);
+	h = brc_fnv1a("/", 1, h);
+	h = brc_fnv1a(d->date, 10, h);
 	s = w->seed ^ h;
-	d->key = br_splitmix64(&s);
+	d->key = brc_splitmix64(&s);
 	d->n_trips = w->trips_min;
 	if (w->trips_max > w->trips_min)
-		d->n_trips += (int64_t)(br_splitmix64(&s) %
+		d->n_trips += (int64_t)(brc_splitmix64(&s) %
 		              (uint64_t)(w->trips_max - w->trips_min + 1));
 	if (d->n_trips < 0)
 		d->n_trips = 0;
 	return 0;
 }
 
-void br_gen_trip(const struct br_gen_day *d, int64_t k,
-                 struct br_gen_trip *t)
+void brc_gen_trip(const struct brc_gen_day *d, int64_t k,
+                 struct brc_gen_trip *t)
 {
 	uint64_t s = d->key ^ ((uint64_t)(k + 1) * 0xd1b54a32d192ed03ULL);
-	uint64_t r1 = br_splitmix64(&s);
-	uint64_t r2 = br_splitmix64(&s);
+	uint64_t r1 = brc_splitmix64(&s);
+	uint64_t r2 = brc_splitmix64(&s);
 	int64_t lo = k * 1440 / d->n_trips;
 	int64_t hi = (k + 1) * 1440 / d->n_trips;
 	const struct bus *bus = &buses[(r1 >> 24) % BR_ARRAY_SIZE(buses)];
@@ -179,7 +179,7 @@ void br_gen_trip(const struct br_gen_day *d, int64_t k,
 	t->free_seats = (int)((r2 >> 32) % (uint64_t)(t->seats + 1));
 }
 
-size_t br_gen_trip_id(const struct br_gen_day *d, int64_t k, char *buf)
+size_t brc_gen_trip_id(const struct brc_gen_day *d, int64_t k, char *buf)
 {
 	char num[24];
 	int n = 0;

@@ -13,17 +13,17 @@
 #include "scenario/scenario.h"
 
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
-int64_t br_gen_days_from_civil(int64_t y, int m, int d);
-void br_gen_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
+int64_t brc_gen_days_from_civil(int64_t y, int m, int d);
+void brc_gen_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 
 /* Parse a strict "YYYY-MM-DD" (years 1000..9999) into days since the
  * epoch; returns -1 when it is not a valid date. */
-int br_gen_parse_date(const char *s, int64_t *days);
+int brc_gen_parse_date(const char *s, int64_t *days);
 /* Format days since the epoch as "YYYY-MM-DD" into buf (>= 11 bytes). */
-void br_gen_format_date(int64_t days, char *buf);
+void brc_gen_format_date(int64_t days, char *buf);
 
 /* One day's constants, computed once per body. */
-struct br_gen_day {
+struct brc_gen_day {
 	uint64_t key;          /* mixes seed, route and date            */
 	int64_t n_trips;
 	int64_t epoch_day;     /* days since 1970-01-01                 */
@@ -36,7 +36,7 @@ struct br_gen_day {
 };
 
 /* One trip; strings point into static tables. */
-struct br_gen_trip {
+struct brc_gen_trip {
 	int departure;         /* minutes after midnight, < 1440        */
 	int duration;          /* minutes                               */
 	int64_t price_cents;
@@ -48,16 +48,16 @@ struct br_gen_trip {
 };
 
 /* Set up day i of the workload; returns -1 when start_date is invalid. */
-int br_gen_day_init(const struct br_workload *w, int64_t i,
-                    struct br_gen_day *d);
+int brc_gen_day_init(const struct brc_workload *w, int64_t i,
+                    struct brc_gen_day *d);
 
 /* Trip k (0 <= k < n_trips) of the day.  Departures are non-decreasing
  * in k, so trip 0 leaves first. */
-void br_gen_trip(const struct br_gen_day *d, int64_t k,
-                 struct br_gen_trip *t);
+void brc_gen_trip(const struct brc_gen_day *d, int64_t k,
+                 struct brc_gen_trip *t);
 
 /* Trip k's id, "ROUTE-YYYYMMDD-007", into buf; returns its length.  buf
  * must hold route_len + 32 bytes. */
-size_t br_gen_trip_id(const struct br_gen_day *d, int64_t k, char *buf);
+size_t brc_gen_trip_id(const struct brc_gen_day *d, int64_t k, char *buf);
 
 #endif /* BR_TICKET_GEN_H */

@@ -71,15 +71,15 @@ static char *put_time(char *p, const char *date, int minutes)
  * longest carrier and bus model fit many times over. */
 #define TRIP_MAX 512
 
-static char *put_trip(char *p, const struct br_gen_day *d, int64_t k)
+static char *put_trip(char *p, const struct brc_gen_day *d, int64_t k)
 {
-	struct br_gen_trip t;
+	struct brc_gen_trip t;
 	int arrival;
 
-	br_gen_trip(d, k, &t);
+	brc_gen_trip(d, k, &t);
 	arrival = t.departure + t.duration;
 	PUT_LIT(p, "{\"id\":\"");
-	p += br_gen_trip_id(d, k, p);
+	p += brc_gen_trip_id(d, k, p);
 	PUT_LIT(p, "\",\"carrier\":\"");
 	p = put_str(p, t.carrier);
 	PUT_LIT(p, "\",\"departure\":\"");
@@ -108,24 +108,24 @@ static char *put_trip(char *p, const struct br_gen_day *d, int64_t k)
 }
 
 /* Make room for `need` more bytes plus the terminating NUL. */
-static void reserve(struct br_buf *b, size_t need)
+static void reserve(struct brc_buf *b, size_t need)
 {
 	if (b->len + need + 1 <= b->cap)
 		return;
 	b->cap = b->len + need + 1;
-	b->data = br_xrealloc(b->data, b->cap);
+	b->data = brc_xrealloc(b->data, b->cap);
 }
 
-void br_ticket_render(const struct br_workload *w, int64_t i,
-                      struct br_buf *out)
+void brc_ticket_render(const struct brc_workload *w, int64_t i,
+                      struct brc_buf *out)
 {
-	struct br_gen_day d;
+	struct brc_gen_day d;
 	size_t per_trip, need;
 	char *p;
 
-	if (br_gen_day_init(w, i, &d)) {
+	if (brc_gen_day_init(w, i, &d)) {
 		/* The scenario parser rejects bad dates; never crash on one. */
-		br_buf_append(out, "{}", 2);
+		brc_buf_append(out, "{}", 2);
 		return;
 	}
 	per_trip = TRIP_MAX + 2 * d.route_len;
@@ -149,25 +149,25 @@ void br_ticket_render(const struct br_workload *w, int64_t i,
 	out->len = (size_t)(p - out->data);
 }
 
-void br_ticket_expect(const struct br_workload *w, int64_t i,
-                      struct br_summary *out)
+void brc_ticket_expect(const struct brc_workload *w, int64_t i,
+                      struct brc_summary *out)
 {
-	struct br_gen_day d;
-	struct br_gen_trip t;
-	struct br_buf id = { 0 };
+	struct brc_gen_day d;
+	struct brc_gen_trip t;
+	struct brc_buf id = { 0 };
 
 	memset(out, 0, sizeof(*out));
 	out->digest = BR_FNV_INIT;
-	if (br_gen_day_init(w, i, &d))
+	if (brc_gen_day_init(w, i, &d))
 		return;
 	out->date = d.epoch_day;
 	out->trips = d.n_trips;
 	reserve(&id, d.route_len + 32);
 	for (int64_t k = 0; k < d.n_trips; k++) {
-		size_t n = br_gen_trip_id(&d, k, id.data);
+		size_t n = brc_gen_trip_id(&d, k, id.data);
 
-		br_gen_trip(&d, k, &t);
-		out->digest = br_fnv1a(id.data, n, out->digest);
+		brc_gen_trip(&d, k, &t);
+		out->digest = brc_fnv1a(id.data, n, out->digest);
 		if (k == 0 || t.price_cents < out->cheapest_cents)
 			out->cheapest_cents = t.price_cents;
 		out->total_cents += t.price_cents;
@@ -175,5 +175,5 @@ void br_ticket_expect(const struct br_workload *w, int64_t i,
 		if (k == 0 || t.departure < out->first_departure)
 			out->first_departure = t.departure;
 	}
-	br_buf_free(&id);
+	brc_buf_free(&id);
 }

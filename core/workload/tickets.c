@@ -24,55 +24,55 @@
 #include "workload/ticket_gen.h"
 #include "workload/tickets.h"
 
-int br_ticket_date(const struct br_workload *w, int64_t i, char *buf)
+int brc_ticket_date(const struct brc_workload *w, int64_t i, char *buf)
 {
 	int64_t start;
 
-	if (br_gen_parse_date(w->start_date, &start))
+	if (brc_gen_parse_date(w->start_date, &start))
 		return -1;
-	br_gen_format_date(start + i, buf);
+	brc_gen_format_date(start + i, buf);
 	return 0;
 }
 
-char *br_ticket_url(const char *tmpl, const char *base,
-                    const struct br_workload *w, int64_t i)
+char *brc_ticket_url(const char *tmpl, const char *base,
+                    const struct brc_workload *w, int64_t i)
 {
-	struct br_buf b = { 0 };
+	struct brc_buf b = { 0 };
 	char date[11];
 	const char *p = tmpl;
 
-	br_buf_append(&b, "", 0);
+	brc_buf_append(&b, "", 0);
 	while (*p) {
 		const char *brace = strchr(p, '{');
 		size_t len;
 		int k;
 
 		if (!brace) {
-			br_buf_append(&b, p, strlen(p));
+			brc_buf_append(&b, p, strlen(p));
 			break;
 		}
-		br_buf_append(&b, p, (size_t)(brace - p));
+		brc_buf_append(&b, p, (size_t)(brace - p));
 		p = brace;
-		k = br_url_placeholder_at(p, &len);
+		k = brc_url_placeholder_at(p, &len);
 		switch (k) {
 		case 0:
-			br_buf_append(&b, base ? base : "", base ? strlen(base) : 0);
+			brc_buf_append(&b, base ? base : "", base ? strlen(base) : 0);
 			break;
 		case 1:
 			if (w->route)
-				br_buf_append(&b, w->route, strlen(w->route));
+				brc_buf_append(&b, w->route, strlen(w->route));
 			break;
 		case 2:
-			if (br_ticket_date(w, i, date))
-				br_buf_append(&b, "invalid-date", 12);
+			if (brc_ticket_date(w, i, date))
+				brc_buf_append(&b, "invalid-date", 12);
 			else
-				br_buf_append(&b, date, 10);
+				brc_buf_append(&b, date, 10);
 			break;
 		case 3:
-			br_buf_printf(&b, "%" PRId64, i);
+			brc_buf_printf(&b, "%" PRId64, i);
 			break;
 		default: /* unknown: keep the brace, go on after it */
-			br_buf_append(&b, "{", 1);
+			brc_buf_append(&b, "{", 1);
 			p++;
 			continue;
 		}
@@ -110,9 +110,9 @@ static void calibrate(void)
 		uint64_t rounds = 1 << 14, t0, dt;
 
 		for (;;) {
-			t0 = br_threadtime_ns();
+			t0 = brc_threadtime_ns();
 			burn_sink = spin(rounds, burn_sink);
-			dt = br_threadtime_ns() - t0;
+			dt = brc_threadtime_ns() - t0;
 			if (dt >= 1000000 || rounds >= (1ULL << 40))
 				break;
 			rounds *= 2;
@@ -123,7 +123,7 @@ static void calibrate(void)
 	rounds_per_us = best > 0 ? best : 1000.0;
 }
 
-void br_ticket_calibrate(void)
+void brc_ticket_calibrate(void)
 {
 	pthread_once(&calibrate_once, calibrate);
 }
@@ -132,7 +132,7 @@ static void burn_us(double us)
 {
 	if (us <= 0)
 		return;
-	br_ticket_calibrate();
+	brc_ticket_calibrate();
 	burn_sink = spin((uint64_t)llround(us * rounds_per_us), burn_sink);
 }
 
@@ -180,7 +180,7 @@ static int departure_minutes(const char *s, const char *date)
 }
 
 static int summarise_trip(const cJSON *t, int64_t k, const char *date,
-                          struct br_summary *out, char *why, size_t why_len)
+                          struct brc_summary *out, char *why, size_t why_len)
 {
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(t, "id");
 	const cJSON *price = cJSON_GetObjectItemCaseSensitive(t, "price");
@@ -215,7 +215,7 @@ static int summarise_trip(const cJSON *t, int64_t k, const char *date,
 		return fail(why, why_len, "trip %" PRId64 ": departure '%.40s' "
 		            "is not a time on %s", k, dep->valuestring, date);
 
-	out->digest = br_fnv1a(id->valuestring, strlen(id->valuestring),
+	out->digest = brc_fnv1a(id->valuestring, strlen(id->valuestring),
 	                       out->digest);
 	if (out->trips == 0 || c < out->cheapest_cents)
 		out->cheapest_cents = c;
@@ -227,8 +227,8 @@ static int summarise_trip(const cJSON *t, int64_t k, const char *date,
 	return 0;
 }
 
-static int summarise(const struct br_workload *w, const cJSON *root,
-                     struct br_summary *out, char *why, size_t why_len)
+static int summarise(const struct brc_workload *w, const cJSON *root,
+                     struct brc_summary *out, char *why, size_t why_len)
 {
 	const cJSON *route = cJSON_GetObjectItemCaseSensitive(root, "route");
 	const cJSON *date = cJSON_GetObjectItemCaseSensitive(root, "date");
@@ -246,10 +246,10 @@ static int summarise(const struct br_workload *w, const cJSON *root,
 		            w->route, route->valuestring);
 	if (!cJSON_IsString(date))
 		return fail(why, why_len, "no 'date'");
-	if (br_gen_parse_date(date->valuestring, &day))
+	if (brc_gen_parse_date(date->valuestring, &day))
 		return fail(why, why_len, "date '%.40s' is not YYYY-MM-DD",
 		            date->valuestring);
-	if (br_gen_parse_date(w->start_date, &start) == 0 &&
+	if (brc_gen_parse_date(w->start_date, &start) == 0 &&
 	    (day < start || (w->days > 0 && day >= start + w->days)))
 		return fail(why, why_len, "date %s is not a day of the workload "
 		            "(%s + %" PRId64 " days)", date->valuestring,
@@ -265,8 +265,8 @@ static int summarise(const struct br_workload *w, const cJSON *root,
 	return 0;
 }
 
-int br_ticket_process(const struct br_workload *w, const char *body,
-                      size_t len, struct br_summary *out, char *why,
+int brc_ticket_process(const struct brc_workload *w, const char *body,
+                      size_t len, struct brc_summary *out, char *why,
                       size_t why_len)
 {
 	const char *end = NULL;
@@ -306,8 +306,8 @@ fail_parsed:
 	return rc;
 }
 
-int br_summary_check(const struct br_summary *got,
-                     const struct br_summary *want, char *why,
+int brc_summary_check(const struct brc_summary *got,
+                     const struct brc_summary *want, char *why,
                      size_t why_len)
 {
 	char a[11], b[11];
@@ -318,8 +318,8 @@ int br_summary_check(const struct br_summary *got,
 		            PRId64, (int64_t)want->f, (int64_t)got->f)
 
 	if (got->date && want->date && got->date != want->date) {
-		br_gen_format_date(want->date, a);
-		br_gen_format_date(got->date, b);
+		brc_gen_format_date(want->date, a);
+		brc_gen_format_date(got->date, b);
 		return fail(why, why_len, "date %s expected, got %s", a, b);
 	}
 	CHECK_FIELD(trips, "trips");

@@ -17,7 +17,7 @@
 #include "util.h"
 
 /* The summary of one day, computed from a parsed body or the generator. */
-struct br_summary {
+struct brc_summary {
 	int64_t trips;
 	int64_t cheapest_cents;     /* lowest price, in cents          */
 	int64_t total_cents;        /* sum of prices                   */
@@ -31,20 +31,20 @@ struct br_summary {
 
 /* The date string "YYYY-MM-DD" of day i into buf (>= 11 bytes). Returns -1
  * when start_date is invalid. */
-int br_ticket_date(const struct br_workload *w, int64_t i, char *buf);
+int brc_ticket_date(const struct brc_workload *w, int64_t i, char *buf);
 
 /* The URL of request i from the template ("{base}", "{route}", "{date}",
  * "{i}" are replaced); malloc'd. */
-char *br_ticket_url(const char *tmpl, const char *base,
-                    const struct br_workload *w, int64_t i);
+char *brc_ticket_url(const char *tmpl, const char *base,
+                    const struct brc_workload *w, int64_t i);
 
 /* The body the server sends for day i (JSON), appended to out. */
-void br_ticket_render(const struct br_workload *w, int64_t i,
-                      struct br_buf *out);
+void brc_ticket_render(const struct brc_workload *w, int64_t i,
+                      struct brc_buf *out);
 
 /* The expected summary of day i, without rendering or parsing JSON. */
-void br_ticket_expect(const struct br_workload *w, int64_t i,
-                      struct br_summary *out);
+void brc_ticket_expect(const struct brc_workload *w, int64_t i,
+                      struct brc_summary *out);
 
 /*
  * Prepare a received body for processing: parse it (cJSON), summarise it,
@@ -52,26 +52,26 @@ void br_ticket_expect(const struct br_workload *w, int64_t i,
  * fills *out, or -1 with a short reason in why (e.g. "not JSON at byte
  * 17", "no 'trips' array").
  */
-int br_ticket_process(const struct br_workload *w, const char *body,
-                      size_t len, struct br_summary *out, char *why,
+int brc_ticket_process(const struct brc_workload *w, const char *body,
+                      size_t len, struct brc_summary *out, char *why,
                       size_t why_len);
 
 /* Calibrate the CPU burner of cpu_us_per_trip now (a few ms, once per
  * process) so that it is not charged to the first measured body.
- * Optional: br_ticket_process calibrates on first use. */
-void br_ticket_calibrate(void);
+ * Optional: brc_ticket_process calibrates on first use. */
+void brc_ticket_calibrate(void);
 
 /* Compare; returns 0 when equal, else -1 with what differs in why. */
-int br_summary_check(const struct br_summary *got,
-                     const struct br_summary *want, char *why,
+int brc_summary_check(const struct brc_summary *got,
+                     const struct brc_summary *want, char *why,
                      size_t why_len);
 
 /* The canonical text form of a summary (plugin.h done_summary):
  * "trips=20 cheapest=1250 total=48210 seats=311 first=365 digest=<16 hex>".
  * format returns buf; parse returns 0, or -1 with the reason in why. */
-const char *br_summary_format(const struct br_summary *s, char *buf,
+const char *brc_summary_format(const struct brc_summary *s, char *buf,
                               size_t n);
-int br_summary_parse(const char *text, struct br_summary *out, char *why,
+int brc_summary_parse(const char *text, struct brc_summary *out, char *why,
                      size_t why_len);
 
 #endif /* BR_TICKETS_H */

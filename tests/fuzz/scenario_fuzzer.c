@@ -1,6 +1,6 @@
 /*
  * scenario_fuzzer.c - libFuzzer target over the YAML -> scenario path:
- * whatever the bytes, br_scenario_load_string must return 0 or -1 with a
+ * whatever the bytes, brc_scenario_load_string must return 0 or -1 with a
  * message, never crash, hang or leak.  Overrides are fuzzed too: the first
  * line of the input, when it has the form "PATH=VALUE", is applied as --set.
  */
@@ -17,9 +17,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct br_scenario sc;
-	struct br_override ov;
-	char *text = br_xmalloc(size + 1), *errbuf = NULL, *nl, *eq;
+	struct brc_scenario sc;
+	struct brc_override ov;
+	char *text = brc_xmalloc(size + 1), *errbuf = NULL, *nl, *eq;
 	size_t n_ov = 0;
 
 	memcpy(text, data, size);
@@ -35,9 +35,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			n_ov = 1;
 		}
 	}
-	if (br_scenario_load_string("fuzz.yaml", (const char *)data, size, &ov,
+	if (brc_scenario_load_string("fuzz.yaml", (const char *)data, size, &ov,
 	                            n_ov, &sc, &errbuf) == 0)
-		br_scenario_free(&sc);
+		brc_scenario_free(&sc);
 	free(errbuf);
 	free(text);
 	return 0;

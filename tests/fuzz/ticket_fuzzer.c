@@ -14,18 +14,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct br_workload w = {
+	struct brc_workload w = {
 		.seed = 1, .days = 10, .start_date = (char *)"2026-01-01",
 		.route = (char *)"MOW-LED", .trips_min = 20, .trips_max = 20,
 		.max_body = 1 << 20, .validate = true,
 	};
-	struct br_summary got, want;
+	struct brc_summary got, want;
 	char why[256];
 
-	if (br_ticket_process(&w, (const char *)data, size, &got, why,
+	if (brc_ticket_process(&w, (const char *)data, size, &got, why,
 	                      sizeof(why)) == 0) {
-		br_ticket_expect(&w, 0, &want);
-		br_summary_check(&got, &want, why, sizeof(why));
+		brc_ticket_expect(&w, 0, &want);
+		brc_summary_check(&got, &want, why, sizeof(why));
 	}
 	return 0;
 }
