@@ -16,14 +16,26 @@
  * Compatibility rules:
  *  - The core loads a plugin when magic matches, abi_major equals the core's
  *    BR_ABI_MAJOR, and abi_minor is <= the core's BR_ABI_MINOR.
- *  - New members are only ever appended to struct br_plugin and struct
- *    br_host, with a minor bump.  The `size` members say how much of each
- *    struct the other side knows about; read a member only when the struct
- *    is large enough to contain it (BR_HAS_MEMBER below).
+ *  - New members are only ever appended to struct br_plugin, struct
+ *    br_host and struct br_param, with a minor bump.  The `size` members
+ *    say how much of each struct the other side knows about; read a member
+ *    only when the struct is large enough to contain it (BR_HAS_MEMBER
+ *    below).  The parameter table is an array, so its element size travels
+ *    in the descriptor (`param_size`, set by BR_PLUGIN_HEADER): the core
+ *    walks a table with the plugin's stride and treats members the plugin
+ *    did not know as zero.
+ *
+ * History:
+ *  1.0  the first ABI.
+ *  1.1  br_host: logv, now, due (open-model arrivals); br_plugin:
+ *       param_size, flags (BR_PLUGIN_F_DUE); br_param: flags (with
+ *       BR_PARAM_F_CONCURRENCY) and reserved room.  A 1.0 plugin still
+ *       loads; it cannot run an open-model scenario.
  */
 #ifndef BENCHRUN_PLUGIN_H
 #define BENCHRUN_PLUGIN_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
@@ -34,7 +46,7 @@ extern "C" {
 
 #define BR_PLUGIN_MAGIC  0x42524e50u /* "BRNP" */
 #define BR_ABI_MAJOR     1
-#define BR_ABI_MINOR     0
+#define BR_ABI_MINOR     1
 #define BR_PLUGIN_SYMBOL "benchrun_plugin"
 
 /* True when a struct of `size` bytes (its size member) contains `member`. */
@@ -66,7 +78,16 @@ struct br_param {
 	double min, max;         /* inclusive range for INT/DOUBLE/SIZE/
 	                            DURATION; ignored when min == max == 0      */
 	const char *help;        /* one line for `benchrun plugins`           */
+	/* ---- ABI 1.1 ---- */
+	uint32_t flags;          /* BR_PARAM_F_*                              */
+	uint32_t reserved_u32;   /* zero                                      */
+	void *reserved[2];       /* NULL: room for later 1.x members          */
 };
+
+/* This INT parameter bounds the requests in flight: the core shows it as
+ * the strategy's concurrency (a column, and the value a `concurrency`
+ * sweep sets).  At most one parameter of a table has it. */
+#define BR_PARAM_F_CONCURRENCY 0x1u
 
 /* ------------------------------------------------------------------------
  * Core services.  The run context `struct br_run` is opaque.
@@ -82,9 +103,22 @@ struct br_param {
  *      status (0 when no response arrived) and `error` is NULL on transport
  *      success or a short human text ("connection reset", "timeout").
  *
- * start, body and done are thread-safe for different i, and may be called
- * from any thread of the worker process (not from a forked child: children
- * must send their results back to the process that called run).
+ * Thread safety: count, url, log, logv, now and due may be called from any
+ * thread at any time during run.  start, body and done are thread-safe for
+ * different i (one request is driven by one thread at a time), and may be
+ * called from any thread of the worker process -- not from a forked child:
+ * children send their results back to the process that called run.  No
+ * service may be called after run has returned (the run context is gone).
+ *
+ * Arrivals (ABI 1.1): in a closed-model scenario (the default) every
+ * request is due at once, due(i) == 0, and a plugin starts the next
+ * request whenever a slot is free.  In an open-model scenario request i is
+ * due at due(i) nanoseconds after the run began (the same clock as now()):
+ * a plugin must never call start(i) before now() >= due(i), and should
+ * start it as soon as it can after; its concurrency still bounds what is
+ * in flight, so a strategy that cannot keep up builds a backlog, which the
+ * core measures.  Only plugins that set BR_PLUGIN_F_DUE run open-model
+ * scenarios.
  * ---------------------------------------------------------------------- */
 struct br_run;
 
@@ -128,6 +162,18 @@ struct br_host {
 	 */
 	int (*done_summary)(struct br_run *run, size_t i, int status,
 	                    const char *error, const char *summary);
+
+	/* ---- ABI 1.1: check BR_HAS_MEMBER(struct br_host, host->size, x) ---- */
+
+	/* log() for a caller that already holds a va_list. */
+	void (*logv)(struct br_run *run, enum br_log_level level,
+	             const char *fmt, va_list ap);
+	/* Nanoseconds since the run began, CLOCK_MONOTONIC. */
+	uint64_t (*now)(const struct br_run *run);
+	/* When request i is due, in nanoseconds since the run began (the
+	 * clock of now()); 0 for every i in the closed model.  Non-decreasing
+	 * in i. */
+	uint64_t (*due)(const struct br_run *run, size_t i);
 };
 
 /* ------------------------------------------------------------------------
@@ -163,18 +209,31 @@ struct br_plugin {
 	 * process tree while it runs.  Threads and child processes created
 	 * here must be joined/waited before returning.  Return 0, or -1 when
 	 * the strategy itself failed (not for failed requests, which done()
-	 * already recorded).
+	 * already recorded).  The core calls run once per instance in a
+	 * measured worker; a plugin must still leave its instance reusable
+	 * (a second run on the same instance, with a new br_run, must work:
+	 * the conformance suite does this), and must not keep pointers into a
+	 * br_run past the return.
 	 */
 	int (*run)(void *state, struct br_run *run);
 
 	/* destroy (optional): free the instance.  Not timed. */
 	void (*destroy)(void *state);
+
+	/* ---- ABI 1.1 ---- */
+	uint32_t param_size;     /* sizeof(struct br_param): the stride of
+	                            params (BR_PLUGIN_HEADER sets it)          */
+	uint32_t flags;          /* BR_PLUGIN_F_*                           */
 };
+
+/* The plugin honours host->due(): it runs open-model scenarios. */
+#define BR_PLUGIN_F_DUE 0x1u
 
 /* Fill the header fields of a descriptor: `BR_PLUGIN_HEADER, .name = ...`. */
 #define BR_PLUGIN_HEADER                                         \
 	.magic = BR_PLUGIN_MAGIC, .abi_major = BR_ABI_MAJOR,         \
-	.abi_minor = BR_ABI_MINOR, .size = sizeof(struct br_plugin)
+	.abi_minor = BR_ABI_MINOR, .size = sizeof(struct br_plugin), \
+	.param_size = sizeof(struct br_param)
 
 #ifdef __cplusplus
 }

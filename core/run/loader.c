@@ -21,6 +21,11 @@
  * plugin built against a later 1.x header has a larger one. */
 #define BR_PLUGIN_SIZE_1_0 \
 	(offsetof(struct br_plugin, destroy) + sizeof(void (*)(void *)))
+/* A parameter table entry as ABI 1.0 defined it: up to `help`. */
+#define BR_PARAM_SIZE_1_0 \
+	(offsetof(struct br_param, help) + sizeof(const char *))
+/* Longest parameter table we walk before calling it unterminated. */
+#define MAX_PARAMS 1000
 
 size_t brc_param_type_size(enum br_param_type t)
 {
@@ -104,15 +109,9 @@ static int check_params(const struct br_plugin *d, struct brc_buf *why)
 
 	if (!d->params)
 		return 0;
-	for (i = 0; d->params[i].name; i++) {
-		if (i >= 1000) {
-			brc_buf_printf(why, "parameter table does not end with "
-			                   "{NULL}");
-			return -1;
-		}
+	for (i = 0; d->params[i].name; i++)
 		if (check_one_param(d, i, why))
 			return -1;
-	}
 	if (brc_params_build(d, NULL, 0, &opts, &err)) {
 		brc_buf_printf(why, "%s", err);
 		free(err);
@@ -122,12 +121,71 @@ static int check_params(const struct br_plugin *d, struct brc_buf *why)
 	return 0;
 }
 
-/* Everything about a loaded descriptor the core relies on. */
+/*
+ * The core's own copy of a checked descriptor, in this core's layout:
+ * members the plugin's (older) header did not have are zero, and the
+ * parameter table is re-laid at this core's stride, whatever stride the
+ * plugin was built with (param_size, ABI 1.1; 1.0's entry size before).
+ * Returns NULL with *err set when the table is unterminated or its stride
+ * is impossible.
+ */
+static struct br_plugin *normalize(const char *name, const char *path,
+                                   const struct br_plugin *d, char **err)
+{
+	struct br_plugin *n = brc_xcalloc(1, sizeof(*n));
+	size_t stride = BR_PARAM_SIZE_1_0, count = 0;
+	const char *p;
+
+	memcpy(n, d, d->size < sizeof(*n) ? d->size : sizeof(*n));
+	if (BR_HAS_MEMBER(struct br_plugin, d->size, param_size) &&
+	    d->abi_minor >= 1) {
+		stride = d->param_size;
+		if (stride < BR_PARAM_SIZE_1_0 || stride > 4096) {
+			*err = brc_xasprintf("plugin '%s' (%s) says its parameter "
+			                    "entries are %zu bytes (1.0's are %zu): "
+			                    "set it with BR_PLUGIN_HEADER", name,
+			                    path, stride,
+			                    (size_t)BR_PARAM_SIZE_1_0);
+			goto fail;
+		}
+	}
+	if (!d->params)
+		return n;
+	for (p = (const char *)d->params;
+	     ((const struct br_param *)p)->name; p += stride)
+		if (++count > MAX_PARAMS) {
+			*err = brc_xasprintf("plugin '%s' (%s) has an invalid "
+			                    "parameter table: it does not end with "
+			                    "{NULL} within %d entries", name, path,
+			                    MAX_PARAMS);
+			goto fail;
+		}
+	n->params = brc_xcalloc(count + 1, sizeof(struct br_param));
+	p = (const char *)d->params;
+	for (size_t i = 0; i < count; i++, p += stride)
+		memcpy((struct br_param *)&n->params[i], p,
+		       stride < sizeof(struct br_param) ? stride
+		                                        : sizeof(struct br_param));
+	return n;
+
+fail:
+	free(n);
+	return NULL;
+}
+
+static void free_normalized(const struct br_plugin *n)
+{
+	if (!n)
+		return;
+	free((void *)n->params);
+	free((void *)n);
+}
+
+/* The header of a descriptor: magic, ABI and size, checked before any
+ * other member is read. */
 static char *check_desc(const char *name, const char *path,
                         const struct br_plugin *d)
 {
-	struct brc_buf why = { 0 };
-
 	if (d->magic != BR_PLUGIN_MAGIC)
 		return brc_xasprintf("plugin '%s' (%s) has a wrong magic number "
 		                    "0x%08x (want 0x%08x): it is not a benchrun "
@@ -153,6 +211,15 @@ static char *check_desc(const char *name, const char *path,
 		                    "it against this benchrun's "
 		                    "<benchrun/plugin.h>", name, path, d->size,
 		                    BR_ABI_MAJOR, BR_PLUGIN_SIZE_1_0);
+	return NULL;
+}
+
+/* What the core relies on beyond the header, on the normalized copy. */
+static char *check_body(const char *name, const char *path,
+                        const struct br_plugin *d)
+{
+	struct brc_buf why = { 0 };
+
 	if (!d->name || !*d->name)
 		return brc_xasprintf("plugin '%s' (%s) has no name in its "
 		                    "descriptor: set .name", name, path);
@@ -181,6 +248,7 @@ static int load_file(const char *name, const char *path,
                      struct brc_loaded *out, char **err)
 {
 	const struct br_plugin *d;
+	struct br_plugin *n;
 	char real[PATH_MAX];
 	void *dl;
 
@@ -203,11 +271,19 @@ static int load_file(const char *name, const char *path,
 	*err = check_desc(name, path, d);
 	if (*err)
 		goto fail_close;
+	n = normalize(name, path, d, err);
+	if (!n)
+		goto fail_close;
+	*err = check_body(name, path, n);
+	if (*err)
+		goto fail_free;
 	out->dl = dl;
-	out->desc = d;
+	out->desc = n;
 	out->path = brc_xstrdup(realpath(path, real) ? real : path);
 	return 0;
 
+fail_free:
+	free_normalized(n);
 fail_close:
 	dlclose(dl);
 	return -1;
@@ -278,6 +354,7 @@ void brc_plugin_close(struct brc_loaded *p)
 {
 	if (!p)
 		return;
+	free_normalized(p->desc);
 	if (p->dl)
 		dlclose(p->dl);
 	free(p->path);

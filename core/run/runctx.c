@@ -57,6 +57,9 @@ struct br_run {
 	pthread_mutex_t lock;       /* failures, n_failures */
 	struct brc_buf failures;
 	unsigned n_failures;
+
+	uint64_t t0;                /* brc_now_ns when run began (now, due) */
+	const uint64_t *due;        /* intended starts; NULL: closed model  */
 };
 
 struct br_run *brc_run_new(const struct brc_workload *w, char **urls, size_t n)
@@ -72,7 +75,18 @@ struct br_run *brc_run_new(const struct brc_workload *w, char **urls, size_t n)
 		return NULL;
 	}
 	pthread_mutex_init(&run->lock, NULL);
+	run->t0 = brc_now_ns();
 	return run;
+}
+
+void brc_run_set_due(struct br_run *run, const uint64_t *due)
+{
+	run->due = due;
+}
+
+void brc_run_begin(struct br_run *run)
+{
+	run->t0 = brc_now_ns();
 }
 
 void brc_run_prepare(struct br_run *run)
@@ -265,13 +279,11 @@ static int host_done_summary(struct br_run *run, size_t i, int status,
 static char last_error[1024];
 static pthread_mutex_t last_error_lock = PTHREAD_MUTEX_INITIALIZER;
 
-BR_PRINTF(3, 4)
-static void host_log(struct br_run *run, enum br_log_level level,
-                     const char *fmt, ...)
+static void host_logv(struct br_run *run, enum br_log_level level,
+                      const char *fmt, va_list ap)
 {
 	static const char *const names[] = { "error", "warning", "info",
 	                                     "debug" };
-	va_list ap;
 	int need = level <= BR_LOG_WARN ? -1 : (int)level - 1;
 	char line[1024];
 
@@ -279,15 +291,34 @@ static void host_log(struct br_run *run, enum br_log_level level,
 	if (brc_verbosity < need || level > BR_LOG_DEBUG)
 		return;
 	/* One fprintf per line keeps lines from different threads whole. */
-	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
 	if (level == BR_LOG_ERROR) {
 		pthread_mutex_lock(&last_error_lock);
 		snprintf(last_error, sizeof(last_error), "%s", line);
 		pthread_mutex_unlock(&last_error_lock);
 	}
 	fprintf(stderr, "plugin %s: %s\n", names[level], line);
+}
+
+BR_PRINTF(3, 4)
+static void host_log(struct br_run *run, enum br_log_level level,
+                     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	host_logv(run, level, fmt, ap);
+	va_end(ap);
+}
+
+static uint64_t host_now(const struct br_run *run)
+{
+	return brc_now_ns() - run->t0;
+}
+
+static uint64_t host_due(const struct br_run *run, size_t i)
+{
+	return run->due && i < run->n ? run->due[i] : 0;
 }
 
 const char *brc_plugin_last_error(void)
@@ -305,6 +336,9 @@ static const struct br_host host_table = {
 	.done = host_done,
 	.log = host_log,
 	.done_summary = host_done_summary,
+	.logv = host_logv,
+	.now = host_now,
+	.due = host_due,
 };
 
 const struct br_host *brc_host_table(void)

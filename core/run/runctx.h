@@ -49,6 +49,14 @@ struct br_run *brc_run_new(const struct brc_workload *w, char **urls, size_t n);
  * strategy's work. */
 void brc_run_prepare(struct br_run *run);
 
+/* Open-model arrivals: request i is due at due[i] ns after the run began
+ * (borrowed, n entries, non-decreasing, kept until brc_run_free); NULL,
+ * the default, is the closed model (every request due at 0). */
+void brc_run_set_due(struct br_run *run, const uint64_t *due);
+
+/* The run hook starts now: the origin of the host's now() and due(). */
+void brc_run_begin(struct br_run *run);
+
 /* After the run hook: count the requests done() was never called for,
  * build the latency histogram, fill *out (free with brc_run_tally_free). */
 void brc_run_finish(struct br_run *run, struct brc_run_tally *out);

@@ -283,6 +283,7 @@ static cJSON *measure(const struct br_plugin *p, const void *opts,
 		_exit(1); /* the parent is gone: nobody to report to */
 
 	usage_now(&u0);
+	brc_run_begin(run);
 	t0 = brc_now_ns();
 	rc = p->run(state, run);
 	t1 = brc_now_ns();
