@@ -118,28 +118,14 @@ static void conf_scan(void)
  * parsed results (NULL when there are none).  *code gets the exit code. */
 static cJSON *conf_run(const char *yaml, int *code)
 {
-	char *dir = brc_test_tmpdir();
-	char *scen = brc_test_write(dir, "s.yaml", yaml);
-	char *out = brc_xasprintf("%s/r.json", dir);
-	const char *argv[] = { "-q", scen, "-o", out, NULL };
 	struct brc_buf err = { 0 };
-	char *text;
-	cJSON *json = NULL;
+	cJSON *json = brc_test_run_yaml(yaml, 90, code, &err);
 
-	*code = brc_test_benchrun(argv, 90, &err);
-	text = brc_read_file(out, 64 << 20, NULL);
-	if (text)
-		json = cJSON_Parse(text);
 	if (!json || (*code != 0 && *code != 1))
 		/* The output is the only clue to what went wrong. */
 		fprintf(stderr, "benchrun exit %d; scenario:\n%s\nstderr:\n%s\n",
 		        *code, yaml, err.data ? err.data : "");
-	brc_test_rmtree(dir);
 	brc_buf_free(&err);
-	free(text);
-	free(scen);
-	free(out);
-	free(dir);
 	return json;
 }
 

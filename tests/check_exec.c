@@ -28,15 +28,9 @@ static cJSON *run_exec(const char *command, const char *script, int days,
 		"strategies:\n  - plugin: exec\n"
 		"    params: {command: [%s, '%s'], concurrency: 4}\n"
 		"runs: {timeout: 60s}\n", days, command, prog);
-	char *path = brc_test_write(dir, "exec.yaml", yaml);
-	char *out = brc_xasprintf("%s/out.json", dir);
-	const char *argv[] = { "-q", "-o", out, path, NULL };
 
-	*code = brc_test_benchrun(argv, 90, NULL);
-	*doc = brc_test_load_json(out);
+	*doc = brc_test_run_yaml(yaml, 90, code, NULL);
 	ck_assert_msg(*doc, "no results written (exit %d)", *code);
-	free(out);
-	free(path);
 	free(yaml);
 	free(prog);
 	brc_test_rmtree(dir);

@@ -29,7 +29,6 @@ static const struct brc_workload hostile_workload = {
 static cJSON *run_against(int port, const char *extra_workload,
                           const char *params, int *exit_code, cJSON **doc)
 {
-	char *dir = brc_test_tmpdir();
 	char *yaml = brc_xasprintf(
 		"workload: {days: 2, start_date: 2026-01-01, route: MOW-LED, "
 		"trips: 20%s}\n"
@@ -38,20 +37,11 @@ static cJSON *run_against(int port, const char *extra_workload,
 		"strategies:\n  - plugin: sync\n    params: {%s}\n"
 		"runs: {timeout: 20s}\n",
 		extra_workload, port, params);
-	char *path = brc_test_write(dir, "hostile.yaml", yaml);
-	char *out = brc_xasprintf("%s/out.json", dir);
-	const char *argv[] = { "-q", "-o", out, path, NULL };
 
-	*exit_code = brc_test_benchrun(argv, 60, NULL);
-	*doc = brc_test_load_json(out);
+	*doc = brc_test_run_yaml(yaml, 60, exit_code, NULL);
 	ck_assert_msg(*doc, "no results file written (exit %d)", *exit_code);
-	cJSON *run = brc_test_first_run(*doc);
 	free(yaml);
-	free(path);
-	free(out);
-	brc_test_rmtree(dir);
-	free(dir);
-	return run;
+	return brc_test_first_run(*doc);
 }
 
 static double failures(const cJSON *run, const char *kind)

@@ -38,10 +38,6 @@ static char *open_fixture(const char *name, struct brc_loaded *pl)
 	return err;
 }
 
-#define ck_assert_has(hay, needle)                                        \
-	ck_assert_msg(strstr((hay), (needle)), "'%s' lacks '%s'", (hay),  \
-	              (needle))
-
 /* A broken fixture is refused with a message containing each of `words`. */
 static void expect_refused(const char *name, const char *const *words)
 {

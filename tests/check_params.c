@@ -13,10 +13,6 @@
 #include "suites.h"
 #include "util.h"
 
-#define ck_assert_has(hay, needle)                                        \
-	ck_assert_msg(strstr((hay), (needle)), "'%s' lacks '%s'", (hay),  \
-	              (needle))
-
 struct demo_opts { /* as in tests/plugins/params_demo.c */
 	int64_t concurrency;
 	double ratio;

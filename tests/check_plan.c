@@ -18,10 +18,6 @@
 #include "suites.h"
 #include "util.h"
 
-#define ck_assert_has(hay, needle)                                        \
-	ck_assert_msg(strstr((hay), (needle)), "'%s' lacks '%s'", (hay),  \
-	              (needle))
-
 static struct brc_scenario sc;
 static struct brc_plan plan;
 

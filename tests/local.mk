@@ -21,7 +21,11 @@ tests_check_benchrun_SOURCES = \
 	tests/check_util.c tests/testutil.c tests/hostile_server.c tests/hostile_server.h tests/check_hostile.c tests/check_exec.c \
 	tests/check_loader.c tests/check_params.c tests/check_plan.c \
 	tests/check_stats.c tests/check_histogram.c tests/check_runner.c \
-	tests/check_conformance.c tests/check_forkpool.c
+	tests/check_conformance.c tests/check_forkpool.c \
+	tests/check_server_model.c tests/check_override.c \
+	tests/check_yamltree.c tests/check_results.c \
+	tests/results_fixture.c tests/results_fixture.h \
+	tests/check_runctx.c tests/check_cli.c
 tests_check_benchrun_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) \
 	$(YAML_CFLAGS) $(CJSON_CFLAGS) $(MHD_CFLAGS)
 tests_check_benchrun_LDADD = core/libbrcore.la $(CHECK_LIBS)

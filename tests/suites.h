@@ -8,7 +8,10 @@
 
 Suite *brc_suite_util(void);
 Suite *brc_suite_server(void);
+Suite *brc_suite_server_model(void);
 Suite *brc_suite_scenario(void);
+Suite *brc_suite_override(void);
+Suite *brc_suite_yamltree(void);
 Suite *brc_suite_tickets(void);
 Suite *brc_suite_model(void);
 Suite *brc_suite_export(void);
@@ -19,8 +22,11 @@ Suite *brc_suite_params(void);
 Suite *brc_suite_plan(void);
 Suite *brc_suite_stats(void);
 Suite *brc_suite_report(void);
+Suite *brc_suite_results(void);
 Suite *brc_suite_histogram(void);
 Suite *brc_suite_runner(void);
+Suite *brc_suite_runctx(void);
+Suite *brc_suite_cli(void);
 Suite *brc_suite_conformance(void);
 Suite *brc_suite_forkpool(void);
 
@@ -48,6 +54,32 @@ int brc_test_benchrun_interrupt(const char *const *argv, const char *env,
 /* Processes whose environment has BR_TEST_MARK=<mark>. */
 int brc_test_count_marked(const char *mark);
 cJSON *brc_test_load_json(const char *path);
+/* Write `yaml` into a fresh directory, run `benchrun -q -o out.json` on it
+ * (deadline `timeout` s, stderr into err if non-NULL) and return the
+ * results file parsed, NULL when none was written.  *code gets the exit
+ * code; the directory is gone afterwards. */
+cJSON *brc_test_run_yaml(const char *yaml, double timeout, int *code,
+                         struct brc_buf *err);
 cJSON *brc_test_first_run(cJSON *doc);       /* groups[0].runs[0]    */
+
+/* Scenario helpers (testutil.c): load `text` as "t.yaml" with overrides;
+ * the same, failing the test when it loads (returns the errors, free
+ * them); the path of tests/data/good/<name> (free it). */
+struct brc_override;
+struct brc_scenario;
+int brc_test_scenario_text(const char *text, const struct brc_override *ov,
+                           size_t n, struct brc_scenario *sc, char **err);
+char *brc_test_scenario_fail(const char *text, const struct brc_override *ov,
+                             size_t n);
+char *brc_test_good(const char *name);
+/* A workload of `days` requests: seed 42, MOW-LED from 2026-01-01, 20
+ * trips, validated. */
+struct brc_workload;
+struct brc_workload brc_test_workload(int64_t days);
+
+/* Fail the test unless string `hay` contains `needle`. */
+#define ck_assert_has(hay, needle)                                        \
+	ck_assert_msg(strstr((hay), (needle)), "'%s' lacks '%s'", (hay),  \
+	              (needle))
 
 #endif

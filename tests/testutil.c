@@ -1,7 +1,8 @@
 /*
  * testutil.c - what the integration suites share: temporary directories,
  * running the benchrun binary with a deadline (and interrupting it),
- * loading its results file, and finding processes it left behind.
+ * loading its results file, a scenario text run end to end, finding
+ * processes it left behind, and scenario texts loaded in-process.
  */
 #include "config.h"
 
@@ -18,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "scenario/scenario.h"
 #include "suites.h"
 #include "util.h"
 
@@ -201,6 +203,24 @@ cJSON *brc_test_load_json(const char *path)
 	return doc;
 }
 
+cJSON *brc_test_run_yaml(const char *yaml, double timeout, int *code,
+                         struct brc_buf *err)
+{
+	char *dir = brc_test_tmpdir();
+	char *path = brc_test_write(dir, "s.yaml", yaml);
+	char *out = brc_xasprintf("%s/out.json", dir);
+	const char *argv[] = { "-q", "-o", out, path, NULL };
+	cJSON *doc;
+
+	*code = brc_test_benchrun(argv, timeout, err);
+	doc = brc_test_load_json(out);
+	brc_test_rmtree(dir);
+	free(out);
+	free(path);
+	free(dir);
+	return doc;
+}
+
 cJSON *brc_test_first_run(cJSON *doc)
 {
 	cJSON *groups = cJSON_GetObjectItemCaseSensitive(doc, "groups");
@@ -210,4 +230,43 @@ cJSON *brc_test_first_run(cJSON *doc)
 
 	ck_assert_msg(run != NULL, "results have no run");
 	return run;
+}
+
+int brc_test_scenario_text(const char *text, const struct brc_override *ov,
+                           size_t n, struct brc_scenario *sc, char **err)
+{
+	*err = NULL;
+	return brc_scenario_load_string("t.yaml", text, strlen(text), ov, n, sc,
+	                                err);
+}
+
+char *brc_test_scenario_fail(const char *text, const struct brc_override *ov,
+                             size_t n)
+{
+	struct brc_scenario sc;
+	char *err = NULL;
+
+	ck_assert_int_eq(brc_test_scenario_text(text, ov, n, &sc, &err), -1);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_ptr_null(sc.name);
+	ck_assert_ptr_null(sc.strategies);
+	return err;
+}
+
+char *brc_test_good(const char *name)
+{
+	char *rel = brc_xasprintf("tests/data/good/%s", name);
+	char *p = brc_test_srcdir(rel);
+
+	free(rel);
+	return p;
+}
+
+struct brc_workload brc_test_workload(int64_t days)
+{
+	return (struct brc_workload){
+		.seed = 42, .days = days, .start_date = (char *)"2026-01-01",
+		.route = (char *)"MOW-LED", .trips_min = 20, .trips_max = 20,
+		.max_body = 4 << 20, .validate = true,
+	};
 }
