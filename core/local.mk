@@ -3,7 +3,8 @@
 
 noinst_LTLIBRARIES += core/libbrcore.la
 core_libbrcore_la_SOURCES = \
-	core/util.c core/util_parse.c core/util_file.c core/util.h
+	core/util.c core/util_parse.c core/util_file.c core/util.h \
+	core/util_text.c
 include %reldir%/scenario/local.mk
 include %reldir%/workload/local.mk
 include %reldir%/results/local.mk

@@ -15,11 +15,26 @@
 
 int brc_verbosity;
 
+/* Messages quote names, paths and plugin output: they go through
+ * brc_sanitize so no escape sequence reaches the terminal, and out as one
+ * write so lines from different processes stay whole. */
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "benchrun: %s", prefix);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char small[4096], *line = small, *big = NULL;
+	va_list ap2;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	/* Plain malloc: this also reports running out of memory. */
+	if (n >= (int)sizeof(small) && (big = malloc((size_t)n + 1))) {
+		vsnprintf(big, (size_t)n + 1, fmt, ap2);
+		line = big;
+	}
+	va_end(ap2);
+	brc_sanitize(line, BRC_TEXT_KEEP_NL | BRC_TEXT_KEEP_TAB);
+	fprintf(stderr, "benchrun: %s%s\n", prefix, line);
+	free(big);
 }
 
 #define REPORT(prefix)                  \

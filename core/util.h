@@ -71,6 +71,19 @@ size_t brc_edit_distance(const char *a, const char *b);
 const char *brc_suggest(const char *word, const char *const *candidates,
                        size_t n);
 
+/*
+ * Text from input (scenario names, labels, results files, plugin logs,
+ * program output) made safe to print: every control character (C0, DEL and
+ * the C1 range) and every byte that is not well-formed UTF-8 becomes '?', in
+ * place (the length never changes).  Flags keep newlines or tabs.  All
+ * messages (brc_error...) and reports pass their text through it.
+ */
+#define BRC_TEXT_KEEP_NL 1u
+#define BRC_TEXT_KEEP_TAB 2u
+char *brc_sanitize(char *s, unsigned flags);
+char *brc_xsanitized(const char *s, unsigned flags); /* a sanitized copy */
+bool brc_is_clean(const char *s, unsigned flags);    /* nothing to replace */
+
 /* Growable NUL-terminated string. */
 struct brc_buf {
 	char *data;

@@ -26,6 +26,8 @@ tests_check_benchrun_SOURCES = \
 	tests/check_yamltree.c tests/check_results.c \
 	tests/results_fixture.c tests/results_fixture.h \
 	tests/check_runctx.c tests/check_cli.c
+# Hostile input: no code run, no file clobbered (issue 11).
+tests_check_benchrun_SOURCES += tests/check_security.c
 tests_check_benchrun_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) \
 	$(YAML_CFLAGS) $(CJSON_CFLAGS) $(MHD_CFLAGS)
 tests_check_benchrun_LDADD = core/libbrcore.la $(CHECK_LIBS)

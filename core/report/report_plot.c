@@ -55,7 +55,9 @@ static void build_script(struct plot *p, const char *type)
 		              "{ set terminal pngcairo size 1200,%g noenhanced "
 		              "font 'sans,10' background '#ffffff' } else "
 		              "{ set terminal png size 1200,%g noenhanced }\n", h, h);
-	brc_buf_printf(s, "set output '%s/picture.%s'\nset grid\n", p->dir, type);
+	/* gnuplot runs in p->dir: the script names its files relative to it,
+	 * so no path (a TMPDIR with a quote...) is ever part of the script. */
+	brc_buf_printf(s, "set output 'picture.%s'\nset grid\n", type);
 	brc_buf_printf(s, "set linetype 1 lc rgb '#1f77b4'\nset linetype 2 lc rgb "
 	              "'#ff7f0e'\nset linetype 3 lc rgb '#2ca02c'\nset linetype 4 "
 	              "lc rgb '#d62728'\nset linetype 5 lc rgb '#9467bd'\n"
@@ -93,25 +95,38 @@ static void build_script(struct plot *p, const char *type)
 	brc_buf_printf(s, "unset multiplot\nset output\n");
 }
 
-/* Run gnuplot on the script; 0 when it succeeded, -2 when there is no
+/* Run gnuplot on plot.gp in dir; 0 when it succeeded, -2 when there is no
  * gnuplot, -1 when it failed.  BENCHRUN_GNUPLOT
  * overrides the gnuplot found by configure. */
-static int run_gnuplot(const char *script)
+static int run_gnuplot(const char *dir, const char *script)
 {
 	const char *gnuplot = getenv("BENCHRUN_GNUPLOT");
+	char *abs = NULL;
 	pid_t pid;
 	int st;
 
 	if (!gnuplot || !*gnuplot)
 		gnuplot = BR_GNUPLOT;
+	/* gnuplot starts in dir: a relative path to it must not move. */
+	if (strchr(gnuplot, '/') && *gnuplot != '/') {
+		char *cwd = getcwd(NULL, 0);
+
+		abs = brc_xasprintf("%s/%s", cwd ? cwd : ".", gnuplot);
+		free(cwd);
+	}
 	fflush(NULL);
 	pid = fork();
-	if (pid < 0)
+	if (pid < 0) {
+		free(abs);
 		return -1;
+	}
 	if (pid == 0) {
-		execlp(gnuplot, gnuplot, script, (char *)NULL);
+		if (chdir(dir))
+			_exit(126);
+		execlp(abs ? abs : gnuplot, gnuplot, "plot.gp", (char *)NULL);
 		_exit(127);
 	}
+	free(abs);
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return -1;
@@ -173,7 +188,7 @@ int brc_report_plot(const char *path, const struct brc_results *r)
 		brc_error("%s: %s", script, strerror(errno));
 		goto out_rm;
 	}
-	switch (run_gnuplot(script)) {
+	switch (run_gnuplot(p.dir, script)) {
 	case 0:
 		break;
 	case -1:

@@ -16,26 +16,40 @@
 
 #define MIB (1024.0 * 1024.0)
 
-/* A gnuplot single-quoted string: the only escape is '' for '. */
+/*
+ * Every string from a results file reaches the script only through here.
+ * A gnuplot single-quoted string has one escape, '' for ', and expands
+ * neither backquotes nor macros; what can still break out of it is the end
+ * of the line (a newline ends the command, so the rest of a label would be
+ * a command of its own).  brc_sanitize turns every control character into
+ * '?', so the string ends where we close it (tests/check_security.c).
+ */
 void brc_plot_quote(struct brc_buf *b, const char *s)
 {
+	char *clean = brc_xsanitized(s, 0);
+
 	brc_buf_append(b, "'", 1);
-	for (; s && *s; s++) {
-		if (*s == '\'')
+	for (const char *c = clean; *c; c++) {
+		if (*c == '\'')
 			brc_buf_append(b, "''", 2);
 		else
-			brc_buf_append(b, s, 1);
+			brc_buf_append(b, c, 1);
 	}
 	brc_buf_append(b, "'", 1);
+	free(clean);
 }
 
-/* A double-quoted data-file field; gnuplot has no escape there. */
+/* A double-quoted data-file field; gnuplot has no escape there, and a
+ * newline would end the row. */
 static void dq(FILE *f, const char *s)
 {
+	char *clean = brc_xsanitized(s, 0);
+
 	fputc('"', f);
-	for (; s && *s; s++)
-		fputc(*s == '"' ? '\'' : *s, f);
+	for (const char *c = clean; *c; c++)
+		fputc(*c == '"' ? '\'' : *c, f);
 	fputc('"', f);
+	free(clean);
 }
 
 size_t brc_plot_label(struct plot *p, const char *label)
@@ -55,6 +69,20 @@ static FILE *data_file(struct plot *p, const char *name)
 
 	free(path);
 	return f;
+}
+
+/* `set title` of a panel: fixed text, with a sweep the point in focus
+ * between `sep` and `end` (a point comes from the results file: quoted). */
+static void panel_title(struct plot *p, const char *text, const char *sep,
+                  const char *end)
+{
+	char *t = brc_xasprintf("%s%s%s%s", text, sep, *sep ? p->focus : "",
+	                        end);
+
+	brc_buf_printf(&p->script, "set title ");
+	brc_plot_quote(&p->script, t);
+	brc_buf_printf(&p->script, "\n");
+	free(t);
 }
 
 static bool in_focus(const struct plot *p, const struct brc_group *g)
@@ -102,9 +130,8 @@ void brc_plot_timeline(struct plot *p)
 	bool log_x = timeline_log_x(p);
 	size_t n = 0;
 
-	brc_buf_printf(s, "set title 'Memory of the process tree over time "
-	              "(first run of each strategy%s%s)'\n",
-	              p->sweep ? ", " : "", p->sweep ? p->focus : "");
+	panel_title(p, "Memory of the process tree over time (first run of each "
+	      "strategy", p->sweep ? ", " : "", ")");
 	brc_buf_printf(s, "set xlabel 'time since the run started (s%s)'\n"
 	              "set ylabel 'tree PSS (MiB)'\nset key top left\n%s",
 	              log_x ? ", log scale" : "",
@@ -137,8 +164,8 @@ void brc_plot_timeline(struct plot *p)
 		fwrite(pts.data, 1, pts.len, f);
 		brc_buf_free(&pts);
 		fclose(f);
-		brc_buf_printf(s, "%s'%s/%s' using 1:2 with lines lw 2 lt %zu "
-		              "title ", sep, p->dir, name,
+		brc_buf_printf(s, "%s'%s' using 1:2 with lines lw 2 lt %zu "
+		              "title ", sep, name,
 		              brc_plot_label(p, g->label) + 1);
 		brc_plot_quote(s, g->label);
 		sep = ", \\\n  ";
@@ -185,16 +212,15 @@ void brc_plot_bars(struct plot *p, const char *title, const char *ylabel,
 {
 	struct brc_buf *s = &p->script;
 
-	brc_buf_printf(s, "set title '%s%s%s'\nset xlabel ''\nset ylabel '%s'\n",
-	              title, p->sweep ? " at " : "", p->sweep ? p->focus : "",
-	              ylabel);
+	panel_title(p, title, p->sweep ? " at " : "", "");
+	brc_buf_printf(s, "set xlabel ''\nset ylabel '%s'\n", ylabel);
 	brc_buf_printf(s, "set style fill solid 0.7 border -1\nset boxwidth 0.6\n"
 	              "set xrange [-0.6:%g]\nset yrange [0:*]\nset xtics %s\n",
 	              (double)n - 0.4, n > 5 ? "rotate by -30" : "norotate");
-	brc_buf_printf(s, "plot '%s/bars.dat' using 1:%d:7:xtic(2) with boxes "
+	brc_buf_printf(s, "plot 'bars.dat' using 1:%d:7:xtic(2) with boxes "
 	              "lc variable notitle, \\\n  '' using 1:%d:%d with "
 	              "yerrorbars lc rgb 'black' lw 1.5 pt 7 ps 0.4 notitle\n",
-	              p->dir, col, col, col + 1);
+	              col, col, col + 1);
 	brc_buf_printf(s, "set autoscale\nset xtics norotate\nunset xtics\n"
 	              "set xtics\n");
 }
@@ -252,8 +278,8 @@ void brc_plot_sweep(struct plot *p, int col, const char *title,
 			}
 		}
 		fclose(f);
-		brc_buf_printf(&cmd, "%s'%s/%s' using 1:%d with linespoints lw 2 "
-		              "pt 7 lt %zu title ", sep, p->dir, name, col, l + 1);
+		brc_buf_printf(&cmd, "%s'%s' using 1:%d with linespoints lw 2 "
+		              "pt 7 lt %zu title ", sep, name, col, l + 1);
 		brc_plot_quote(&cmd, p->labels[l]);
 		sep = ", \\\n  ";
 	}

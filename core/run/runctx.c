@@ -292,6 +292,7 @@ static void host_logv(struct br_run *run, enum br_log_level level,
 		return;
 	/* One fprintf per line keeps lines from different threads whole. */
 	vsnprintf(line, sizeof(line), fmt, ap);
+	brc_sanitize(line, BRC_TEXT_KEEP_TAB);
 	if (level == BR_LOG_ERROR) {
 		pthread_mutex_lock(&last_error_lock);
 		snprintf(last_error, sizeof(last_error), "%s", line);
