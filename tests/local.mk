@@ -8,6 +8,9 @@ EXTRA_DIST += tests/outoftree.sh
 # Every scenario in configs/ validates and runs shortened (20 days).
 TESTS += tests/configs.sh
 EXTRA_DIST += tests/configs.sh
+# HTML reports in headless Chromium (skips when it is not installed).
+TESTS += tests/browser.sh
+EXTRA_DIST += tests/browser.sh tests/browser_check.py
 # core/ includes run down the flow (core/README.md).
 TESTS += tests/layers.sh
 EXTRA_DIST += tests/layers.sh core/README.md
@@ -28,6 +31,8 @@ tests_check_benchrun_SOURCES = \
 	tests/check_runctx.c tests/check_cli.c
 # Hostile input: no code run, no file clobbered (issue 11).
 tests_check_benchrun_SOURCES += tests/check_security.c
+# The HTML report (issue 19).
+tests_check_benchrun_SOURCES += tests/check_html.c
 tests_check_benchrun_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) \
 	$(YAML_CFLAGS) $(CJSON_CFLAGS) $(MHD_CFLAGS)
 tests_check_benchrun_LDADD = core/libbrcore.la $(CHECK_LIBS)

@@ -136,6 +136,7 @@ static void init_results(const struct brc_scenario *sc,
 	r->scenario_name = brc_xstrdup(sc->name);
 	r->scenario_path = brc_xstrdup(sc->path);
 	r->scenario_hash = brc_xstrdup(sc->hash ? sc->hash : "");
+	r->scenario_yaml = sc->text ? brc_xstrdup(sc->text) : NULL;
 	r->baseline = brc_xstrdup(sc->runs.baseline ? sc->runs.baseline
 	                                           : sc->strategies[0].label);
 	brc_results_fill_host(r);
@@ -303,6 +304,7 @@ static int write_outputs(const struct brc_options *o,
 		{ sc->outputs.csv, brc_report_csv_write },
 		{ sc->outputs.markdown, brc_report_md_write },
 		{ sc->outputs.plot, brc_report_plot },
+		{ sc->outputs.html, brc_report_html_write },
 	};
 	int rc = 0;
 

@@ -7,6 +7,7 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/cmd_export.c \
 	%reldir%/cmd_plot.c \
 	%reldir%/cmd_plugins.c \
+	%reldir%/cmd_report.c \
 	%reldir%/cmd_run.c \
 	%reldir%/cmd_serve.c \
 	%reldir%/cmd_validate.c

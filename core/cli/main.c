@@ -25,6 +25,7 @@ static const char usage_text[] =
 "       benchrun export SCENARIO.yaml DIR\n"
 "       benchrun compare OLD.json NEW.json [--threshold PCT]\n"
 "       benchrun plot RESULTS.json -o FILE.svg|FILE.png\n"
+"       benchrun report RESULTS.json -o FILE.html\n"
 "\n"
 "Benchmark concurrency strategies (plugins) on the same deterministic I/O\n"
 "workload: fetch N days of bus tickets, validate every one, and report\n"
@@ -41,9 +42,12 @@ static const char usage_text[] =
 "  compare    compare two result files; non-zero exit on a regression\n"
 "             larger than --threshold\n"
 "  plot       draw memory over time, time and memory bars, sweep curves\n"
+"  report     one self-contained HTML page of a results file: verdicts,\n"
+"             table, charts, every run, the scenario and the machine\n"
 "\n"
 "Options:\n"
-"  -o, --output FILE      results JSON (run), or the picture (plot)\n"
+"  -o, --output FILE      results JSON (run), the picture (plot) or the\n"
+"                         page (report)\n"
 "      --plugin-path DIRS colon-separated plugin directories, searched\n"
 "                         before BENCHRUN_PLUGIN_PATH and the defaults\n"
 "      --set PATH=VALUE   override a scenario value, e.g.\n"
@@ -82,6 +86,7 @@ static const struct command {
 	{ "export", brc_cmd_export, 2, 2 },
 	{ "compare", brc_cmd_compare, 2, 2 },
 	{ "plot", brc_cmd_plot, 1, 1 },
+	{ "report", brc_cmd_report, 1, 1 },
 	{ "__worker", cmd_worker, 0, 0 },
 };
 

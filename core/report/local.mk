@@ -4,6 +4,11 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/report.h \
 	%reldir%/report_csv.c \
 	%reldir%/report_fmt.c \
+	%reldir%/report_html.c \
+	%reldir%/report_html.h \
+	%reldir%/report_html_charts.c \
+	%reldir%/report_svg.c \
+	%reldir%/report_svg.h \
 	%reldir%/report_md.c \
 	%reldir%/report_plot.c \
 	%reldir%/report_plot.h \

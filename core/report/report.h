@@ -20,6 +20,11 @@ void brc_report_table(FILE *out, const struct brc_results *r, bool color);
 int brc_report_csv_write(const char *path, const struct brc_results *r);
 int brc_report_md_write(const char *path, const struct brc_results *r);
 
+/* One self-contained HTML page (no script, no external resource): the
+ * verdicts, the summary, inline SVG charts, every run, the scenario text
+ * and the machine.  Returns 0, or -1 with errno set. */
+int brc_report_html_write(const char *path, const struct brc_results *r);
+
 /* The picture of `benchrun plot`: memory over time, wall time and peak
  * memory bars, sweep curves; SVG or PNG by the extension of path.  Runs
  * gnuplot (BR_GNUPLOT).  Returns 0, or -1 after printing why. */

@@ -43,6 +43,7 @@ void brc_results_free(struct brc_results *r)
 	free(r->scenario_name);
 	free(r->scenario_path);
 	free(r->scenario_hash);
+	free(r->scenario_yaml);
 	free(r->started_at);
 	free(r->baseline);
 	free(r->host_kernel);

@@ -108,6 +108,7 @@ struct brc_group {
 struct brc_results {
 	int schema;            /* BR_RESULTS_SCHEMA                          */
 	char *scenario_name, *scenario_path, *scenario_hash;
+	char *scenario_yaml;   /* the scenario file's text, or NULL          */
 	char *started_at;      /* ISO-8601 UTC                                */
 	bool incomplete;       /* interrupted before every run finished      */
 	char *baseline;        /* label of the baseline strategy             */

@@ -289,6 +289,7 @@ static cJSON *results_json(const struct brc_results *r)
 	add_str(o, "name", r->scenario_name);
 	add_str(o, "path", r->scenario_path);
 	add_str(o, "hash", r->scenario_hash);
+	add_str(o, "yaml", r->scenario_yaml);
 	add_str(root, "started_at", r->started_at);
 	cJSON_AddBoolToObject(root, "incomplete", r->incomplete);
 	add_str(root, "baseline", r->baseline);

@@ -189,6 +189,7 @@ static int read_results(const cJSON *root, struct brc_results *r,
 	r->scenario_name = get_str(o, "name");
 	r->scenario_path = get_str(o, "path");
 	r->scenario_hash = get_str(o, "hash");
+	r->scenario_yaml = get_str(o, "yaml");
 	r->started_at = get_str(root, "started_at");
 	r->incomplete = cJSON_IsTrue(item(root, "incomplete"));
 	r->baseline = get_str(root, "baseline");

@@ -138,8 +138,10 @@ static void runs(struct brc_diag *d, const struct brc_ynode *root,
 static void outputs(struct brc_diag *d, const struct brc_ynode *root,
                     struct brc_outputs *o)
 {
-	static const char *const keys[] = { "json", "csv", "markdown", "plot" };
-	char **const dst[] = { &o->json, &o->csv, &o->markdown, &o->plot };
+	static const char *const keys[] = { "json", "csv", "markdown", "plot",
+	                                    "html" };
+	char **const dst[] = { &o->json, &o->csv, &o->markdown, &o->plot,
+	                       &o->html };
 	const struct brc_ynode *om = brc_sc_map(d, root, "", "outputs");
 	char path[BR_SC_PATH];
 
@@ -267,6 +269,16 @@ static int load(struct brc_scenario *sc, const char *text, size_t len,
 		h = brc_fnv1a(ov[i].value, strlen(ov[i].value), h);
 	}
 	sc->hash = brc_xasprintf("%016" PRIx64, h);
+	{
+		struct brc_buf t = { 0 };
+
+		brc_buf_append(&t, text, len);
+		for (size_t i = 0; i < n_ov; i++)
+			brc_buf_printf(&t, "%s# --set %s=%s\n",
+			              i || (len && text[len - 1] == '\n') ? "" : "\n",
+			              ov[i].path, ov[i].value);
+		sc->text = t.data;
+	}
 
 	/* Duplicate keys and the like still give a tree: go on and report
 	 * the rest too.  Syntax errors give none. */
@@ -383,9 +395,11 @@ void brc_scenario_free(struct brc_scenario *sc)
 	free(sc->runs.baseline);
 	free(sc->outputs.json);
 	free(sc->outputs.csv);
+	free(sc->outputs.html);
 	free(sc->outputs.markdown);
 	free(sc->outputs.plot);
 	free(sc->hash);
+	free(sc->text);
 	for (size_t i = 0; i < sc->n_mark_files; i++)
 		free(sc->mark_files[i]);
 	free(sc->mark_files);

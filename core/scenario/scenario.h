@@ -109,7 +109,7 @@ struct brc_runs {
 };
 
 struct brc_outputs {
-	char *json, *csv, *markdown, *plot; /* NULL: not written */
+	char *json, *csv, *markdown, *plot, *html; /* NULL: not written */
 };
 
 struct brc_scenario {
@@ -125,6 +125,7 @@ struct brc_scenario {
 	struct brc_runs runs;
 	struct brc_outputs outputs;
 	char *hash;            /* sha-like hex digest of the file + overrides */
+	char *text;            /* the file as read, then "# --set P=V" lines */
 	/* Owned "--set PATH=VALUE" strings that override marks point at
 	 * (their line is 0: print "file: " without a position). */
 	char **mark_files;
