@@ -49,6 +49,7 @@ int main(void)
 		brc_suite_hostile,
 		brc_suite_exec,
 		brc_suite_security,
+		brc_suite_verdicts,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

@@ -167,10 +167,10 @@ START_TEST(test_formatting)
 	ck_assert_str_eq(brc_fmt_time_pm(buf, sizeof(buf), 6.4538, 0.271),
 	                 "6.45 ± 0.27 s");
 	ck_assert_str_eq(brc_fmt_time_pm(buf, sizeof(buf), 0.128, 0.0004),
-	                 "128.0 ± 0.4 ms");
+	                 "128.00 ± 0.40 ms");
 	ck_assert_str_eq(brc_fmt_time_pm(buf, sizeof(buf), 0.125, NAN), "125 ms");
 	ck_assert_str_eq(brc_fmt_time_pm(buf, sizeof(buf), 29.6, 0.12),
-	                 "29.6 ± 0.1 s");
+	                 "29.60 ± 0.12 s");
 	ck_assert_str_eq(brc_fmt_metric(buf, sizeof(buf), BR_MK_PERCENT, 0.714),
 	                 "71%");
 	ck_assert_str_eq(brc_fmt_metric(buf, sizeof(buf), BR_MK_SIZE, NAN), "-");

@@ -147,7 +147,8 @@ START_TEST(test_ratio_welch)
 	brc_stats_compute(c, 5, &sc);
 	r = brc_stats_ratio(&sb, &sa);
 	ck_assert_double_eq_tol(r.value, 1.2, 1e-12);
-	ck_assert_double_eq_tol(r.err, 0.011963411855044131, 1e-12);
+	ck_assert(r.lo < 1.2 && r.hi > 1.2 && r.lo > 1.15 && r.hi < 1.25);
+	ck_assert(r.p < 1e-6);
 
 	w = brc_stats_welch(&sa, &sb);
 	ck_assert_double_eq_tol(w.t, -18.14013550470426, 1e-9);
@@ -165,7 +166,7 @@ START_TEST(test_ratio_welch)
 	w = brc_stats_welch(&s1, &sb);
 	ck_assert_int_eq(w.verdict, BR_SIGNIF_UNKNOWN);
 	r = brc_stats_ratio(&sb, &s1);
-	ck_assert(isnan(r.err));
+	ck_assert(isnan(r.lo) && isnan(r.hi) && isnan(r.p));
 	ck_assert_double_eq_tol(r.value, 12.12 / 10.1, 1e-12);
 }
 END_TEST

@@ -12,7 +12,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <signal.h>
+
+#include "results/results.h"
+#include "run/plan.h"
+#include "run/runner.h"
 #include "scenario/scenario.h"
+#include "server/server.h"
 #include "util.h"
 
 struct brc_options {
@@ -25,6 +31,9 @@ struct brc_options {
 	const char *host;        /* serve --host                            */
 	int port;                /* serve --port, -1: from the scenario     */
 	double threshold;        /* compare --threshold (fraction), 0: none  */
+	bool allow_few_runs;     /* compare --allow-few-runs                */
+	bool allow_different;    /* compare --allow-different-workloads     */
+	bool strict;             /* run --strict: a noisy machine is an error */
 	bool no_color;           /* --no-color or NO_COLOR                  */
 	char **args;             /* positional arguments after the command  */
 	int n_args;
@@ -43,5 +52,19 @@ int brc_cmd_report(const struct brc_options *o);    /* report RESULTS      */
 /* Load the scenario named by o->args[0] with o's overrides; prints errors
  * and returns BR_EXIT_USAGE on failure, 0 on success. */
 int brc_cli_load_scenario(const struct brc_options *o, struct brc_scenario *sc);
+
+/* run_loop.c: every measured run of a scenario in runs.order (warm-ups
+ * first), checkpointing the results file after each; stops on *stop or
+ * when the embedded server dies (server_dead).  Returns all_ok. */
+struct brc_run_loop {
+	const struct brc_scenario *sc;
+	const struct brc_plan *plan;
+	struct brc_server_proc *srv;  /* NULL: external server          */
+	struct brc_results *res;      /* groups sized for repetitions   */
+	const char *json;             /* checkpoint file, or NULL       */
+	volatile sig_atomic_t *stop;
+	bool all_ok, server_dead;     /* out                            */
+};
+bool brc_run_loop(struct brc_run_loop *l);
 
 #endif /* BR_CLI_H */

@@ -143,6 +143,15 @@ static void init_results(const struct brc_scenario *sc,
 	r->requests = (uint64_t)sc->workload.days;
 	r->seed = sc->workload.seed;
 	r->server_desc = describe_server(&sc->server);
+	r->order = brc_xstrdup(brc_run_order_name(sc->runs.order));
+	r->auto_reps = sc->runs.auto_reps;
+	r->n_settings = sc->n_settings;
+	r->setting_keys = brc_xcalloc(sc->n_settings + 1, sizeof(char *));
+	r->setting_values = brc_xcalloc(sc->n_settings + 1, sizeof(char *));
+	for (size_t i = 0; i < sc->n_settings; i++) {
+		r->setting_keys[i] = brc_xstrdup(sc->setting_keys[i]);
+		r->setting_values[i] = brc_xstrdup(sc->setting_values[i]);
+	}
 	r->groups = brc_xcalloc(plan->n ? plan->n : 1, sizeof(*r->groups));
 	r->n_groups = plan->n;
 	for (size_t i = 0; i < plan->n; i++) {
@@ -165,131 +174,30 @@ static void init_results(const struct brc_scenario *sc,
 	}
 }
 
-/* "[ 3/12] threads concurrency=10 run 2/3  ETA 1m05s" on a tty. */
-static void progress(size_t done, size_t total, const struct brc_plan_item *it,
-                     const char *what, double elapsed)
+/* The machine's state before the first run, in the results and as
+ * warnings; with --strict a noisy machine is an error (exit 1). */
+static int machine_check(const struct brc_options *o, struct brc_results *res)
 {
-	char eta[32] = "";
-	double left;
+	char *text = NULL;
+	size_t n;
 
-	if (brc_verbosity < 0 || !isatty(STDERR_FILENO))
-		return;
-	if (done > 0) {
-		left = elapsed / (double)done * (double)(total - done);
-		snprintf(eta, sizeof(eta), "  ETA %dm%02ds", (int)left / 60,
-		         (int)left % 60);
+	brc_machine_probe(&res->state);
+	n = brc_machine_warnings(&res->state, res->host_cores, &text);
+	for (char *p = text, *nl; p && *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		*nl = '\0';
+		if (o->strict)
+			brc_error("noisy machine: %s", p);
+		else
+			brc_warn("noisy machine: %s", p);
 	}
-	fprintf(stderr, "\r\033[K[%*zu/%zu] %s%s%s %s%s", total >= 100 ? 3 : 2,
-	        done + 1, total, it->label, *it->point ? " " : "", it->point,
-	        what, eta);
-	fflush(stderr);
-}
-
-static void progress_clear(void)
-{
-	if (brc_verbosity >= 0 && isatty(STDERR_FILENO))
-		fputs("\r\033[K", stderr);
-}
-
-static void note_run(const struct brc_plan_item *it, const char *what,
-                     const struct brc_run_result *rr)
-{
-	char w[32];
-
-	if (rr->status != BR_RUN_OK) {
-		progress_clear();
-		brc_warn("%s%s%s %s: %s", it->label, *it->point ? " " : "",
-		        it->point, what, rr->reason ? rr->reason : "failed");
-		return;
+	free(text);
+	if (n && o->strict) {
+		brc_error("--strict: not measuring on a noisy machine (%zu "
+		         "problem%s above)", n, n == 1 ? "" : "s");
+		return -1;
 	}
-	brc_info("%s%s%s %s: %s, %llu/%llu tickets", it->label,
-	        *it->point ? " " : "", it->point, what,
-	        brc_fmt_duration(w, sizeof(w), rr->wall),
-	        (unsigned long long)rr->ok, (unsigned long long)rr->requests);
-}
-
-/*
- * After every measured run, rewrite the results file (atomically), marked
- * incomplete: if benchrun itself is killed -9 or the machine dies in the
- * middle of a long scenario, the runs already measured are not lost.
- */
-static void checkpoint(const char *path, struct brc_results *res)
-{
-	static bool warned;
-
-	if (!path)
-		return;
-	res->incomplete = true;
-	if ((brc_mkdir_parents(path) || brc_results_json_write(path, res)) &&
-	    !warned) {
-		brc_warn("cannot write %s: %s (will try again at the end)", path,
-		        strerror(errno));
-		warned = true;
-	}
-	res->incomplete = false;
-}
-
-/* Run every plan item; returns true when every run was OK. */
-static bool run_all(const struct brc_scenario *sc, const struct brc_plan *plan,
-                    const struct brc_server_proc *srv, struct brc_results *res,
-                    const char *json)
-{
-	int64_t warm = sc->runs.warmup, reps = sc->runs.repetitions;
-	size_t total = plan->n * (size_t)(warm + reps), done = 0;
-	uint64_t t_start = brc_now_ns();
-	bool all_ok = true;
-
-	for (size_t i = 0; i < plan->n && !stop_requested; i++) {
-		const struct brc_plan_item *it = &plan->items[i];
-		struct brc_group *g = &res->groups[i];
-		struct brc_runner_job job = {
-			.plugin_path = it->plugin_path,
-			.params = it->params,
-			.n_params = it->n_params,
-			.w = &sc->workload,
-			.url_template = sc->server.url_template,
-			.base = srv ? srv->base_url : sc->server.url,
-			.model = srv ? &sc->server : NULL,
-			.srv = srv,
-			.concurrency = it->concurrency,
-			.timeout = sc->runs.timeout,
-			.sample_interval = sc->runs.sample_interval,
-			.tolerate_errors = sc->runs.tolerate_errors,
-			.stop = &stop_requested,
-		};
-
-		for (int64_t k = 0; k < warm + reps && !stop_requested; k++) {
-			struct brc_run_result rr;
-			char what[48];
-
-			if (k < warm)
-				snprintf(what, sizeof(what), "warm-up %lld/%lld",
-				         (long long)k + 1, (long long)warm);
-			else
-				snprintf(what, sizeof(what), "run %lld/%lld",
-				         (long long)(k - warm) + 1, (long long)reps);
-			progress(done, total, it, what,
-			         (double)(brc_now_ns() - t_start) / 1e9);
-			brc_runner_run(&job, &rr);
-			done++;
-			if (rr.status == BR_RUN_INTERRUPTED) {
-				brc_run_result_clear(&rr);
-				break;
-			}
-			note_run(it, what, &rr);
-			if (rr.status != BR_RUN_OK)
-				all_ok = false;
-			if (k < warm) {
-				brc_run_result_clear(&rr);
-				continue;
-			}
-			rr.repetition = (int)(k - warm);
-			g->runs[g->n_runs++] = rr;
-			checkpoint(json, res);
-		}
-	}
-	progress_clear();
-	return all_ok;
+	return 0;
 }
 
 static int write_outputs(const struct brc_options *o,
@@ -355,8 +263,19 @@ int brc_cmd_run(const struct brc_options *o)
 	}
 	catch_signals();
 	init_results(&sc, &plan, &res);
-	all_ok = run_all(&sc, &plan, have_srv ? &srv : NULL, &res,
-	                 o->output ? o->output : sc.outputs.json);
+	if (machine_check(o, &res)) {
+		rc = BR_EXIT_FAIL;
+		if (have_srv)
+			brc_server_stop(&srv);
+		brc_results_free(&res);
+		goto out_plan;
+	}
+	struct brc_run_loop loop = {
+		.sc = &sc, .plan = &plan, .srv = have_srv ? &srv : NULL,
+		.res = &res, .json = o->output ? o->output : sc.outputs.json,
+		.stop = &stop_requested,
+	};
+	all_ok = brc_run_loop(&loop) && !loop.server_dead;
 	if (have_srv)
 		brc_server_stop(&srv);
 	res.incomplete = stop_requested != 0;

@@ -10,4 +10,5 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/cmd_report.c \
 	%reldir%/cmd_run.c \
 	%reldir%/cmd_serve.c \
-	%reldir%/cmd_validate.c
+	%reldir%/cmd_validate.c \
+	%reldir%/run_loop.c

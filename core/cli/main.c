@@ -57,6 +57,13 @@ static const char usage_text[] =
 "      --host HOST        serve: address to bind (default 127.0.0.1)\n"
 "      --port PORT        serve: port (default: the scenario's, else 8080)\n"
 "      --threshold PCT    compare: regression threshold in percent\n"
+"      --allow-few-runs   compare: pass a --threshold gate even with fewer\n"
+"                         than 3 runs on a side (default: exit 2)\n"
+"      --allow-different-workloads\n"
+"                         compare: results of different requests, seed or\n"
+"                         server model (default: refused, exit 2)\n"
+"      --strict           run: a noisy machine (load, busy CPUs, powersave\n"
+"                         governor...) is an error, not a warning\n"
 "      --no-color         no colours (also when NO_COLOR is set)\n"
 "  -q, --quiet            only errors and the final table\n"
 "  -v, --verbose          more detail (twice: debug)\n"
@@ -124,7 +131,8 @@ static int parse_count(const char *s, int *out)
 }
 
 enum { OPT_PLUGIN_PATH = 256, OPT_SET, OPT_RUNS, OPT_WARMUP, OPT_HOST,
-       OPT_PORT, OPT_THRESHOLD, OPT_NO_COLOR };
+       OPT_PORT, OPT_THRESHOLD, OPT_NO_COLOR, OPT_ALLOW_FEW,
+       OPT_ALLOW_DIFFERENT, OPT_STRICT };
 
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -136,6 +144,9 @@ static const struct option long_opts[] = {
 	{ "port", required_argument, NULL, OPT_PORT },
 	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "allow-few-runs", no_argument, NULL, OPT_ALLOW_FEW },
+	{ "allow-different-workloads", no_argument, NULL, OPT_ALLOW_DIFFERENT },
+	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -194,6 +205,15 @@ static int handle_option(int c, struct brc_options *o)
 		return 0;
 	case OPT_NO_COLOR:
 		o->no_color = true;
+		return 0;
+	case OPT_ALLOW_FEW:
+		o->allow_few_runs = true;
+		return 0;
+	case OPT_ALLOW_DIFFERENT:
+		o->allow_different = true;
+		return 0;
+	case OPT_STRICT:
+		o->strict = true;
 		return 0;
 	case 'q':
 		brc_verbosity = -1;

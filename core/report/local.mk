@@ -15,4 +15,5 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/report_plot_panels.c \
 	%reldir%/report_table.c \
 	%reldir%/report_text.c \
+	%reldir%/report_verdict.c \
 	%reldir%/report_util.h

@@ -43,6 +43,7 @@ static void header(struct brc_buf *b, const struct brc_results *r)
 	              r->benchrun_version ? r->benchrun_version : PACKAGE_VERSION,
 	              r->started_at ? ", " : "",
 	              r->started_at ? r->started_at : "");
+	brc_buf_printf(b, "\n%s.\n", brc_report_method);
 	if (r->incomplete)
 		brc_buf_printf(b, "\n**Incomplete:** interrupted before every run "
 		              "finished.\n");
@@ -105,6 +106,7 @@ int brc_report_md_write(const char *path, const struct brc_results *r)
 {
 	struct brc_buf b = { 0 };
 	const char **points;
+	char hint[160];
 	size_t n;
 	int rc, saved;
 
@@ -113,6 +115,8 @@ int brc_report_md_write(const char *path, const struct brc_results *r)
 	for (size_t p = 0; p < n; p++)
 		block(&b, r, points[p]);
 	free(points);
+	if (!brc_report_few_runs_hint(r, hint, sizeof(hint)))
+		brc_buf_printf(&b, "\n%s.\n", hint);
 	rc = brc_write_file_atomic(path, b.data, b.len);
 	saved = errno;
 	brc_buf_free(&b);

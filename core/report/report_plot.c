@@ -82,10 +82,10 @@ static void build_script(struct plot *p, const char *type)
 	brc_plot_bars_data(p, &n_bars);
 	brc_buf_printf(s, "set origin 0,%g\nset size 0.5,%g\n",
 	              p->sweep ? 0.31 : 0.0, p->sweep ? 0.31 : 0.5);
-	brc_plot_bars(p, "Wall time (mean, sd)", "seconds", 3, n_bars);
+	brc_plot_bars(p, "Wall time (mean, 95% CI)", "seconds", 3, n_bars);
 	brc_buf_printf(s, "set origin 0.5,%g\nset size 0.5,%g\n",
 	              p->sweep ? 0.31 : 0.0, p->sweep ? 0.31 : 0.5);
-	brc_plot_bars(p, "Peak memory of the tree (mean, sd)", "MiB", 5, n_bars);
+	brc_plot_bars(p, "Peak memory of the tree (mean, 95% CI)", "MiB", 5, n_bars);
 	if (p->sweep) {
 		brc_buf_printf(s, "set origin 0,0\nset size 0.5,0.31\n");
 		brc_plot_sweep(p, 2, "Wall time by concurrency", "seconds");

@@ -180,8 +180,16 @@ void brc_plot_timeline(struct plot *p)
 	brc_buf_printf(s, "unset logscale x\nset autoscale\n");
 }
 
-/* bars.dat: index, label, wall mean, wall sd, memory mean, memory sd,
- * colour. */
+/* Half the width of the 95% CI of the mean: the error bar (none with
+ * fewer than BR_MIN_RUNS runs, as in the table). */
+static double ci_half(const struct brc_stats *s)
+{
+	return s->n >= BR_MIN_RUNS && !isnan(s->ci_hi) ? (s->ci_hi - s->ci_lo) / 2
+	                                              : 0;
+}
+
+/* bars.dat: index, label, wall mean, wall CI half width, memory mean,
+ * memory CI half width, colour. */
 int brc_plot_bars_data(struct plot *p, size_t *n)
 {
 	FILE *f = data_file(p, "bars.dat");
@@ -199,8 +207,8 @@ int brc_plot_bars_data(struct plot *p, size_t *n)
 		brc_group_stats(g, brc_group_mem_metric(g), &m, NULL);
 		fprintf(f, "%zu ", (*n)++);
 		dq(f, g->label);
-		fprintf(f, " %g %g %g %g %zu\n", w.mean, isnan(w.sd) ? 0 : w.sd,
-		        m.mean / MIB, isnan(m.sd) ? 0 : m.sd / MIB,
+		fprintf(f, " %g %g %g %g %zu\n", w.mean, ci_half(&w),
+		        m.mean / MIB, ci_half(&m) / MIB,
 		        brc_plot_label(p, g->label) + 1);
 	}
 	fclose(f);

@@ -88,6 +88,7 @@ static void print_header(FILE *out, const struct brc_results *r)
 		        r->host_cpu ? r->host_cpu : "?", r->host_cores,
 		        r->host_cores == 1 ? "" : "s",
 		        r->host_kernel ? r->host_kernel : "?");
+	fprintf(out, "%s\n", brc_report_method);
 }
 
 static void print_lines(FILE *out, const char *text, const char *prefix,
@@ -154,7 +155,7 @@ static void print_block(FILE *out, const struct brc_results *r,
 void brc_report_table(FILE *out, const struct brc_results *r, bool color)
 {
 	size_t width[BR_COL_N], n_points, status_max;
-	char cells[BR_COL_N][BR_CELL];
+	char cells[BR_COL_N][BR_CELL], hint[160];
 	const char **points;
 
 	print_header(out, r);
@@ -184,4 +185,7 @@ void brc_report_table(FILE *out, const struct brc_results *r, bool color)
 	free(points);
 	if (!r->n_groups)
 		fprintf(out, "\nno results\n");
+	else if (!brc_report_few_runs_hint(r, hint, sizeof(hint)))
+		fprintf(out, "\n%s%s%s\n", color ? YELLOW : "", hint,
+		        color ? RESET : "");
 }

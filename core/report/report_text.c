@@ -91,11 +91,11 @@ enum brc_health brc_report_cells(const struct brc_group *g,
 
 	snprintf(cells[BR_COL_LABEL], BR_CELL, "%s", g->label ? g->label : "?");
 	brc_group_stats(g, BR_M_WALL, &s, NULL);
-	brc_fmt_time_pm(cells[BR_COL_WALL], BR_CELL, s.mean, s.sd);
+	brc_fmt_time_pm(cells[BR_COL_WALL], BR_CELL, s.mean,
+	                s.n >= BR_MIN_RUNS ? (s.ci_hi - s.ci_lo) / 2 : NAN);
 	brc_group_stats(g, BR_M_CPU, &s, NULL);
 	brc_fmt_metric(cells[BR_COL_CPU], BR_CELL, BR_MK_TIME, s.mean);
-	brc_group_stats(g, BR_M_REQS, &s, NULL);
-	brc_fmt_metric(cells[BR_COL_REQS], BR_CELL, BR_MK_RATE, s.mean);
+	brc_fmt_metric(cells[BR_COL_REQS], BR_CELL, BR_MK_RATE, brc_group_rate(g));
 	brc_group_stats(g, BR_M_P99, &s, NULL);
 	brc_fmt_metric(cells[BR_COL_P99], BR_CELL, BR_MK_TIME, s.mean);
 	brc_group_stats(g, BR_M_PEAK_RSS, &s, NULL);
@@ -107,76 +107,14 @@ enum brc_health brc_report_cells(const struct brc_group *g,
 		snprintf(cells[BR_COL_TREE], BR_CELL, "-");
 	}
 	brc_group_stats(g, BR_M_EFFICIENCY, &s, NULL);
-	/* No ideal time (an external server with unknown latency): no
-	 * efficiency either, rather than a misleading 0%. */
+	/* No ideal time (an external server with unknown latency), or no
+	 * run whose tickets were all valid: no efficiency either, rather
+	 * than a misleading 0% or 382%. */
 	if (s.n && s.mean > 0)
 		brc_fmt_metric(cells[BR_COL_EFF], BR_CELL, BR_MK_PERCENT, s.mean);
 	else
 		snprintf(cells[BR_COL_EFF], BR_CELL, "-");
 	return status_cell(g, cells[BR_COL_STATUS], BR_CELL);
-}
-
-/* Ratios read best with three significant digits at most. */
-static int ratio_decimals(double v)
-{
-	return v >= 100 ? 0 : v >= 10 ? 1 : 2;
-}
-
-int brc_report_comparison(const struct brc_group *g, const struct brc_group *base,
-                         char *buf, size_t n)
-{
-	struct brc_stats sg, sb, mg, mb;
-	struct brc_ratio ratio;
-	struct brc_welch w;
-	const char *dir;
-	char speed[128], mem[96] = "";
-	int mm, dec;
-
-	if (g == base)
-		return -1;
-	brc_group_stats(g, BR_M_WALL, &sg, NULL);
-	brc_group_stats(base, BR_M_WALL, &sb, NULL);
-	if (!sg.n || !sb.n || !(sg.mean > 0) || !(sb.mean > 0))
-		return -1;
-
-	/* Always a ratio >= 1, "faster" or "slower": 0.4x faster reads
-	 * badly. */
-	if (sg.mean <= sb.mean) {
-		ratio = brc_stats_ratio(&sb, &sg);
-		dir = "faster";
-	} else {
-		ratio = brc_stats_ratio(&sg, &sb);
-		dir = "slower";
-	}
-	dec = ratio_decimals(ratio.value);
-	w = brc_stats_welch(&sg, &sb);
-	if (w.verdict == BR_SIGNIF_YES)
-		snprintf(speed, sizeof(speed), "%.*f ± %.*fx %s than %s", dec,
-		         ratio.value, dec, ratio.err, dir, base->label);
-	else if (w.verdict == BR_SIGNIF_NO)
-		snprintf(speed, sizeof(speed),
-		         "not significantly different from %s (%.*f ± %.*fx, "
-		         "p = %.2f)", base->label, dec, ratio.value, dec,
-		         ratio.err, w.p);
-	else
-		snprintf(speed, sizeof(speed),
-		         "%.*fx %s than %s (not enough runs to tell: use --runs 3)",
-		         dec, ratio.value, dir, base->label);
-
-	/* Compare like with like: tree PSS only when both sampled it. */
-	mm = brc_group_mem_metric(g) == BR_M_TREE_PEAK &&
-	     brc_group_mem_metric(base) == BR_M_TREE_PEAK ? BR_M_TREE_PEAK :
-	     BR_M_PEAK_RSS;
-	brc_group_stats(g, mm, &mg, NULL);
-	brc_group_stats(base, mm, &mb, NULL);
-	if (mg.mean > 0 && mb.mean > 0) {
-		double r = mg.mean / mb.mean;
-
-		snprintf(mem, sizeof(mem), ", %.*fx its %s", ratio_decimals(r),
-		         r, mm == BR_M_TREE_PEAK ? "peak memory" : "peak RSS");
-	}
-	snprintf(buf, n, "%s: %s%s", g->label, speed, mem);
-	return 0;
 }
 
 int brc_report_baseline_note(const struct brc_group *base, char *buf, size_t n)
@@ -228,27 +166,62 @@ static void failure_warning(const struct brc_group *g, struct brc_buf *out)
 	brc_buf_printf(out, ")\n");
 }
 
+/*
+ * "sync: run 1 is an outlier in wall time (15 s; median 10 s, more than 3
+ * scaled MADs away), kept in the mean: was the machine busy?"  Outliers
+ * are flagged by the robust median/MAD rule and never dropped: dropping
+ * the runs one does not like is how an A/A test comes out "significant".
+ */
+static void outlier_warning(const struct brc_group *g, const double *v,
+                            const bool *flags, const struct brc_stats *s,
+                            struct brc_buf *out)
+{
+	const char *sep = "";
+	size_t k = 0, j = 0;
+	char a[32];
+
+	for (size_t i = 0; i < s->n; i++)
+		k += flags[i];
+	brc_buf_printf(out, "%s: run%s ", g->label, k == 1 ? "" : "s");
+	/* v[] holds the measured runs in order: map back to run numbers. */
+	for (size_t i = 0; i < g->n_runs; i++) {
+		if (!brc_run_measured(&g->runs[i]))
+			continue;
+		if (flags[j])
+			brc_buf_printf(out, "%s%d (%s)", sep,
+			              g->runs[i].repetition + 1,
+			              brc_fmt_duration(a, sizeof(a), v[j]));
+		if (flags[j])
+			sep = ", ";
+		j++;
+	}
+	brc_buf_printf(out, " %s an outlier%s (median %s, MAD rule), kept "
+	              "in the mean: busy machine?\n",
+	              k == 1 ? "is" : "are",
+	              k == 1 ? "" : "s",
+	              brc_fmt_duration(a, sizeof(a), s->median));
+}
+
 void brc_report_warnings(const struct brc_group *g, struct brc_buf *out)
 {
 	double *v = brc_xmalloc((g->n_runs + 1) * sizeof(*v));
+	bool *flags = brc_xcalloc(g->n_runs + 1, sizeof(*flags));
 	double server = 0;
 	struct brc_stats s;
 	char a[32], b[32];
 	size_t k;
 
 	brc_group_stats(g, BR_M_WALL, &s, v);
-	k = brc_stats_outliers(v, s.n, &s, NULL);
+	k = brc_stats_outliers(v, s.n, &s, flags);
 	if (k)
-		brc_buf_printf(out, "%s: %zu of %zu runs %s outlier%s in wall time "
-		              "(median %s): was the machine busy?\n", g->label,
-		              k, s.n, k == 1 ? "is an" : "are", k == 1 ? "" : "s",
-		              brc_fmt_duration(a, sizeof(a), s.median));
+		outlier_warning(g, v, flags, &s, out);
 	if (brc_stats_slow_first(v, s.n, &s))
 		brc_buf_printf(out, "%s: the first run was slower (%s, median %s): "
 		              "cold caches? try runs.warmup: 1\n", g->label,
 		              brc_fmt_duration(a, sizeof(a), v[0]),
 		              brc_fmt_duration(b, sizeof(b), s.median));
 	free(v);
+	free(flags);
 
 	for (size_t i = 0; i < g->n_runs; i++) {
 		const struct brc_run_result *x = &g->runs[i];

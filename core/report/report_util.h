@@ -17,9 +17,17 @@
  * "97%"); "-" for NaN. */
 const char *brc_fmt_metric(char *buf, size_t n, enum brc_metric_kind kind,
                           double v);
-/* "29.6 ± 0.1 s": the sd in the unit of the mean; just the mean when sd
- * is NaN. */
-const char *brc_fmt_time_pm(char *buf, size_t n, double mean, double sd);
+/* "29.6 ± 0.13 s": the half width of a 95% CI in the unit of the mean, to
+ * two significant digits, the mean to the same decimals; just the mean
+ * (three significant digits) when half is NaN. */
+const char *brc_fmt_time_pm(char *buf, size_t n, double mean, double half);
+/* v to `digits` significant digits without an exponent ("26.2", "0.973"). */
+const char *brc_fmt_sig(char *buf, size_t n, double v, int digits);
+/* A p-value to two significant digits, never rounded onto BR_ALPHA
+ * ("0.0496", not "0.050"); "< 0.0001" below that. */
+const char *brc_fmt_p(char *buf, size_t n, double p);
+/* A ratio's CI bounds "0.973-1.08", three significant digits each. */
+const char *brc_fmt_ratio_ci(char *buf, size_t n, double lo, double hi);
 
 /*
  * The words shared by the terminal table and the Markdown summary
@@ -39,11 +47,20 @@ enum brc_health { BR_HEALTH_OK, BR_HEALTH_WARN, BR_HEALTH_BAD };
 enum brc_health brc_report_cells(const struct brc_group *g,
                                char cells[BR_COL_N][BR_CELL]);
 
-/* "eventloop: 2.41 ± 0.05x faster than sync, 0.31x its peak memory"
- * (or "not significantly different..."); 0 when written, -1 when there
- * is nothing to compare (g is the baseline, or either has no run). */
+/* report_verdict.c.  "eventloop: 2.41x faster than sync (CI 2.30-2.53x,
+ * p < 0.0001); peak memory: 3.2x less than sync (CI ...)" or "no
+ * difference detected from sync (CI 0.97-1.08x, p = 0.41)"; no verdict
+ * with fewer than BR_MIN_RUNS runs.  0 when written, -1 when there is
+ * nothing to compare (g is the baseline, or either has no run). */
 int brc_report_comparison(const struct brc_group *g, const struct brc_group *base,
                          char *buf, size_t n);
+
+/* What every ± and CI in the reports is, for their header. */
+extern const char brc_report_method[];
+
+/* One line when some group measured fewer than BR_MIN_RUNS runs; 0 when
+ * written. */
+int brc_report_few_runs_hint(const struct brc_results *r, char *buf, size_t n);
 
 /* "no comparison: the baseline sync has no finished run" when the
  * block's baseline exists but cannot be compared with; 0 when written. */

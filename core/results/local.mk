@@ -8,6 +8,8 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/results.h \
 	%reldir%/results_host.c \
 	%reldir%/results_json.c \
+	%reldir%/results_machine.c \
 	%reldir%/results_read.c \
 	%reldir%/stats.c \
+	%reldir%/stats_compare.c \
 	%reldir%/stats.h

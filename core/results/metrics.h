@@ -53,6 +53,12 @@ bool brc_run_measured(const struct brc_run_result *run);
 void brc_group_stats(const struct brc_group *g, int m, struct brc_stats *s,
                     double *values);
 
+/* Throughput of g: valid tickets over wall time, both summed over the
+ * measured runs, i.e. mean tickets / mean wall: the same runs and the same
+ * aggregation as the wall column (the mean of per-run rates is not, and
+ * can be 10-20% off it in noisy groups).  NaN when nothing was measured. */
+double brc_group_rate(const struct brc_group *g);
+
 /* The memory metric worth comparing: tree PSS when it was sampled, else
  * the worker's peak RSS. */
 int brc_group_mem_metric(const struct brc_group *g);

@@ -52,6 +52,14 @@ void brc_results_free(struct brc_results *r)
 	free(r->libcurl_version);
 	free(r->compiler);
 	free(r->server_desc);
+	free(r->order);
+	for (size_t i = 0; i < r->n_settings; i++) {
+		free(r->setting_keys[i]);
+		free(r->setting_values[i]);
+	}
+	free(r->setting_keys);
+	free(r->setting_values);
+	free(r->state.governor);
 	for (size_t i = 0; i < r->n_groups; i++)
 		free_group(&r->groups[i]);
 	free(r->groups);
@@ -108,12 +116,27 @@ void brc_group_stats(const struct brc_group *g, int m, struct brc_stats *s,
 	double *v = values ? values : brc_xmalloc((g->n_runs + 1) * sizeof(*v));
 	size_t n = 0;
 
+	/* A NaN is a value the run does not have (the efficiency of a run
+	 * whose tickets were not all valid): it is left out, not averaged. */
 	for (size_t i = 0; i < g->n_runs; i++)
-		if (brc_run_measured(&g->runs[i]))
+		if (brc_run_measured(&g->runs[i]) &&
+		    !isnan(brc_metrics[m].get(&g->runs[i])))
 			v[n++] = brc_metrics[m].get(&g->runs[i]);
 	brc_stats_compute(v, n, s);
 	if (v != values)
 		free(v);
+}
+
+double brc_group_rate(const struct brc_group *g)
+{
+	double ok = 0, wall = 0;
+
+	for (size_t i = 0; i < g->n_runs; i++)
+		if (brc_run_measured(&g->runs[i])) {
+			ok += (double)g->runs[i].ok;
+			wall += g->runs[i].wall;
+		}
+	return wall > 0 ? ok / wall : NAN;
 }
 
 int brc_group_mem_metric(const struct brc_group *g)

@@ -93,6 +93,17 @@ struct brc_run_result {
 	char *log;             /* plugin log lines and captured output tail */
 };
 
+/* How busy the machine was when the scenario started (results_machine.c),
+ * like pyperf's system checks: a benchmark on a loaded machine measures
+ * the load. */
+struct brc_machine_state {
+	double load1;          /* 1-minute load average; NaN: unknown        */
+	double busy_cpus;      /* CPUs busy over ~0.2 s at start; NaN        */
+	int runnable;          /* other runnable threads at start; -1        */
+	char *governor;        /* cpu0's cpufreq governor; NULL: unreadable  */
+	int boost;             /* turbo/boost 1 on, 0 off, -1 unknown        */
+};
+
 /* The runs of one strategy at one sweep point. */
 struct brc_group {
 	char *label;           /* strategy label                             */
@@ -123,11 +134,29 @@ struct brc_results {
 	uint64_t seed;
 	char *server_desc;     /* "embedded, fixed 100 ms" or the URL        */
 
+	/* How the runs were taken: "interleaved", "random" or "blocked"
+	 * (NULL in files from before it was recorded), and whether the
+	 * number of repetitions was "auto". */
+	char *order;
+	bool auto_reps;
+	/* The scenario's settings after overrides, "path" = "value", for
+	 * compare to name the fields that differ (none in older files). */
+	char **setting_keys, **setting_values;
+	size_t n_settings;
+	struct brc_machine_state state;
+
 	struct brc_group *groups;
 	size_t n_groups;
 };
 
 void brc_results_free(struct brc_results *r);
+
+/* results_machine.c: probe the machine's state now (takes ~0.2 s to
+ * count busy CPUs); and append one warning line per sign of a noisy
+ * machine to out, returning how many. */
+void brc_machine_probe(struct brc_machine_state *st);
+size_t brc_machine_warnings(const struct brc_machine_state *st, int cores,
+                           char **out);
 
 /* Fill the machine and software fields of *r (host_kernel, host_cpu,
  * host_cores, benchrun_version, libcurl_version, compiler) and started_at

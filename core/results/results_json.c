@@ -272,6 +272,19 @@ static cJSON *group_json(const struct brc_group *g)
 	return o;
 }
 
+/* The machine's state at start; unknown values are left out. */
+static void machine_state_json(cJSON *o, const struct brc_machine_state *st)
+{
+	add_num(o, "load1", st->load1);
+	add_num(o, "busy_cpus", st->busy_cpus);
+	if (st->runnable >= 0)
+		add_num(o, "runnable", st->runnable);
+	if (st->governor)
+		add_str(o, "governor", st->governor);
+	if (st->boost >= 0)
+		cJSON_AddBoolToObject(o, "boost", st->boost);
+}
+
 static cJSON *results_json(const struct brc_results *r)
 {
 	cJSON *root = cJSON_CreateObject(), *o, *groups;
@@ -285,11 +298,21 @@ static cJSON *results_json(const struct brc_results *r)
 	add_str(o, "kernel", r->host_kernel);
 	add_str(o, "cpu", r->host_cpu);
 	add_num(o, "cores", r->host_cores);
+	machine_state_json(o, &r->state);
 	o = cJSON_AddObjectToObject(root, "scenario");
 	add_str(o, "name", r->scenario_name);
 	add_str(o, "path", r->scenario_path);
 	add_str(o, "hash", r->scenario_hash);
 	add_str(o, "yaml", r->scenario_yaml);
+	if (r->n_settings) {
+		cJSON *set = cJSON_AddObjectToObject(o, "settings");
+
+		for (size_t i = 0; i < r->n_settings; i++)
+			add_str(set, r->setting_keys[i], r->setting_values[i]);
+	}
+	o = cJSON_AddObjectToObject(root, "runs");
+	add_str(o, "order", r->order);
+	cJSON_AddBoolToObject(o, "auto_repetitions", r->auto_reps);
 	add_str(root, "started_at", r->started_at);
 	cJSON_AddBoolToObject(root, "incomplete", r->incomplete);
 	add_str(root, "baseline", r->baseline);

@@ -172,6 +172,35 @@ static int read_group(const cJSON *o, struct brc_group *g, const char **what)
 	return 0;
 }
 
+static void read_state(const cJSON *o, struct brc_machine_state *st)
+{
+	const cJSON *b = item(o, "boost"), *n = item(o, "runnable");
+
+	st->load1 = get_num(o, "load1");
+	st->busy_cpus = get_num(o, "busy_cpus");
+	st->runnable = cJSON_IsNumber(n) ? to_i32(n->valuedouble) : -1;
+	st->governor = get_str(o, "governor");
+	st->boost = cJSON_IsBool(b) ? cJSON_IsTrue(b) : -1;
+}
+
+static void read_settings(const cJSON *set, struct brc_results *r)
+{
+	const cJSON *p;
+	size_t n;
+
+	if (!cJSON_IsObject(set))
+		return;
+	n = (size_t)cJSON_GetArraySize(set);
+	r->setting_keys = brc_xcalloc(n + 1, sizeof(char *));
+	r->setting_values = brc_xcalloc(n + 1, sizeof(char *));
+	cJSON_ArrayForEach(p, set) {
+		if (!cJSON_IsString(p) || !p->string)
+			continue;
+		r->setting_keys[r->n_settings] = brc_xstrdup(p->string);
+		r->setting_values[r->n_settings++] = brc_xstrdup(p->valuestring);
+	}
+}
+
 static int read_results(const cJSON *root, struct brc_results *r,
                         const char **what)
 {
@@ -185,11 +214,16 @@ static int read_results(const cJSON *root, struct brc_results *r,
 	r->host_kernel = get_str(o, "kernel");
 	r->host_cpu = get_str(o, "cpu");
 	r->host_cores = to_i32(get_num(o, "cores"));
+	read_state(o, &r->state);
 	o = item(root, "scenario");
 	r->scenario_name = get_str(o, "name");
 	r->scenario_path = get_str(o, "path");
 	r->scenario_hash = get_str(o, "hash");
 	r->scenario_yaml = get_str(o, "yaml");
+	read_settings(item(o, "settings"), r);
+	o = item(root, "runs");
+	r->order = get_str(o, "order");
+	r->auto_reps = cJSON_IsTrue(item(o, "auto_repetitions"));
 	r->started_at = get_str(root, "started_at");
 	r->incomplete = cJSON_IsTrue(item(root, "incomplete"));
 	r->baseline = get_str(root, "baseline");

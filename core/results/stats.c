@@ -1,5 +1,6 @@
 /*
- * stats.c - summaries, outliers, ratios and Welch's t-test (see stats.h).
+ * stats.c - summaries, Student's t, outliers (see stats.h); ratios,
+ * Welch's t-test and Holm's correction are in stats_compare.c.
  *
  * The formulas are the textbook ones; the only care taken is for the
  * small samples a benchmark has (3 to 10 runs): Student's t rather than
@@ -204,40 +205,9 @@ bool brc_stats_slow_first(const double *x, size_t n, const struct brc_stats *s)
 	return x[0] > 1.5 * s->median;
 }
 
-struct brc_ratio brc_stats_ratio(const struct brc_stats *a,
-                               const struct brc_stats *b)
+bool brc_stats_precise(const struct brc_stats *s, double rel)
 {
-	struct brc_ratio r = { a->mean / b->mean, NAN };
-	double ra = brc_stats_se(a) / a->mean, rb = brc_stats_se(b) / b->mean;
-
-	if (a->n >= 2 && b->n >= 2)
-		r.err = fabs(r.value) * sqrt(ra * ra + rb * rb);
-	return r;
-}
-
-struct brc_welch brc_stats_welch(const struct brc_stats *a,
-                               const struct brc_stats *b)
-{
-	struct brc_welch w = { NAN, NAN, NAN, BR_SIGNIF_UNKNOWN };
-	double va, vb, v;
-
-	if (a->n < 2 || b->n < 2)
-		return w;
-	va = a->sd * a->sd / (double)a->n;
-	vb = b->sd * b->sd / (double)b->n;
-	v = va + vb;
-	if (v == 0) {
-		/* Perfectly repeatable runs: any difference is real. */
-		w.p = a->mean == b->mean ? 1 : 0;
-		w.t = a->mean == b->mean ? 0 : copysign(INFINITY, a->mean - b->mean);
-		w.df = (double)(a->n + b->n - 2);
-	} else {
-		w.t = (a->mean - b->mean) / sqrt(v);
-		/* Welch-Satterthwaite degrees of freedom. */
-		w.df = v * v / (va * va / (double)(a->n - 1) +
-		                vb * vb / (double)(b->n - 1));
-		w.p = brc_t_pvalue(w.t, w.df);
-	}
-	w.verdict = w.p < 0.05 ? BR_SIGNIF_YES : BR_SIGNIF_NO;
-	return w;
+	if (s->n < BR_MIN_RUNS || !(s->mean > 0) || isnan(s->ci_hi))
+		return false;
+	return (s->ci_hi - s->ci_lo) / 2 <= rel * s->mean;
 }

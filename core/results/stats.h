@@ -51,19 +51,41 @@ size_t brc_stats_outliers(const double *x, size_t n, const struct brc_stats *s,
  * median + 3 * BR_MAD_SCALE * MAD (n >= 5, MAD > 0, as for outliers). */
 bool brc_stats_slow_first(const double *x, size_t n, const struct brc_stats *s);
 
-/* a / b, and the uncertainty of the ratio from the relative standard
- * errors of both means (NaN when either side has n < 2). */
+/* Fewer measured runs than this: no confidence interval is printed and
+ * no verdict is given (two runs have one degree of freedom: t = 12.7). */
+#define BR_MIN_RUNS 3
+/* The significance level of every verdict, and the CI level (1 - it). */
+#define BR_ALPHA 0.05
+
+/* The 95% CI of a mean is trustworthy (n >= BR_MIN_RUNS) and its half
+ * width is at most `rel` of the mean: what runs.repetitions: auto waits
+ * for. */
+bool brc_stats_precise(const struct brc_stats *s, double rel);
+
+/* ---- stats_compare.c: two samples ------------------------------------- */
+
+/*
+ * a.mean / b.mean with its 95% confidence interval, computed on the log
+ * scale: log(mean) has the standard error sd / (mean sqrt(n)) (delta
+ * method), the two are combined as in Welch's test (Welch-Satterthwaite
+ * degrees of freedom), and the interval exp(log r +- t se) is mapped back,
+ * so it is asymmetric as a ratio's should be.  p is the two-sided p-value
+ * of the same test (log r = 0), so "the CI excludes 1" and "p < 0.05"
+ * always agree.  lo, hi, p, df are NaN when either side has fewer than 2
+ * runs or a mean <= 0.
+ */
 struct brc_ratio {
-	double value, err;
+	double value, lo, hi, p, df;
 };
 struct brc_ratio brc_stats_ratio(const struct brc_stats *a,
                                const struct brc_stats *b);
 
-/* Welch's unequal-variance t-test on two summaries. */
+/* Welch's unequal-variance t-test on two summaries (difference of the
+ * means). */
 enum brc_signif {
-	BR_SIGNIF_NO = 0,  /* p >= 0.05: not significantly different */
-	BR_SIGNIF_YES,     /* p < 0.05                                */
-	BR_SIGNIF_UNKNOWN, /* n < 2 on either side: not enough runs    */
+	BR_SIGNIF_NO = 0,  /* p >= 0.05: no difference detected          */
+	BR_SIGNIF_YES,     /* p < 0.05                                   */
+	BR_SIGNIF_UNKNOWN, /* n < 2 on either side: not enough runs       */
 };
 struct brc_welch {
 	double t, df, p;   /* NaN when unknown */
@@ -71,5 +93,13 @@ struct brc_welch {
 };
 struct brc_welch brc_stats_welch(const struct brc_stats *a,
                                const struct brc_stats *b);
+
+/*
+ * Holm-Bonferroni: of n tests with p-values p[], which are significant
+ * while keeping the chance of any false positive across all of them at
+ * most alpha.  NaN p-values are never significant (and not counted as
+ * tests).  Fills reject[] and returns how many.
+ */
+size_t brc_stats_holm(const double *p, size_t n, double alpha, bool *reject);
 
 #endif /* BR_STATS_H */

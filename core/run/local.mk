@@ -6,6 +6,7 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/loader_path.c \
 	%reldir%/plan.c \
 	%reldir%/plan.h \
+	%reldir%/plan_order.c \
 	%reldir%/run_spawn.c \
 	%reldir%/runctx.c \
 	%reldir%/runctx.h \

@@ -49,4 +49,13 @@ int brc_plan_build(const struct brc_scenario *sc, const char *plugin_path,
                   struct brc_plan *out, char **err);
 void brc_plan_free(struct brc_plan *p);
 
+/*
+ * plan_order.c: the order of the n plan items in measured round `round`
+ * (0-based) into out[n]: interleaved rotates the starting item, random
+ * shuffles with a generator seeded by seed and round, blocked is the plan
+ * order (the caller then runs every repetition of an item in a row).
+ */
+void brc_plan_order(size_t n, enum brc_run_order order, uint64_t seed,
+                   size_t round, size_t *out);
+
 #endif /* BR_PLAN_H */

@@ -8,6 +8,7 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/scenario_get.c \
 	%reldir%/scenario_override.c \
 	%reldir%/scenario_priv.h \
+	%reldir%/scenario_runs.c \
 	%reldir%/scenario_server.c \
 	%reldir%/scenario_strategy.c \
 	%reldir%/url_template.c \

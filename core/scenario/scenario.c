@@ -110,31 +110,6 @@ static void workload(struct brc_diag *d, const struct brc_ynode *root,
 	brc_sc_bool(d, wl, base, "validate", &w->validate);
 }
 
-static void runs(struct brc_diag *d, const struct brc_ynode *root,
-                 struct brc_runs *r)
-{
-	static const char *const keys[] = {
-		"repetitions", "warmup", "timeout", "sample_interval",
-		"baseline", "tolerate_errors",
-	};
-	const char *base = "runs";
-	const struct brc_ynode *rm = brc_sc_map(d, root, "", base);
-
-	r->repetitions = 1;
-	r->timeout = 60;
-	r->sample_interval = 0.010;
-	if (!rm)
-		return;
-	brc_sc_keys(d, rm, base, keys, BR_ARRAY_SIZE(keys));
-	brc_sc_int(d, rm, base, "repetitions", &r->repetitions, 1, 100000);
-	brc_sc_int(d, rm, base, "warmup", &r->warmup, 0, 100000);
-	brc_sc_duration(d, rm, base, "timeout", &r->timeout, 1e-3, 7 * 86400);
-	brc_sc_duration(d, rm, base, "sample_interval", &r->sample_interval,
-	               1e-4, 3600);
-	brc_sc_str(d, rm, base, "baseline", &r->baseline);
-	brc_sc_bool(d, rm, base, "tolerate_errors", &r->tolerate_errors);
-}
-
 static void outputs(struct brc_diag *d, const struct brc_ynode *root,
                     struct brc_outputs *o)
 {
@@ -201,7 +176,7 @@ static void top(struct brc_diag *d, const struct brc_ynode *root,
 	brc_sc_server(d, root, &sc->server);
 	brc_sc_strategies(d, root, sc);
 	brc_sc_sweeps(d, root, sc);
-	runs(d, root, &sc->runs);
+	brc_sc_runs(d, root, &sc->runs);
 	outputs(d, root, &sc->outputs);
 
 	if (sc->runs.baseline) {
@@ -305,6 +280,7 @@ static int load(struct brc_scenario *sc, const char *text, size_t len,
 		brc_sc_override(d, root, &ov[i], label);
 	}
 	top(d, root, sc);
+	brc_sc_settings(root, sc);
 	if (!sc->name)
 		sc->name = default_name(sc->path);
 out:
@@ -393,6 +369,12 @@ void brc_scenario_free(struct brc_scenario *sc)
 	}
 	free(sc->sweeps);
 	free(sc->runs.baseline);
+	for (size_t i = 0; i < sc->n_settings; i++) {
+		free(sc->setting_keys[i]);
+		free(sc->setting_values[i]);
+	}
+	free(sc->setting_keys);
+	free(sc->setting_values);
 	free(sc->outputs.json);
 	free(sc->outputs.csv);
 	free(sc->outputs.html);

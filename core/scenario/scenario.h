@@ -99,8 +99,22 @@ struct brc_sweep {
 	struct brc_mark mark;
 };
 
+/* The order measured runs are taken in (scenario_runs.c).  Interleaved:
+ * each round runs every plan item once, the starting item rotating from
+ * round to round; random: each round in a seeded random order; blocked:
+ * all repetitions of one item, then the next (machine drift then becomes
+ * a "difference" between strategies). */
+enum brc_run_order { BR_ORDER_INTERLEAVED, BR_ORDER_RANDOM, BR_ORDER_BLOCKED };
+const char *brc_run_order_name(enum brc_run_order o);
+
 struct brc_runs {
-	int64_t repetitions;   /* >= 1                                 */
+	int64_t repetitions;   /* >= 1; with auto_reps, max_repetitions */
+	enum brc_run_order order;
+	/* repetitions: auto - run rounds until every group's 95% CI of the
+	 * wall time is within target_ci of its mean (min..max rounds). */
+	bool auto_reps;
+	int64_t min_repetitions, max_repetitions;
+	double target_ci;      /* fraction of the mean, half width     */
 	int64_t warmup;        /* >= 0                                 */
 	double timeout;        /* seconds per run                      */
 	double sample_interval;/* seconds, memory timeline             */
@@ -126,6 +140,10 @@ struct brc_scenario {
 	struct brc_outputs outputs;
 	char *hash;            /* sha-like hex digest of the file + overrides */
 	char *text;            /* the file as read, then "# --set P=V" lines */
+	/* Every scalar of the scenario after overrides as "path" = "value"
+	 * ("workload.days" = "1000"), in file order, for compare. */
+	char **setting_keys, **setting_values;
+	size_t n_settings;
 	/* Owned "--set PATH=VALUE" strings that override marks point at
 	 * (their line is 0: print "file: " without a position). */
 	char **mark_files;

@@ -67,6 +67,11 @@ void brc_sc_strategies(struct brc_diag *d, const struct brc_ynode *root,
 void brc_sc_sweeps(struct brc_diag *d, const struct brc_ynode *root,
                   struct brc_scenario *sc);
 
+/* runs: (scenario_runs.c), and the flattened settings of the tree. */
+void brc_sc_runs(struct brc_diag *d, const struct brc_ynode *root,
+                struct brc_runs *r);
+void brc_sc_settings(const struct brc_ynode *root, struct brc_scenario *sc);
+
 /* Apply one --set to the tree (scenario_override.c).  `label` is the
  * "--set PATH=VALUE" text the created nodes' marks point at. */
 void brc_sc_override(struct brc_diag *d, struct brc_ynode *root,

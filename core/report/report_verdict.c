@@ -1,0 +1,114 @@
+/*
+ * report_verdict.c - the verdict lines under a block of the summary: how a
+ * strategy compares with the baseline, in one vocabulary shared by the
+ * terminal table and the Markdown report.
+ *
+ * Every interval is a 95% confidence interval and the method is named
+ * once in the header (brc_report_method).  A ratio is computed on the log
+ * scale with Welch's degrees of freedom (stats.h), so its interval is
+ * asymmetric and the verdict (the CI excludes 1) and the p-value agree.
+ * With fewer than BR_MIN_RUNS runs on either side there is no interval and
+ * no verdict, only the ratio of the means and a hint.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report/report_util.h"
+#include "util.h"
+
+const char brc_report_method[] =
+	"± and CI: 95% confidence intervals (Student's t over the runs; ratios: "
+	"Welch's t on logs)";
+
+/*
+ * "26.2x faster than sync (CI 23.9-28.6x, p < 0.0001)",
+ * "no difference detected (CI 0.97-1.08x, p = 0.41)", or
+ * "36.7x faster than sync (means of 1 and 5 runs: no verdict)".
+ * `than` is " than sync" or ""; `more`/`less` name the two directions.
+ */
+static void verdict(char *buf, size_t n, const struct brc_stats *sg,
+                    const struct brc_stats *sb, const char *than,
+                    const char *more, const char *less)
+{
+	struct brc_ratio r = brc_stats_ratio(sg, sb);
+	bool above = r.value > 1;
+	double v = above ? r.value : 1 / r.value;
+	double lo = above ? r.lo : 1 / r.hi, hi = above ? r.hi : 1 / r.lo;
+	const char *dir = above ? more : less;
+	char val[32], ci[48], p[24];
+
+	brc_fmt_sig(val, sizeof(val), v, 3);
+	if (sg->n < BR_MIN_RUNS || sb->n < BR_MIN_RUNS || isnan(r.p)) {
+		snprintf(buf, n, "%sx %s%s (means of %zu and %zu run%s: "
+		         "no verdict)", val, dir, than, sg->n, sb->n,
+		         sb->n == 1 ? "" : "s");
+		return;
+	}
+	brc_fmt_p(p, sizeof(p), r.p);
+	if (r.p < BR_ALPHA) {
+		brc_fmt_ratio_ci(ci, sizeof(ci), lo, hi);
+		snprintf(buf, n, "%sx %s%s (CI %sx, p %s%s)", val, dir, than,
+		         ci, *p == '<' ? "" : "= ", p);
+	} else {
+		brc_fmt_ratio_ci(ci, sizeof(ci), r.lo, r.hi);
+		snprintf(buf, n, "no difference detected (CI %sx, p %s%s)", ci,
+		         *p == '<' ? "" : "= ", p);
+	}
+}
+
+int brc_report_comparison(const struct brc_group *g, const struct brc_group *base,
+                         char *buf, size_t n)
+{
+	struct brc_stats sg, sb, mg, mb;
+	char speed[192], mem[192] = "", than[96];
+	int mm;
+
+	if (g == base)
+		return -1;
+	brc_group_stats(g, BR_M_WALL, &sg, NULL);
+	brc_group_stats(base, BR_M_WALL, &sb, NULL);
+	if (!sg.n || !sb.n || !(sg.mean > 0) || !(sb.mean > 0))
+		return -1;
+	/* A ratio >= 1, "faster" or "slower": 0.4x faster reads badly.  A
+	 * longer wall time is "slower". */
+	snprintf(than, sizeof(than), " than %s", base->label);
+	verdict(speed, sizeof(speed), &sg, &sb, than, "slower", "faster");
+
+	/* Compare like with like: tree PSS only when both sampled it. */
+	mm = brc_group_mem_metric(g) == BR_M_TREE_PEAK &&
+	     brc_group_mem_metric(base) == BR_M_TREE_PEAK ? BR_M_TREE_PEAK :
+	     BR_M_PEAK_RSS;
+	brc_group_stats(g, mm, &mg, NULL);
+	brc_group_stats(base, mm, &mb, NULL);
+	if (mg.mean > 0 && mb.mean > 0) {
+		char m[160];
+
+		/* On its own line: the table stays within 100 columns. */
+		verdict(m, sizeof(m), &mg, &mb, "", "more", "less");
+		snprintf(mem, sizeof(mem), "\n    %s: %s",
+		         mm == BR_M_TREE_PEAK ? "peak memory" : "peak RSS", m);
+	}
+	snprintf(buf, n, "%s: %s%s", g->label, speed, mem);
+	return 0;
+}
+
+int brc_report_few_runs_hint(const struct brc_results *r, char *buf, size_t n)
+{
+	size_t few = 0;
+
+	for (size_t i = 0; i < r->n_groups; i++) {
+		struct brc_stats s;
+
+		brc_group_stats(&r->groups[i], BR_M_WALL, &s, NULL);
+		few += s.n > 0 && s.n < BR_MIN_RUNS;
+	}
+	if (!few)
+		return -1;
+	snprintf(buf, n, "hint: %zu group%s measured fewer than %d runs, so no "
+	         "CI and no verdict: use --runs 5 (at least %d)", few,
+	         few == 1 ? "" : "s", BR_MIN_RUNS, BR_MIN_RUNS);
+	return 0;
+}
