@@ -96,17 +96,28 @@ void brc_buf_free(struct brc_buf *b);
 
 /*
  * Write `len` bytes to `path` atomically: a temporary file in the same
- * directory, fsync, rename.  On any failure the old file (if any) is left
- * untouched, the temporary is removed, and -1 is returned with errno set.
+ * directory (mkostemp, O_CLOEXEC), fsync, rename, fsync of the directory.
+ * A file already there keeps its mode; a new one gets 0666 & ~umask.  On
+ * any failure the old file (if any) is left untouched, the temporary is
+ * removed, and -1 is returned with errno set.  Whatever is at `path` and is
+ * not a regular file (symlink, device, FIFO, directory) is never replaced:
+ * -1 with errno EEXIST.
  */
 int brc_write_file_atomic(const char *path, const void *data, size_t len);
+/* -1 with errno EEXIST when something that is not a regular file is at
+ * `path` (brc_write_file_atomic would refuse it), else 0. */
+int brc_output_path_ok(const char *path);
+/* strerror for the two functions above: EEXIST and ENODEV get the words
+ * that say what was refused and why. */
+const char *brc_file_strerror(int err);
 
 /* Create the missing directories above `path` (mode 0777 & ~umask), like
  * `mkdir -p "$(dirname path)"`.  Returns 0, or -1 with errno set. */
 int brc_mkdir_parents(const char *path);
 
-/* Read a whole file (up to max bytes; larger is an error, errno EFBIG).
- * Returns a NUL-terminated buffer or NULL with errno set. */
+/* Read a whole regular file (up to max bytes; larger is an error, errno
+ * EFBIG; a directory is EISDIR, a FIFO, device or socket ENODEV and never
+ * blocks).  Returns a NUL-terminated buffer or NULL with errno set. */
 char *brc_read_file(const char *path, size_t max, size_t *len);
 
 /* Raise RLIMIT_NOFILE's soft limit to the hard limit; returns the new soft

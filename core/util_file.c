@@ -16,13 +16,90 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The umask without changing it (umask(2) can only set it, and setting
+ * it back is a race with every other thread creating files): Linux shows
+ * it in /proc/self/status.  Without /proc, the common 022. */
+static mode_t current_umask(void)
+{
+	char *status = brc_read_file("/proc/self/status", 1 << 16, NULL);
+	const char *u = status ? strstr(status, "\nUmask:") : NULL;
+	unsigned long m = 022;
+
+	if (u)
+		m = strtoul(u + 7, NULL, 8);
+	free(status);
+	return (mode_t)(m & 0777);
+}
+
+int brc_output_path_ok(const char *path)
+{
+	struct stat st;
+
+	/* Nothing there, or nothing we can see: the write itself will say
+	 * what is wrong (a missing directory is created, /dev/null/x fails
+	 * after the run, its table still shown). */
+	if (lstat(path, &st))
+		return 0;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EEXIST;
+		return -1;
+	}
+	return 0;
+}
+
+/* fsync the directory holding path, so the rename survives a crash. */
+static int sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? brc_xasprintf("%.*s", (int)(slash - path + 1), path)
+	                  : brc_xstrdup(".");
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+
+	free(dir);
+	if (fd < 0)
+		return -1;
+	/* Some file systems cannot sync a directory: not our failure. */
+	if (fsync(fd) && errno != EINVAL && errno != EROFS)
+		rc = -1;
+	close(fd);
+	return rc;
+}
+
+const char *brc_file_strerror(int err)
+{
+	if (err == EEXIST)
+		return "not a regular file (a symlink, device, FIFO or "
+		       "directory is there): refusing to replace it";
+	if (err == ENODEV)
+		return "not a regular file (a FIFO, device or socket)";
+	return strerror(err);
+}
+
 int brc_write_file_atomic(const char *path, const void *data, size_t len)
 {
 	char *tmp = brc_xasprintf("%s.tmp.XXXXXX", path);
 	const char *p = data;
+	struct stat old;
+	mode_t mode;
 	int fd, saved;
 
-	fd = mkstemp(tmp);
+	/* Never replace what is not a plain file of ours: a symlink, a
+	 * device node (as root, -o /dev/null would replace /dev/null), a FIFO
+	 * or a directory.  rename() below replaces a name, never follows
+	 * one, so a symlink planted after this check is replaced, not its
+	 * target written. */
+	if (lstat(path, &old) == 0) {
+		if (!S_ISREG(old.st_mode)) {
+			errno = EEXIST;
+			goto fail_tmp;
+		}
+		mode = old.st_mode & 07777;
+	} else {
+		/* Results files are meant for people: the usual 0644, not
+		 * mkstemp's 0600, honouring the umask. */
+		mode = 0666 & ~current_umask();
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		goto fail_tmp;
 	while (len) {
@@ -36,11 +113,7 @@ int brc_write_file_atomic(const char *path, const void *data, size_t len)
 		p += w;
 		len -= (size_t)w;
 	}
-	/* Results files are meant for people: the usual 0644, not mkstemp's
-	 * 0600, honouring the umask. */
-	mode_t um = umask(0);
-	umask(um);
-	if (fchmod(fd, 0666 & ~um) || fsync(fd))
+	if (fchmod(fd, mode) || fsync(fd))
 		goto fail_write;
 	if (close(fd)) {
 		fd = -1;
@@ -50,7 +123,7 @@ int brc_write_file_atomic(const char *path, const void *data, size_t len)
 	if (rename(tmp, path))
 		goto fail_write;
 	free(tmp);
-	return 0;
+	return sync_dir(path);
 
 fail_write:
 	saved = errno;
@@ -93,14 +166,18 @@ char *brc_read_file(const char *path, size_t max, size_t *len)
 	struct stat st;
 	int fd, saved;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; only
+	 * regular files are read (a FIFO or a device could block or never
+	 * end). */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
 		close(fd);
-		errno = EISDIR;
+		errno = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
 		return NULL;
 	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	for (;;) {
 		ssize_t r = read(fd, chunk, sizeof(chunk));
 

@@ -50,6 +50,7 @@ int main(void)
 		brc_suite_exec,
 		brc_suite_security,
 		brc_suite_verdicts,
+		brc_suite_security_files,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

@@ -30,10 +30,11 @@ tests_check_benchrun_SOURCES = \
 	tests/results_fixture.c tests/results_fixture.h \
 	tests/check_runctx.c tests/check_cli.c
 # Hostile input: no code run, no file clobbered (issue 11).
-tests_check_benchrun_SOURCES += tests/check_security.c
 # The HTML report (issue 19).
 tests_check_benchrun_SOURCES += tests/check_html.c
 tests_check_benchrun_SOURCES += tests/check_verdicts.c
+tests_check_benchrun_SOURCES += tests/check_security.c \
+	tests/check_security_files.c
 tests_check_benchrun_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) \
 	$(YAML_CFLAGS) $(CJSON_CFLAGS) $(MHD_CFLAGS)
 tests_check_benchrun_LDADD = core/libbrcore.la $(CHECK_LIBS)

@@ -52,6 +52,12 @@ int brc_cmd_report(const struct brc_options *o);    /* report RESULTS      */
 /* Load the scenario named by o->args[0] with o's overrides; prints errors
  * and returns BR_EXIT_USAGE on failure, 0 on success. */
 int brc_cli_load_scenario(const struct brc_options *o, struct brc_scenario *sc);
+/* Where `run` would write (-o or outputs.json, csv, markdown, plot):
+ * never the scenario itself, never two outputs on one file, never over
+ * something that is not a regular file.  0, or BR_EXIT_USAGE after saying
+ * what is wrong. */
+int brc_cli_check_outputs(const struct brc_options *o,
+                         const struct brc_scenario *sc);
 
 /* run_loop.c: every measured run of a scenario in runs.order (warm-ups
  * first), checkpointing the results file after each; stops on *stop or

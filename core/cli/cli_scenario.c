@@ -7,7 +7,10 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "util.h"
@@ -43,4 +46,53 @@ int brc_cli_load_scenario(const struct brc_options *o, struct brc_scenario *sc)
 		return BR_EXIT_USAGE;
 	}
 	return 0;
+}
+
+/* Whether a and b name one existing file (hard links and ./x included). */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (!strcmp(a, b))
+		return true;
+	return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+int brc_cli_check_outputs(const struct brc_options *o,
+                         const struct brc_scenario *sc)
+{
+	const struct {
+		const char *what, *path;
+	} out[] = {
+		{ o->output ? "-o" : "outputs.json",
+		  o->output ? o->output : sc->outputs.json },
+		{ "outputs.csv", sc->outputs.csv },
+		{ "outputs.markdown", sc->outputs.markdown },
+		{ "outputs.plot", sc->outputs.plot },
+	};
+	int rc = 0;
+
+	for (size_t i = 0; i < BR_ARRAY_SIZE(out); i++) {
+		if (!out[i].path)
+			continue;
+		if (same_file(out[i].path, sc->path)) {
+			brc_error("%s %s is the scenario file itself: it would be "
+			         "overwritten", out[i].what, out[i].path);
+			rc = BR_EXIT_USAGE;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (out[k].path && same_file(out[k].path, out[i].path)) {
+				brc_error("%s and %s are the same file (%s): each "
+				         "output needs its own path", out[k].what,
+				         out[i].what, out[i].path);
+				rc = BR_EXIT_USAGE;
+			}
+		if (brc_output_path_ok(out[i].path)) {
+			brc_error("%s %s: %s", out[i].what, out[i].path,
+			         brc_file_strerror(errno));
+			rc = BR_EXIT_USAGE;
+		}
+	}
+	return rc;
 }

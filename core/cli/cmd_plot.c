@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 
 #include "cli/cli.h"
@@ -18,6 +19,10 @@ int brc_cmd_plot(const struct brc_options *o)
 
 	if (!o->output) {
 		brc_error("plot: where to? give -o FILE.svg or -o FILE.png");
+		return BR_EXIT_USAGE;
+	}
+	if (brc_output_path_ok(o->output)) {
+		brc_error("-o %s: %s", o->output, brc_file_strerror(errno));
 		return BR_EXIT_USAGE;
 	}
 	if (brc_results_json_read(o->args[0], &r, &err)) {

@@ -224,7 +224,7 @@ static int write_outputs(const struct brc_options *o,
 			/* The plot explains its own failures (gnuplot missing...). */
 			if (out[k].write != brc_report_plot)
 				brc_error("cannot write %s: %s", out[k].path,
-				         strerror(errno));
+				         brc_file_strerror(errno));
 			rc = -1;
 		}
 	}
@@ -244,6 +244,9 @@ int brc_cmd_run(const struct brc_options *o)
 	rc = brc_cli_load_scenario(o, &sc);
 	if (rc)
 		return rc;
+	rc = brc_cli_check_outputs(o, &sc);
+	if (rc)
+		goto out_scenario;
 	if (brc_plan_build(&sc, o->plugin_path, &plan, &err)) {
 		fputs(err ? err : "cannot plan the scenario\n", stderr);
 		free(err);

@@ -36,6 +36,11 @@ int brc_cmd_validate(const struct brc_options *o)
 	rc = brc_cli_load_scenario(o, &sc);
 	if (rc)
 		return rc;
+	rc = brc_cli_check_outputs(o, &sc);
+	if (rc) {
+		brc_scenario_free(&sc);
+		return rc;
+	}
 	if (brc_plan_build(&sc, o->plugin_path, &plan, &err)) {
 		fprintf(stderr, "%s\n", err);
 		for (const char *c = err; *c; c++)

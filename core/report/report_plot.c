@@ -205,7 +205,7 @@ int brc_report_plot(const char *path, const struct brc_results *r)
 		goto out_rm;
 	}
 	if (brc_write_file_atomic(path, data, len)) {
-		brc_error("cannot write %s: %s", path, strerror(errno));
+		brc_error("cannot write %s: %s", path, brc_file_strerror(errno));
 		goto out_rm;
 	}
 	rc = 0;

@@ -262,7 +262,7 @@ int brc_results_json_read(const char *path, struct brc_results *out, char **err)
 	*err = NULL;
 	text = brc_read_file(path, MAX_RESULTS_FILE, &len);
 	if (!text) {
-		*err = brc_xasprintf("%s: %s", path, strerror(errno));
+		*err = brc_xasprintf("%s: %s", path, brc_file_strerror(errno));
 		return -1;
 	}
 	root = cJSON_ParseWithLength(text, len);

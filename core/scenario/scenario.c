@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "scenario/scenario_priv.h"
 
@@ -124,12 +125,29 @@ static void outputs(struct brc_diag *d, const struct brc_ynode *root,
 		return;
 	brc_sc_keys(d, om, "outputs", keys, BR_ARRAY_SIZE(keys));
 	for (size_t i = 0; i < BR_ARRAY_SIZE(keys); i++) {
-		if (brc_sc_str(d, om, "outputs", keys[i], dst[i]) <= 0 ||
-		    **dst[i])
+		const char *dot;
+
+		if (brc_sc_str(d, om, "outputs", keys[i], dst[i]) <= 0)
 			continue;
 		brc_sc_join(path, "outputs", keys[i]);
-		brc_diag_add(d, &brc_sc_child(om, keys[i])->mark, path,
-		            "is an empty path");
+		if (!**dst[i]) {
+			brc_diag_add(d, &brc_sc_child(om, keys[i])->mark, path,
+			            "is an empty path");
+			continue;
+		}
+		/* Two outputs on one path would keep only the last. */
+		for (size_t k = 0; k < i; k++)
+			if (*dst[k] && !strcmp(*dst[k], *dst[i]))
+				brc_diag_add(d, &brc_sc_child(om, keys[i])->mark,
+				            path, "is the same file as outputs.%s: "
+				            "each output needs its own path", keys[k]);
+		/* The plot's format comes from its extension: say so now,
+		 * not after the whole run. */
+		dot = strrchr(*dst[i], '.');
+		if (dst[i] == &o->plot && (!dot || (strcasecmp(dot, ".svg") &&
+		                                    strcasecmp(dot, ".png"))))
+			brc_diag_add(d, &brc_sc_child(om, keys[i])->mark, path,
+			            "'%s': a picture is .svg or .png", *dst[i]);
 	}
 }
 
@@ -325,7 +343,7 @@ int brc_scenario_load(const char *path, const struct brc_override *ov,
 			            "scenario file");
 		else
 			brc_diag_add(&d, &m, NULL, "cannot read: %s",
-			            strerror(errno));
+			            brc_file_strerror(errno));
 		finish(&d, errbuf);
 		return -1;
 	}

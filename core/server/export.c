@@ -65,22 +65,34 @@ static int check_path(const char *p, const char **why)
 	return 0;
 }
 
-/* mkdir -p; path is restored before returning. */
-static int make_dirs(char *path)
+/* mkdir -p; path is restored before returning.  Below the first `keep`
+ * bytes (the directory the user named, which may well be a symlink), every
+ * directory must be a real one: a symlink planted inside the target
+ * directory must not lead the export elsewhere (errno ELOOP). */
+static int make_dirs(char *path, size_t keep)
 {
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
+	struct stat st;
+
+	for (char *p = path + 1;; p++) {
+		char c = *p;
+
+		if (c != '/' && c != '\0')
 			continue;
 		*p = '\0';
 		if (mkdir(path, 0755) && errno != EEXIST) {
-			*p = '/';
+			*p = c;
 			return -1;
 		}
-		*p = '/';
+		if ((size_t)(p - path) > keep &&
+		    (lstat(path, &st) || !S_ISDIR(st.st_mode))) {
+			*p = c;
+			errno = ELOOP;
+			return -1;
+		}
+		*p = c;
+		if (!c)
+			return 0;
 	}
-	if (mkdir(path, 0755) && errno != EEXIST)
-		return -1;
-	return 0;
 }
 
 /* A plain write, not brc_write_file_atomic: an fsync per file would make
@@ -88,10 +100,21 @@ static int make_dirs(char *path)
  * run again. */
 static int write_file(const char *path, const char *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* Never through a symlink, never into a FIFO or device: open without
+	 * following or blocking, check, and only then truncate. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
+	              O_CLOEXEC, 0644);
+	struct stat st;
 
 	if (fd < 0)
 		return -1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EEXIST;
+		return -1;
+	}
+	if (ftruncate(fd, 0))
+		goto fail_fd;
 	while (len > 0) {
 		ssize_t n = write(fd, data, len);
 
@@ -123,7 +146,7 @@ int brc_export(const struct brc_scenario *sc, const char *dir,
 		brc_error("cannot export: %s", why);
 		goto fail_root;
 	}
-	if (make_dirs(root)) {
+	if (make_dirs(root, strlen(root))) {
 		brc_error("%s: %s", root, strerror(errno));
 		goto fail_root;
 	}
@@ -140,8 +163,10 @@ int brc_export(const struct brc_scenario *sc, const char *dir,
 		/* Days usually share a directory: create each one once. */
 		*slash = '\0';
 		if (!last_dir || strcmp(last_dir, path)) {
-			if (make_dirs(path)) {
-				brc_error("%s: %s", path, strerror(errno));
+			if (make_dirs(path, strlen(root))) {
+				brc_error("%s: %s", path, errno == ELOOP ?
+				         "not a directory of ours (a symlink?): "
+				         "refusing to follow it" : strerror(errno));
 				goto fail_day;
 			}
 			free(last_dir);
@@ -151,7 +176,9 @@ int brc_export(const struct brc_scenario *sc, const char *dir,
 		body.len = 0;
 		brc_ticket_render(w, i, &body);
 		if (write_file(path, body.data, body.len)) {
-			brc_error("%s: %s", path, strerror(errno));
+			brc_error("%s: %s", path, errno == ELOOP ?
+			         "a symlink: refusing to follow it" :
+			         brc_file_strerror(errno));
 			goto fail_day;
 		}
 		(*files)++;

@@ -1,0 +1,255 @@
+/*
+ * check_security_files.c - outputs never replace what is not ours (issue
+ * 11): -o onto a symlink, a device node or a FIFO is refused before the
+ * run; outputs.json on the scenario itself and two outputs on one path are
+ * refused at validation; export never follows a symlink planted inside its
+ * target directory; a FIFO given as the scenario does not block; the
+ * atomic write keeps an existing file's mode.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "scenario/scenario.h"
+#include "workload/tickets.h"
+#include "suites.h"
+#include "util.h"
+
+static char *dir;
+
+static void setup(void)
+{
+	dir = brc_test_tmpdir();
+}
+
+static void teardown(void)
+{
+	brc_test_rmtree(dir);
+	free(dir);
+}
+
+static char *in_dir(const char *name)
+{
+	return brc_xasprintf("%s/%s", dir, name);
+}
+
+static void assert_content(const char *path, const char *want)
+{
+	char *got = brc_read_file(path, 1 << 20, NULL);
+
+	ck_assert_ptr_nonnull(got);
+	ck_assert_str_eq(got, want);
+	free(got);
+}
+
+static const char small[] = "workload: {days: 2, trips: 2}\n"
+                            "strategies: [sync]\n";
+
+/* `benchrun -q -o OUT SCENARIO`; exit code, stderr in err. */
+static int run_to(const char *out, struct brc_buf *err)
+{
+	char *yaml = brc_test_write(dir, "s.yaml", small);
+	const char *argv[] = { "-q", "-o", out, yaml, NULL };
+	int rc = brc_test_benchrun(argv, 60, err);
+
+	free(yaml);
+	return rc;
+}
+
+START_TEST(test_output_symlink_refused)
+{
+	char *target = brc_test_write(dir, "target", "keep");
+	char *link = in_dir("link.json");
+	struct brc_buf err = { 0 };
+	struct stat st;
+
+	ck_assert_int_eq(symlink(target, link), 0);
+	ck_assert_int_eq(run_to(link, &err), 2);
+	ck_assert_has(err.data, "not a regular file");
+	ck_assert_int_eq(lstat(link, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	assert_content(target, "keep");
+	brc_buf_free(&err);
+	free(link);
+	free(target);
+}
+END_TEST
+
+/* As root, -o /dev/null replaced /dev/null: a copy of it (or a FIFO when
+ * mknod is not allowed) stays what it is. */
+START_TEST(test_output_device_refused)
+{
+	char *node = in_dir("null");
+	struct brc_buf err = { 0 };
+	struct stat st;
+
+	if (mknod(node, S_IFCHR | 0666, makedev(1, 3)))
+		ck_assert_int_eq(mkfifo(node, 0666), 0);
+	ck_assert_int_eq(run_to(node, &err), 2);
+	ck_assert_has(err.data, "not a regular file");
+	ck_assert_int_eq(lstat(node, &st), 0);
+	ck_assert(S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode));
+	brc_buf_free(&err);
+	free(node);
+}
+END_TEST
+
+START_TEST(test_atomic_write_refuses_non_regular)
+{
+	char *fifo = in_dir("fifo"), *target = brc_test_write(dir, "t", "keep");
+	char *link = in_dir("link");
+
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_int_eq(brc_write_file_atomic(fifo, "x", 1), -1);
+	ck_assert_int_eq(symlink(target, link), 0);
+	ck_assert_int_eq(brc_write_file_atomic(link, "x", 1), -1);
+	assert_content(target, "keep");
+	ck_assert_int_eq(brc_write_file_atomic(dir, "x", 1), -1);
+	free(link);
+	free(target);
+	free(fifo);
+}
+END_TEST
+
+/* An existing file keeps its mode (a private 0600 results file stays
+ * private); a new one gets 0666 & ~umask; the umask is left alone. */
+START_TEST(test_atomic_write_modes)
+{
+	char *a = brc_test_write(dir, "a", "old"), *b = in_dir("b");
+	struct stat st;
+
+	ck_assert_int_eq(chmod(a, 0600), 0);
+	ck_assert_int_eq(brc_write_file_atomic(a, "new", 3), 0);
+	ck_assert_int_eq(stat(a, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	assert_content(a, "new");
+	umask(027);
+	ck_assert_int_eq(brc_write_file_atomic(b, "new", 3), 0);
+	ck_assert_int_eq(umask(027), 027);
+	ck_assert_int_eq(stat(b, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0640);
+	free(b);
+	free(a);
+}
+END_TEST
+
+/* validate refuses the scenario as its own outputs.json. */
+START_TEST(test_outputs_json_is_scenario)
+{
+	char *path = in_dir("self.yaml"), *yaml, *before;
+	const char *argv[] = { "validate", path, NULL };
+	const char *run[] = { "-q", path, NULL };
+	struct brc_buf err = { 0 };
+
+	yaml = brc_xasprintf("%soutputs: {json: '%s'}\n", small, path);
+	free(brc_test_write(dir, "self.yaml", yaml));
+	before = brc_read_file(path, 1 << 20, NULL);
+	ck_assert_int_eq(brc_test_benchrun(argv, 30, &err), 2);
+	ck_assert_has(err.data, "the scenario file itself");
+	ck_assert_int_eq(brc_test_benchrun(run, 60, NULL), 2);
+	assert_content(path, before);
+	brc_buf_free(&err);
+	free(before);
+	free(yaml);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_outputs_same_path)
+{
+	char *err = brc_test_scenario_fail(
+		"strategies: [sync]\n"
+		"outputs: {json: r.out, csv: r.csv, markdown: r.out}\n", NULL, 0);
+
+	ck_assert_has(err, "outputs.markdown");
+	ck_assert_has(err, "same file as outputs.json");
+	free(err);
+	err = brc_test_scenario_fail("strategies: [sync]\n"
+	                             "outputs: {plot: r.gif}\n", NULL, 0);
+	ck_assert_has(err, ".svg or .png");
+	free(err);
+}
+END_TEST
+
+/* A day's file planted as a symlink, and a day's directory planted as a
+ * symlink to elsewhere: export refuses both and writes nothing there. */
+START_TEST(test_export_planted_symlinks)
+{
+	char *sc_path = brc_test_write(dir, "e.yaml",
+		"workload: {days: 2, trips: 2}\n"
+		"server: {path: \"/d/{date}.json\"}\nstrategies: [sync]\n");
+	char *out = in_dir("www"), *sub = in_dir("www/d"), *victim, *day;
+	char *elsewhere = in_dir("elsewhere"), date[11], *serr = NULL;
+	const char *argv[] = { "-q", "export", sc_path, out, NULL };
+	struct brc_scenario sc;
+	struct brc_buf err = { 0 };
+
+	ck_assert_int_eq(brc_scenario_load(sc_path, NULL, 0, &sc, &serr), 0);
+	brc_ticket_date(&sc.workload, 0, date);
+	victim = brc_test_write(dir, "victim", "keep");
+	ck_assert_int_eq(mkdir(out, 0755), 0);
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	day = brc_xasprintf("%s/%s.json", sub, date);
+	ck_assert_int_eq(symlink(victim, day), 0);
+	ck_assert_int_eq(brc_test_benchrun(argv, 30, &err), 1);
+	assert_content(victim, "keep");
+	ck_assert_has(err.data, "symlink");
+	/* The directory itself planted. */
+	brc_test_rmtree(sub);
+	ck_assert_int_eq(mkdir(elsewhere, 0755), 0);
+	ck_assert_int_eq(symlink(elsewhere, sub), 0);
+	err.len = 0;
+	ck_assert_int_eq(brc_test_benchrun(argv, 30, &err), 1);
+	free(day);
+	day = brc_xasprintf("%s/%s.json", elsewhere, date);
+	ck_assert_int_eq(access(day, F_OK), -1);
+	brc_scenario_free(&sc);
+	brc_buf_free(&err);
+	free(day);
+	free(victim);
+	free(elsewhere);
+	free(sub);
+	free(out);
+	free(sc_path);
+}
+END_TEST
+
+/* A FIFO as the scenario: refused at once, no writer needed. */
+START_TEST(test_fifo_scenario)
+{
+	char *fifo = in_dir("s.yaml");
+	const char *argv[] = { "validate", fifo, NULL };
+	struct brc_buf err = { 0 };
+
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_int_eq(brc_test_benchrun(argv, 20, &err), 2);
+	ck_assert_has(err.data, "not a regular file");
+	brc_buf_free(&err);
+	free(fifo);
+}
+END_TEST
+
+Suite *brc_suite_security_files(void)
+{
+	Suite *s = suite_create("security_files");
+	TCase *tc = tcase_create("files");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_output_symlink_refused);
+	tcase_add_test(tc, test_output_device_refused);
+	tcase_add_test(tc, test_atomic_write_refuses_non_regular);
+	tcase_add_test(tc, test_atomic_write_modes);
+	tcase_add_test(tc, test_outputs_json_is_scenario);
+	tcase_add_test(tc, test_outputs_same_path);
+	tcase_add_test(tc, test_export_planted_symlinks);
+	tcase_add_test(tc, test_fifo_scenario);
+	suite_add_tcase(s, tc);
+	return s;
+}
