@@ -197,3 +197,11 @@ int brcurl_check_nofile(const struct br_host *host, const char *name,
 	          name, need + BRC_FD_SLACK, *limit);
 	return -1;
 }
+
+uint64_t brcurl_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}

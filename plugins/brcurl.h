@@ -128,4 +128,7 @@ int brcurl_finish(struct brcurl_xfer *x, CURLcode rc);
  * report it.  Returns what host->done returned. */
 int brcurl_fetch(struct brcurl_xfer *x, struct br_run *run, size_t i);
 
+/* CLOCK_MONOTONIC in nanoseconds: deadlines and the plugins' own timing. */
+uint64_t brcurl_now_ns(void);
+
 #endif /* BR_PLUGINS_BRCURL_H */

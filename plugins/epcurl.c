@@ -22,13 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "brcurl.h"
 #include "epcurl.h"
+#include "slotpool.h"
 
 /* What we know about one fd, e->fds[fd]. */
 enum {
@@ -38,15 +37,6 @@ enum {
 	EPC_WANTED = 1 << 9,     /* curl currently watches it              */
 	EPC_CONN = 1 << 10,      /* opened by us: lazy removal is safe     */
 };
-
-
-static uint64_t epc_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* Bring fd's epoll registration to what curl asked for, lazily. */
 static int epc_watch(struct epc *e, curl_socket_t fd, int what)
@@ -109,7 +99,7 @@ static int epc_timer_cb(CURLM *multi, long ms, void *userp)
 {
 	struct epc *e = userp;
 
-	e->timer_at = ms < 0 ? 0 : epc_now() + (uint64_t)ms * 1000000u;
+	e->timer_at = ms < 0 ? 0 : brcurl_now_ns() + (uint64_t)ms * 1000000u;
 	return 0;
 }
 
@@ -141,17 +131,11 @@ static int epc_close_cb(void *clientp, curl_socket_t fd)
 /* Drain curl's completion queue; called after every socket_action. */
 static void epc_drain(struct epc *e)
 {
-	CURLMsg *m;
+	CURLcode rc;
 	CURL *easy;
-	int left;
 
-	while ((m = curl_multi_info_read(e->multi, &left))) {
-		if (m->msg != CURLMSG_DONE)
-			continue;
-		easy = m->easy_handle;
-		curl_multi_remove_handle(e->multi, easy);
-		e->on_done(e, easy, m->data.result);
-	}
+	while ((easy = sp_done_next(e->multi, &rc)))
+		e->on_done(e, easy, rc);
 }
 
 static void epc_action(struct epc *e, curl_socket_t fd, int flags)
@@ -218,7 +202,7 @@ int epc_step(struct epc *e)
 	uint64_t now;
 	int n;
 
-	n = epoll_wait(e->epfd, evs, 256, epc_timeout(e, epc_now()));
+	n = epoll_wait(e->epfd, evs, 256, epc_timeout(e, brcurl_now_ns()));
 	if (n < 0 && errno != EINTR) {
 		e->host->log(e->run, BR_LOG_ERROR, "%s: epoll_wait: %s",
 		             e->name, strerror(errno));
@@ -226,7 +210,7 @@ int epc_step(struct epc *e)
 	}
 	for (int k = 0; k < n && !e->failed; k++)
 		epc_event(e, &evs[k]);
-	now = epc_now();
+	now = brcurl_now_ns();
 	if (!e->failed && e->timer_at && e->timer_at <= now) {
 		e->timer_at = 0;
 		epc_action(e, CURL_SOCKET_TIMEOUT, 0);
@@ -238,7 +222,7 @@ int epc_step(struct epc *e)
 
 void epc_timer_add(struct epc *e, struct epc_timer *t, double seconds)
 {
-	t->at = epc_now() + (uint64_t)(seconds > 0 ? seconds * 1e9 : 0);
+	t->at = brcurl_now_ns() + (uint64_t)(seconds > 0 ? seconds * 1e9 : 0);
 	t->next = e->timers;
 	e->timers = t;
 }
@@ -289,56 +273,6 @@ void epc_easy_setup(struct epc *e, CURL *easy)
 	curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, e);
 }
 
-int epc_shares_init(struct epc_shares *s, const struct br_host *host,
-                    size_t handles)
-{
-	s->host = host;
-	s->n = (handles + EPC_SHARE_GROUP - 1) / EPC_SHARE_GROUP;
-	s->v = calloc(s->n, sizeof(*s->v));
-	return s->v ? 0 : -1;
-}
-
-int epc_shares_attach(struct epc_shares *s, CURL *easy, size_t k)
-{
-	CURLSH **sh = &s->v[k / EPC_SHARE_GROUP];
-
-	if (!*sh) {
-		*sh = curl_share_init();
-		if (*sh && curl_share_setopt(*sh, CURLSHOPT_SHARE,
-		                             CURL_LOCK_DATA_CONNECT) != CURLSHE_OK) {
-			curl_share_cleanup(*sh);
-			*sh = NULL;
-		}
-	}
-	if (*sh && curl_easy_setopt(easy, CURLOPT_SHARE, *sh) == CURLE_OK)
-		return 0;
-	s->host->log(NULL, BR_LOG_ERROR, "curl_share_init: cannot give "
-	             "handles a connection cache");
-	return -1;
-}
-
-void epc_shares_detach(CURL *easy)
-{
-	curl_easy_setopt(easy, CURLOPT_SHARE, NULL);
-}
-
-void epc_shares_close(struct epc_shares *s)
-{
-	for (size_t k = 0; k < s->n; k++) {
-		if (s->v[k])
-			curl_share_cleanup(s->v[k]);
-		s->v[k] = NULL;
-	}
-}
-
-void epc_shares_free(struct epc_shares *s)
-{
-	if (s->v)
-		epc_shares_close(s);
-	free(s->v);
-	s->v = NULL;
-}
-
 int epc_multi_open(struct epc *e, struct br_run *run, long maxconnects)
 {
 	e->run = run;
@@ -357,8 +291,8 @@ int epc_multi_open(struct epc *e, struct br_run *run, long maxconnects)
 	curl_multi_setopt(e->multi, CURLMOPT_TIMERDATA, e);
 	/* Never close an idle connection for lack of room: libcurl checks
 	 * this limit against whichever cache a handle uses (the multi's, or
-	 * its epc_shares group), and by default it is 4x the handles added
-	 * so far, which closes connections while ramping up. */
+	 * its slot group's, plugins/slotpool.c), and by default it is 4x the
+	 * handles added so far, which closes connections while ramping up. */
 	curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, maxconnects);
 	return 0;
 }

@@ -2,7 +2,8 @@
  * epcurl.h - drive a libcurl multi handle with epoll, for the event-driven
  * plugins (eventloop, greenlets): curl's socket and timer callbacks, the
  * epoll loop, completion dispatch and backoff timers.  The plugins differ
- * only in what happens when a transfer completes or a timer expires.
+ * only in what happens when a transfer completes or a timer expires; their
+ * slots and connection caches are plugins/slotpool.h's.
  *
  * Linked into those plugins as the convenience library plugins/libepcurl.la.
  */
@@ -15,14 +16,6 @@
 
 #include <curl/curl.h>
 #include <benchrun/plugin.h>
-
-/*
- * Transfers to start per loop turn while ramping up.  Starting 1,000 at
- * once makes 1,000 connections in one socket_action call before the first
- * request is sent (~100 ms here); in steps of 32 the first requests leave
- * at once and the whole run finishes ~half that earlier.
- */
-enum { EPC_RAMP = 32 };
 
 /* A one-shot timer (a retry backoff); embed it in the waiting object. */
 struct epc_timer {
@@ -48,7 +41,6 @@ struct epc {
 	void (*on_timer)(struct epc *e, struct epc_timer *t);
 };
 
-
 /* Set up e for `need` concurrent transfers (fd check, epoll, fd table);
  * on_done/on_timer are set by the caller.  Returns 0 or -1 (logged). */
 int epc_init(struct epc *e, const struct br_host *host, const char *name,
@@ -57,33 +49,6 @@ void epc_free(struct epc *e);
 
 /* Install the socket open/close callbacks on an easy handle. */
 void epc_easy_setup(struct epc *e, CURL *easy);
-
-/*
- * Connection caches for a plugin's easy handles, one per EPC_SHARE_GROUP
- * of them (share handles with CURL_LOCK_DATA_CONNECT).  The multi's own
- * cache is one list per host that libcurl walks on every request: with
- * 10,000 connections to one server that walk costs more than the rest of
- * the request.  A small group keeps the walk short and costs ~9 KiB per
- * cache (each share holds a hash table and a closure handle).
- */
-enum { EPC_SHARE_GROUP = 16 };
-
-struct epc_shares {
-	const struct br_host *host;
-	CURLSH **v;
-	size_t n;
-};
-
-int epc_shares_init(struct epc_shares *s, const struct br_host *host,
-                    size_t handles);
-/* Attach handle number k to its group's cache (created on first use).
- * Returns 0 or -1 (logged). */
-int epc_shares_attach(struct epc_shares *s, CURL *easy, size_t k);
-/* Detach a handle: every handle must be detached before close. */
-void epc_shares_detach(CURL *easy);
-/* Free the caches, closing their connections; attach creates new ones. */
-void epc_shares_close(struct epc_shares *s);
-void epc_shares_free(struct epc_shares *s);
 
 /* A fresh multi for one run, keeping up to `maxconnects` connections. */
 int epc_multi_open(struct epc *e, struct br_run *run, long maxconnects);

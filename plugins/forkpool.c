@@ -132,7 +132,7 @@ static void parent_reap(struct forkpool_run *r, struct fpw_proc *p)
 /* Until `due` (0: forever), as ppoll wants it. */
 static struct timespec *parent_timeout(uint64_t due, struct timespec *ts)
 {
-	uint64_t now = fpw_now_ns(), left = due > now ? due - now : 0;
+	uint64_t now = brcurl_now_ns(), left = due > now ? due - now : 0;
 
 	if (!due)
 		return NULL;
@@ -156,7 +156,7 @@ static void parent_loop(struct forkpool_run *r)
 				pfd[m++] = (struct pollfd){ r->procs[k].fd, POLLIN, 0 };
 		ready = ppoll(pfd, m, parent_timeout(fpw_next_due(&r->w), &ts),
 		              NULL);
-		fpw_release(&r->w, fpw_now_ns());
+		fpw_release(&r->w, brcurl_now_ns());
 		if (ready <= 0)
 			continue; /* a held done() fell due, or EINTR */
 		for (k = m = 0; k < r->nprocs; k++) {
@@ -179,7 +179,7 @@ static void parent_loop(struct forkpool_run *r)
 		if (ppoll(NULL, 0, parent_timeout(fpw_next_due(&r->w), &ts),
 		          NULL) < 0)
 			continue;
-		fpw_release(&r->w, fpw_now_ns());
+		fpw_release(&r->w, brcurl_now_ns());
 	}
 }
 

@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "brcurl.h"
 #include "forkpool_wire.h"
 
 enum { FRAME_START = 1, FRAME_BODY, FRAME_DONE };
@@ -30,14 +30,6 @@ struct frame {
 	uint32_t len;
 	uint32_t pad;
 };
-
-uint64_t fpw_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* ---- the child ------------------------------------------------------- */
 
@@ -102,7 +94,7 @@ static void child_start(struct br_run *r, size_t i)
 	struct frame f = { .i = i, .kind = FRAME_START };
 
 	if (!c->t0) /* a retry keeps the first start */
-		c->t0 = fpw_now_ns();
+		c->t0 = brcurl_now_ns();
 	child_frame(c, &f, NULL);
 }
 
@@ -124,7 +116,7 @@ static int child_done(struct br_run *r, size_t i, int status, const char *err)
 	struct fpw_child *c = (void *)r;
 	struct frame f = {
 		.i = i, .kind = FRAME_DONE, .status = status,
-		.elapsed_ns = fpw_now_ns() - c->t0,
+		.elapsed_ns = brcurl_now_ns() - c->t0,
 		.len = err ? (uint32_t)strnlen(err, 255) : 0,
 	};
 
@@ -189,7 +181,7 @@ static void parent_done(struct fpw_parent *w, const struct fpw_proc *p,
                         const struct frame *f, const char *data)
 {
 	struct fpw_held h = { (size_t)f->i, f->status, p->t0 + f->elapsed_ns, "" };
-	bool hold = h.due > fpw_now_ns();
+	bool hold = h.due > brcurl_now_ns();
 
 	snprintf(h.err, sizeof(h.err), "%.*s", (int)f->len, data);
 	if (hold && w->nheld == w->cap_held) {
@@ -218,7 +210,7 @@ static int parent_frame(struct fpw_parent *w, struct fpw_proc *p,
 	switch (f->kind) {
 	case FRAME_START:
 		if (!p->busy) /* else a retry: latency runs from the first */
-			p->t0 = fpw_now_ns();
+			p->t0 = brcurl_now_ns();
 		w->req[i] = FPW_STARTED;
 		p->busy = true;
 		p->cur = i;

@@ -29,8 +29,6 @@
 
 #include <benchrun/plugin.h>
 
-uint64_t fpw_now_ns(void); /* CLOCK_MONOTONIC */
-
 /* ---- the child ------------------------------------------------------- */
 
 struct fpw_child {

@@ -24,6 +24,12 @@ plugins_threads_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 plugins_threads_la_LDFLAGS = $(BR_PLUGIN_LINK)
 plugins_threads_la_LIBADD = plugins/libbrcurl.la $(CURL_LIBS)
 
+# slotpool: the transfer slots, their handles and connection caches, for
+# the event-loop plugins (eventloop, greenlets, libuv).
+noinst_LTLIBRARIES += plugins/libslotpool.la
+plugins_libslotpool_la_SOURCES = plugins/slotpool.c plugins/slotpool.h
+plugins_libslotpool_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
+
 # epcurl: a libcurl multi handle on epoll, for eventloop and greenlets.
 noinst_LTLIBRARIES += plugins/libepcurl.la
 plugins_libepcurl_la_SOURCES = plugins/epcurl.c plugins/epcurl.h
@@ -33,8 +39,8 @@ plugin_LTLIBRARIES += plugins/eventloop.la
 plugins_eventloop_la_SOURCES = plugins/eventloop.c
 plugins_eventloop_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 plugins_eventloop_la_LDFLAGS = $(BR_PLUGIN_LINK)
-plugins_eventloop_la_LIBADD = plugins/libepcurl.la plugins/libbrcurl.la \
-	$(CURL_LIBS)
+plugins_eventloop_la_LIBADD = plugins/libepcurl.la plugins/libslotpool.la \
+	plugins/libbrcurl.la $(CURL_LIBS)
 
 plugin_LTLIBRARIES += plugins/threadpool.la
 plugins_threadpool_la_SOURCES = plugins/threadpool.c
@@ -57,12 +63,12 @@ plugin_LTLIBRARIES += plugins/greenlets.la
 plugins_greenlets_la_SOURCES = plugins/greenlets.c
 plugins_greenlets_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 plugins_greenlets_la_LDFLAGS = $(BR_PLUGIN_LINK)
-plugins_greenlets_la_LIBADD = plugins/libepcurl.la plugins/libbrcurl.la \
-	$(CURL_LIBS)
+plugins_greenlets_la_LIBADD = plugins/libepcurl.la plugins/libslotpool.la \
+	plugins/libbrcurl.la $(CURL_LIBS)
 
 plugin_LTLIBRARIES += plugins/libuv.la
 plugins_libuv_la_SOURCES = plugins/libuv.c plugins/uvcurl.c plugins/uvcurl.h
 plugins_libuv_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(UV_CFLAGS)
 plugins_libuv_la_LDFLAGS = $(BR_PLUGIN_LINK)
-plugins_libuv_la_LIBADD = plugins/libepcurl.la plugins/libbrcurl.la \
+plugins_libuv_la_LIBADD = plugins/libslotpool.la plugins/libbrcurl.la \
 	$(CURL_LIBS) $(UV_LIBS)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "brcurl.h"
+#include "slotpool.h"
 #include "uvcurl.h"
 
 /* One socket curl told us about; uvc.socks[fd] while the fd is open. */
@@ -31,17 +32,11 @@ struct uvc_sock {
 /* Drain curl's completion queue; called after every socket_action. */
 static void uvc_drain(struct uvc *c)
 {
-	CURLMsg *m;
+	CURLcode rc;
 	CURL *easy;
-	int left;
 
-	while ((m = curl_multi_info_read(c->multi, &left))) {
-		if (m->msg != CURLMSG_DONE)
-			continue;
-		easy = m->easy_handle;
-		curl_multi_remove_handle(c->multi, easy);
-		c->on_done(c, easy, m->data.result);
-	}
+	while ((easy = sp_done_next(c->multi, &rc)))
+		c->on_done(c, easy, rc);
 }
 
 /* ---- sockets ---------------------------------------------------------- */
