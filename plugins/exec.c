@@ -48,7 +48,8 @@ static const struct br_param exec_params[] = {
 	{ "cwd", BR_PARAM_STRING, offsetof(struct exec_opts, cwd), NULL, 0, 0,
 	  "working directory of the program" },
 	{ "concurrency", BR_PARAM_INT, offsetof(struct exec_opts, concurrency),
-	  "10", 1, 1000000, "passed as BENCHRUN_CONCURRENCY" },
+	  "10", 1, 1000000, "passed as BENCHRUN_CONCURRENCY",
+	  .flags = BR_PARAM_F_CONCURRENCY },
 	{ NULL },
 };
 

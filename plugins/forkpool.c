@@ -44,7 +44,8 @@ struct forkpool_opts {
 
 static const struct br_param forkpool_params[] = {
 	{ "concurrency", BR_PARAM_INT, offsetof(struct forkpool_opts, concurrency),
-	  "4", 1, 1024, "worker processes (multiprocessing.Pool processes)" },
+	  "4", 1, 1024, "worker processes (multiprocessing.Pool processes)",
+	  .flags = BR_PARAM_F_CONCURRENCY },
 	BRC_PARAMS(struct forkpool_opts, common),
 	{ NULL },
 };

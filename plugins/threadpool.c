@@ -29,7 +29,8 @@ struct threadpool_opts {
 static const struct br_param threadpool_params[] = {
 	{ "concurrency", BR_PARAM_INT,
 	  offsetof(struct threadpool_opts, concurrency), "10", 1, 10000,
-	  "worker threads (ThreadPoolExecutor max_workers)" },
+	  "worker threads (ThreadPoolExecutor max_workers)",
+	  .flags = BR_PARAM_F_CONCURRENCY },
 	{ "stack_size", BR_PARAM_SIZE,
 	  offsetof(struct threadpool_opts, stack_size), "256KiB", 16384,
 	  1 << 30, "stack of each worker thread (virtual size)" },

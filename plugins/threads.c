@@ -37,7 +37,8 @@ struct threads_opts {
 
 static const struct br_param threads_params[] = {
 	{ "concurrency", BR_PARAM_INT, offsetof(struct threads_opts, concurrency),
-	  "100", 1, 100000, "threads alive at once (one per request)" },
+	  "100", 1, 100000, "threads alive at once (one per request)",
+	  .flags = BR_PARAM_F_CONCURRENCY },
 	{ "stack_size", BR_PARAM_SIZE, offsetof(struct threads_opts, stack_size),
 	  "256KiB", 16384, 1 << 30, "stack of each thread (virtual size)" },
 	BRC_PARAMS(struct threads_opts, common),
