@@ -135,3 +135,6 @@ check_LTLIBRARIES += tests/plugins/calib_noisy.la
 tests_plugins_calib_noisy_la_SOURCES = tests/plugins/calib_fail.c
 tests_plugins_calib_noisy_la_CPPFLAGS = $(AM_CPPFLAGS) -DCALIB_NOISY -DCALIB_NAME='"calib_noisy"'
 tests_plugins_calib_noisy_la_LDFLAGS = $(BR_FIXTURE_LINK)
+
+include %reldir%/robust.mk
+EXTRA_DIST += tests/robust.mk

@@ -85,7 +85,8 @@ static int show(const char *name, const char *path, bool quiet)
 	struct brc_loaded pl;
 	char *err = NULL;
 
-	if (brc_plugin_open(path, NULL, NULL, &pl, &err)) {
+	if (brc_plugin_describe(path, NULL, NULL, BRC_DESCRIBE_TIMEOUT, &pl,
+	                        &err)) {
 		if (quiet)
 			printf("%s (broken)\n", name);
 		else

@@ -5,11 +5,13 @@
 #include "config.h"
 
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "benchrun/plugin.h"
@@ -234,12 +236,30 @@ static int handle_option(int c, struct brc_options *o)
 	}
 }
 
+/*
+ * Started with stdin, stdout or stderr closed (`benchrun c.yaml <&-`), the
+ * next file or pipe opened would take its number, and the worker's stdin
+ * or a report could end up on a terminal or nowhere.  Put /dev/null on
+ * each closed one first, as curl's tool does.
+ */
+static void open_std_fds(void)
+{
+	int fd;
+
+	do
+		fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	while (fd >= 0 && fd <= STDERR_FILENO && fcntl(fd, F_SETFD, 0) == 0);
+	if (fd > STDERR_FILENO)
+		close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	struct brc_options o = { .runs = -1, .warmup = -1, .port = -1 };
 	const struct command *cmd = NULL;
 	int c, rc;
 
+	open_std_fds();
 	const char *nc = getenv("NO_COLOR");
 	o.no_color = nc && *nc;
 	while ((c = getopt_long(argc, argv, "o:qvhV", long_opts, NULL)) != -1) {

@@ -86,6 +86,21 @@ static int check_one_param(const struct br_plugin *d, size_t i,
 		              size, d->opts_size);
 		return -1;
 	}
+	/* Two parameters sharing bytes would have one's default freed or
+	 * read as the other's type (a string pointer made of an int). */
+	for (size_t j = 0; j < i; j++) {
+		const struct br_param *q = &d->params[j];
+		size_t qsize = brc_param_type_size(q->type);
+
+		if (qsize && p->offset < q->offset + qsize &&
+		    q->offset < p->offset + size) {
+			brc_buf_printf(why, "parameters '%s' (offset %zu, %zu "
+			              "bytes) and '%s' (offset %zu, %zu bytes) "
+			              "overlap in the options struct", q->name,
+			              q->offset, qsize, p->name, p->offset, size);
+			return -1;
+		}
+	}
 	if (p->offset % size) {
 		brc_buf_printf(why, "parameter '%s' offset %zu is misaligned "
 		              "for a %s", p->name, p->offset,
@@ -173,10 +188,21 @@ fail:
 	return NULL;
 }
 
-static void free_normalized(const struct br_plugin *n)
+static void free_normalized(const struct br_plugin *n, bool described)
 {
 	if (!n)
 		return;
+	/* A described copy owns its strings (loader_probe.c). */
+	for (const struct br_param *p = n->params; described && p && p->name;
+	     p++) {
+		free((void *)p->name);
+		free((void *)p->def);
+		free((void *)p->help);
+	}
+	if (described) {
+		free((void *)n->name);
+		free((void *)n->description);
+	}
 	free((void *)n->params);
 	free((void *)n);
 }
@@ -283,7 +309,7 @@ static int load_file(const char *name, const char *path,
 	return 0;
 
 fail_free:
-	free_normalized(n);
+	free_normalized(n, false);
 fail_close:
 	dlclose(dl);
 	return -1;
@@ -354,7 +380,7 @@ void brc_plugin_close(struct brc_loaded *p)
 {
 	if (!p)
 		return;
-	free_normalized(p->desc);
+	free_normalized(p->desc, p->described);
 	if (p->dl)
 		dlclose(p->dl);
 	free(p->path);

@@ -22,6 +22,8 @@ struct brc_loaded {
 	void *dl;                       /* dlopen handle                  */
 	const struct br_plugin *desc;   /* the checked descriptor         */
 	char *path;                     /* the file that was loaded       */
+	bool described;                 /* desc rebuilt by brc_plugin_describe:
+	                                   no hooks, no dl, strings owned  */
 };
 
 /* The plugin directories, in search order, for `extra` (--plugin-path,
@@ -53,5 +55,18 @@ char *brc_loader_find(const char *name, const char *extra, char **err);
 int brc_plugin_open(const char *name, const char *base_dir, const char *extra,
                    struct brc_loaded *out, char **err);
 void brc_plugin_close(struct brc_loaded *p);
+
+/*
+ * brc_plugin_open in a child process (loader_probe.c), for everything
+ * that only needs the descriptor: out->desc has the checked name,
+ * description, ABI and parameter table, and no hooks; out->dl is NULL.
+ * A plugin whose loading crashes, exits or takes longer than `timeout`
+ * seconds gives -1 with *err saying so, and benchrun lives on.  Close
+ * with brc_plugin_close.
+ */
+#define BRC_DESCRIBE_TIMEOUT 10.0
+int brc_plugin_describe(const char *name, const char *base_dir,
+                        const char *extra, double timeout,
+                        struct brc_loaded *out, char **err);
 
 #endif /* BR_LOADER_H */

@@ -4,6 +4,7 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/loader.c \
 	%reldir%/loader.h \
 	%reldir%/loader_path.c \
+	%reldir%/loader_probe.c \
 	%reldir%/plan.c \
 	%reldir%/plan.h \
 	%reldir%/plan_order.c \
@@ -15,4 +16,6 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/sampler.c \
 	%reldir%/sampler.h \
 	%reldir%/worker.c \
-	%reldir%/worker.h
+	%reldir%/worker.h \
+	%reldir%/worker_guard.c \
+	%reldir%/worker_guard.h

@@ -256,7 +256,8 @@ int brc_plan_build(const struct brc_scenario *sc, const char *plugin_path,
 			            .errs = &errs };
 		char *e;
 
-		if (brc_plugin_open(st->plugin, base, plugin_path, &pl, &e)) {
+		if (brc_plugin_describe(st->plugin, base, plugin_path,
+		                        BRC_DESCRIBE_TIMEOUT, &pl, &e)) {
 			char *prefix = mark_text(&st->mark);
 
 			add_errors(&errs, prefix, e);

@@ -60,6 +60,15 @@ struct br_run {
 
 	uint64_t t0;                /* brc_now_ns when run began (now, due) */
 	const uint64_t *due;        /* intended starts; NULL: closed model  */
+
+	/* What makes the run fail as a whole (brc_run_fault): the plugin
+	 * calling with an index >= n or after the run hook returned
+	 * (brc_run_close; such calls touch nothing else), and bodies that
+	 * could not be parsed for want of memory. */
+	atomic_bool closed;
+	atomic_uint_fast64_t bad_index, late;
+	atomic_uint_fast64_t oom;   /* bodies not parsed for want of memory */
+	atomic_size_t first_bad_index;
 };
 
 struct br_run *brc_run_new(const struct brc_workload *w, char **urls, size_t n)
@@ -76,6 +85,7 @@ struct br_run *brc_run_new(const struct brc_workload *w, char **urls, size_t n)
 	}
 	pthread_mutex_init(&run->lock, NULL);
 	run->t0 = brc_now_ns();
+	atomic_init(&run->first_bad_index, SIZE_MAX);
 	return run;
 }
 
@@ -136,6 +146,29 @@ static void note_failure(struct br_run *run, size_t i, const char *fmt, ...)
 
 /* ---- the host services -------------------------------------------- */
 
+/*
+ * Every service that touches request i passes here first: false (and the
+ * misuse counted) when the run hook has returned or i is out of range.
+ * The worker never frees a closed run (brc_run_close), so a late call from
+ * a thread the plugin forgot is refused and reported, not a use after free.
+ */
+static bool usable(struct br_run *run, size_t i)
+{
+	if (atomic_load_explicit(&run->closed, memory_order_acquire)) {
+		atomic_fetch_add_explicit(&run->late, 1, memory_order_relaxed);
+		return false;
+	}
+	if (i >= run->n) {
+		size_t none = SIZE_MAX;
+
+		atomic_compare_exchange_strong(&run->first_bad_index, &none, i);
+		atomic_fetch_add_explicit(&run->bad_index, 1,
+		                          memory_order_relaxed);
+		return false;
+	}
+	return true;
+}
+
 static size_t host_count(const struct br_run *run)
 {
 	return run->n;
@@ -150,7 +183,7 @@ static void host_start(struct br_run *run, size_t i)
 {
 	struct req *r;
 
-	if (i >= run->n)
+	if (!usable(run, i))
 		return;
 	r = &run->reqs[i];
 	if (r->state == REQ_DONE)
@@ -173,13 +206,15 @@ static int host_body(struct br_run *run, size_t i, const void *data,
 {
 	struct req *r;
 
-	if (i >= run->n)
+	if (!usable(run, i))
 		return -1;
 	r = &run->reqs[i];
 	if (r->too_large)
 		return -1;
 	atomic_fetch_add_explicit(&run->bytes, len, memory_order_relaxed);
-	if ((int64_t)(r->body.len + len) > run->w->max_body) {
+	/* Subtract rather than add: len may be anything up to SIZE_MAX. */
+	if (run->w->max_body < 0 || r->body.len > (uint64_t)run->w->max_body ||
+	    len > (uint64_t)run->w->max_body - r->body.len) {
 		r->too_large = 1;
 		brc_buf_free(&r->body);
 		return -1;
@@ -210,7 +245,11 @@ static int check_ticket(struct br_run *run, size_t i, struct req *r,
 		rc = brc_summary_check(&got, &run->expect[i], why, sizeof(why));
 	atomic_fetch_add_explicit(&run->proc_ns, brc_threadtime_ns() - t0,
 	                          memory_order_relaxed);
-	if (rc) {
+	if (rc && !strncmp(why, "out of memory", 13)) {
+		/* Not the body's fault: the run fails as a whole. */
+		atomic_fetch_add_explicit(&run->oom, 1, memory_order_relaxed);
+		note_failure(run, i, "%s", why);
+	} else if (rc) {
 		atomic_fetch_add_explicit(&run->f_corrupt, 1,
 		                          memory_order_relaxed);
 		note_failure(run, i, "corrupt: %s", why);
@@ -225,7 +264,7 @@ static int finish_request(struct br_run *run, size_t i, int status,
 	struct req *r;
 	int rc = -1;
 
-	if (i >= run->n)
+	if (!usable(run, i))
 		return -1;
 	r = &run->reqs[i];
 	if (r->state == REQ_DONE) {
@@ -380,6 +419,37 @@ void brc_run_finish(struct br_run *run, struct brc_run_tally *out)
 	if (run->failures.len)
 		out->failures = brc_xstrdup(run->failures.data);
 	pthread_mutex_unlock(&run->lock);
+}
+
+void brc_run_close(struct br_run *run)
+{
+	atomic_store_explicit(&run->closed, true, memory_order_release);
+}
+
+char *brc_run_fault(const struct br_run *run)
+{
+	uint64_t bad = atomic_load(&run->bad_index);
+	uint64_t late = atomic_load(&run->late);
+	uint64_t oom = atomic_load(&run->oom);
+	struct brc_buf b = { 0 };
+
+	if (oom)
+		brc_buf_printf(&b, "out of memory: %llu bod%s could not be "
+		              "parsed (a ulimit -v or a cgroup limit?)",
+		              (unsigned long long)oom, oom == 1 ? "y" : "ies");
+	if (bad)
+		brc_buf_printf(&b, "%sthe plugin called the host with request "
+		              "index %zu, out of range (count is %zu; %llu such "
+		              "call%s ignored)", b.len ? "; " : "",
+		              (size_t)atomic_load(&run->first_bad_index), run->n,
+		              (unsigned long long)bad, bad == 1 ? "" : "s");
+	if (late)
+		brc_buf_printf(&b, "%sthe plugin called start/body/done after "
+		              "its run hook returned (%llu call%s ignored: "
+		              "threads must be joined before run returns)",
+		              b.len ? "; " : "", (unsigned long long)late,
+		              late == 1 ? "" : "s");
+	return b.data;
 }
 
 void brc_run_tally_free(struct brc_run_tally *t)

@@ -62,6 +62,18 @@ void brc_run_begin(struct br_run *run);
 void brc_run_finish(struct br_run *run, struct brc_run_tally *out);
 void brc_run_tally_free(struct brc_run_tally *t);
 
+/* The run hook has returned: from now on start/body/done refuse every call
+ * and count it (a plugin thread left running).  A closed run must then be
+ * kept allocated as long as such a thread may exist: the worker never
+ * frees it. */
+void brc_run_close(struct br_run *run);
+
+/* Why the run must fail whatever the run hook returned: the plugin
+ * misused the host (indices out of range, calls after brc_run_close) or
+ * bodies could not be parsed for want of memory.  A reason (malloc'd), or
+ * NULL. */
+char *brc_run_fault(const struct br_run *run);
+
 void brc_run_free(struct br_run *run);
 
 /* The last line the plugin logged at BR_LOG_ERROR in this process, or NULL. */

@@ -10,11 +10,13 @@
 #include "run/runner.h"
 
 #include <cjson/cJSON.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
+#include "run/worker_guard.h"
 #include "server/model.h"
 #include "util.h"
 
@@ -98,6 +100,28 @@ static char *failure_text(const struct brc_failures *f)
 	return b.data ? b.data : brc_xstrdup("no failures");
 }
 
+/*
+ * Why a worker died, in words that say what to change: a stack overflow
+ * (the worker's guard, worker_guard.c, or a sanitizer said so) names
+ * stack_size, memory exhaustion (brc_xmalloc's message, or a sanitizer's)
+ * says out of memory.  NULL when the output says nothing known.
+ */
+static const char *known_death(const char *output)
+{
+	if (!output)
+		return NULL;
+	if (strstr(output, BRC_STACK_OVERFLOW_TEXT) ||
+	    strstr(output, "stack-overflow"))
+		return "the strategy overflowed a stack: give it a larger "
+		       "stack_size";
+	if (strstr(output, "out of memory") ||
+	    strstr(output, "allocation-size-too-big") ||
+	    strstr(output, "out-of-memory"))
+		return "out of memory (see the run's log; a ulimit -v or a "
+		       "cgroup limit?)";
+	return NULL;
+}
+
 /* Decide the status from how the worker ended and what it said. */
 static void classify(const struct brc_runner_job *job,
                      const struct brc_spawn_out *sp, const cJSON *rep,
@@ -115,18 +139,29 @@ static void classify(const struct brc_runner_job *job,
 		out->reason = brc_xasprintf("killed after the %g s timeout "
 		                           "(runs.timeout)", job->timeout);
 	} else if (sp->reaped && WIFSIGNALED(sp->wait_status)) {
+		const char *known = known_death(sp->output);
+
 		sig = WTERMSIG(sp->wait_status);
 		out->status = BR_RUN_CRASHED;
-		out->reason = brc_xasprintf("worker killed by SIG%s (%s)",
+		/* Without the guard's word, a SIGSEGV of a thread on a small
+		 * stack still deserves the hint. */
+		if (!known && (sig == SIGSEGV || sig == SIGBUS))
+			known = "a stack overflow? if the strategy has a "
+			        "stack_size parameter, raise it";
+		out->reason = brc_xasprintf("worker killed by SIG%s (%s)%s%s",
 		                           sigabbrev_np(sig) ? sigabbrev_np(sig)
 		                                             : "?",
-		                           strsignal(sig));
+		                           strsignal(sig), known ? ": " : "",
+		                           known ? known : "");
 	} else if (!cJSON_IsString(st)) {
+		const char *known = known_death(sp->output);
+
 		out->status = BR_RUN_EXITED;
 		out->reason = brc_xasprintf(
-			"worker exited with status %d without a report%s",
+			"worker exited with status %d without a report%s%s%s",
 			sp->reaped ? WEXITSTATUS(sp->wait_status) : -1,
-			sp->ready && !sp->ended ? " (during the run hook)" : "");
+			sp->ready && !sp->ended ? " (during the run hook)" : "",
+			known ? ": " : "", known ? known : "");
 	} else if (strcmp(st->valuestring, "ok")) {
 		reason = cJSON_GetStringValue(
 			cJSON_GetObjectItemCaseSensitive(rep, "reason"));
@@ -201,8 +236,12 @@ static void fill_log(const struct brc_spawn_out *sp, const cJSON *rep,
 {
 	const char *fails = cJSON_GetStringValue(
 		cJSON_GetObjectItemCaseSensitive(rep, "failure_log"));
+	const char *warning = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(rep, "warning"));
 	struct brc_buf b = { 0 };
 
+	if (warning)
+		brc_buf_printf(&b, "warning: %s\n", warning);
 	if (fails)
 		brc_buf_printf(&b, "%s", fails);
 	if (sp->output && *sp->output)
@@ -263,6 +302,10 @@ int brc_runner_run(const struct brc_runner_job *job, struct brc_run_result *out)
 	}
 	fill_memory(&sp, t0, t1, out);
 	fill_log(&sp, rep, out);
+	if (cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rep, "warning")))
+		brc_warn("%s: %s", job->plugin_path,
+		        cJSON_GetStringValue(
+		                cJSON_GetObjectItemCaseSensitive(rep, "warning")));
 
 	if (job->model && out->requests)
 		out->ideal = brc_model_ideal(job->model, job->w->seed,

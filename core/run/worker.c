@@ -22,11 +22,13 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "run/loader.h"
@@ -34,6 +36,7 @@
 #include "run/runctx.h"
 #include "run/worker.h"
 #include "run/sampler.h"
+#include "run/worker_guard.h"
 #include "workload/tickets.h"
 #include "util.h"
 
@@ -247,6 +250,55 @@ static void add_reason(cJSON *r, const char *what)
 	free(text);
 }
 
+/*
+ * Children of the worker still there after the run hook returned: the
+ * plugin broke its contract (plugin.h: wait for them in run).  Kill and
+ * reap them, and say so in the report; zombies (exited, not waited for)
+ * are only reaped.
+ */
+static void reap_leftovers(cJSON *r)
+{
+	pid_t *kids;
+	size_t n = brc_proc_children(getpid(), &kids), running = 0;
+	char *text;
+
+	for (size_t i = 0; i < n; i++) {
+		if (waitpid(kids[i], NULL, WNOHANG) == kids[i])
+			continue;
+		running++;
+		kill(kids[i], SIGKILL);
+		while (waitpid(kids[i], NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	free(kids);
+	if (!running)
+		return;
+	text = brc_xasprintf("the plugin left %zu child process%s running "
+	                    "after its run hook returned (killed; a strategy "
+	                    "must wait for its children before run returns)",
+	                    running, running == 1 ? "" : "es");
+	cJSON_AddStringToObject(r, "warning", text);
+	free(text);
+}
+
+/* The plugin misused the host (brc_run_fault): the run fails, whatever
+ * the run hook returned. */
+static void check_misuse(cJSON *r, const struct br_run *run)
+{
+	char *why = brc_run_fault(run);
+
+	if (!why)
+		return;
+	cJSON_ReplaceItemInObject(r, "status", cJSON_CreateString("failed"));
+	cJSON_DeleteItemFromObject(r, "reason");
+	cJSON_AddStringToObject(r, "reason", why);
+	free(why);
+}
+
+/* A closed run stays allocated for the life of the process: a thread the
+ * plugin did not join may still call the host (brc_run_close). */
+static struct br_run *closed_run;
+
 static cJSON *measure(const struct br_plugin *p, const void *opts,
                       struct spec *s)
 {
@@ -288,6 +340,7 @@ static cJSON *measure(const struct br_plugin *p, const void *opts,
 	rc = p->run(state, run);
 	t1 = brc_now_ns();
 	usage_now(&u1);
+	brc_run_close(run);
 
 	if (!handshake("end\n"))
 		_exit(1);
@@ -299,9 +352,11 @@ static cJSON *measure(const struct br_plugin *p, const void *opts,
 	cJSON_AddStringToObject(r, "run_start_ns", num);
 	add_measures(r, &t, (double)(t1 - t0) / 1e9, &u0, &u1);
 	brc_run_tally_free(&t);
+	reap_leftovers(r);
 	if (p->destroy)
 		p->destroy(state);
-	brc_run_free(run);
+	check_misuse(r, run);
+	closed_run = run;
 	return r;
 }
 
@@ -340,6 +395,7 @@ int brc_worker_main(void)
 		         "spec on stdin and a report pipe on fd 3)");
 		return BR_EXIT_USAGE;
 	}
+	brc_worker_guard_install();
 	line = read_line(ctl_in);
 	if (parse_spec(line, &s, &err))
 		goto fail;

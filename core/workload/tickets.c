@@ -6,10 +6,11 @@
  *
  * Bodies come from the network and may be hostile or broken (the server's
  * truncate fault sends broken ones on purpose): every field is checked and
- * every error names the trip and the field.  cJSON bounds nesting
- * (CJSON_NESTING_LIMIT) and is given the exact length, so neither deep
- * nor unterminated input can overrun; the body size is bounded by
- * max_body before parsing.
+ * every error names the trip and the field.  Nesting is bounded before
+ * parsing by a pre-scan that needs no stack (body_scan.h: cJSON's own
+ * limit of 1000 levels is far more than a 16 KiB stack holds), cJSON is
+ * given the exact length so unterminated input cannot overrun, and the
+ * body size is bounded by max_body before parsing.
  */
 #include "config.h"
 
@@ -19,8 +20,10 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "workload/body_scan.h"
 #include "workload/ticket_gen.h"
 #include "workload/tickets.h"
 
@@ -137,6 +140,31 @@ static void burn_us(double us)
 }
 
 /* --- processing ------------------------------------------------------ */
+
+/*
+ * cJSON says NULL both for a broken body and for a failed allocation; a
+ * run under `ulimit -v` must say "out of memory", not blame the server's
+ * bytes.  cJSON's allocations go through this wrapper, which notes a
+ * failure in the calling thread.
+ */
+static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+static _Thread_local bool alloc_failed;
+
+static void *noting_malloc(size_t n)
+{
+	void *p = malloc(n);
+
+	if (!p)
+		alloc_failed = true;
+	return p;
+}
+
+static void install_hooks(void)
+{
+	cJSON_Hooks hooks = { .malloc_fn = noting_malloc, .free_fn = free };
+
+	cJSON_InitHooks(&hooks);
+}
 
 BR_PRINTF(3, 4) static int fail(char *why, size_t why_len,
                                 const char *fmt, ...)
@@ -271,6 +299,7 @@ int brc_ticket_process(const struct brc_workload *w, const char *body,
 {
 	const char *end = NULL;
 	cJSON *root;
+	size_t deep;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -280,9 +309,18 @@ int brc_ticket_process(const struct brc_workload *w, const char *body,
 	if (w->max_body > 0 && len > (uint64_t)w->max_body)
 		return fail(why, why_len, "body of %zu bytes is over max_body "
 		            "(%" PRId64 ")", len, w->max_body);
+	/* Before any parser recurses into it (body_scan.h). */
+	if (!brc_body_nesting_within(body, len, BRC_BODY_MAX_DEPTH, &deep))
+		return fail(why, why_len, "not a ticket (nested deeper than %d "
+		            "levels at byte %zu)", BRC_BODY_MAX_DEPTH, deep);
 	/* The ...Opts variant reports where parsing stopped through `end`,
 	 * unlike cJSON_GetErrorPtr which is a global shared by threads. */
+	pthread_once(&hooks_once, install_hooks);
+	alloc_failed = false;
 	root = cJSON_ParseWithLengthOpts(body, len, &end, false);
+	if (!root && alloc_failed)
+		return fail(why, why_len, "out of memory while parsing a body "
+		            "of %zu bytes", len);
 	if (!root) {
 		if (end >= body && end <= body + len)
 			return fail(why, why_len, "not JSON (error near byte %td "

@@ -1,0 +1,376 @@
+/*
+ * check_robust.c - benchrun survives plugins and bodies that break the
+ * rules, and says what broke: deep bodies on small stacks, parameter
+ * tables with overlapping members, constructors that crash, exit or hang,
+ * host calls with a wrong index or after run returned, body sizes that
+ * wrap, stack overflows, memory exhaustion, children left behind, and a
+ * benchrun started with stdin closed.  Fixtures: tests/plugins/robust.c.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "run/loader.h"
+#include "run/runner.h"
+#include "workload/body_scan.h"
+#include "workload/tickets.h"
+#include "suites.h"
+#include "util.h"
+
+static struct brc_workload workload(int64_t days)
+{
+	return (struct brc_workload){
+		.seed = 42, .days = days, .start_date = (char *)"2026-01-01",
+		.route = (char *)"MOW-LED", .trips_min = 20, .trips_max = 20,
+		.max_body = 4 << 20, .validate = true,
+	};
+}
+
+static char *fixture(const char *name)
+{
+	/* The constructor fixtures have a directory of their own. */
+	char *rel = brc_xasprintf("tests/plugins/%s.libs/%s.so",
+	                         strstr(name, "_ctor_") ? "ctor/" : "", name);
+	char *path = brc_test_builddir(rel);
+
+	free(rel);
+	return path;
+}
+
+/* One measured run of fixture `name` over `days` requests. */
+static void run_fixture(const char *name, int64_t days,
+                        struct brc_run_result *out)
+{
+	struct brc_workload w = workload(days);
+	char *plugin = fixture(name);
+	char *exe = brc_test_builddir("benchrun");
+	struct brc_runner_job job = {
+		.exe = exe, .plugin_path = plugin, .w = &w,
+		.url_template = "{base}/tickets/{route}/{date}",
+		.base = "http://127.0.0.1:9", .concurrency = 1,
+		.timeout = 60, .sample_interval = 0.05,
+	};
+
+	brc_runner_run(&job, out);
+	free(plugin);
+	free(exe);
+}
+
+/* ---- bodies nested too deep ---------------------------------------- */
+
+struct deep_job {
+	const char *body;
+	size_t len;
+	int rc;
+	char why[256];
+};
+
+static void *process_deep(void *arg)
+{
+	struct deep_job *j = arg;
+	struct brc_workload w = workload(1);
+	struct brc_summary s;
+
+	j->rc = brc_ticket_process(&w, j->body, j->len, &s, j->why,
+	                          sizeof(j->why));
+	return NULL;
+}
+
+/* On a 16 KiB thread stack (`stack_size: 16KiB`), a body of 1000 nested
+ * arrays is refused before a parser recurses into it. */
+START_TEST(test_deep_body_small_stack)
+{
+	static const size_t depths[] = { 200, 350, 1000, 100000 };
+	pthread_attr_t a;
+	pthread_t t;
+
+	for (size_t k = 0; k < BR_ARRAY_SIZE(depths); k++) {
+		char *body = brc_xmalloc(depths[k]);
+		struct deep_job j = { .body = body, .len = depths[k] };
+
+		memset(body, '[', depths[k]);
+		pthread_attr_init(&a);
+		ck_assert_int_eq(pthread_attr_setstacksize(&a, 16384), 0);
+		ck_assert_int_eq(pthread_create(&t, &a, process_deep, &j), 0);
+		pthread_join(t, NULL);
+		pthread_attr_destroy(&a);
+		ck_assert_int_eq(j.rc, -1);
+		ck_assert_msg(strstr(j.why, "nested deeper"), "%s", j.why);
+		free(body);
+	}
+}
+END_TEST
+
+/* The pre-scan counts brackets outside strings only. */
+START_TEST(test_nesting_scan)
+{
+	const char *ok = "{\"a\":[{\"b\":{\"c\":\"[[[[[[[[[[\\\"{{{{{{{{\"}}]}";
+	const char *deep = "[[[[[[[[[1]]]]]]]]]";
+	size_t at = 0;
+
+	ck_assert(brc_body_nesting_within(ok, strlen(ok), 4, NULL));
+	ck_assert(!brc_body_nesting_within(ok, strlen(ok), 3, &at));
+	ck_assert_uint_eq(at, 11);
+	ck_assert(brc_body_nesting_within(deep, strlen(deep), 9, NULL));
+	ck_assert(!brc_body_nesting_within(deep, strlen(deep), 8, &at));
+	ck_assert_uint_eq(at, 8);
+	/* Closing brackets never take the depth below zero. */
+	ck_assert(!brc_body_nesting_within("]]]]][[", 7, 1, NULL));
+}
+END_TEST
+
+/* ---- the loader ------------------------------------------------------ */
+
+START_TEST(test_overlapping_params)
+{
+	char *path = fixture("robust_overlap");
+	struct brc_loaded pl;
+	char *err = NULL;
+
+	ck_assert_int_eq(brc_plugin_open(path, NULL, NULL, &pl, &err), -1);
+	ck_assert_msg(strstr(err, "'a' (offset 0, 8 bytes) and 's' (offset 0, "
+	                          "8 bytes) overlap"), "%s", err);
+	free(err);
+	free(path);
+}
+END_TEST
+
+static void assert_describe_fails(const char *name, const char *words)
+{
+	char *path = fixture(name);
+	struct brc_loaded pl;
+	char *err = NULL;
+	uint64_t t0 = brc_now_ns();
+
+	ck_assert_int_eq(brc_plugin_describe(path, NULL, NULL, 2.0, &pl, &err),
+	                 -1);
+	ck_assert_msg(err && strstr(err, words), "%s", err ? err : "(null)");
+	/* The hang is cut at the timeout, not at the test's. */
+	ck_assert_double_lt((double)(brc_now_ns() - t0) / 1e9, 30.0);
+	free(err);
+	free(path);
+}
+
+START_TEST(test_constructor_crash)
+{
+	assert_describe_fails("robust_ctor_crash", "crashed while loading (SIGSEGV");
+}
+END_TEST
+
+START_TEST(test_constructor_exit)
+{
+	assert_describe_fails("robust_ctor_exit", "exit status 0, no description");
+}
+END_TEST
+
+START_TEST(test_constructor_hang)
+{
+	assert_describe_fails("robust_ctor_hang", "did not finish loading within 2 s");
+}
+END_TEST
+
+/* A described plugin has the table of the real one, and no hooks. */
+START_TEST(test_describe_matches_open)
+{
+	struct brc_loaded a, b;
+	char *err = NULL;
+
+	ck_assert_int_eq(brc_plugin_open("threads", NULL, NULL, &a, &err), 0);
+	ck_assert_int_eq(brc_plugin_describe("threads", NULL, NULL, 30, &b,
+	                                    &err), 0);
+	ck_assert_str_eq(a.path, b.path);
+	ck_assert_str_eq(a.desc->name, b.desc->name);
+	ck_assert_uint_eq(a.desc->opts_size, b.desc->opts_size);
+	for (size_t i = 0; a.desc->params[i].name; i++) {
+		const struct br_param *p = &a.desc->params[i];
+		const struct br_param *q = &b.desc->params[i];
+
+		ck_assert_str_eq(p->name, q->name);
+		ck_assert_int_eq(p->type, q->type);
+		ck_assert_uint_eq(p->offset, q->offset);
+		ck_assert_str_eq(p->def ? p->def : "", q->def ? q->def : "");
+		ck_assert_double_eq(p->min, q->min);
+		ck_assert_double_eq(p->max, q->max);
+		ck_assert_uint_eq(p->flags, q->flags);
+	}
+	ck_assert_ptr_null(b.desc->create);
+	brc_plugin_close(&a);
+	brc_plugin_close(&b);
+}
+END_TEST
+
+/* `benchrun plugins` lists a plugin whose constructor crashes as broken
+ * and lives on. */
+START_TEST(test_plugins_survives_constructors)
+{
+	char *dir = brc_test_tmpdir();
+	const char *names[] = { "robust_ctor_crash", "robust_ctor_exit" };
+	const char *argv[] = { "--plugin-path", dir, "plugins", NULL };
+	struct brc_buf err = { 0 };
+	int code;
+
+	for (size_t i = 0; i < BR_ARRAY_SIZE(names); i++) {
+		char *from = fixture(names[i]);
+		char *to = brc_xasprintf("%s/%s.so", dir, names[i]);
+
+		ck_assert_int_eq(symlink(from, to), 0);
+		free(from);
+		free(to);
+	}
+	code = brc_test_benchrun(argv, 60, &err);
+	ck_assert_msg(code == 0 || code == 1, "exit %d: %s", code,
+	              err.data ? err.data : "");
+	brc_buf_free(&err);
+	brc_test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* ---- the host's services --------------------------------------------- */
+
+START_TEST(test_done_out_of_range)
+{
+	struct brc_run_result r;
+
+	run_fixture("robust_bad_index", 0, &r);
+	ck_assert_int_eq(r.status, BR_RUN_FAILED);
+	ck_assert_msg(strstr(r.reason, "index 5, out of range (count is 0"),
+	              "%s", r.reason);
+	brc_run_result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_done_after_run)
+{
+	struct brc_run_result r;
+
+	run_fixture("robust_late", 0, &r);
+	ck_assert_int_eq(r.status, BR_RUN_FAILED);
+	ck_assert_msg(strstr(r.reason, "after its run hook returned"), "%s",
+	              r.reason);
+	brc_run_result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_body_size_max)
+{
+	struct brc_run_result r;
+
+	run_fixture("robust_huge_body", 2, &r);
+	ck_assert_msg(r.status == BR_RUN_ERRORS, "status %d: %s", r.status,
+	              r.reason ? r.reason : "");
+	ck_assert_uint_eq(r.fail.too_large, 2);
+	brc_run_result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_stack_overflow_named)
+{
+	struct brc_run_result r;
+
+	run_fixture("robust_recurse", 1, &r);
+	ck_assert_msg(r.status == BR_RUN_CRASHED || r.status == BR_RUN_EXITED,
+	              "status %d", r.status);
+	ck_assert_msg(strstr(r.reason, "overflowed a stack") &&
+	              strstr(r.reason, "stack_size"), "%s", r.reason);
+	brc_run_result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_out_of_memory_named)
+{
+	struct brc_run_result r;
+
+	run_fixture("robust_oom", 1, &r);
+	ck_assert_int_ne(r.status, BR_RUN_OK);
+	ck_assert_msg(strstr(r.reason, "out of memory") &&
+	              !strstr(r.reason, "corrupt"), "%s", r.reason);
+	brc_run_result_clear(&r);
+}
+END_TEST
+
+START_TEST(test_children_left_warned)
+{
+	struct brc_run_result r;
+
+	run_fixture("calib_orphan", 0, &r);
+	ck_assert_int_eq(r.status, BR_RUN_OK);
+	ck_assert_msg(r.log && strstr(r.log, "left 1 child process running"),
+	              "%s", r.log ? r.log : "(no log)");
+	brc_run_result_clear(&r);
+}
+END_TEST
+
+/* ---- the command line -------------------------------------------------- */
+
+/* `benchrun c.yaml <&-` (and >&- 2>&-) runs as with them open. */
+START_TEST(test_std_fds_closed)
+{
+	char *dir = brc_test_tmpdir();
+	char *yaml = brc_test_write(dir, "c.yaml",
+		"name: c\nworkload: {days: 3}\n"
+		"server: {latency: {model: none}}\n"
+		"strategies:\n  - {plugin: sync}\n"
+		"runs: {repetitions: 1, warmup: 0}\n");
+	char *out = brc_xasprintf("%s/out.json", dir);
+	char *exe = brc_test_builddir("benchrun");
+	cJSON *doc;
+	int st;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		alarm(120);
+		close(0);
+		close(1);
+		close(2);
+		execl(exe, "benchrun", "-q", "-o", out, yaml, (char *)NULL);
+		_exit(127);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+	doc = brc_test_load_json(out);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(
+		                 brc_test_first_run(doc), "status")), "ok");
+	cJSON_Delete(doc);
+	brc_test_rmtree(dir);
+	free(dir);
+	free(yaml);
+	free(out);
+	free(exe);
+}
+END_TEST
+
+Suite *brc_suite_robust(void)
+{
+	Suite *s = suite_create("robust");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_deep_body_small_stack);
+	tcase_add_test(tc, test_nesting_scan);
+	tcase_add_test(tc, test_overlapping_params);
+	tcase_add_test(tc, test_constructor_crash);
+	tcase_add_test(tc, test_constructor_exit);
+	tcase_add_test(tc, test_constructor_hang);
+	tcase_add_test(tc, test_describe_matches_open);
+	tcase_add_test(tc, test_plugins_survives_constructors);
+	tcase_add_test(tc, test_done_out_of_range);
+	tcase_add_test(tc, test_done_after_run);
+	tcase_add_test(tc, test_body_size_max);
+	tcase_add_test(tc, test_stack_overflow_named);
+	tcase_add_test(tc, test_out_of_memory_named);
+	tcase_add_test(tc, test_children_left_warned);
+	tcase_add_test(tc, test_std_fds_closed);
+	suite_add_tcase(s, tc);
+	return s;
+}
