@@ -48,6 +48,7 @@ int brc_cmd_export(const struct brc_options *o);    /* export SCENARIO DIR */
 int brc_cmd_compare(const struct brc_options *o);   /* compare OLD NEW     */
 int brc_cmd_plot(const struct brc_options *o);      /* plot RESULTS        */
 int brc_cmd_report(const struct brc_options *o);    /* report RESULTS      */
+int brc_cmd_merge(const struct brc_options *o);     /* merge A B ...       */
 
 /* Load the scenario named by o->args[0] with o's overrides; prints errors
  * and returns BR_EXIT_USAGE on failure, 0 on success. */

@@ -169,6 +169,7 @@ static void init_results(const struct brc_scenario *sc,
 			g->param_values[k] = brc_xstrdup(it->eff_values[k]);
 		}
 		g->concurrency = it->concurrency;
+		g->item = (int64_t)i;
 		g->runs = brc_xcalloc((size_t)sc->runs.repetitions,
 		                     sizeof(*g->runs));
 	}

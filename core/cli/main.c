@@ -28,6 +28,7 @@ static const char usage_text[] =
 "       benchrun compare OLD.json NEW.json [--threshold PCT]\n"
 "       benchrun plot RESULTS.json -o FILE.svg|FILE.png\n"
 "       benchrun report RESULTS.json -o FILE.html\n"
+"       benchrun merge A.json B.json ... -o ALL.json\n"
 "\n"
 "Benchmark concurrency strategies (plugins) on the same deterministic I/O\n"
 "workload: fetch N days of bus tickets, validate every one, and report\n"
@@ -46,6 +47,8 @@ static const char usage_text[] =
 "  plot       draw memory over time, time and memory bars, sweep curves\n"
 "  report     one self-contained HTML page of a results file: verdicts,\n"
 "             table, charts, every run, the scenario and the machine\n"
+"  merge      join the results files of one scenario's cells (run on\n"
+"             several machines) into one, as if one machine ran them\n"
 "\n"
 "Options:\n"
 "  -o, --output FILE      results JSON (run), the picture (plot) or the\n"
@@ -96,6 +99,7 @@ static const struct command {
 	{ "compare", brc_cmd_compare, 2, 2 },
 	{ "plot", brc_cmd_plot, 1, 1 },
 	{ "report", brc_cmd_report, 1, 1 },
+	{ "merge", brc_cmd_merge, 1, 100000 },
 	{ "__worker", cmd_worker, 0, 0 },
 };
 

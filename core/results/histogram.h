@@ -13,6 +13,7 @@
 #ifndef BR_HISTOGRAM_H
 #define BR_HISTOGRAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,15 @@ double brc_hist_mean(const struct brc_hist *h);
 size_t brc_hist_index(uint64_t ns);
 uint64_t brc_hist_lowest(size_t idx);
 uint64_t brc_hist_highest(size_t idx);
+
+/* A histogram as JSON (hist_json.c): appended to parent under key, and
+ * read back (0, or -1 with a static reason in *why: a results file is
+ * untrusted).  Only non-empty counters are written. */
+struct cJSON;
+void brc_hist_to_json(struct cJSON *parent, const char *key,
+                      const struct brc_hist *h);
+int brc_hist_from_json(const struct cJSON *o, struct brc_hist *h,
+                       const char **why);
 
 /* Percentiles, mean, min, max in seconds, for a run's record. */
 void brc_hist_summary(const struct brc_hist *h, struct brc_latency_summary *out);

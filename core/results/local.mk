@@ -3,12 +3,15 @@
 core_libbrcore_la_SOURCES += \
 	%reldir%/histogram.c \
 	%reldir%/histogram.h \
+	%reldir%/hist_json.c \
+	%reldir%/merge.h \
 	%reldir%/metrics.h \
 	%reldir%/results.c \
 	%reldir%/results.h \
 	%reldir%/results_host.c \
 	%reldir%/results_json.c \
 	%reldir%/results_machine.c \
+	%reldir%/results_merge.c \
 	%reldir%/results_read.c \
 	%reldir%/stats.c \
 	%reldir%/stats_compare.c \

@@ -58,6 +58,12 @@ void brc_group_stats(const struct brc_group *g, int m, struct brc_stats *s,
  * aggregation as the wall column (the mean of per-run rates is not, and
  * can be 10-20% off it in noisy groups).  NaN when nothing was measured. */
 double brc_group_rate(const struct brc_group *g);
+/* Latency over every request of g's measured runs, from their merged
+ * histograms (never from averaged percentiles).  Returns the number of
+ * runs merged; 0 (and *out zeroed) when a measured run has no histogram
+ * (an older results file). */
+size_t brc_group_latency(const struct brc_group *g,
+                         struct brc_latency_summary *out);
 
 /* The memory metric worth comparing: tree PSS when it was sampled, else
  * the worker's peak RSS. */

@@ -10,14 +10,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "results/histogram.h"
 #include "results/metrics.h"
 #include "util.h"
 
-static void free_run(struct brc_run_result *run)
+void brc_run_result_clear(struct brc_run_result *run)
 {
 	free(run->reason);
 	free(run->timeline);
 	free(run->log);
+	free(run->host);
+	free(run->hist);
+	run->reason = run->log = run->host = NULL;
+	run->timeline = NULL;
+	run->n_timeline = 0;
+	run->hist = NULL;
 }
 
 static void free_group(struct brc_group *g)
@@ -32,7 +39,7 @@ static void free_group(struct brc_group *g)
 	free(g->param_names);
 	free(g->param_values);
 	for (size_t i = 0; i < g->n_runs; i++)
-		free_run(&g->runs[i]);
+		brc_run_result_clear(&g->runs[i]);
 	free(g->runs);
 }
 
@@ -137,6 +144,30 @@ double brc_group_rate(const struct brc_group *g)
 			wall += g->runs[i].wall;
 		}
 	return wall > 0 ? ok / wall : NAN;
+}
+
+size_t brc_group_latency(const struct brc_group *g,
+                         struct brc_latency_summary *out)
+{
+	struct brc_hist *all = brc_xmalloc(sizeof(*all));
+	size_t n = 0;
+
+	brc_hist_init(all);
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < g->n_runs; i++) {
+		if (!brc_run_measured(&g->runs[i]))
+			continue;
+		if (!g->runs[i].hist) {
+			n = 0;
+			break;
+		}
+		brc_hist_merge(all, g->runs[i].hist);
+		n++;
+	}
+	if (n)
+		brc_hist_summary(all, out);
+	free(all);
+	return n;
 }
 
 int brc_group_mem_metric(const struct brc_group *g)

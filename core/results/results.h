@@ -30,6 +30,8 @@ struct brc_latency_summary {
 	uint64_t count;
 };
 
+struct brc_hist;
+
 /* One point of the memory timeline, sampled by the parent. */
 struct brc_mem_sample {
 	double t;          /* seconds since the run hook started (negative: before) */
@@ -91,6 +93,10 @@ struct brc_run_result {
 	bool server_bound;     /* server used most of a core                */
 
 	char *log;             /* plugin log lines and captured output tail */
+
+	/* where it ran, and every latency, so runs merge exactly */
+	char *host;            /* hostname of the machine, or NULL          */
+	struct brc_hist *hist; /* latency histogram, or NULL (older files)  */
 };
 
 /* How busy the machine was when the scenario started (results_machine.c),
@@ -112,6 +118,7 @@ struct brc_group {
 	char **param_names, **param_values; /* effective params, as text    */
 	size_t n_params;
 	int64_t concurrency;   /* 0 when the strategy has none               */
+	int64_t item;          /* index in the scenario's plan; -1 unknown   */
 	struct brc_run_result *runs;
 	size_t n_runs;
 };
@@ -147,6 +154,10 @@ struct brc_results {
 
 	struct brc_group *groups;
 	size_t n_groups;
+
+	/* Cells (benchrun plan): how many the scenario has, 0 when unknown.
+	 * A file of `benchrun --cell` holds some of them; merge joins them. */
+	int64_t cells_total;
 };
 
 void brc_results_free(struct brc_results *r);
@@ -157,6 +168,9 @@ void brc_results_free(struct brc_results *r);
 void brc_machine_probe(struct brc_machine_state *st);
 size_t brc_machine_warnings(const struct brc_machine_state *st, int cores,
                            char **out);
+/* Free what a run owns (strings, timeline, histogram), not run itself, and
+ * leave it empty. */
+void brc_run_result_clear(struct brc_run_result *run);
 
 /* Fill the machine and software fields of *r (host_kernel, host_cpu,
  * host_cores, benchrun_version, libcurl_version, compiler) and started_at

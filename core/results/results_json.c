@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "results/histogram.h"
 #include "results/metrics.h"
 #include "util.h"
 
@@ -199,6 +200,20 @@ static cJSON *summary_json(const struct brc_group *g)
 		brc_group_stats(g, m, &s, NULL);
 		cJSON_AddItemToObject(o, brc_metrics[m].key, stats_json(&s));
 	}
+	/* Percentiles of every request of every measured run together. */
+	struct brc_latency_summary l;
+
+	if (brc_group_latency(g, &l)) {
+		cJSON *lat = cJSON_AddObjectToObject(o, "latency_all_runs");
+
+		add_num(lat, "count", (double)l.count);
+		add_num(lat, "p50", l.p50);
+		add_num(lat, "p90", l.p90);
+		add_num(lat, "p99", l.p99);
+		add_num(lat, "p999", l.p999);
+		add_num(lat, "max", l.max);
+		add_num(lat, "mean", l.mean);
+	}
 	return o;
 }
 
@@ -251,6 +266,9 @@ static cJSON *run_json(const struct brc_run_result *run)
 	brc_run_fields_to_json(o, run);
 	cJSON_AddItemToObject(o, "timeline", timeline_json(run));
 	add_str(o, "log", run->log);
+	add_str(o, "host", run->host);
+	if (run->hist)
+		brc_hist_to_json(o, "histogram", run->hist);
 	return o;
 }
 
@@ -265,6 +283,7 @@ static cJSON *group_json(const struct brc_group *g)
 	for (size_t i = 0; i < g->n_params; i++)
 		add_str(params, g->param_names[i], g->param_values[i]);
 	add_num(o, "concurrency", (double)g->concurrency);
+	add_num(o, "item", (double)g->item);
 	cJSON_AddItemToObject(o, "summary", summary_json(g));
 	runs = cJSON_AddArrayToObject(o, "runs");
 	for (size_t i = 0; i < g->n_runs; i++)
@@ -329,6 +348,8 @@ static cJSON *results_json(const struct brc_results *r)
 		cJSON_AddStringToObject(o, "seed", seed);
 	}
 	add_str(root, "server", r->server_desc);
+	if (r->cells_total)
+		add_num(root, "cells", (double)r->cells_total);
 	groups = cJSON_AddArrayToObject(root, "groups");
 	for (size_t i = 0; i < r->n_groups; i++)
 		cJSON_AddItemToArray(groups, group_json(&r->groups[i]));

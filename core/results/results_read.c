@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "results/histogram.h"
 #include "results/metrics.h"
 #include "util.h"
 
@@ -125,7 +126,15 @@ static int read_run(const cJSON *o, struct brc_run_result *run)
 	run->status = (enum brc_run_status)st;
 	run->reason = get_str(o, "reason");
 	run->log = get_str(o, "log");
+	run->host = get_str(o, "host");
 	brc_run_fields_from_json(o, run);
+	if (item(o, "histogram")) {
+		const char *why;
+
+		run->hist = brc_xmalloc(sizeof(*run->hist));
+		if (brc_hist_from_json(item(o, "histogram"), run->hist, &why))
+			return -1;
+	}
 	return read_timeline(item(o, "timeline"), run);
 }
 
@@ -143,6 +152,7 @@ static int read_group(const cJSON *o, struct brc_group *g, const char **what)
 	if (!g->point)
 		g->point = brc_xstrdup("");
 	g->concurrency = to_i64(get_num(o, "concurrency"));
+	g->item = item(o, "item") ? to_i64(get_num(o, "item")) : -1;
 	if (cJSON_IsObject(params)) {
 		size_t n = (size_t)cJSON_GetArraySize(params);
 
@@ -159,7 +169,7 @@ static int read_group(const cJSON *o, struct brc_group *g, const char **what)
 	*what = "a group's \"runs\" is not an array of runs";
 	if (!cJSON_IsArray(runs))
 		return -1;
-	*what = "a run has no known \"status\" or a malformed \"timeline\"";
+	*what = "a run has no known \"status\", or a malformed \"timeline\" or \"histogram\"";
 	g->runs = brc_xcalloc((size_t)cJSON_GetArraySize(runs) + 1,
 	                     sizeof(*g->runs));
 	cJSON_ArrayForEach(p, runs) {
@@ -235,6 +245,7 @@ static int read_results(const cJSON *root, struct brc_results *r,
 	else
 		r->seed = to_u64(get_num(o, "seed"));
 	r->server_desc = get_str(root, "server");
+	r->cells_total = item(root, "cells") ? to_i64(get_num(root, "cells")) : 0;
 
 	groups = item(root, "groups");
 	*what = "\"groups\" is not an array";

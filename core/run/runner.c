@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include "results/histogram.h"
 #include "results/metrics.h"
 #include "run/runner.h"
 
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "run/worker_guard.h"
 #include "server/model.h"
@@ -67,7 +69,22 @@ static char *make_spec(const struct brc_runner_job *job)
 
 static void read_tally(const cJSON *r, struct brc_run_result *out)
 {
+	const cJSON *h = cJSON_GetObjectItemCaseSensitive(r, "histogram");
+	const char *why;
+	char host[256];
+
 	brc_run_fields_from_json(r, out);
+	/* Every latency, so runs of this cell merge exactly with runs
+	 * measured elsewhere (benchrun merge). */
+	out->hist = brc_xmalloc(sizeof(*out->hist));
+	if (!h || brc_hist_from_json(h, out->hist, &why)) {
+		free(out->hist);
+		out->hist = NULL;
+	}
+	if (!gethostname(host, sizeof(host))) {
+		host[sizeof(host) - 1] = '\0';
+		out->host = brc_xstrdup(host);
+	}
 	if (out->wall > 0) {
 		/* Throughput counts valid tickets only. */
 		out->req_per_s = (double)out->ok / out->wall;
@@ -322,14 +339,4 @@ int brc_runner_run(const struct brc_runner_job *job, struct brc_run_result *out)
 	cJSON_Delete(rep);
 	brc_spawn_out_free(&sp);
 	return out->status == BR_RUN_OK ? 0 : -1;
-}
-
-void brc_run_result_clear(struct brc_run_result *r)
-{
-	free(r->reason);
-	free(r->timeline);
-	free(r->log);
-	r->reason = r->log = NULL;
-	r->timeline = NULL;
-	r->n_timeline = 0;
 }

@@ -50,8 +50,7 @@ struct brc_runner_job {
  * reason is in out->status / out->reason). */
 int brc_runner_run(const struct brc_runner_job *job, struct brc_run_result *out);
 
-/* Free what brc_runner_run allocated in *r (not r itself). */
-void brc_run_result_clear(struct brc_run_result *r);
+/* brc_run_result_clear (results.h) frees what brc_runner_run allocated. */
 
 /* ---- run_spawn.c: the worker process and its watch loop ------------- */
 

@@ -214,6 +214,7 @@ static void add_measures(cJSON *r, const struct brc_run_tally *t,
 		rr.peak_vsize = self.root_vsize;
 	}
 	brc_run_fields_to_json(r, &rr);
+	brc_hist_to_json(r, "histogram", &t->latency);
 	if (t->failures)
 		cJSON_AddStringToObject(r, "failure_log", t->failures);
 }
