@@ -48,6 +48,7 @@ int main(void)
 		brc_suite_robust,
 		brc_suite_html,
 		brc_suite_merge,
+		brc_suite_cells,
 		brc_suite_hostile,
 		brc_suite_exec,
 		brc_suite_security,

@@ -36,7 +36,7 @@ tests_check_benchrun_SOURCES += tests/check_verdicts.c
 tests_check_benchrun_SOURCES += tests/check_security.c \
 	tests/check_security_files.c
 # Cells and merge (issue 17).
-tests_check_benchrun_SOURCES += tests/check_merge.c
+tests_check_benchrun_SOURCES += tests/check_merge.c tests/check_cells.c
 tests_check_benchrun_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) \
 	$(YAML_CFLAGS) $(CJSON_CFLAGS) $(MHD_CFLAGS)
 tests_check_benchrun_LDADD = core/libbrcore.la $(CHECK_LIBS)

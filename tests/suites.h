@@ -35,6 +35,7 @@ Suite *brc_suite_html(void);
 Suite *brc_suite_verdicts(void);
 Suite *brc_suite_security_files(void);
 Suite *brc_suite_merge(void);
+Suite *brc_suite_cells(void);
 
 /* $BR_TEST_BUILDDIR / $BR_TEST_SRCDIR joined with rel (malloc'd); they
  * default to "." when the runner is started by hand. */

@@ -35,6 +35,9 @@ struct brc_options {
 	bool allow_different;    /* compare --allow-different-workloads     */
 	bool strict;             /* run --strict: a noisy machine is an error */
 	bool no_color;           /* --no-color or NO_COLOR                  */
+	const char *cells;       /* run --cell IDS|env: only these cells    */
+	const char *shard;       /* run --shard K/N: every N-th cell from K */
+	bool json;               /* plan --json                             */
 	char **args;             /* positional arguments after the command  */
 	int n_args;
 };
@@ -49,6 +52,7 @@ int brc_cmd_compare(const struct brc_options *o);   /* compare OLD NEW     */
 int brc_cmd_plot(const struct brc_options *o);      /* plot RESULTS        */
 int brc_cmd_report(const struct brc_options *o);    /* report RESULTS      */
 int brc_cmd_merge(const struct brc_options *o);     /* merge A B ...       */
+int brc_cmd_plan(const struct brc_options *o);      /* plan SCENARIO       */
 
 /* Load the scenario named by o->args[0] with o's overrides; prints errors
  * and returns BR_EXIT_USAGE on failure, 0 on success. */
@@ -70,8 +74,23 @@ struct brc_run_loop {
 	struct brc_results *res;      /* groups sized for repetitions   */
 	const char *json;             /* checkpoint file, or NULL       */
 	volatile sig_atomic_t *stop;
+	const bool *cells;            /* cells to run (cells.c); NULL: all */
 	bool all_ok, server_dead;     /* out                            */
 };
 bool brc_run_loop(struct brc_run_loop *l);
+
+/* cells.c: a cell is one run of one plan item at one repetition; cell c
+ * is repetition c / plan->n of item c % plan->n.  brc_cells_total: how
+ * many (refused, -1 with *err, under `repetitions: auto`).
+ * brc_cells_select: which to run for --cell "3,5-9"|"env" (the scheduler's
+ * array index: SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX) and --shard
+ * "K/N" (every N-th cell from K; both given: the shard of those cells);
+ * *sel gets total flags (free it), or -1 with *err (malloc'd). */
+int brc_cells_total(const struct brc_scenario *sc, const struct brc_plan *plan,
+                    size_t *total, char **err);
+int brc_cells_select(const char *cells, const char *shard, size_t total,
+                     bool **sel, char **err);
+void brc_cell_at(const struct brc_plan *plan, size_t cell, size_t *item,
+                 int64_t *rep);
 
 #endif /* BR_CLI_H */

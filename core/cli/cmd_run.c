@@ -232,13 +232,60 @@ static int write_outputs(const struct brc_options *o,
 	return rc;
 }
 
+/* A file of some cells holds only the groups it measured. */
+static void drop_empty_groups(struct brc_results *res)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < res->n_groups; i++) {
+		if (res->groups[i].n_runs) {
+			res->groups[n++] = res->groups[i];
+			continue;
+		}
+		brc_group_free(&res->groups[i]);
+	}
+	res->n_groups = n;
+}
+
+/* --cell / --shard: which cells to run (NULL: all), and how many the
+ * scenario has; -1 after saying what is wrong. */
+static int choose_cells(const struct brc_options *o,
+                        const struct brc_scenario *sc,
+                        const struct brc_plan *plan, bool **sel,
+                        int64_t *total)
+{
+	size_t n = 0;
+	char *err = NULL;
+
+	*sel = NULL;
+	*total = 0;
+	if (brc_cells_total(sc, plan, &n, &err)) {
+		if (!o->cells && !o->shard) {
+			free(err);
+			return 0; /* no cells to speak of; runs as asked */
+		}
+		brc_error("%s", err);
+		free(err);
+		return -1;
+	}
+	*total = (int64_t)n;
+	if ((o->cells || o->shard) &&
+	    brc_cells_select(o->cells, o->shard, n, sel, &err)) {
+		brc_error("%s", err);
+		free(err);
+		return -1;
+	}
+	return 0;
+}
+
 int brc_cmd_run(const struct brc_options *o)
 {
 	struct brc_scenario sc;
 	struct brc_plan plan = { 0 };
 	struct brc_server_proc srv = { 0 };
 	struct brc_results res;
-	bool all_ok, have_srv = false;
+	bool all_ok, have_srv = false, *cells = NULL;
+	int64_t n_cells = 0;
 	char *err = NULL;
 	int rc;
 
@@ -254,6 +301,10 @@ int brc_cmd_run(const struct brc_options *o)
 		rc = BR_EXIT_USAGE;
 		goto out_scenario;
 	}
+	if (choose_cells(o, &sc, &plan, &cells, &n_cells)) {
+		rc = BR_EXIT_USAGE;
+		goto out_plan;
+	}
 	if (check_fds(&plan, (uint64_t)sc.workload.days)) {
 		rc = BR_EXIT_USAGE;
 		goto out_plan;
@@ -267,6 +318,7 @@ int brc_cmd_run(const struct brc_options *o)
 	}
 	catch_signals();
 	init_results(&sc, &plan, &res);
+	res.cells_total = n_cells;
 	if (machine_check(o, &res)) {
 		rc = BR_EXIT_FAIL;
 		if (have_srv)
@@ -277,9 +329,11 @@ int brc_cmd_run(const struct brc_options *o)
 	struct brc_run_loop loop = {
 		.sc = &sc, .plan = &plan, .srv = have_srv ? &srv : NULL,
 		.res = &res, .json = o->output ? o->output : sc.outputs.json,
-		.stop = &stop_requested,
+		.stop = &stop_requested, .cells = cells,
 	};
 	all_ok = brc_run_loop(&loop) && !loop.server_dead;
+	if (cells)
+		drop_empty_groups(&res);
 	if (have_srv)
 		brc_server_stop(&srv);
 	res.incomplete = stop_requested != 0;
@@ -295,6 +349,7 @@ int brc_cmd_run(const struct brc_options *o)
 	                    : BR_EXIT_FAIL;
 	brc_results_free(&res);
 out_plan:
+	free(cells);
 	brc_plan_free(&plan);
 out_scenario:
 	brc_scenario_free(&sc);

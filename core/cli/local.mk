@@ -2,10 +2,12 @@
 
 core_libbrcore_la_SOURCES += \
 	%reldir%/cli.h \
+	%reldir%/cells.c \
 	%reldir%/cli_scenario.c \
 	%reldir%/cmd_compare.c \
 	%reldir%/cmd_export.c \
 	%reldir%/cmd_merge.c \
+	%reldir%/cmd_plan.c \
 	%reldir%/cmd_plot.c \
 	%reldir%/cmd_plugins.c \
 	%reldir%/cmd_report.c \

@@ -29,6 +29,8 @@ static const char usage_text[] =
 "       benchrun plot RESULTS.json -o FILE.svg|FILE.png\n"
 "       benchrun report RESULTS.json -o FILE.html\n"
 "       benchrun merge A.json B.json ... -o ALL.json\n"
+"       benchrun plan [--json] SCENARIO.yaml\n"
+"       benchrun SCENARIO.yaml --cell IDS|env | --shard K/N\n"
 "\n"
 "Benchmark concurrency strategies (plugins) on the same deterministic I/O\n"
 "workload: fetch N days of bus tickets, validate every one, and report\n"
@@ -49,6 +51,8 @@ static const char usage_text[] =
 "             table, charts, every run, the scenario and the machine\n"
 "  merge      join the results files of one scenario's cells (run on\n"
 "             several machines) into one, as if one machine ran them\n"
+"  plan       list the scenario's cells (one run of one strategy at one\n"
+"             sweep point and repetition) with ids and estimated times\n"
 "\n"
 "Options:\n"
 "  -o, --output FILE      results JSON (run), the picture (plot) or the\n"
@@ -69,6 +73,11 @@ static const char usage_text[] =
 "                         server model (default: refused, exit 2)\n"
 "      --strict           run: a noisy machine (load, busy CPUs, powersave\n"
 "                         governor...) is an error, not a warning\n"
+"      --cell IDS         run: only these cells (3,5-9; env: the job\n"
+"                         array's index, SLURM_ARRAY_TASK_ID or\n"
+"                         JOB_COMPLETION_INDEX); see benchrun plan\n"
+"      --shard K/N        run: every N-th cell from cell K (0 <= K < N)\n"
+"      --json             plan: the cells as JSON\n"
 "      --no-color         no colours (also when NO_COLOR is set)\n"
 "  -q, --quiet            only errors and the final table\n"
 "  -v, --verbose          more detail (twice: debug)\n"
@@ -100,6 +109,7 @@ static const struct command {
 	{ "plot", brc_cmd_plot, 1, 1 },
 	{ "report", brc_cmd_report, 1, 1 },
 	{ "merge", brc_cmd_merge, 1, 100000 },
+	{ "plan", brc_cmd_plan, 1, 1 },
 	{ "__worker", cmd_worker, 0, 0 },
 };
 
@@ -138,7 +148,7 @@ static int parse_count(const char *s, int *out)
 
 enum { OPT_PLUGIN_PATH = 256, OPT_SET, OPT_RUNS, OPT_WARMUP, OPT_HOST,
        OPT_PORT, OPT_THRESHOLD, OPT_NO_COLOR, OPT_ALLOW_FEW,
-       OPT_ALLOW_DIFFERENT, OPT_STRICT };
+       OPT_ALLOW_DIFFERENT, OPT_STRICT, OPT_CELL, OPT_SHARD, OPT_JSON };
 
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -153,6 +163,9 @@ static const struct option long_opts[] = {
 	{ "allow-few-runs", no_argument, NULL, OPT_ALLOW_FEW },
 	{ "allow-different-workloads", no_argument, NULL, OPT_ALLOW_DIFFERENT },
 	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "cell", required_argument, NULL, OPT_CELL },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -220,6 +233,15 @@ static int handle_option(int c, struct brc_options *o)
 		return 0;
 	case OPT_STRICT:
 		o->strict = true;
+		return 0;
+	case OPT_CELL:
+		o->cells = optarg;
+		return 0;
+	case OPT_SHARD:
+		o->shard = optarg;
+		return 0;
+	case OPT_JSON:
+		o->json = true;
 		return 0;
 	case 'q':
 		brc_verbosity = -1;

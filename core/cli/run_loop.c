@@ -188,23 +188,45 @@ static bool precise_enough(const struct brc_run_loop *l, const size_t *items,
 	return true;
 }
 
+/* Whether this process runs repetition k of item i (--cell, --shard). */
+static bool chosen(const struct brc_run_loop *l, size_t i, int64_t k)
+{
+	return !l->cells || l->cells[(size_t)k * l->plan->n + i];
+}
+
+/* An item with no chosen cell needs no warm-up either. */
+static bool item_chosen(const struct brc_run_loop *l, size_t i)
+{
+	for (int64_t k = 0; k < l->sc->runs.repetitions; k++)
+		if (chosen(l, i, k))
+			return true;
+	return false;
+}
+
 bool brc_run_loop(struct brc_run_loop *l)
 {
 	const struct brc_runs *rn = &l->sc->runs;
-	size_t n = l->plan->n, done = 0, *order;
+	size_t n = l->plan->n, done = 0, total = 0, *order;
 	int64_t reps = rn->repetitions;
-	size_t total = n * (size_t)(rn->warmup + reps);
 	uint64_t t_start = brc_now_ns();
 	bool go = true;
 
 	l->all_ok = true;
+	for (size_t i = 0; i < n; i++)
+		if (item_chosen(l, i)) {
+			total += (size_t)rn->warmup;
+			for (int64_t k = 0; k < reps; k++)
+				total += chosen(l, i, k);
+		}
 	order = brc_xcalloc(n + 1, sizeof(*order));
 	for (size_t i = 0; i < n && go; i++)
-		for (int64_t k = 0; k < rn->warmup && go; k++)
+		for (int64_t k = 0; k < rn->warmup && go && item_chosen(l, i); k++)
 			go = one_run(l, i, k, true, &done, total, t_start);
 	if (rn->order == BR_ORDER_BLOCKED) {
 		for (size_t i = 0; i < n && go; i++)
 			for (int64_t k = 0; k < reps && go; k++) {
+				if (!chosen(l, i, k))
+					continue;
 				go = one_run(l, i, k, false, &done, total, t_start);
 				if (rn->auto_reps && k + 1 >= rn->min_repetitions &&
 				    precise_enough(l, &i, 1))
@@ -215,8 +237,9 @@ bool brc_run_loop(struct brc_run_loop *l)
 			brc_plan_order(n, rn->order, l->sc->workload.seed,
 			               (size_t)k, order);
 			for (size_t j = 0; j < n && go; j++)
-				go = one_run(l, order[j], k, false, &done, total,
-				             t_start);
+				if (chosen(l, order[j], k))
+					go = one_run(l, order[j], k, false, &done,
+					             total, t_start);
 			if (rn->auto_reps && k + 1 >= rn->min_repetitions &&
 			    precise_enough(l, order, n))
 				break;

@@ -27,7 +27,7 @@ void brc_run_result_clear(struct brc_run_result *run)
 	run->hist = NULL;
 }
 
-static void free_group(struct brc_group *g)
+void brc_group_free(struct brc_group *g)
 {
 	free(g->label);
 	free(g->plugin);
@@ -68,7 +68,7 @@ void brc_results_free(struct brc_results *r)
 	free(r->setting_values);
 	free(r->state.governor);
 	for (size_t i = 0; i < r->n_groups; i++)
-		free_group(&r->groups[i]);
+		brc_group_free(&r->groups[i]);
 	free(r->groups);
 	memset(r, 0, sizeof(*r));
 }

@@ -171,6 +171,8 @@ size_t brc_machine_warnings(const struct brc_machine_state *st, int cores,
 /* Free what a run owns (strings, timeline, histogram), not run itself, and
  * leave it empty. */
 void brc_run_result_clear(struct brc_run_result *run);
+/* Free what a group owns (strings, params, runs), not g itself. */
+void brc_group_free(struct brc_group *g);
 
 /* Fill the machine and software fields of *r (host_kernel, host_cpu,
  * host_cores, benchrun_version, libcurl_version, compiler) and started_at
