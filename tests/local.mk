@@ -10,7 +10,7 @@ TESTS += tests/configs.sh
 EXTRA_DIST += tests/configs.sh
 # HTML reports in headless Chromium (skips when it is not installed).
 TESTS += tests/browser.sh
-EXTRA_DIST += tests/browser.sh tests/browser_check.py
+EXTRA_DIST += tests/browser.sh tests/browser_check.py tests/cluster.sh
 # core/ includes run down the flow (core/README.md).
 TESTS += tests/layers.sh
 EXTRA_DIST += tests/layers.sh core/README.md

@@ -7,11 +7,14 @@
 #   tsan       --enable-tsan: the conformance suite (threaded plugins)
 #   valgrind   memcheck over the core suites (CK_FORK=no)
 #   fuzz       the libFuzzer targets, a bounded run each
+#   cluster    a scenario's cells as a Slurm job array on a one-node
+#              cluster started here (GNU parallel where Slurm cannot run),
+#              merged and checked against a one-process run
 # BR_JOBS="main asan" limits the jobs; BR_FUZZ_SECONDS sets the fuzz time.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-jobs=${BR_JOBS:-main distcheck asan tsan valgrind fuzz}
+jobs=${BR_JOBS:-main distcheck asan tsan valgrind fuzz cluster}
 make_j="-j$(nproc)"
 summary=()
 
@@ -65,6 +68,10 @@ for job in $jobs; do
 		if [ -x tests/fuzz/run.sh ]; then
 			tests/fuzz/run.sh "${BR_FUZZ_SECONDS:-30}"
 		fi ;;
+	cluster)
+		build main
+		BR_TEST_BUILDDIR="$top/_build/main" BR_TEST_SRCDIR="$top" \
+			tests/cluster.sh ;;
 	*)
 		echo "unknown job $job"; exit 2 ;;
 	esac
