@@ -15,11 +15,17 @@ include %reldir%/cli/local.mk
 core_libbrcore_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(YAML_CFLAGS) \
 	$(CJSON_CFLAGS) $(MHD_CFLAGS)
 core_libbrcore_la_LIBADD = $(CURL_LIBS) $(YAML_LIBS) $(CJSON_LIBS) $(MHD_LIBS)
+# Ticket JSON (core/workload/ticket_json.cc) is the one C++ file: simdjson.
+# Whatever links the core links with the C++ driver (for its runtime):
+# automake picks it when a program has a C++ source, hence the dummy.
+core_libbrcore_la_CXXFLAGS = $(AM_CXXFLAGS) $(SIMDJSON_CFLAGS)
+core_libbrcore_la_LIBADD += $(SIMDJSON_LIBS)
 
 bin_PROGRAMS += benchrun
 benchrun_SOURCES = core/cli/main.c
 benchrun_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(YAML_CFLAGS)
 benchrun_LDADD = core/libbrcore.la
+nodist_EXTRA_benchrun_SOURCES = core/cxx-link.cxx
 
 # The one public header, installed as <benchrun/plugin.h>.
 benchrunincludedir = $(includedir)/benchrun

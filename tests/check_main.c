@@ -54,6 +54,7 @@ int main(void)
 		brc_suite_security,
 		brc_suite_verdicts,
 		brc_suite_security_files,
+		brc_suite_validate,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

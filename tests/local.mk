@@ -37,9 +37,14 @@ tests_check_benchrun_SOURCES += tests/check_security.c \
 	tests/check_security_files.c
 # Cells and merge (issue 17).
 tests_check_benchrun_SOURCES += tests/check_merge.c tests/check_cells.c
+tests_check_benchrun_SOURCES += tests/check_merge.c
+# Full JSON validation of ticket bodies (issue 14).
+tests_check_benchrun_SOURCES += tests/check_validate.c
 tests_check_benchrun_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) \
 	$(YAML_CFLAGS) $(CJSON_CFLAGS) $(MHD_CFLAGS)
 tests_check_benchrun_LDADD = core/libbrcore.la $(CHECK_LIBS)
+# The core has a C++ file (core/local.mk): link with the C++ driver.
+nodist_EXTRA_tests_check_benchrun_SOURCES = core/cxx-link.cxx
 
 # Tests find the build and source trees through the environment.
 AM_TESTS_ENVIRONMENT = \

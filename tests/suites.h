@@ -36,6 +36,7 @@ Suite *brc_suite_verdicts(void);
 Suite *brc_suite_security_files(void);
 Suite *brc_suite_merge(void);
 Suite *brc_suite_cells(void);
+Suite *brc_suite_validate(void);
 
 /* $BR_TEST_BUILDDIR / $BR_TEST_SRCDIR joined with rel (malloc'd); they
  * default to "." when the runner is started by hand. */

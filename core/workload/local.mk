@@ -8,4 +8,6 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/ticket_gen.h \
 	%reldir%/ticket_render.c \
 	%reldir%/tickets.c \
+	%reldir%/ticket_json.cc \
+	%reldir%/ticket_json.h \
 	%reldir%/tickets.h

@@ -1,20 +1,20 @@
 /*
  * tickets.c - what request i asks for (its date and URL) and what the core
- * does with every body received: parse it with cJSON, summarise it, burn
- * the scenario's per-trip CPU, and compare the summary with the one the
- * generator expects (ticket_render.c).
+ * does with every body received: parse and validate it (simdjson, through
+ * ticket_json.h), summarise it, burn the scenario's per-trip CPU, and
+ * compare the summary with the one the generator expects (ticket_render.c).
  *
  * Bodies come from the network and may be hostile or broken (the server's
- * truncate fault sends broken ones on purpose): every field is checked and
- * every error names the trip and the field.  Nesting is bounded before
- * parsing by a pre-scan that needs no stack (body_scan.h: cJSON's own
- * limit of 1000 levels is far more than a 16 KiB stack holds), cJSON is
- * given the exact length so unterminated input cannot overrun, and the
- * body size is bounded by max_body before parsing.
+ * truncate fault sends broken ones on purpose): the whole document is
+ * validated before any field is read (UTF-8, control bytes in strings,
+ * structure, numbers), every field is checked and every error names the
+ * trip and the field.  Nesting is bounded before parsing by a pre-scan
+ * that needs no stack (body_scan.h), the parser is given the exact length
+ * so unterminated input cannot overrun, and the body size is bounded by
+ * max_body before parsing.
  */
 #include "config.h"
 
-#include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <math.h>
 #include <pthread.h>
@@ -25,6 +25,7 @@
 
 #include "workload/body_scan.h"
 #include "workload/ticket_gen.h"
+#include "workload/ticket_json.h"
 #include "workload/tickets.h"
 
 int brc_ticket_date(const struct brc_workload *w, int64_t i, char *buf)
@@ -141,30 +142,8 @@ static void burn_us(double us)
 
 /* --- processing ------------------------------------------------------ */
 
-/*
- * cJSON says NULL both for a broken body and for a failed allocation; a
- * run under `ulimit -v` must say "out of memory", not blame the server's
- * bytes.  cJSON's allocations go through this wrapper, which notes a
- * failure in the calling thread.
- */
-static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
-static _Thread_local bool alloc_failed;
-
-static void *noting_malloc(size_t n)
-{
-	void *p = malloc(n);
-
-	if (!p)
-		alloc_failed = true;
-	return p;
-}
-
-static void install_hooks(void)
-{
-	cJSON_Hooks hooks = { .malloc_fn = noting_malloc, .free_fn = free };
-
-	cJSON_InitHooks(&hooks);
-}
+_Static_assert(BRC_TICKET_PADDING >= BRC_JSON_PADDING,
+               "the run context's padding must cover the parser's");
 
 BR_PRINTF(3, 4) static int fail(char *why, size_t why_len,
                                 const char *fmt, ...)
@@ -180,16 +159,20 @@ BR_PRINTF(3, 4) static int fail(char *why, size_t why_len,
 }
 
 /* A non-negative whole number that fits a double exactly. */
-static bool get_count(const cJSON *obj, const char *name, int64_t *v)
+static bool get_count(const struct brc_jnum *n, int64_t *v)
 {
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
-
-	if (!cJSON_IsNumber(it) || it->valuedouble < 0 ||
-	    it->valuedouble > 9007199254740992.0 ||
-	    it->valuedouble != floor(it->valuedouble))
+	if (!n->ok || n->v < 0 || n->v > 9007199254740992.0 ||
+	    n->v != floor(n->v))
 		return false;
-	*v = (int64_t)it->valuedouble;
+	*v = (int64_t)n->v;
 	return true;
+}
+
+/* A string field as a C string: NULL when missing, or when it holds a
+ * "\u0000" of its own (no field of ours does). */
+static const char *cstr(const struct brc_jstr *s)
+{
+	return s->s && strlen(s->s) == s->len ? s->s : NULL;
 }
 
 /* "YYYY-MM-DDTHH:MM" on `date` -> minutes after midnight, else -1. */
@@ -207,44 +190,52 @@ static int departure_minutes(const char *s, const char *date)
 	return h < 24 && m < 60 ? h * 60 + m : -1;
 }
 
-static int summarise_trip(const cJSON *t, int64_t k, const char *date,
-                          struct brc_summary *out, char *why, size_t why_len)
+/* What the walk callbacks share. */
+struct walk {
+	const struct brc_workload *w;
+	struct brc_summary *out;
+	char date[11];          /* the body's date, checked by on_head */
+	char *why;
+	size_t why_len;
+};
+
+static int on_trip(void *ctx, int64_t k, const struct brc_jtrip *t)
 {
-	const cJSON *id = cJSON_GetObjectItemCaseSensitive(t, "id");
-	const cJSON *price = cJSON_GetObjectItemCaseSensitive(t, "price");
-	const cJSON *amount = cJSON_GetObjectItemCaseSensitive(price, "amount");
-	const cJSON *dep = cJSON_GetObjectItemCaseSensitive(t, "departure");
+	struct walk *wk = ctx;
+	struct brc_summary *out = wk->out;
+	char *why = wk->why;
+	size_t why_len = wk->why_len;
+	const char *id = cstr(&t->id), *dep = cstr(&t->departure);
 	double cents;
 	int64_t seats, c;
 	int minutes;
 
-	if (!cJSON_IsObject(t))
+	if (!t->is_object)
 		return fail(why, why_len, "trip %" PRId64 ": not an object", k);
-	if (!cJSON_IsString(id))
+	if (!id)
 		return fail(why, why_len, "trip %" PRId64 ": id missing", k);
-	if (!cJSON_IsObject(price) || !cJSON_IsNumber(amount))
+	if (!t->price_is_object || !t->amount.ok)
 		return fail(why, why_len, "trip %" PRId64 ": price missing", k);
 	/* Amounts are printed as whole cents ("23.50"); the nearest double
 	 * times 100 is within far less than 1e-6 of an integer for any price
 	 * below 2^40 cents, so anything else is not a price we sent. */
-	cents = amount->valuedouble * 100.0;
+	cents = t->amount.v * 100.0;
 	if (!(cents >= 0 && cents < 1e12) ||
 	    fabs(cents - nearbyint(cents)) > 1e-6)
 		return fail(why, why_len, "trip %" PRId64 ": price %g is not "
-		            "a whole number of cents", k, amount->valuedouble);
+		            "a whole number of cents", k, t->amount.v);
 	c = (int64_t)llround(cents);
-	if (!get_count(t, "free_seats", &seats))
+	if (!get_count(&t->free_seats, &seats))
 		return fail(why, why_len, "trip %" PRId64 ": free_seats missing "
 		            "or not a count", k);
-	if (!cJSON_IsString(dep))
+	if (!dep)
 		return fail(why, why_len, "trip %" PRId64 ": departure missing", k);
-	minutes = departure_minutes(dep->valuestring, date);
+	minutes = departure_minutes(dep, wk->date);
 	if (minutes < 0)
 		return fail(why, why_len, "trip %" PRId64 ": departure '%.40s' "
-		            "is not a time on %s", k, dep->valuestring, date);
+		            "is not a time on %s", k, dep, wk->date);
 
-	out->digest = brc_fnv1a(id->valuestring, strlen(id->valuestring),
-	                       out->digest);
+	out->digest = brc_fnv1a(id, t->id.len, out->digest);
 	if (out->trips == 0 || c < out->cheapest_cents)
 		out->cheapest_cents = c;
 	out->total_cents += c;
@@ -255,52 +246,46 @@ static int summarise_trip(const cJSON *t, int64_t k, const char *date,
 	return 0;
 }
 
-static int summarise(const struct brc_workload *w, const cJSON *root,
-                     struct brc_summary *out, char *why, size_t why_len)
+static int on_head(void *ctx, const struct brc_jhead *h)
 {
-	const cJSON *route = cJSON_GetObjectItemCaseSensitive(root, "route");
-	const cJSON *date = cJSON_GetObjectItemCaseSensitive(root, "date");
-	const cJSON *trips = cJSON_GetObjectItemCaseSensitive(root, "trips");
-	const cJSON *t;
+	struct walk *wk = ctx;
+	const struct brc_workload *w = wk->w;
+	char *why = wk->why;
+	size_t why_len = wk->why_len;
+	const char *route = cstr(&h->route), *date = cstr(&h->date);
 	int64_t start, day;
-	int64_t k = 0;
 
-	if (!cJSON_IsObject(root))
+	if (!h->is_object)
 		return fail(why, why_len, "not a JSON object");
-	if (!cJSON_IsString(route))
+	if (!route)
 		return fail(why, why_len, "no 'route'");
-	if (w->route && strcmp(route->valuestring, w->route))
+	if (w->route && strcmp(route, w->route))
 		return fail(why, why_len, "route %s expected, got %.40s",
-		            w->route, route->valuestring);
-	if (!cJSON_IsString(date))
+		            w->route, route);
+	if (!date)
 		return fail(why, why_len, "no 'date'");
-	if (brc_gen_parse_date(date->valuestring, &day))
+	if (brc_gen_parse_date(date, &day))
 		return fail(why, why_len, "date '%.40s' is not YYYY-MM-DD",
-		            date->valuestring);
+		            date);
 	if (brc_gen_parse_date(w->start_date, &start) == 0 &&
 	    (day < start || (w->days > 0 && day >= start + w->days)))
 		return fail(why, why_len, "date %s is not a day of the workload "
-		            "(%s + %" PRId64 " days)", date->valuestring,
+		            "(%s + %" PRId64 " days)", date,
 		            w->start_date, w->days);
-	out->date = day;
-	if (!cJSON_IsArray(trips))
+	wk->out->date = day;
+	/* A valid date is "YYYY-MM-DD": 10 bytes. */
+	snprintf(wk->date, sizeof(wk->date), "%s", date);
+	if (!h->trips_is_array)
 		return fail(why, why_len, "no 'trips' array");
-	cJSON_ArrayForEach(t, trips) {
-		if (summarise_trip(t, k, date->valuestring, out, why, why_len))
-			return -1;
-		k++;
-	}
 	return 0;
 }
 
-int brc_ticket_process(const struct brc_workload *w, const char *body,
-                      size_t len, struct brc_summary *out, char *why,
-                      size_t why_len)
+static int process(const struct brc_workload *w, const char *body,
+                   size_t len, bool padded, struct brc_summary *out,
+                   char *why, size_t why_len)
 {
-	const char *end = NULL;
-	cJSON *root;
+	struct walk wk = { .w = w, .out = out, .why = why, .why_len = why_len };
 	size_t deep;
-	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	out->digest = BR_FNV_INIT;
@@ -309,39 +294,34 @@ int brc_ticket_process(const struct brc_workload *w, const char *body,
 	if (w->max_body > 0 && len > (uint64_t)w->max_body)
 		return fail(why, why_len, "body of %zu bytes is over max_body "
 		            "(%" PRId64 ")", len, w->max_body);
-	/* Before any parser recurses into it (body_scan.h). */
+	/* Before any parser sees it (body_scan.h). */
 	if (!brc_body_nesting_within(body, len, BRC_BODY_MAX_DEPTH, &deep))
 		return fail(why, why_len, "not a ticket (nested deeper than %d "
 		            "levels at byte %zu)", BRC_BODY_MAX_DEPTH, deep);
-	/* The ...Opts variant reports where parsing stopped through `end`,
-	 * unlike cJSON_GetErrorPtr which is a global shared by threads. */
-	pthread_once(&hooks_once, install_hooks);
-	alloc_failed = false;
-	root = cJSON_ParseWithLengthOpts(body, len, &end, false);
-	if (!root && alloc_failed)
-		return fail(why, why_len, "out of memory while parsing a body "
-		            "of %zu bytes", len);
-	if (!root) {
-		if (end >= body && end <= body + len)
-			return fail(why, why_len, "not JSON (error near byte %td "
-			            "of %zu)", end - body, len);
-		return fail(why, why_len, "not JSON");
-	}
-	while (end && end < body + len &&
-	       (*end == ' ' || *end == '\n' || *end == '\r' || *end == '\t'))
-		end++;
-	if (end && end < body + len && *end != '\0') {
-		fail(why, why_len, "not JSON (trailing bytes at byte %td)",
-		     end - body);
-		goto fail_parsed;
-	}
-	if (summarise(w, root, out, why, why_len))
-		goto fail_parsed;
+	if (brc_json_ticket(body, len, padded, on_head, on_trip, &wk, why,
+	                    why_len))
+		return -1;
 	burn_us(w->cpu_us_per_trip * (double)out->trips);
-	rc = 0;
-fail_parsed:
-	cJSON_Delete(root);
-	return rc;
+	return 0;
+}
+
+int brc_ticket_process(const struct brc_workload *w, const char *body,
+                      size_t len, struct brc_summary *out, char *why,
+                      size_t why_len)
+{
+	return process(w, body, len, false, out, why, why_len);
+}
+
+int brc_ticket_process_padded(const struct brc_workload *w, const char *body,
+                             size_t len, struct brc_summary *out, char *why,
+                             size_t why_len)
+{
+	return process(w, body, len, true, out, why, why_len);
+}
+
+void brc_ticket_warm(size_t body_len)
+{
+	brc_json_warm(body_len);
 }
 
 int brc_summary_check(const struct brc_summary *got,

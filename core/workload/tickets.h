@@ -47,14 +47,27 @@ void brc_ticket_expect(const struct brc_workload *w, int64_t i,
                       struct brc_summary *out);
 
 /*
- * Prepare a received body for processing: parse it (cJSON), summarise it,
- * and burn workload.cpu_us_per_trip of real CPU per trip.  Returns 0 and
- * fills *out, or -1 with a short reason in why (e.g. "not JSON at byte
- * 17", "no 'trips' array").
+ * Prepare a received body for processing: parse and fully validate it
+ * (simdjson: UTF-8, no raw control bytes in strings), summarise it, and
+ * burn workload.cpu_us_per_trip of real CPU per trip.  Returns 0 and
+ * fills *out, or -1 with a short reason in why (e.g. "not JSON (invalid
+ * UTF-8)", "no 'trips' array").
  */
 int brc_ticket_process(const struct brc_workload *w, const char *body,
                       size_t len, struct brc_summary *out, char *why,
                       size_t why_len);
+
+/* The same, for a body followed by BRC_TICKET_PADDING readable bytes (any
+ * content): parsed in place instead of copied first.  The run context
+ * keeps its body buffers this way. */
+#define BRC_TICKET_PADDING 64
+int brc_ticket_process_padded(const struct brc_workload *w, const char *body,
+                             size_t len, struct brc_summary *out, char *why,
+                             size_t why_len);
+
+/* Size the parser for bodies of about body_len bytes now, outside the
+ * measured window (optional: the parser grows on first use). */
+void brc_ticket_warm(size_t body_len);
 
 /* Calibrate the CPU burner of cpu_us_per_trip now (a few ms, once per
  * process) so that it is not charged to the first measured body.

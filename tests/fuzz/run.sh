@@ -21,11 +21,28 @@ srcs=$(ls "$top"/core/*.c "$top"/core/*/*.c | grep -v -E '/cli/')
 flags="-g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -I. -I$top/core \
 	-DBR_PLUGINDIR=\"/nonexistent\" -DBR_DATADIR=\"/nonexistent\" \
 	$(pkg-config --cflags libcurl yaml-0.1 libcjson libmicrohttpd)"
-libs="$(pkg-config --libs libcurl yaml-0.1 libcjson libmicrohttpd) -ldl -lpthread -lm"
+libs="$(pkg-config --libs libcurl yaml-0.1 libcjson libmicrohttpd simdjson) -ldl -lpthread -lm"
+
+# The core's one C++ file (ticket JSON over simdjson), built once; the
+# targets are then linked by clang++ for the C++ runtime.
+cxxflags="-g -O1 -std=gnu++17 -fsanitize=fuzzer-no-link,address,undefined -I. -I$top/core \
+	$(pkg-config --cflags simdjson)"
+cxxobjs=
+for cc in "$top"/core/*/*.cc; do
+	o="$(basename "$cc" .cc).o"
+	# shellcheck disable=SC2086
+	clang++ $cxxflags -c -o "$o" "$cc"
+	cxxobjs="$cxxobjs $o"
+done
 
 for target in scenario ticket; do
 	# shellcheck disable=SC2086
-	clang $flags -o "${target}_fuzzer" "$top/tests/fuzz/${target}_fuzzer.c" $srcs $libs
+	for c in "$top/tests/fuzz/${target}_fuzzer.c" $srcs; do
+		clang $flags -c -o "obj-$(echo "$c" | tr / _).o" "$c"
+	done
+	# shellcheck disable=SC2086
+	clang++ -fsanitize=fuzzer,address,undefined -o "${target}_fuzzer" obj-*.o $cxxobjs $libs
+	rm -f obj-*.o
 	corpus="corpus-$target"
 	mkdir -p "$corpus"
 	if [ $target = scenario ]; then

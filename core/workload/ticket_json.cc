@@ -1,0 +1,198 @@
+/*
+ * ticket_json.cc - brc_json_ticket over simdjson's DOM parser (see
+ * ticket_json.h): the one C++ translation unit of benchrun.  It knows
+ * JSON, not tickets: the checks and their messages are in tickets.c.
+ *
+ * simdjson's stage 1 validates the whole input (UTF-8, unescaped control
+ * bytes in strings, unclosed strings) and stage 2 the structure, literals
+ * and numbers, before any field is read; nesting is bounded by the
+ * parser's max_depth (1024), input size by the caller's max_body.  Errors
+ * are returned as codes: nothing here throws.
+ */
+#include "config.h"
+
+#include <simdjson.h>
+
+#include <cstdio>
+#include <mutex>
+#include <new>
+
+#include "workload/ticket_json.h"
+
+static_assert(BRC_JSON_PADDING >= simdjson::SIMDJSON_PADDING,
+              "BRC_JSON_PADDING must cover simdjson's padding");
+
+namespace {
+
+using simdjson::dom::element;
+
+/* The pool: a stack of idle parsers.  A parser keeps its buffers (sized
+ * for the largest body it has seen), so after warm-up a parse allocates
+ * nothing. */
+struct pooled {
+	simdjson::dom::parser parser;
+	pooled *next = nullptr;
+};
+
+std::mutex pool_lock;
+pooled *pool_top;
+
+pooled *take()
+{
+	{
+		std::lock_guard<std::mutex> g(pool_lock);
+		if (pool_top) {
+			pooled *p = pool_top;
+			pool_top = p->next;
+			return p;
+		}
+	}
+	return new (std::nothrow) pooled;
+}
+
+void give(pooled *p)
+{
+	std::lock_guard<std::mutex> g(pool_lock);
+	p->next = pool_top;
+	pool_top = p;
+}
+
+/* Short reasons for what a hostile or broken server sends. */
+const char *reason(simdjson::error_code e)
+{
+	switch (e) {
+	case simdjson::UNESCAPED_CHARS:
+		return "raw control byte in a string";
+	case simdjson::UTF8_ERROR:
+		return "invalid UTF-8";
+	case simdjson::UNCLOSED_STRING:
+		return "unclosed string";
+	case simdjson::DEPTH_ERROR:
+		return "nested too deep";
+	case simdjson::NUMBER_ERROR:
+	case simdjson::NUMBER_OUT_OF_RANGE:
+		return "bad number";
+	case simdjson::STRING_ERROR:
+		return "bad string escape";
+	case simdjson::T_ATOM_ERROR:
+	case simdjson::F_ATOM_ERROR:
+	case simdjson::N_ATOM_ERROR:
+		return "bad literal";
+	case simdjson::EMPTY:
+		return "no value";
+	case simdjson::TAPE_ERROR:
+		return "bad structure or trailing bytes";
+	case simdjson::CAPACITY:
+		return "too large to parse";
+	default:
+		return simdjson::error_message(e);
+	}
+}
+
+brc_jstr str(simdjson::simdjson_result<element> v)
+{
+	std::string_view s;
+
+	if (v.get_string().get(s))
+		return brc_jstr{ nullptr, 0 };
+	return brc_jstr{ s.data(), s.size() };
+}
+
+brc_jnum num(simdjson::simdjson_result<element> v)
+{
+	double d;
+
+	/* get_double converts int64 and uint64 values too. */
+	if (v.get_double().get(d))
+		return brc_jnum{ false, 0 };
+	return brc_jnum{ true, d };
+}
+
+int walk(element root, brc_jhead_fn head, brc_jtrip_fn trip, void *ctx)
+{
+	brc_jhead h{};
+	simdjson::dom::object top;
+	simdjson::dom::array trips;
+	int64_t k = 0;
+	int rc;
+
+	h.is_object = !root.get_object().get(top);
+	if (h.is_object) {
+		h.route = str(top["route"]);
+		h.date = str(top["date"]);
+		h.trips_is_array = !top["trips"].get_array().get(trips);
+	}
+	rc = head(ctx, &h);
+	if (rc || !h.trips_is_array)
+		return rc;
+	for (element e : trips) {
+		brc_jtrip t{};
+		simdjson::dom::object o, price;
+
+		t.is_object = !e.get_object().get(o);
+		if (t.is_object) {
+			t.id = str(o["id"]);
+			t.departure = str(o["departure"]);
+			t.price_is_object = !o["price"].get_object().get(price);
+			if (t.price_is_object)
+				t.amount = num(price["amount"]);
+			t.free_seats = num(o["free_seats"]);
+		}
+		rc = trip(ctx, k++, &t);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+} // namespace
+
+extern "C" int brc_json_ticket(const char *body, size_t len, bool padded,
+                               brc_jhead_fn head, brc_jtrip_fn trip,
+                               void *ctx, char *why, size_t why_len)
+{
+	pooled *p = take();
+	element root;
+	simdjson::error_code e;
+	int rc;
+
+	/* A run under `ulimit -v` must say "out of memory", not blame the
+	 * server's bytes. */
+	if (!p) {
+		e = simdjson::MEMALLOC;
+		goto fail_memory;
+	}
+	/* Without padding, simdjson copies the body into a padded buffer. */
+	e = p->parser.parse(body, len, !padded).get(root);
+	if (e == simdjson::MEMALLOC) {
+		give(p);
+		goto fail_memory;
+	}
+	if (e) {
+		if (why && why_len)
+			snprintf(why, why_len, "not JSON (%s)", reason(e));
+		rc = -1;
+	} else {
+		rc = walk(root, head, trip, ctx);
+	}
+	give(p);
+	return rc;
+fail_memory:
+	if (why && why_len)
+		snprintf(why, why_len, "out of memory while parsing a body of "
+		         "%zu bytes", len);
+	return -1;
+}
+
+extern "C" void brc_json_warm(size_t capacity)
+{
+	pooled *p = take();
+
+	if (!p)
+		return;
+	/* On failure the parser stays as it was and grows on first use. */
+	if (p->parser.capacity() < capacity &&
+	    p->parser.allocate(capacity) != simdjson::SUCCESS)
+		capacity = 0;
+	give(p);
+}
