@@ -37,7 +37,6 @@ tests_check_benchrun_SOURCES += tests/check_security.c \
 	tests/check_security_files.c
 # Cells and merge (issue 17).
 tests_check_benchrun_SOURCES += tests/check_merge.c tests/check_cells.c
-tests_check_benchrun_SOURCES += tests/check_merge.c
 # Full JSON validation of ticket bodies (issue 14).
 tests_check_benchrun_SOURCES += tests/check_validate.c
 tests_check_benchrun_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) \
