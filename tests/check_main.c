@@ -55,6 +55,7 @@ int main(void)
 		brc_suite_verdicts,
 		brc_suite_security_files,
 		brc_suite_validate,
+		brc_suite_security_text,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

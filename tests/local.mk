@@ -29,12 +29,13 @@ tests_check_benchrun_SOURCES = \
 	tests/check_yamltree.c tests/check_results.c \
 	tests/results_fixture.c tests/results_fixture.h \
 	tests/check_runctx.c tests/check_cli.c
-# Hostile input: no code run, no file clobbered (issue 11).
 # The HTML report (issue 19).
 tests_check_benchrun_SOURCES += tests/check_html.c
 tests_check_benchrun_SOURCES += tests/check_verdicts.c
-tests_check_benchrun_SOURCES += tests/check_security.c \
-	tests/check_security_files.c
+# Hostile input: no code run, no file clobbered (issue 11).
+tests_check_benchrun_SOURCES += tests/check_security.c
+tests_check_benchrun_SOURCES += tests/check_security_files.c
+tests_check_benchrun_SOURCES += tests/check_security_text.c
 # Cells and merge (issue 17).
 tests_check_benchrun_SOURCES += tests/check_merge.c tests/check_cells.c
 # Full JSON validation of ticket bodies (issue 14).

@@ -41,7 +41,9 @@ int brc_cli_load_scenario(const struct brc_options *o, struct brc_scenario *sc)
 	r = brc_scenario_load(o->args[0], ov, n, sc, &err);
 	free(ov);
 	if (r) {
-		fputs(err ? err : "invalid scenario\n", stderr);
+		/* Diagnostics quote the file: no escape sequences. */
+		fputs(err ? brc_sanitize(err, BRC_TEXT_KEEP_NL | BRC_TEXT_KEEP_TAB)
+		          : "invalid scenario\n", stderr);
 		free(err);
 		return BR_EXIT_USAGE;
 	}

@@ -296,7 +296,8 @@ int brc_cmd_run(const struct brc_options *o)
 	if (rc)
 		goto out_scenario;
 	if (brc_plan_build(&sc, o->plugin_path, &plan, &err)) {
-		fputs(err ? err : "cannot plan the scenario\n", stderr);
+		fputs(err ? brc_sanitize(err, BRC_TEXT_KEEP_NL | BRC_TEXT_KEEP_TAB)
+		          : "cannot plan the scenario\n", stderr);
 		free(err);
 		rc = BR_EXIT_USAGE;
 		goto out_scenario;

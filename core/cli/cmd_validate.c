@@ -42,7 +42,8 @@ int brc_cmd_validate(const struct brc_options *o)
 		return rc;
 	}
 	if (brc_plan_build(&sc, o->plugin_path, &plan, &err)) {
-		fprintf(stderr, "%s\n", err);
+		fprintf(stderr, "%s\n", brc_sanitize(err, BRC_TEXT_KEEP_NL |
+		                                         BRC_TEXT_KEEP_TAB));
 		for (const char *c = err; *c; c++)
 			problems += *c == '\n';
 		brc_error("%s: %zu problem%s found", file, problems + 1,
@@ -53,10 +54,10 @@ int brc_cmd_validate(const struct brc_options *o)
 	}
 	if (brc_verbosity >= 0) {
 		int64_t reps = sc.runs.repetitions;
-		char count[32];
+		char count[32], *shown = brc_xsanitized(file, 0);
 
 		printf("%s: ok: %zu strateg%s, %lld runs (%zu configuration%s x "
-		       "%lld repetition%s", file, sc.n_strategies,
+		       "%lld repetition%s", shown, sc.n_strategies,
 		       sc.n_strategies == 1 ? "y" : "ies",
 		       (long long)((int64_t)plan.n * reps), plan.n,
 		       plan.n == 1 ? "" : "s", (long long)reps,
@@ -66,6 +67,7 @@ int brc_cmd_validate(const struct brc_options *o)
 		printf("; %s requests per run)\n",
 		       brc_fmt_count(count, sizeof(count),
 		                    (double)sc.workload.days));
+		free(shown);
 	}
 	if (brc_verbosity >= 1)
 		for (size_t i = 0; i < plan.n; i++)

@@ -3,6 +3,7 @@
  * spreadsheets and pandas.  RFC 4180: a header row, CRLF line ends, a
  * field quoted (quotes doubled) when it holds a comma, quote or newline.
  * Numbers are written exactly (brc_fmt_exact); a missing number is empty.
+ * Text that a spreadsheet would take for a formula is neutralized.
  */
 #include "config.h"
 
@@ -15,7 +16,7 @@
 #include "report/report_util.h"
 #include "util.h"
 
-static void put_text(struct brc_buf *b, const char *s, bool first)
+static void put_field(struct brc_buf *b, const char *s, bool first)
 {
 	if (!first)
 		brc_buf_append(b, ",", 1);
@@ -34,11 +35,31 @@ static void put_text(struct brc_buf *b, const char *s, bool first)
 	brc_buf_append(b, "\"", 1);
 }
 
+/*
+ * Text from the scenario or a plugin (a label, a reason).  A spreadsheet
+ * takes a cell starting with = + - @ (or a tab or CR before one) for a
+ * formula, and a formula like =HYPERLINK(...) or =cmd|... can leak data
+ * or run programs: such a cell gets a leading ', as OWASP recommends for
+ * CSV injection.  Numbers go through put_num, untouched.
+ */
+static void put_text(struct brc_buf *b, const char *s, bool first)
+{
+	char *cell;
+
+	if (!s || !strchr("=+-@\t\r", *s) || !*s) {
+		put_field(b, s, first);
+		return;
+	}
+	cell = brc_xasprintf("'%s", s);
+	put_field(b, cell, first);
+	free(cell);
+}
+
 static void put_num(struct brc_buf *b, double v)
 {
 	char num[40];
 
-	put_text(b, brc_fmt_exact(num, sizeof(num), v), false);
+	put_field(b, brc_fmt_exact(num, sizeof(num), v), false);
 }
 
 static void header(struct brc_buf *b)

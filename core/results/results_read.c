@@ -33,7 +33,15 @@ static char *get_str(const cJSON *obj, const char *key)
 {
 	const cJSON *v = item(obj, key);
 
-	return cJSON_IsString(v) ? brc_xstrdup(v->valuestring) : NULL;
+	/* A results file may come from anywhere: its text reaches terminals,
+	 * reports and pictures, so no escape sequences (brc_sanitize).  The
+	 * log and the scenario's YAML keep their lines. */
+	bool lines = !strcmp(key, "log") || !strcmp(key, "yaml");
+
+	return cJSON_IsString(v) ? brc_sanitize(brc_xstrdup(v->valuestring),
+	                                        lines ? BRC_TEXT_KEEP_NL |
+	                                                BRC_TEXT_KEEP_TAB : 0)
+	                         : NULL;
 }
 
 static double get_num(const cJSON *obj, const char *key)
@@ -159,9 +167,9 @@ static int read_group(const cJSON *o, struct brc_group *g, const char **what)
 		g->param_names = brc_xcalloc(n + 1, sizeof(char *));
 		g->param_values = brc_xcalloc(n + 1, sizeof(char *));
 		cJSON_ArrayForEach(p, params) {
-			g->param_names[i] = brc_xstrdup(p->string);
+			g->param_names[i] = brc_xsanitized(p->string, 0);
 			g->param_values[i] = cJSON_IsString(p) ?
-			        brc_xstrdup(p->valuestring) : NULL;
+			        brc_xsanitized(p->valuestring, 0) : NULL;
 			i++;
 		}
 		g->n_params = i;
@@ -206,8 +214,9 @@ static void read_settings(const cJSON *set, struct brc_results *r)
 	cJSON_ArrayForEach(p, set) {
 		if (!cJSON_IsString(p) || !p->string)
 			continue;
-		r->setting_keys[r->n_settings] = brc_xstrdup(p->string);
-		r->setting_values[r->n_settings++] = brc_xstrdup(p->valuestring);
+		r->setting_keys[r->n_settings] = brc_xsanitized(p->string, 0);
+		r->setting_values[r->n_settings++] =
+			brc_xsanitized(p->valuestring, 0);
 	}
 }
 

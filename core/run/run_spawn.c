@@ -108,6 +108,21 @@ static void scan_report(struct watch *w)
 	}
 }
 
+/* -v shows the worker's output (plugin logs, an exec program's stderr)
+ * as it comes, cleaned of escape sequences (brc_sanitize). */
+static void echo_output(const char *chunk, size_t n)
+{
+	char text[8193];
+
+	memcpy(text, chunk, n);
+	for (size_t i = 0; i < n; i++)
+		if (!text[i])
+			text[i] = '?';
+	text[n] = '\0';
+	brc_sanitize(text, BRC_TEXT_KEEP_NL | BRC_TEXT_KEEP_TAB);
+	fwrite(text, 1, n, stderr);
+}
+
 /* Read what is there; returns false at EOF or on error. */
 static bool drain(int fd, struct brc_buf *b, bool tail)
 {
@@ -124,7 +139,7 @@ static bool drain(int fd, struct brc_buf *b, bool tail)
 			return false;
 		brc_buf_append(b, chunk, (size_t)n);
 		if (tail && brc_verbosity >= 1)
-			fwrite(chunk, 1, (size_t)n, stderr);
+			echo_output(chunk, (size_t)n);
 		if (tail && b->len > 2 * OUTPUT_TAIL) {
 			memmove(b->data, b->data + b->len - OUTPUT_TAIL,
 			        OUTPUT_TAIL);

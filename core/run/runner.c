@@ -263,7 +263,9 @@ static void fill_log(const struct brc_spawn_out *sp, const cJSON *rep,
 		brc_buf_printf(&b, "%s", fails);
 	if (sp->output && *sp->output)
 		brc_buf_printf(&b, "%s", sp->output);
-	out->log = b.data;
+	/* Shown by reports and on terminals: no escape sequences. */
+	out->log = b.data ? brc_sanitize(b.data, BRC_TEXT_KEEP_NL |
+	                                         BRC_TEXT_KEEP_TAB) : NULL;
 }
 
 int brc_runner_run(const struct brc_runner_job *job, struct brc_run_result *out)
@@ -296,6 +298,9 @@ int brc_runner_run(const struct brc_runner_job *job, struct brc_run_result *out)
 		rep = cJSON_Parse(sp.report);
 	read_tally(rep, out);
 	classify(job, &sp, rep, out);
+	/* A reason may quote a plugin's or a program's words. */
+	if (out->reason)
+		brc_sanitize(out->reason, 0);
 	if (have_server && !brc_server_query(job->srv, &after)) {
 		out->server_cpu = after.cpu - before.cpu;
 		out->server_rss = after.rss;

@@ -182,10 +182,11 @@ static void top(struct brc_diag *d, const struct brc_ynode *root,
 
 	brc_sc_keys(d, root, "", keys, BR_ARRAY_SIZE(keys));
 	if (brc_sc_str(d, root, "", "name", &sc->name) > 0 &&
-	    (!*sc->name || strpbrk(sc->name, "/\n"))) {
+	    (!*sc->name || strchr(sc->name, '/') ||
+	     !brc_is_clean(sc->name, 0))) {
 		n = brc_sc_child(root, "name");
 		brc_diag_add(d, &n->mark, "name", "a name must be non-empty, "
-		            "without '/' or newlines");
+		            "without '/', newlines or other control characters");
 	}
 	brc_sc_str(d, root, "", "description", &sc->description);
 	brc_sc_int(d, root, "", "seed", &seed, 0, INT64_MAX);

@@ -111,12 +111,9 @@ static char *default_label(const char *plugin)
 
 static bool label_ok(const char *l)
 {
-	if (!*l || strlen(l) > 64)
-		return false;
-	for (; *l; l++)
-		if ((unsigned char)*l < 0x20 || *l == 0x7f)
-			return false;
-	return true;
+	/* Labels reach terminals, CSV and pictures: no control characters
+	 * (C1 included) and well-formed UTF-8. */
+	return *l && strlen(l) <= 64 && brc_is_clean(l, 0);
 }
 
 /* `plugin: null` is YAML's null, but nobody writes it to mean "no
@@ -241,6 +238,17 @@ void brc_sc_sweeps(struct brc_diag *d, const struct brc_ynode *root,
 		s->param = brc_xstrdup(sw->keys[i]);
 		s->mark = sw->key_marks[i];
 		sc->n_sweeps++;
+		for (size_t a = 0; a < s->n_values; a++) {
+			char p[BR_SC_PATH];
+
+			/* A value becomes part of the sweep point, shown
+			 * everywhere a label is. */
+			if (brc_is_clean(s->values[a], 0))
+				continue;
+			brc_sc_index(p, path, a);
+			brc_diag_add(d, &v->items[a]->mark, p, "has a control "
+			            "character or is not UTF-8");
+		}
 		for (size_t a = 1; a < s->n_values; a++) {
 			for (size_t b = 0; b < a; b++) {
 				if (strcmp(s->values[a], s->values[b]))
