@@ -80,8 +80,9 @@ START_TEST(test_table_color)
 	brc_report_table(f, &r, true);
 	fclose(f);
 	ck_assert_ptr_nonnull(strstr(text, "\033[32m5/5 ok\033[0m"));
-	ck_assert_ptr_nonnull(strstr(text, "\033[31mtimeout: after 60 s"));
-	ck_assert_ptr_nonnull(strstr(text, "\033[33m1/3 ok, crashed\033[0m"));
+	/* Cut to the room left (the warnings say it in full). */
+	ck_assert_ptr_nonnull(strstr(text, "\033[31mtimeout: a"));
+	ck_assert_ptr_nonnull(strstr(text, "\033[33m1/3 ok, c"));
 	free(text);
 	brc_results_free(&r);
 }

@@ -145,3 +145,18 @@ tests_plugins_calib_noisy_la_LDFLAGS = $(BR_FIXTURE_LINK)
 
 include %reldir%/robust.mk
 EXTRA_DIST += tests/robust.mk
+
+# Memory calibration (issue 12): its own program, run after every other
+# test so that no parallel job competes with it (tests/check_memory.c).
+TESTS += tests/check_memory
+check_PROGRAMS += tests/check_memory
+tests_check_memory_SOURCES = tests/check_memory.c
+tests_check_memory_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CJSON_CFLAGS)
+tests_check_memory_LDADD = core/libbrcore.la $(CHECK_LIBS)
+# (a prerequisite only; through a variable, so automake keeps its rule)
+BR_MEMORY_LOG = tests/check_memory.log
+$(BR_MEMORY_LOG): tests/check_benchrun.log tests/outoftree.sh.log \
+	tests/configs.sh.log tests/layers.sh.log
+check_LTLIBRARIES += tests/plugins/calib_tree.la
+tests_plugins_calib_tree_la_SOURCES = tests/plugins/calib_tree.c
+tests_plugins_calib_tree_la_LDFLAGS = $(BR_FIXTURE_LINK)

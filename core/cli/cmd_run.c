@@ -152,6 +152,7 @@ static void init_results(const struct brc_scenario *sc,
 		r->setting_keys[i] = brc_xstrdup(sc->setting_keys[i]);
 		r->setting_values[i] = brc_xstrdup(sc->setting_values[i]);
 	}
+	r->mem_instrument = brc_cgroup_describe(sc->runs.sample_interval);
 	r->groups = brc_xcalloc(plan->n ? plan->n : 1, sizeof(*r->groups));
 	r->n_groups = plan->n;
 	for (size_t i = 0; i < plan->n; i++) {

@@ -88,6 +88,10 @@ static void block(struct brc_buf *b, const struct brc_results *r,
 		brc_buf_printf(b, "%s- %s\n", any ? "" : "\n", line);
 		any = true;
 	}
+	if (!brc_report_rss_note(r, point, line, sizeof(line))) {
+		brc_buf_printf(b, "%s- %s\n", any ? "" : "\n", line);
+		any = true;
+	}
 	if (base && brc_results_point_has_others(r, point, base) &&
 	    !brc_report_baseline_note(base, line, sizeof(line))) {
 		brc_buf_printf(b, "%s- %s\n", any ? "" : "\n", line);

@@ -188,6 +188,15 @@ static double ci_half(const struct brc_stats *s)
 	                                              : 0;
 }
 
+/* Pictures show the tree's absolute peak ("Peak memory of the tree"),
+ * not the growth the ratio lines compare. */
+static int plot_mem_metric(const struct brc_group *g)
+{
+	int m = brc_group_mem_metric(g);
+
+	return m == BR_M_TREE_GROWTH ? BR_M_TREE_MEM : m;
+}
+
 /* bars.dat: index, label, wall mean, wall CI half width, memory mean,
  * memory CI half width, colour. */
 int brc_plot_bars_data(struct plot *p, size_t *n)
@@ -204,7 +213,7 @@ int brc_plot_bars_data(struct plot *p, size_t *n)
 		if (!in_focus(p, g))
 			continue;
 		brc_group_stats(g, BR_M_WALL, &w, NULL);
-		brc_group_stats(g, brc_group_mem_metric(g), &m, NULL);
+		brc_group_stats(g, plot_mem_metric(g), &m, NULL);
 		fprintf(f, "%zu ", (*n)++);
 		dq(f, g->label);
 		fprintf(f, " %g %g %g %g %zu\n", w.mean, ci_half(&w),
@@ -276,7 +285,7 @@ void brc_plot_sweep(struct plot *p, int col, const char *title,
 			double y;
 
 			brc_group_stats(gs[i], BR_M_WALL, &w, NULL);
-			brc_group_stats(gs[i], brc_group_mem_metric(gs[i]), &m, NULL);
+			brc_group_stats(gs[i], plot_mem_metric(gs[i]), &m, NULL);
 			fprintf(f, "%lld %g %g\n", (long long)gs[i]->concurrency,
 			        w.mean, m.mean / MIB);
 			y = col == 2 ? w.mean : m.mean;

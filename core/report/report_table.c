@@ -89,6 +89,8 @@ static void print_header(FILE *out, const struct brc_results *r)
 		        r->host_cores == 1 ? "" : "s",
 		        r->host_kernel ? r->host_kernel : "?");
 	fprintf(out, "%s\n", brc_report_method);
+	if (r->mem_instrument)
+		fprintf(out, "memory: %s\n", r->mem_instrument);
 }
 
 static void print_lines(FILE *out, const char *text, const char *prefix,
@@ -142,6 +144,8 @@ static void print_block(FILE *out, const struct brc_results *r,
 		if (!brc_report_comparison(g, base, line, sizeof(line)))
 			print_lines(out, line, "", NULL, color);
 	}
+	if (!brc_report_rss_note(r, point, line, sizeof(line)))
+		print_lines(out, line, "", NULL, color);
 	if (base && brc_results_point_has_others(r, point, base) &&
 	    !brc_report_baseline_note(base, line, sizeof(line)))
 		print_lines(out, line, "", YELLOW, color);

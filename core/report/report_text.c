@@ -19,7 +19,8 @@ const char *const brc_col_titles[BR_COL_N] = {
 	[BR_COL_LABEL] = "strategy", [BR_COL_WALL] = "wall",
 	[BR_COL_CPU] = "CPU",        [BR_COL_REQS] = "req/s",
 	[BR_COL_P99] = "p99",        [BR_COL_RSS] = "peak RSS",
-	[BR_COL_TREE] = "tree PSS",  [BR_COL_EFF] = "eff",
+	[BR_COL_TREE] = "tree mem (+Δ)",
+	[BR_COL_EFF] = "eff",
 	[BR_COL_STATUS] = "status",
 };
 
@@ -83,6 +84,74 @@ static enum brc_health status_cell(const struct brc_group *g, char *buf,
 	return measured ? BR_HEALTH_WARN : BR_HEALTH_BAD;
 }
 
+/* Whether the peak RSS column shows a child rather than the worker. */
+static bool largest_is_child(const struct brc_group *g)
+{
+	for (size_t i = 0; i < g->n_runs; i++)
+		if (brc_run_measured(&g->runs[i]) && g->runs[i].largest_child)
+			return true;
+	return false;
+}
+
+int brc_report_rss_note(const struct brc_results *r, const char *point,
+                       char *buf, size_t n)
+{
+	for (size_t i = 0; i < r->n_groups; i++)
+		if (!strcmp(r->groups[i].point ? r->groups[i].point : "", point) &&
+		    largest_is_child(&r->groups[i])) {
+			snprintf(buf, n, "* peak RSS of the largest process of the "
+			         "tree: a child of the worker (exec: the program)");
+			return 0;
+		}
+	return -1;
+}
+
+bool brc_report_mem_exact(const struct brc_group *g)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < g->n_runs; i++)
+		if (brc_run_measured(&g->runs[i])) {
+			if (!g->runs[i].mem_instrument)
+				return false;
+			n++;
+		}
+	return n > 0;
+}
+
+/* "9.5 (+6.5) MiB": the tree's peak and its growth over the baseline in
+ * one cell (the unit once when both share it), so the table keeps to 100
+ * columns. */
+static void tree_cell(const struct brc_group *g, char *cell)
+{
+	struct brc_stats a, d;
+	char abs[32], grew[32];
+	const char *ua, *ud;
+
+	brc_group_stats(g, BR_M_TREE_MEM, &a, NULL);
+	brc_group_stats(g, BR_M_TREE_GROWTH, &d, NULL);
+	brc_fmt_metric(abs, sizeof(abs), BR_MK_SIZE, a.mean);
+	brc_fmt_metric(grew, sizeof(grew), BR_MK_SIZE, d.mean);
+	ua = strrchr(abs, ' ');
+	ud = strrchr(grew, ' ');
+	if (ua && ud && !strcmp(ua, ud))
+		snprintf(cell, BR_CELL, "%.*s (%s%.*s)%s", (int)(ua - abs), abs,
+		         d.mean < 0 ? "" : "+", (int)(ud - grew), grew, ua);
+	else
+		snprintf(cell, BR_CELL, "%s (%s%s)", abs, d.mean < 0 ? "" : "+",
+		         grew);
+}
+
+int brc_report_mem_metric(const struct brc_group *g,
+                          const struct brc_group *base)
+{
+	if (brc_group_mem_metric(g) == BR_M_TREE_GROWTH &&
+	    brc_group_mem_metric(base) == BR_M_TREE_GROWTH &&
+	    brc_report_mem_exact(g) == brc_report_mem_exact(base))
+		return BR_M_TREE_GROWTH;
+	return BR_M_PEAK_RSS;
+}
+
 enum brc_health brc_report_cells(const struct brc_group *g,
                                char cells[BR_COL_N][BR_CELL])
 {
@@ -100,9 +169,10 @@ enum brc_health brc_report_cells(const struct brc_group *g,
 	brc_fmt_metric(cells[BR_COL_P99], BR_CELL, BR_MK_TIME, s.mean);
 	brc_group_stats(g, BR_M_PEAK_RSS, &s, NULL);
 	brc_fmt_metric(cells[BR_COL_RSS], BR_CELL, BR_MK_SIZE, s.mean);
-	if (mem == BR_M_TREE_PEAK) {
-		brc_group_stats(g, BR_M_TREE_PEAK, &s, NULL);
-		brc_fmt_metric(cells[BR_COL_TREE], BR_CELL, BR_MK_SIZE, s.mean);
+	if (largest_is_child(g))
+		strncat(cells[BR_COL_RSS], "*", BR_CELL - strlen(cells[BR_COL_RSS]) - 1);
+	if (mem == BR_M_TREE_GROWTH) {
+		tree_cell(g, cells[BR_COL_TREE]);
 	} else {
 		snprintf(cells[BR_COL_TREE], BR_CELL, "-");
 	}
@@ -202,6 +272,39 @@ static void outlier_warning(const struct brc_group *g, const double *v,
 	              brc_fmt_duration(a, sizeof(a), s->median));
 }
 
+/* The sampler promised one sample per interval: say when it did not. */
+static void sampling_warning(const struct brc_group *g, struct brc_buf *out)
+{
+	double med = 0, max = 0, want = 0;
+	bool sampled = false;
+	char a[32], b[32], c[32];
+
+	for (size_t i = 0; i < g->n_runs; i++) {
+		const struct brc_run_result *x = &g->runs[i];
+
+		if (!brc_run_measured(x) || !(x->interval > 0))
+			continue;
+		want = x->interval;
+		med = x->interval_median > med ? x->interval_median : med;
+		max = x->interval_max > max ? x->interval_max : max;
+		sampled = sampled || !x->mem_instrument;
+	}
+	if (!(want > 0))
+		return;
+	if (med > 2 * want)
+		brc_buf_printf(out, "%s: memory was sampled every %s (median), not "
+		              "every %s: the machine is too busy for the "
+		              "timeline\n", g->label,
+		              brc_fmt_duration(a, sizeof(a), med),
+		              brc_fmt_duration(b, sizeof(b), want));
+	else if (sampled && max > 2 * want)
+		brc_buf_printf(out, "%s: a gap of %s between memory samples "
+		              "(asked: %s): a spike shorter than that may be "
+		              "missed in tree memory\n", g->label,
+		              brc_fmt_duration(c, sizeof(c), max),
+		              brc_fmt_duration(b, sizeof(b), want));
+}
+
 void brc_report_warnings(const struct brc_group *g, struct brc_buf *out)
 {
 	double *v = brc_xmalloc((g->n_runs + 1) * sizeof(*v));
@@ -234,6 +337,7 @@ void brc_report_warnings(const struct brc_group *g, struct brc_buf *out)
 		              "may reflect the server, not the strategy\n",
 		              g->label, server * 100);
 	failure_warning(g, out);
+	sampling_warning(g, out);
 
 	/* Each failed run's reason in full, when the row could not say it. */
 	for (size_t i = 0; i < g->n_runs; i++) {

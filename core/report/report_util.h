@@ -42,6 +42,18 @@ extern const char *const brc_col_titles[BR_COL_N];
 
 enum brc_health { BR_HEALTH_OK, BR_HEALTH_WARN, BR_HEALTH_BAD };
 
+/* Whether every measured run of g measured its tree with a cgroup. */
+bool brc_report_mem_exact(const struct brc_group *g);
+/* The memory metric to compare g with base by: BR_M_TREE_GROWTH when
+ * both measured the tree the same way, else BR_M_PEAK_RSS. */
+int brc_report_mem_metric(const struct brc_group *g,
+                          const struct brc_group *base);
+
+/* The note under a table whose peak RSS column (marked "*") shows a
+ * child of the worker; 0 when written, -1 when no group needs it. */
+int brc_report_rss_note(const struct brc_results *r, const char *point,
+                       char *buf, size_t n);
+
 /* One summary row of group g; returns how healthy its runs were (for the
  * colour of the status). */
 enum brc_health brc_report_cells(const struct brc_group *g,

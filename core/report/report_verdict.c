@@ -63,7 +63,7 @@ int brc_report_comparison(const struct brc_group *g, const struct brc_group *bas
                          char *buf, size_t n)
 {
 	struct brc_stats sg, sb, mg, mb;
-	char speed[192], mem[192] = "", than[96];
+	char speed[192], mem[320] = "", than[96];
 	int mm;
 
 	if (g == base)
@@ -77,19 +77,28 @@ int brc_report_comparison(const struct brc_group *g, const struct brc_group *bas
 	snprintf(than, sizeof(than), " than %s", base->label);
 	verdict(speed, sizeof(speed), &sg, &sb, than, "slower", "faster");
 
-	/* Compare like with like: tree PSS only when both sampled it. */
-	mm = brc_group_mem_metric(g) == BR_M_TREE_PEAK &&
-	     brc_group_mem_metric(base) == BR_M_TREE_PEAK ? BR_M_TREE_PEAK :
-	     BR_M_PEAK_RSS;
+	/* Compare like with like: the tree's growth over its baseline (the
+	 * harness's own memory is not the strategy's) when both measured it
+	 * with the same instrument; else the largest process's peak RSS. */
+	mm = brc_report_mem_metric(g, base);
 	brc_group_stats(g, mm, &mg, NULL);
 	brc_group_stats(base, mm, &mb, NULL);
 	if (mg.mean > 0 && mb.mean > 0) {
-		char m[160];
+		char m[160], abs[48] = "";
+		struct brc_stats ag, ab;
 
+		/* The absolute peaks beside the growth. */
+		brc_group_stats(g, BR_M_TREE_MEM, &ag, NULL);
+		brc_group_stats(base, BR_M_TREE_MEM, &ab, NULL);
+		if (mm == BR_M_TREE_GROWTH && ag.mean > 0 && ab.mean > 0)
+			snprintf(abs, sizeof(abs), "; absolute %.2fx",
+			         ag.mean / ab.mean);
 		/* On its own line: the table stays within 100 columns. */
 		verdict(m, sizeof(m), &mg, &mb, "", "more", "less");
-		snprintf(mem, sizeof(mem), "\n    %s: %s",
-		         mm == BR_M_TREE_PEAK ? "peak memory" : "peak RSS", m);
+		snprintf(mem, sizeof(mem), "\n    %s: %s%s",
+		         mm != BR_M_TREE_GROWTH ? "peak RSS (largest process)"
+		         : brc_report_mem_exact(g) ? "Δ tree memory (cgroup)"
+		                                   : "Δ tree PSS (sampled)", m, abs);
 	}
 	snprintf(buf, n, "%s: %s%s", g->label, speed, mem);
 	return 0;

@@ -40,6 +40,8 @@ enum {
 	BR_M_TREE_PEAK, /* PSS of the process tree */
 	BR_M_TREE_MEAN,
 	BR_M_EFFICIENCY,
+	BR_M_TREE_MEM,    /* cgroup peak (exact) or tree PSS peak (sampled) */
+	BR_M_TREE_GROWTH, /* the same over its value at "ready"             */
 	BR_M_COUNT
 };
 extern const struct brc_metric brc_metrics[BR_M_COUNT];
@@ -65,8 +67,8 @@ double brc_group_rate(const struct brc_group *g);
 size_t brc_group_latency(const struct brc_group *g,
                          struct brc_latency_summary *out);
 
-/* The memory metric worth comparing: tree PSS when it was sampled, else
- * the worker's peak RSS. */
+/* The memory metric worth comparing: the tree's growth over its baseline
+ * when the tree was measured, else the largest peak RSS. */
 int brc_group_mem_metric(const struct brc_group *g);
 
 /* "ok", "errors", "failed", "crashed", "timeout", "exited", "interrupted";

@@ -67,6 +67,7 @@ void brc_results_free(struct brc_results *r)
 	free(r->setting_keys);
 	free(r->setting_values);
 	free(r->state.governor);
+	free(r->mem_instrument);
 	for (size_t i = 0; i < r->n_groups; i++)
 		brc_group_free(&r->groups[i]);
 	free(r->groups);
@@ -83,9 +84,22 @@ static double get_cpu(const struct brc_run_result *x)
 static double get_reqs(const struct brc_run_result *x) { return x->req_per_s; }
 static double get_p50(const struct brc_run_result *x) { return x->latency.p50; }
 static double get_p99(const struct brc_run_result *x) { return x->latency.p99; }
+/* The largest process of the tree: for exec, the program, not the
+ * worker that started it. */
 static double get_rss(const struct brc_run_result *x)
 {
-	return (double)x->peak_rss;
+	return (double)(x->largest_rss > x->peak_rss ? x->largest_rss
+	                                             : x->peak_rss);
+}
+static double get_tree_mem(const struct brc_run_result *x)
+{
+	return (double)(x->tree_peak ? x->tree_peak : x->tree_peak_pss);
+}
+static double get_growth(const struct brc_run_result *x)
+{
+	if (!x->tree_peak)
+		return (double)(x->tree_peak_pss - x->baseline_pss);
+	return (double)(x->tree_peak - x->tree_baseline);
 }
 static double get_tree_peak(const struct brc_run_result *x)
 {
@@ -110,6 +124,10 @@ const struct brc_metric brc_metrics[BR_M_COUNT] = {
 	                     get_tree_mean },
 	[BR_M_EFFICIENCY] = { "efficiency", "efficiency", BR_MK_PERCENT, true,
 	                      get_eff },
+	[BR_M_TREE_MEM] = { "tree_peak", "tree memory", BR_MK_SIZE, false,
+	                    get_tree_mem },
+	[BR_M_TREE_GROWTH] = { "tree_growth", "Δ tree memory", BR_MK_SIZE,
+	                       false, get_growth },
 };
 
 bool brc_run_measured(const struct brc_run_result *run)
@@ -173,8 +191,9 @@ size_t brc_group_latency(const struct brc_group *g,
 int brc_group_mem_metric(const struct brc_group *g)
 {
 	for (size_t i = 0; i < g->n_runs; i++)
-		if (brc_run_measured(&g->runs[i]) && g->runs[i].tree_peak_pss > 0)
-			return BR_M_TREE_PEAK;
+		if (brc_run_measured(&g->runs[i]) &&
+		    (g->runs[i].tree_peak > 0 || g->runs[i].tree_peak_pss > 0))
+			return BR_M_TREE_GROWTH;
 	return BR_M_PEAK_RSS;
 }
 

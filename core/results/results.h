@@ -78,6 +78,17 @@ struct brc_run_result {
 	int64_t peak_vsize;
 	int64_t baseline_pss;  /* tree PSS after create, before run         */
 	int32_t peak_threads, peak_procs;
+	/* The tree's memory by the best instrument (docs/reading-results.md):
+	 * the run's cgroup when mem_instrument is 1 (v1) or 2 (v2), else the
+	 * sampled PSS.  Growth is tree_peak - tree_baseline. */
+	int mem_instrument;
+	int64_t tree_peak, tree_baseline;
+	int64_t mem_anon, mem_file, mem_kernel, mem_kstack, mem_pagetables,
+		mem_sock, mem_kernel_peak; /* cgroup, at the end; -1 unknown */
+	int64_t tree_peak_uss, baseline_uss; /* private memory, sampled     */
+	int64_t largest_rss;   /* largest peak RSS of any process of the tree */
+	bool largest_child;    /* ... and it was not the worker's own        */
+	double interval, interval_median, interval_max; /* sample spacing, s */
 	struct brc_mem_sample *timeline;
 	size_t n_timeline;
 
@@ -140,6 +151,7 @@ struct brc_results {
 	uint64_t requests;
 	uint64_t seed;
 	char *server_desc;     /* "embedded, fixed 100 ms" or the URL        */
+	char *mem_instrument;  /* how tree memory was measured, for people   */
 
 	/* How the runs were taken: "interleaved", "random" or "blocked"
 	 * (NULL in files from before it was recorded), and whether the

@@ -68,6 +68,23 @@ const struct brc_run_field brc_run_fields[] = {
 	F(NULL, "baseline_pss", I64, baseline_pss),
 	F(NULL, "peak_threads", I32, peak_threads),
 	F(NULL, "peak_procs", I32, peak_procs),
+	F("memory", "instrument", INT, mem_instrument),
+	F("memory", "tree_peak", I64, tree_peak),
+	F("memory", "tree_baseline", I64, tree_baseline),
+	F("memory", "anon", I64, mem_anon),
+	F("memory", "file", I64, mem_file),
+	F("memory", "kernel", I64, mem_kernel),
+	F("memory", "kernel_stack", I64, mem_kstack),
+	F("memory", "pagetables", I64, mem_pagetables),
+	F("memory", "sock", I64, mem_sock),
+	F("memory", "kernel_peak", I64, mem_kernel_peak),
+	F("memory", "tree_peak_uss", I64, tree_peak_uss),
+	F("memory", "baseline_uss", I64, baseline_uss),
+	F("memory", "largest_rss", I64, largest_rss),
+	F("memory", "largest_child", BOOL, largest_child),
+	F("memory", "interval", DOUBLE, interval),
+	F("memory", "interval_median", DOUBLE, interval_median),
+	F("memory", "interval_max", DOUBLE, interval_max),
 	F(NULL, "ideal", DOUBLE, ideal),
 	F(NULL, "efficiency", DOUBLE, efficiency),
 	F("server", "cpu", DOUBLE, server_cpu),
@@ -335,6 +352,7 @@ static cJSON *results_json(const struct brc_results *r)
 	add_str(root, "started_at", r->started_at);
 	cJSON_AddBoolToObject(root, "incomplete", r->incomplete);
 	add_str(root, "baseline", r->baseline);
+	add_str(root, "instrument", r->mem_instrument);
 	o = cJSON_AddObjectToObject(root, "workload");
 	add_num(o, "requests", (double)r->requests);
 	/* Seeds are 64-bit; beyond 2^53 a JSON number would round them, so

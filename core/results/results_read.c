@@ -246,6 +246,7 @@ static int read_results(const cJSON *root, struct brc_results *r,
 	r->started_at = get_str(root, "started_at");
 	r->incomplete = cJSON_IsTrue(item(root, "incomplete"));
 	r->baseline = get_str(root, "baseline");
+	r->mem_instrument = get_str(root, "instrument");
 	o = item(root, "workload");
 	r->requests = to_u64(get_num(o, "requests"));
 	seed = item(o, "seed");

@@ -19,3 +19,8 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/worker.h \
 	%reldir%/worker_guard.c \
 	%reldir%/worker_guard.h
+# The exact memory instrument and the run's sampler (issue 12).
+core_libbrcore_la_SOURCES += \
+	%reldir%/cgroup.c \
+	%reldir%/cgroup.h \
+	%reldir%/sampler_tree.c

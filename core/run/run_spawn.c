@@ -24,23 +24,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "run/cgroup.h"
 #include "run/runner.h"
 #include "util.h"
 
 #define OUTPUT_TAIL 4096
 #define REAP_LIMIT_NS 3000000000ull /* give up on a group after 3 s */
-/*
- * The sampler's CPU budget.  For a single process, a full sample (with
- * PSS) is taken only when the time since the last one is at least its cost
- * times FULL_BUDGET (1/200 of a core); the others are fast samples whose
- * PSS is estimated (push_sample).
- * And a tick is skipped while the sampler's CPU so far exceeds 1/ANY_BUDGET
- * of the time since the worker started: a huge tree (1,000 threads make
- * every /proc read slower) gets a coarser timeline rather than a sampler
- * that competes with the strategy for the CPU.
- */
-#define FULL_BUDGET 200
-#define ANY_BUDGET 100
 
 volatile sig_atomic_t brc_spawn_pgid;
 
@@ -53,17 +42,63 @@ struct watch {
 	struct brc_buf out;         /* output tail                          */
 	struct brc_spawn_out *o;
 	size_t cap;
-	struct brc_sample last_full; /* for the PSS estimate of fast samples */
+	struct brc_sampler *sp;
+	struct brc_cgroup *cg;      /* the run's group, version 0 if none    */
 	uint64_t start_ns;         /* when the worker was started           */
 };
 
 static void take_sample(struct watch *w, struct brc_sample *s, bool full)
 {
-	brc_sample_tree(w->pid, full, s);
+	brc_sampler_take(w->sp, full, s);
 	w->o->sampler_cpu_ns += s->cost_ns;
 	w->o->sampler_count++;
-	if (full && s->procs)
-		w->last_full = *s;
+}
+
+/* The exact instrument at "ready": the worker must really be in the group
+ * (else it is not exact, and says so); the peak restarts from here. */
+static void group_ready(struct watch *w)
+{
+	pid_t *v;
+	size_t n = w->cg->version ? brc_cgroup_pids(w->cg, &v) : 0;
+	bool in = false;
+
+	for (size_t i = 0; i < n; i++)
+		in = in || v[i] == w->pid;
+	if (n)
+		free(v);
+	if (!in) {
+		if (w->cg->version)
+			brc_warn("the worker is not in its memory group %s: "
+			        "tree memory is sampled", w->cg->path);
+		w->o->cg_version = 0;
+		return;
+	}
+	w->o->cg_version = w->cg->version;
+	w->o->cg_baseline = brc_cgroup_current(w->cg);
+	brc_sampler_top_reset(w->sp);
+	if (brc_cgroup_reset_peak(w->cg))
+		brc_debug("could not reset the group's peak: it counts from "
+		         "the worker's start");
+}
+
+/* ... and at "end", before the worker returns and reaps anything. */
+static void group_end(struct watch *w)
+{
+	if (!w->o->cg_version)
+		return;
+	struct brc_cgroup_stat top;
+
+	w->o->cg_peak = brc_cgroup_peak(w->cg);
+	w->o->cg_end = brc_cgroup_current(w->cg);
+	brc_cgroup_stat(w->cg, &w->o->cg_stat);
+	/* The breakdown nearest the peak: the sample with the highest usage,
+	 * unless the end is higher still. */
+	if (brc_sampler_top(w->sp, &top) > w->o->cg_end) {
+		int64_t kpeak = w->o->cg_stat.kernel_peak;
+
+		w->o->cg_stat = top;
+		w->o->cg_stat.kernel_peak = kpeak;
+	}
 }
 
 static void reply_go(struct watch *w, bool last)
@@ -98,10 +133,12 @@ static void scan_report(struct watch *w)
 			w->o->ready = true;
 			w->o->ready_ns = brc_now_ns();
 			take_sample(w, &w->o->baseline, true);
+			group_ready(w);
 			reply_go(w, false);
 		} else if (nl - line == 3 && !memcmp(line, "end", 3)) {
 			w->o->ended = true;
 			take_sample(w, &w->o->final, true);
+			group_end(w);
 			reply_go(w, true);
 		}
 		w->rep_pos = (size_t)(nl + 1 - w->rep.data);
@@ -150,52 +187,37 @@ static bool drain(int fd, struct brc_buf *b, bool tail)
 }
 
 /*
- * A periodic sample.  For a single process, a fast sample estimates PSS
- * as the last full PSS plus the RSS grown since, which is exact for
- * private memory (what threads and event loops touch), and a full one
- * corrects it when the budget allows.  For a tree of processes RSS says
- * little about PSS (shared pages counted once per process, copy-on-write
- * breaking them apart), so every sample of a tree is full, as often as
- * the budget allows.
+ * A periodic sample, every tick: the sampler (sampler_tree.c) keeps its
+ * cost per tick small enough for trees of 1,000 processes, so the
+ * interval holds; the runner reports the spacing it achieved.
  */
 static void push_sample(struct watch *w)
 {
 	struct brc_spawn_out *o = w->o;
 	struct brc_sample *s;
-	uint64_t now = brc_now_ns();
-	bool full = !w->last_full.ns || w->last_full.procs != 1 ||
-	            now - w->last_full.ns >= w->last_full.cost_ns * FULL_BUDGET;
 
-	if (o->sampler_cpu_ns * ANY_BUDGET > now - w->start_ns)
-		return;
 	if (o->n_samples == w->cap) {
 		w->cap = w->cap ? 2 * w->cap : 256;
 		o->samples = brc_xrealloc(o->samples, w->cap * sizeof(*o->samples));
 	}
 	s = &o->samples[o->n_samples];
-	take_sample(w, s, full);
-	if (!full && s->procs > 1) {
-		take_sample(w, s, true); /* it has just become a tree */
-		full = true;
-	}
-	if (!s->procs)
-		return;
-	if (!full) {
-		s->pss = w->last_full.pss + (s->rss - w->last_full.rss);
-		if (s->pss < 0)
-			s->pss = 0;
-	}
-	o->n_samples++;
+	take_sample(w, s, false);
+	if (s->procs)
+		o->n_samples++;
 }
 
 /* The child: own process group, dies with benchrun, fds 0-3 wired. */
 static void exec_worker(const char *exe, int in_fd, int out_fd, int rep_fd,
-                        pid_t parent)
+                        pid_t parent, const struct brc_cgroup *cg)
 {
 	sigset_t none;
 	const char *why;
 
 	setpgid(0, 0);
+	/* Before exec, so everything the worker ever starts is inside. */
+	if (cg->version && brc_cgroup_enter(cg))
+		dprintf(2, "benchrun: cannot enter the memory group: %s\n",
+		        strerror(errno));
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(127);
@@ -364,7 +386,9 @@ int brc_spawn_worker(const char *exe, const char *spec, double timeout,
                     struct brc_spawn_out *out)
 {
 	struct watch w = { .o = out, .in_fd = -1 };
+	struct brc_cgroup cg = { .procs_fd = -1, .peak_fd = -1 };
 	int in[2], outp[2], rep[2], tfd, pid_fd;
+	char *why = NULL;
 	pid_t self = getpid();
 	char self_exe[4096] = "/proc/self/exe";
 	pid_t *before;
@@ -380,6 +404,9 @@ int brc_spawn_worker(const char *exe, const char *spec, double timeout,
 	ignore_sigpipe();
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	n_before = brc_proc_children(self, &before);
+	if (brc_cgroup_create(&cg, &why))
+		free(why); /* said once, by brc_memory_instrument */
+	w.cg = &cg;
 	if (pipe2(in, O_CLOEXEC))
 		goto fail_in;
 	if (pipe2(outp, O_CLOEXEC))
@@ -390,9 +417,12 @@ int brc_spawn_worker(const char *exe, const char *spec, double timeout,
 	if (w.pid < 0)
 		goto fail_fork;
 	if (w.pid == 0)
-		exec_worker(exe ? exe : self_exe, in[0], outp[1], rep[1], self);
+		exec_worker(exe ? exe : self_exe, in[0], outp[1], rep[1], self,
+		            &cg);
 	setpgid(w.pid, w.pid); /* both sides, so there is no race */
 	w.start_ns = brc_now_ns();
+	w.sp = brc_sampler_new(w.pid, &cg, interval);
+	brc_sampler_adopt(w.sp, self, before, n_before);
 	brc_spawn_pgid = w.pid;
 	close(in[0]);
 	close(outp[1]);
@@ -409,7 +439,19 @@ int brc_spawn_worker(const char *exe, const char *spec, double timeout,
 
 	watch_loop(&w, rep[0], outp[0], pid_fd, tfd, timeout, stop);
 	kill_group(&w);
+	/* The group holds what left the process group too (setsid). */
+	if (cg.version) {
+		pid_t *left;
+		size_t n_left = brc_cgroup_pids(&cg, &left);
+
+		for (size_t i = 0; i < n_left; i++)
+			kill(left[i], SIGKILL);
+		free(left);
+	}
 	kill_escaped(before, n_before);
+	brc_cgroup_destroy(&cg);
+	brc_sampler_free(w.sp);
+	out->interval = interval;
 	free(before);
 	brc_spawn_pgid = 0;
 	out->elapsed_ns = brc_now_ns() - w.start_ns;
@@ -442,6 +484,7 @@ fail_out:
 	close(in[1]);
 fail_in:
 	brc_error("cannot start a worker process: %s", strerror(errno));
+	brc_cgroup_destroy(&cg);
 	free(before);
 	return -1;
 }

@@ -210,6 +210,8 @@ static void add_point(const struct brc_sample *s, uint64_t t0, uint64_t t1,
 	*pss_sum += (double)s->pss;
 	if (s->pss > out->tree_peak_pss)
 		out->tree_peak_pss = s->pss;
+	if (s->uss > out->tree_peak_uss)
+		out->tree_peak_uss = s->uss;
 	if (s->rss > out->tree_peak_rss)
 		out->tree_peak_rss = s->rss;
 	if (s->procs > out->peak_procs)
@@ -218,6 +220,70 @@ static void add_point(const struct brc_sample *s, uint64_t t0, uint64_t t1,
 		out->peak_threads = s->threads;
 	if (s->root_vsize > out->peak_vsize)
 		out->peak_vsize = s->root_vsize;
+}
+
+/* The exact instrument's figures, or the sampled ones in its place. */
+static void fill_exact(const struct brc_spawn_out *sp,
+                       struct brc_run_result *out)
+{
+	const struct brc_cgroup_stat *st = &sp->cg_stat;
+
+	if (sp->final.kids_hwm > out->largest_rss)
+		out->largest_rss = sp->final.kids_hwm;
+	out->largest_child = out->largest_rss > out->peak_rss;
+	out->baseline_uss = sp->baseline.uss;
+	out->mem_instrument = sp->cg_version;
+	out->mem_anon = out->mem_file = out->mem_kernel = out->mem_kstack =
+		out->mem_pagetables = out->mem_sock = out->mem_kernel_peak = -1;
+	if (!sp->cg_version || sp->cg_peak <= 0) {
+		out->mem_instrument = 0;
+		out->tree_peak = out->tree_peak_pss;
+		out->tree_baseline = out->baseline_pss;
+		return;
+	}
+	out->tree_peak = sp->cg_peak;
+	out->tree_baseline = sp->cg_baseline;
+	out->mem_anon = st->anon;
+	out->mem_file = st->file;
+	out->mem_kernel = st->kernel;
+	out->mem_kstack = st->kstack;
+	out->mem_pagetables = st->pagetables;
+	out->mem_sock = st->sock;
+	out->mem_kernel_peak = st->kernel_peak;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The spacing the samples achieved within the run hook (the last sample
+ * at "end" included): median and max, seconds. */
+static void fill_spacing(const struct brc_spawn_out *sp, uint64_t t0,
+                         uint64_t t1, struct brc_run_result *out)
+{
+	double *d = brc_xcalloc(sp->n_samples + 2, sizeof(*d));
+	uint64_t prev = t0;
+	size_t n = 0;
+
+	out->interval = sp->interval;
+	for (size_t i = 0; i <= sp->n_samples; i++) {
+		uint64_t ns = i < sp->n_samples ? sp->samples[i].ns
+		                                : sp->ended ? sp->final.ns : 0;
+
+		if (ns < t0 || ns > t1 || ns < prev)
+			continue;
+		d[n++] = (double)(ns - prev) / 1e9;
+		prev = ns;
+	}
+	if (n) {
+		qsort(d, n, sizeof(*d), cmp_double);
+		out->interval_median = d[n / 2];
+		out->interval_max = d[n - 1];
+	}
+	free(d);
 }
 
 /*
@@ -246,6 +312,8 @@ static void fill_memory(const struct brc_spawn_out *sp, uint64_t t0,
 	out->tree_mean_pss = in_run ? (int64_t)(pss_sum / (double)in_run) : 0;
 	if (!out->peak_rss && sp->final.root_hwm)
 		out->peak_rss = sp->final.root_hwm;
+	fill_exact(sp, out);
+	fill_spacing(sp, t0, t1, out);
 }
 
 static void fill_log(const struct brc_spawn_out *sp, const cJSON *rep,

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "results/results.h"
+#include "run/cgroup.h"
 #include "run/sampler.h"
 #include "scenario/scenario.h"
 #include "server/server.h"
@@ -68,6 +69,13 @@ struct brc_spawn_out {
 	uint64_t sampler_cpu_ns;   /* CPU the sampling took in total         */
 	uint64_t elapsed_ns;       /* from fork to the last reap             */
 	size_t sampler_count;
+	double interval;           /* requested between samples, seconds    */
+	/* The exact instrument (cgroup.h), when cg_version is not 0: the
+	 * group's usage at "ready", its peak from "ready" to "end", usage
+	 * at "end", and the breakdown at the highest usage sampled. */
+	int cg_version;
+	int64_t cg_baseline, cg_peak, cg_end;
+	struct brc_cgroup_stat cg_stat;
 };
 
 /* Fork/exec `exe __worker`, feed it `spec` (one JSON line), watch it until

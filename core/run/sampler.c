@@ -21,17 +21,13 @@
 
 #include "util.h"
 
-struct pidlist {
-	pid_t *v;
-	size_t n, cap;
-};
 
 /* Above this many threads a full sample finds children by scanning /proc
  * (~200 processes here) instead of reading one children file per thread. */
 #define MANY_THREADS 64
 
 /* A process has one parent, so children lists never repeat a pid. */
-static void pid_push(struct pidlist *l, pid_t p)
+void brc_pid_push(struct brc_pidlist *l, pid_t p)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 32;
@@ -42,7 +38,7 @@ static void pid_push(struct pidlist *l, pid_t p)
 
 /* Read a small /proc file into buf (NUL-terminated); returns its length
  * or -1. */
-static ssize_t read_small(const char *path, char *buf, size_t size)
+ssize_t brc_proc_read(const char *path, char *buf, size_t size)
 {
 	ssize_t n, total = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -63,7 +59,7 @@ static ssize_t read_small(const char *path, char *buf, size_t size)
 }
 
 /* The value of "Key:   123 kB" in bytes (or a plain count), -1 if absent. */
-static int64_t field(const char *text, const char *key)
+int64_t brc_proc_field(const char *text, const char *key)
 {
 	size_t klen = strlen(key);
 	const char *p = text;
@@ -82,6 +78,15 @@ static int64_t field(const char *text, const char *key)
 	return -1;
 }
 
+int64_t brc_proc_uss(const char *rollup)
+{
+	int64_t c = brc_proc_field(rollup, "Private_Clean");
+	int64_t d = brc_proc_field(rollup, "Private_Dirty");
+	int64_t h = brc_proc_field(rollup, "Private_Hugetlb");
+
+	return (c > 0 ? c : 0) + (d > 0 ? d : 0) + (h > 0 ? h : 0);
+}
+
 int brc_sample_proc(pid_t pid, struct brc_sample *out)
 {
 	char path[64], buf[4096];
@@ -89,20 +94,21 @@ int brc_sample_proc(pid_t pid, struct brc_sample *out)
 
 	memset(out, 0, sizeof(*out));
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if (read_small(path, buf, sizeof(buf)) <= 0)
+	if (brc_proc_read(path, buf, sizeof(buf)) <= 0)
 		return -1;
 	out->procs = 1;
 	out->full = true;
-	v = field(buf, "Threads");
+	v = brc_proc_field(buf, "Threads");
 	out->threads = v > 0 ? (int32_t)v : 1;
-	out->root_vsize = (v = field(buf, "VmSize")) > 0 ? v : 0;
-	out->root_hwm = (v = field(buf, "VmHWM")) > 0 ? v : 0;
-	out->rss = (v = field(buf, "VmRSS")) > 0 ? v : 0;
+	out->root_vsize = (v = brc_proc_field(buf, "VmSize")) > 0 ? v : 0;
+	out->root_hwm = (v = brc_proc_field(buf, "VmHWM")) > 0 ? v : 0;
+	out->rss = (v = brc_proc_field(buf, "VmRSS")) > 0 ? v : 0;
 	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)pid);
-	if (read_small(path, buf, sizeof(buf)) > 0) {
-		if ((v = field(buf, "Pss")) >= 0)
+	if (brc_proc_read(path, buf, sizeof(buf)) > 0) {
+		if ((v = brc_proc_field(buf, "Pss")) >= 0)
 			out->pss = v;
-		if ((v = field(buf, "Rss")) >= 0)
+		out->uss = brc_proc_uss(buf);
+		if ((v = brc_proc_field(buf, "Rss")) >= 0)
 			out->rss = v;
 	}
 	return 0;
@@ -117,7 +123,7 @@ static int sample_stat(pid_t pid, struct brc_sample *out)
 
 	memset(out, 0, sizeof(*out));
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_small(path, buf, sizeof(buf)) <= 0)
+	if (brc_proc_read(path, buf, sizeof(buf)) <= 0)
 		return -1;
 	p = strrchr(buf, ')'); /* comm may contain anything but ')' last */
 	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
@@ -133,7 +139,7 @@ static int sample_stat(pid_t pid, struct brc_sample *out)
 
 /* Append the pids listed in a children file (any length: a pool of 1,000
  * processes lists ~6 KB); -1 when it cannot be opened. */
-static int read_children(const char *path, struct pidlist *l)
+static int read_children(const char *path, struct brc_pidlist *l)
 {
 	char chunk[4096];
 	long c = 0;
@@ -154,14 +160,14 @@ static int read_children(const char *path, struct pidlist *l)
 				c = c * 10 + (chunk[k] - '0');
 				in_num = true;
 			} else if (in_num) {
-				pid_push(l, (pid_t)c);
+				brc_pid_push(l, (pid_t)c);
 				c = 0;
 				in_num = false;
 			}
 		}
 	}
 	if (in_num)
-		pid_push(l, (pid_t)c);
+		brc_pid_push(l, (pid_t)c);
 	close(fd);
 	return 0;
 }
@@ -174,7 +180,7 @@ static int read_children(const char *path, struct pidlist *l)
  * is read, and a child forked by another thread shows up at the next full
  * sample.
  */
-static int add_children(pid_t pid, bool all_threads, struct pidlist *l)
+int brc_proc_add_children(pid_t pid, bool all_threads, struct brc_pidlist *l)
 {
 	char path[96];
 	DIR *d;
@@ -206,15 +212,15 @@ static int add_children(pid_t pid, bool all_threads, struct pidlist *l)
 
 size_t brc_proc_children(pid_t pid, pid_t **out)
 {
-	struct pidlist l = { 0 };
+	struct brc_pidlist l = { 0 };
 
-	add_children(pid, true, &l);
+	brc_proc_add_children(pid, true, &l);
 	*out = l.v;
 	return l.n;
 }
 
 /* Fallback: every process whose parent is already in the list. */
-static void scan_ppids(struct pidlist *l)
+static void scan_ppids(struct brc_pidlist *l)
 {
 	char path[64], buf[512];
 	DIR *d;
@@ -234,7 +240,7 @@ static void scan_ppids(struct pidlist *l)
 				continue;
 			snprintf(path, sizeof(path), "/proc/%d/stat",
 			         atoi(e->d_name));
-			if (read_small(path, buf, sizeof(buf)) <= 0)
+			if (brc_proc_read(path, buf, sizeof(buf)) <= 0)
 				continue;
 			rp = strrchr(buf, ')'); /* comm may contain spaces */
 			if (!rp || sscanf(rp + 2, "%*c %d", &ppid) != 1)
@@ -247,7 +253,7 @@ static void scan_ppids(struct pidlist *l)
 				known = known || l->v[i] == pid;
 			}
 			if (parent_in && !known)
-				pid_push(l, pid);
+				brc_pid_push(l, pid);
 		}
 		closedir(d);
 	} while (l->n != before);
@@ -255,7 +261,7 @@ static void scan_ppids(struct pidlist *l)
 
 int brc_sample_tree(pid_t root, bool full, struct brc_sample *out)
 {
-	struct pidlist l = { 0 };
+	struct brc_pidlist l = { 0 };
 	struct brc_sample one;
 	uint64_t t0 = brc_threadtime_ns();
 	bool scan_late = false, scanned = false, many;
@@ -263,7 +269,7 @@ int brc_sample_tree(pid_t root, bool full, struct brc_sample *out)
 
 	memset(out, 0, sizeof(*out));
 	out->ns = brc_now_ns();
-	pid_push(&l, root);
+	brc_pid_push(&l, root);
 	for (size_t i = 0;; i++) {
 		if (i == l.n) {
 			if (!scan_late || scanned)
@@ -286,6 +292,7 @@ int brc_sample_tree(pid_t root, bool full, struct brc_sample *out)
 			out->root_hwm = one.root_hwm;
 		}
 		out->pss += one.pss;
+		out->uss += one.uss;
 		out->rss += one.rss;
 		out->procs++;
 		out->threads += one.threads;
@@ -294,7 +301,7 @@ int brc_sample_tree(pid_t root, bool full, struct brc_sample *out)
 		/* With many threads, one pass over /proc is cheaper than a
 		 * children file per thread. */
 		many = full && one.threads > MANY_THREADS;
-		if (add_children(l.v[i], full && one.threads > 1 && !many, &l) ||
+		if (brc_proc_add_children(l.v[i], full && one.threads > 1 && !many, &l) ||
 		    many)
 			scan_late = true;
 	}

@@ -207,12 +207,17 @@ static void add_measures(cJSON *r, const struct brc_run_tally *t,
 		.fail = t->fail,
 	};
 	struct brc_sample self;
+	struct rusage kids;
 
 	brc_hist_summary(&t->latency, &rr.latency);
 	if (!brc_sample_proc(getpid(), &self)) {
 		rr.peak_rss = self.root_hwm;
 		rr.peak_vsize = self.root_vsize;
 	}
+	/* The largest of the children the plugin has waited for (exec: the
+	 * program); the runner adds those still alive at "end". */
+	if (!getrusage(RUSAGE_CHILDREN, &kids))
+		rr.largest_rss = (int64_t)kids.ru_maxrss * 1024;
 	brc_run_fields_to_json(r, &rr);
 	brc_hist_to_json(r, "histogram", &t->latency);
 	if (t->failures)
