@@ -126,9 +126,16 @@ START_TEST(test_children_memory)
 
 	run_calib("calib_children", kv, 0, 20, &r);
 	ck_assert_msg(r.status == BR_RUN_OK, "%s", r.reason ? r.reason : "");
-	grew = (double)(r.tree_peak_pss - r.baseline_pss) / MIB;
-	ck_assert_msg(grew >= 0.9 * 64, "tree PSS grew by %.1f MiB", grew);
-	ck_assert_int_eq(r.peak_procs, 5);
+	/* By the best instrument: the kernel's own peak of the run's cgroup
+	 * is exact whatever the load; sampling is as good as its spacing,
+	 * and says when it slipped (tests/check_memory.c calibrates both). */
+	grew = (double)(r.tree_peak - r.tree_baseline) / MIB;
+	if (r.mem_instrument || r.interval_max < 0.1) {
+		ck_assert_msg(grew >= 0.95 * 64, "tree grew by %.1f MiB", grew);
+		ck_assert_int_eq(r.peak_procs, 5);
+	} else {
+		ck_assert(r.interval_max > 2 * r.interval);
+	}
 	ck_assert_int_eq(count_children(), 0);
 	brc_run_result_clear(&r);
 }

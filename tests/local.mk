@@ -156,7 +156,7 @@ tests_check_memory_LDADD = core/libbrcore.la $(CHECK_LIBS)
 # (a prerequisite only; through a variable, so automake keeps its rule)
 BR_MEMORY_LOG = tests/check_memory.log
 $(BR_MEMORY_LOG): tests/check_benchrun.log tests/outoftree.sh.log \
-	tests/configs.sh.log tests/layers.sh.log
+	tests/configs.sh.log tests/layers.sh.log tests/browser.sh.log
 check_LTLIBRARIES += tests/plugins/calib_tree.la
 tests_plugins_calib_tree_la_SOURCES = tests/plugins/calib_tree.c
 tests_plugins_calib_tree_la_LDFLAGS = $(BR_FIXTURE_LINK)
