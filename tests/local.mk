@@ -153,6 +153,8 @@ check_PROGRAMS += tests/check_memory
 tests_check_memory_SOURCES = tests/check_memory.c
 tests_check_memory_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CJSON_CFLAGS)
 tests_check_memory_LDADD = core/libbrcore.la $(CHECK_LIBS)
+# libbrcore holds one C++ file (simdjson): link with the C++ driver.
+nodist_EXTRA_tests_check_memory_SOURCES = core/cxx-link.cxx
 # (a prerequisite only; through a variable, so automake keeps its rule)
 BR_MEMORY_LOG = tests/check_memory.log
 $(BR_MEMORY_LOG): tests/check_benchrun.log tests/outoftree.sh.log \
