@@ -56,6 +56,7 @@ int main(void)
 		brc_suite_security_files,
 		brc_suite_validate,
 		brc_suite_security_text,
+		brc_suite_proc,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

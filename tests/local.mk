@@ -39,7 +39,7 @@ tests_check_benchrun_SOURCES += tests/check_security_text.c
 # Cells and merge (issue 17).
 tests_check_benchrun_SOURCES += tests/check_merge.c tests/check_cells.c
 # Full JSON validation of ticket bodies (issue 14).
-tests_check_benchrun_SOURCES += tests/check_validate.c
+tests_check_benchrun_SOURCES += tests/check_validate.c tests/check_proc.c
 tests_check_benchrun_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) \
 	$(YAML_CFLAGS) $(CJSON_CFLAGS) $(MHD_CFLAGS)
 tests_check_benchrun_LDADD = core/libbrcore.la $(CHECK_LIBS)
