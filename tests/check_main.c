@@ -57,6 +57,7 @@ int main(void)
 		brc_suite_validate,
 		brc_suite_security_text,
 		brc_suite_proc,
+		brc_suite_security_input,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

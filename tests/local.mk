@@ -36,6 +36,7 @@ tests_check_benchrun_SOURCES += tests/check_verdicts.c
 tests_check_benchrun_SOURCES += tests/check_security.c
 tests_check_benchrun_SOURCES += tests/check_security_files.c
 tests_check_benchrun_SOURCES += tests/check_security_text.c
+tests_check_benchrun_SOURCES += tests/check_security_input.c
 # Cells and merge (issue 17).
 tests_check_benchrun_SOURCES += tests/check_merge.c tests/check_cells.c
 # Full JSON validation of ticket bodies (issue 14).

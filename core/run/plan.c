@@ -54,6 +54,7 @@ static void copy_value(struct brc_param_value *dst,
 	dst->name = brc_xstrdup(src->name);
 	dst->n_items = src->n_items;
 	dst->is_list = src->is_list;
+	dst->quoted = src->quoted;
 	dst->mark = src->mark;
 	dst->items = brc_xcalloc(src->n_items ? src->n_items : 1,
 	                        sizeof(*dst->items));
@@ -140,6 +141,7 @@ static void add_point(const struct expand *x, const size_t *idx)
 			.name = sw->param,
 			.items = &sw->values[idx[k]],
 			.n_items = 1,
+			.quoted = sw->quoted && sw->quoted[idx[k]],
 			.mark = sw->mark,
 		};
 

@@ -302,7 +302,14 @@ int brc_params_build(const struct br_plugin *desc,
 		const struct br_param *p = brc_plugin_param(desc, v->name);
 		struct brc_buf why = { 0 };
 
-		if (p && !assign(p, v->items, v->n_items, v->is_list, o, &why))
+		/* The scenario's rule for its own keys: "4" is text. */
+		if (p && v->quoted && !v->is_list && p->type != BR_PARAM_STRING &&
+		    p->type != BR_PARAM_STRLIST)
+			brc_buf_printf(&why, "expected %s %s, found the quoted "
+			              "string \"%s\" (write it without quotes)",
+			              p->type == BR_PARAM_INT ? "an" : "a",
+			              brc_param_type_name(p->type), v->items[0]);
+		else if (p && !assign(p, v->items, v->n_items, v->is_list, o, &why))
 			continue;
 		if (errs.len)
 			brc_buf_printf(&errs, "\n");

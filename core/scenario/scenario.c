@@ -37,6 +37,22 @@ static bool valid_date(const char *s)
 	return dd <= mdays[m - 1] + (m == 2 && leap);
 }
 
+/* Days from 0001-01-01 to a valid YYYY-MM-DD (Howard Hinnant's
+ * days_from_civil, shifted). */
+static int64_t day_number(const char *s)
+{
+	int y, m, dd;
+
+	if (sscanf(s, "%4d-%2d-%2d", &y, &m, &dd) != 3)
+		return 0;
+	y -= m <= 2;
+	int64_t era = y / 400, yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + doe;
+}
+
 static bool valid_route(const char *s)
 {
 	if (!*s || strlen(s) > 64)
@@ -99,6 +115,15 @@ static void workload(struct brc_diag *d, const struct brc_ynode *root,
 		brc_diag_add(d, &brc_sc_child(wl, "start_date")->mark,
 		            "workload.start_date",
 		            "'%s' is not a valid date YYYY-MM-DD", w->start_date);
+	/* Dates have four digits: the last day must be 9999-12-31 at the
+	 * latest (tickets, export paths and checks all name the date). */
+	else if (w->days > 0 && day_number(w->start_date) + w->days - 1 >
+	                        day_number("9999-12-31"))
+		brc_diag_add(d, &(brc_sc_child(wl, "days") ? brc_sc_child(wl, "days")
+		                  : brc_sc_child(wl, "start_date") ? brc_sc_child(wl,
+		                  "start_date") : wl)->mark, "workload.days",
+		            "%" PRId64 " days from %s go past 9999-12-31, the "
+		            "last date there is", w->days, w->start_date);
 	if (brc_sc_str(d, wl, base, "route", &w->route) > 0 &&
 	    !valid_route(w->route))
 		brc_diag_add(d, &brc_sc_child(wl, "route")->mark,
@@ -292,8 +317,11 @@ static int load(struct brc_scenario *sc, const char *text, size_t len,
 	}
 	sc->mark_files = brc_xcalloc(n_ov ? n_ov : 1, sizeof(char *));
 	for (size_t i = 0; i < n_ov; i++) {
-		char *label = brc_xasprintf("--set %s=%s", ov[i].path,
-		                           ov[i].value);
+		/* Every message about it starts with this: keep it short. */
+		char *label = brc_xasprintf("--set %.100s%s=%.100s%s", ov[i].path,
+		                           strlen(ov[i].path) > 100 ? "..." : "",
+		                           ov[i].value,
+		                           strlen(ov[i].value) > 100 ? "..." : "");
 
 		sc->mark_files[sc->n_mark_files++] = label;
 		brc_sc_override(d, root, &ov[i], label);
@@ -384,6 +412,7 @@ void brc_scenario_free(struct brc_scenario *sc)
 		for (size_t j = 0; j < sc->sweeps[i].n_values; j++)
 			free(sc->sweeps[i].values[j]);
 		free(sc->sweeps[i].values);
+		free(sc->sweeps[i].quoted);
 		free(sc->sweeps[i].param);
 	}
 	free(sc->sweeps);

@@ -81,6 +81,10 @@ struct brc_param_value {
 	char **items;          /* scalar: one item; list: n_items      */
 	size_t n_items;
 	bool is_list;
+	/* A scalar written in quotes (or tagged): text, so never taken for a
+	 * number, size, duration or boolean, as in the scenario's own keys
+	 * ("4" is refused where an integer is expected: docs/scenario.md). */
+	bool quoted;
 	struct brc_mark mark;
 };
 
@@ -95,6 +99,7 @@ struct brc_strategy {
 struct brc_sweep {
 	char *param;           /* e.g. "concurrency"                   */
 	char **values;         /* as written                           */
+	bool *quoted;          /* per value: written in quotes         */
 	size_t n_values;
 	struct brc_mark mark;
 };

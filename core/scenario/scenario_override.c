@@ -36,6 +36,13 @@ static int split(const char *p, struct seg **out, size_t *n,
 
 	*why = NULL;
 	while (*p) {
+		/* The file's own nesting limit holds here too; it also keeps
+		 * the walk below (which names the path so far at every step)
+		 * from going quadratic on a 60,000-segment path. */
+		if (ns >= BR_YAML_MAX_DEPTH) {
+			*why = "nested deeper than the scenario's limit";
+			break;
+		}
 		s = brc_xrealloc(s, (ns + 1) * sizeof(*s));
 		if (*p == '[') {
 			char *end;
@@ -171,7 +178,8 @@ void brc_sc_override(struct brc_diag *d, struct brc_ynode *root,
 	const char *why;
 
 	if (split(ov->path, &s, &n, &why)) {
-		brc_diag_add(d, &m, NULL, "bad path '%s': %s", ov->path, why);
+		brc_diag_add(d, &m, NULL, "bad path '%.100s%s': %s", ov->path,
+		            strlen(ov->path) > 100 ? "..." : "", why);
 		return;
 	}
 	val = brc_yaml_parse(label, ov->value, strlen(ov->value), true, d);

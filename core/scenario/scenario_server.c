@@ -214,6 +214,15 @@ static void check_template(struct brc_diag *d, const struct brc_ynode *srv,
 		            "'%s' is not an http:// or https:// URL", t);
 	if (!is_url && t[0] != '/')
 		brc_diag_add(d, &n->mark, path, "'%s' must start with '/'", t);
+	/* libcurl refuses these at run time; a CR/LF would also split the
+	 * request line.  Say so now. */
+	for (const char *c = t; *c; c++)
+		if ((unsigned char)*c <= ' ' || *c == 0x7f) {
+			brc_diag_add(d, &n->mark, path, "has a space or control "
+			            "character at offset %td (encode it: %%%02X)",
+			            c - t, (unsigned)(unsigned char)*c);
+			break;
+		}
 	if (brc_url_template_check(t, &why))
 		brc_diag_add(d, &n->mark, path, "'%s': %s", t, why);
 	else if (!strstr(t, "{date}") && !strstr(t, "{i}"))

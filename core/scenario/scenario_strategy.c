@@ -86,6 +86,8 @@ static void params(struct brc_diag *d, const struct brc_ynode *st,
 			continue;
 		p->name = brc_xstrdup(pm->keys[i]);
 		p->is_list = pm->items[i]->kind == BR_YNODE_SEQ;
+		p->quoted = pm->items[i]->kind == BR_YNODE_SCALAR &&
+		            !pm->items[i]->plain;
 		p->mark = pm->items[i]->mark;
 		s->n_params++;
 	}
@@ -236,6 +238,9 @@ void brc_sc_sweeps(struct brc_diag *d, const struct brc_ynode *root,
 		if (scalars(d, v, path, false, &s->values, &s->n_values))
 			continue;
 		s->param = brc_xstrdup(sw->keys[i]);
+		s->quoted = brc_xcalloc(s->n_values, sizeof(*s->quoted));
+		for (size_t a = 0; a < s->n_values; a++)
+			s->quoted[a] = !v->items[a]->plain;
 		s->mark = sw->key_marks[i];
 		sc->n_sweeps++;
 		for (size_t a = 0; a < s->n_values; a++) {

@@ -238,6 +238,11 @@ static struct brc_ynode *build_map(struct builder *b, struct brc_ynode *map,
 			            brc_ynode_kind_name(key));
 			brc_ynode_free(val);
 		} else if (key->plain && !strcmp(key->value, "<<")) {
+			/* Two '<<' keys are a duplicate key like any other
+			 * (YAML 1.1 wants one, with a list for several). */
+			if (merges->n)
+				brc_diag_add(b->d, &km, NULL, "duplicate merge key "
+				            "'<<': write one, '<<: [*a, *b]'");
 			brc_ynode_seq_add(merges, val);
 		} else {
 			brc_ynode_map_add(map, key->value, &km, val);
@@ -269,6 +274,34 @@ static struct brc_ynode *build_seq(struct builder *b, struct brc_ynode *seq,
 	return NULL;
 }
 
+/* A tag we do not understand ("!foo", "!!python/object") would silently
+ * mean nothing here: refuse it.  The core schema's tags (!!str, !!int,
+ * !!map...) and the non-specific "!" are fine. */
+static bool bad_tag(struct builder *b, const yaml_event_t *ev,
+                    const struct brc_mark *m)
+{
+	static const char core[] = "tag:yaml.org,2002:";
+	static const char *const known[] = { "str", "int", "float", "bool",
+	                                     "null", "map", "seq", "merge" };
+	const char *tag = NULL;
+
+	if (ev->type == YAML_SCALAR_EVENT)
+		tag = (const char *)ev->data.scalar.tag;
+	else if (ev->type == YAML_SEQUENCE_START_EVENT)
+		tag = (const char *)ev->data.sequence_start.tag;
+	else if (ev->type == YAML_MAPPING_START_EVENT)
+		tag = (const char *)ev->data.mapping_start.tag;
+	if (!tag || !strcmp(tag, "!"))
+		return false;
+	if (!strncmp(tag, core, sizeof(core) - 1))
+		for (size_t i = 0; i < BR_ARRAY_SIZE(known); i++)
+			if (!strcmp(tag + sizeof(core) - 1, known[i]))
+				return false;
+	brc_diag_add(b->d, m, NULL, "unknown YAML tag '%s' (only the standard "
+	            "!!str, !!int, !!float, !!bool, !!null, !!map, !!seq)", tag);
+	return true;
+}
+
 /* Build the node that starts with *ev (consumed).  NULL on error (the
  * caller goes on unless b->failed). */
 static struct brc_ynode *build(struct builder *b, yaml_event_t *ev,
@@ -287,6 +320,12 @@ static struct brc_ynode *build(struct builder *b, yaml_event_t *ev,
 		a = ev->data.mapping_start.anchor;
 	if (a)
 		anchor = brc_xstrdup((const char *)a);
+	if (bad_tag(b, ev, &m)) {
+		free(anchor);
+		yaml_event_delete(ev);
+		b->failed = true;
+		return NULL;
+	}
 
 	if (depth > BR_YAML_MAX_DEPTH) {
 		brc_diag_add(b->d, &m, NULL,
