@@ -34,6 +34,7 @@ int main(void)
 		brc_suite_model,
 		brc_suite_export,
 		brc_suite_loader,
+		brc_suite_abi,
 		brc_suite_params,
 		brc_suite_plan,
 		brc_suite_stats,

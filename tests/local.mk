@@ -29,6 +29,8 @@ tests_check_benchrun_SOURCES = \
 	tests/check_yamltree.c tests/check_results.c \
 	tests/results_fixture.c tests/results_fixture.h \
 	tests/check_runctx.c tests/check_cli.c
+# Plugins built against other ABI versions (issue 10).
+tests_check_benchrun_SOURCES += tests/check_abi.c
 # The HTML report (issue 19).
 tests_check_benchrun_SOURCES += tests/check_html.c
 tests_check_benchrun_SOURCES += tests/check_verdicts.c
@@ -163,3 +165,25 @@ $(BR_MEMORY_LOG): tests/check_benchrun.log tests/outoftree.sh.log \
 check_LTLIBRARIES += tests/plugins/calib_tree.la
 tests_plugins_calib_tree_la_SOURCES = tests/plugins/calib_tree.c
 tests_plugins_calib_tree_la_LDFLAGS = $(BR_FIXTURE_LINK)
+
+# ABI fixtures for tests/check_abi.c: the same parameters laid out as ABI
+# 1.0, 1.1 and a later 1.x would build them, and a bad stride.
+check_LTLIBRARIES += tests/plugins/abi_1_0.la tests/plugins/abi_1_1.la \
+	tests/plugins/abi_ext.la tests/plugins/abi_newer.la \
+	tests/plugins/abi_bad_stride.la
+BR_ABI_FIXTURE = tests/plugins/abi_versions.c tests/plugins/abi_opts.h
+tests_plugins_abi_1_0_la_SOURCES = $(BR_ABI_FIXTURE)
+tests_plugins_abi_1_0_la_CPPFLAGS = $(AM_CPPFLAGS) -DABI_1_0
+tests_plugins_abi_1_0_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_abi_1_1_la_SOURCES = $(BR_ABI_FIXTURE)
+tests_plugins_abi_1_1_la_CPPFLAGS = $(AM_CPPFLAGS) -DABI_1_1
+tests_plugins_abi_1_1_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_abi_ext_la_SOURCES = $(BR_ABI_FIXTURE)
+tests_plugins_abi_ext_la_CPPFLAGS = $(AM_CPPFLAGS) -DABI_EXT
+tests_plugins_abi_ext_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_abi_newer_la_SOURCES = $(BR_ABI_FIXTURE)
+tests_plugins_abi_newer_la_CPPFLAGS = $(AM_CPPFLAGS) -DABI_NEWER
+tests_plugins_abi_newer_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_abi_bad_stride_la_SOURCES = $(BR_ABI_FIXTURE)
+tests_plugins_abi_bad_stride_la_CPPFLAGS = $(AM_CPPFLAGS) -DABI_BAD_STRIDE
+tests_plugins_abi_bad_stride_la_LDFLAGS = $(BR_FIXTURE_LINK)

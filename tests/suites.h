@@ -18,6 +18,7 @@ Suite *brc_suite_export(void);
 Suite *brc_suite_hostile(void);
 Suite *brc_suite_exec(void);
 Suite *brc_suite_loader(void);
+Suite *brc_suite_abi(void);
 Suite *brc_suite_params(void);
 Suite *brc_suite_plan(void);
 Suite *brc_suite_stats(void);
