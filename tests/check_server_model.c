@@ -56,7 +56,7 @@ START_TEST(test_delay_accuracy)
 	ck_assert_msg(min >= 0.050, "answered after %.2f ms", min * 1e3);
 	/* Sanity bounds only: on a shared 2-core machine the client's
 	 * own CPU time (and anybody else's) adds to p50.  BENCHMARKS.md has
-	 * the measured numbers (p50 ~0.6 ms late, server side). */
+	 * the measured numbers. */
 	ck_assert_msg(p50 < 0.5, "p50 %.2f ms", p50 * 1e3);
 	ck_assert_msg(st.late_p50 < 0.100, "server p50 late %.2f ms",
 	              st.late_p50 * 1e3);

@@ -23,7 +23,8 @@
 
 
 /* Above this many threads a full sample finds children by scanning /proc
- * (~200 processes here) instead of reading one children file per thread. */
+ * (a read per process of the machine) instead of reading one children
+ * file per thread. */
 #define MANY_THREADS 64
 
 /* A process has one parent, so children lists never repeat a pid. */
@@ -175,7 +176,7 @@ static int read_children(const char *path, struct brc_pidlist *l)
 /*
  * Append the children of pid; -1 when the kernel has no children files.
  * A child is listed under the thread that forked it.  Reading every
- * thread's list costs a read per thread (5 ms for 1,000 threads), so only
+ * thread's list costs a read per thread, thousands of them, so only
  * `all_threads` (full samples) does; otherwise only the main thread's list
  * is read, and a child forked by another thread shows up at the next full
  * sample.

@@ -8,10 +8,10 @@
  * of being counted once per process as RSS does.
  *
  * PSS is also the expensive number: the kernel walks the page tables of
- * every mapping to compute smaps_rollup (50-150 us per process here,
- * growing with its size).  So there are two kinds of sample: a full one
- * (status + smaps_rollup: PSS, RSS, VmHWM) and a fast one (/proc/P/stat
- * only: RSS, threads, VmSize; ~10 us per process).  The runner mixes them
+ * every mapping to compute smaps_rollup (a cost growing with the process's
+ * size).  So there are two kinds of sample: a full one (status +
+ * smaps_rollup: PSS, RSS, VmHWM) and a fast one (/proc/P/stat only: RSS,
+ * threads, VmSize; several times cheaper).  The runner mixes them
  * to stay within its CPU budget (run_spawn.c).
  */
 #ifndef BR_SAMPLER_H

@@ -2,8 +2,8 @@
  * server_delay.c - delays and admission without a thread per waiting
  * request.  A delayed request's connection is suspended in MHD and put in
  * a min-heap keyed on its due time; one timer thread sleeps on a condition
- * variable (CLOCK_MONOTONIC timed waits, ~0.1 ms late at worst here) until
- * the earliest entry is due and resumes it.  Requests beyond max_in_flight
+ * variable (CLOCK_MONOTONIC timed waits; BENCHMARKS.md has how late they
+ * wake) until the earliest entry is due and resumes it.  Requests beyond max_in_flight
  * wait, suspended, in a FIFO and are admitted when a slot frees up, going
  * straight into the heap with their delay counted from admission.
  */

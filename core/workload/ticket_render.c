@@ -4,8 +4,8 @@
  *
  * The server renders a body per request at tens of thousands of requests
  * a second, so the JSON text is written with small digit/copy helpers into
- * memory reserved up front: about 1.3 us per 20-trip (4.8 KiB) body here,
- * where one snprintf per trip took 11 us.  Only fixed-table strings and
+ * memory reserved up front, several times faster than one snprintf per
+ * trip (BENCHMARKS.md has the numbers).  Only fixed-table strings and
  * the route ([A-Za-z0-9_-], checked by the scenario parser) are written, so
  * nothing needs escaping.  Parsing is never done here: that is cJSON's job
  * in tickets.c.
