@@ -13,8 +13,9 @@ include %reldir%/server/local.mk
 include %reldir%/run/local.mk
 include %reldir%/cli/local.mk
 core_libbrcore_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(YAML_CFLAGS) \
-	$(CJSON_CFLAGS) $(MHD_CFLAGS)
-core_libbrcore_la_LIBADD = $(CURL_LIBS) $(YAML_LIBS) $(CJSON_LIBS) $(MHD_LIBS)
+	$(CJSON_CFLAGS) $(MHD_CFLAGS) $(NGHTTP2_CFLAGS)
+core_libbrcore_la_LIBADD = $(CURL_LIBS) $(YAML_LIBS) $(CJSON_LIBS) $(MHD_LIBS) \
+	$(NGHTTP2_LIBS)
 # Ticket JSON (core/workload/ticket_json.cc) is the one C++ file: simdjson.
 # Whatever links the core links with the C++ driver (for its runtime):
 # automake picks it when a program has a C++ source, hence the dummy.

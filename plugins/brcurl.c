@@ -39,6 +39,10 @@ static long http_version(const char *v)
 	 * it (libmicrohttpd) is simply spoken to in HTTP/1.1. */
 	if (!strcmp(v, "2") || !strcmp(v, "2.0"))
 		return CURL_HTTP_VERSION_2_0;
+	/* HTTP/2 from the first byte (prior knowledge): the embedded server
+	 * with server.http2, or any h2c server. */
+	if (!strcmp(v, "h2c"))
+		return CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
 	return -1;
 }
 
@@ -46,7 +50,7 @@ int brcurl_opts_check(const struct br_host *host, const struct brcurl_opts *o)
 {
 	if (http_version(o->http_version) < 0) {
 		host->log(NULL, BR_LOG_ERROR,
-		          "http_version '%s': expected 1.0, 1.1 or 2",
+		          "http_version '%s': expected 1.0, 1.1, 2 or h2c",
 		          o->http_version);
 		return -1;
 	}

@@ -54,7 +54,8 @@ struct brcurl_opts {
 	  offsetof(type, member.retry_backoff), "50ms", 0, 60,                   \
 	  "delay before the first retry, doubled for each further one" },        \
 	{ "http_version", BR_PARAM_STRING, offsetof(type, member.http_version),  \
-	  "1.1", 0, 0, "HTTP version: 1.0, 1.1 or 2 (h2c upgrade, falls back)" }
+	  "1.1", 0, 0, "HTTP version: 1.0, 1.1, 2 (h2c upgrade, falls back) " \
+	  "or h2c (HTTP/2 by prior knowledge)" }
 
 /*
  * One transfer in flight: the request index and what the callbacks need.

@@ -199,12 +199,15 @@ static char *conf_yaml(const struct conf_plugin *p, int days, uint64_t seed,
 
 	brc_buf_printf(&b, "name: conformance-%s\nseed: %llu\n"
 	              "workload: {days: %d, trips: 3}\n"
-	              "server: {%s}\n"
+	              "server: {%s%s%s}\n"
 	              "runs: {repetitions: 1, warmup: 0, timeout: 30s}\n"
 	              "strategies:\n"
 	              "  - {plugin: '%s', label: ka, params: {%s}}\n",
-	              p->name, (unsigned long long)seed, days, server, p->path,
-	              params);
+	              p->name, (unsigned long long)seed, days,
+	              /* multiplex speaks HTTP/2 only (h2c, prior knowledge) */
+	              strcmp(p->name, "multiplex") ? "" : "http2: true",
+	              strcmp(p->name, "multiplex") || !*server ? "" : ", ",
+	              server, p->path, params);
 	if (both_keepalive && p->keepalive)
 		brc_buf_printf(&b, "  - {plugin: '%s', label: nka, params: "
 		              "{keepalive: false%s%s}}\n", p->path,

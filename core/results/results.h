@@ -101,6 +101,8 @@ struct brc_run_result {
 	int64_t server_rss;    /* bytes, at the end                         */
 	uint64_t server_requests;
 	double server_queue_max; /* most requests waiting on max_in_flight  */
+	double server_h2_streams; /* most HTTP/2 streams open on one
+	                             connection (server.http2)              */
 	bool server_bound;     /* server used most of a core                */
 
 	char *log;             /* plugin log lines and captured output tail */

@@ -91,6 +91,7 @@ const struct brc_run_field brc_run_fields[] = {
 	F("server", "rss", I64, server_rss),
 	F("server", "requests", U64, server_requests),
 	F("server", "queue_max", DOUBLE, server_queue_max),
+	F("server", "h2_max_streams", DOUBLE, server_h2_streams),
 	F("server", "bound", BOOL, server_bound),
 };
 const size_t brc_n_run_fields = sizeof(brc_run_fields) / sizeof(brc_run_fields[0]);

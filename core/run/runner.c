@@ -374,6 +374,7 @@ int brc_runner_run(const struct brc_runner_job *job, struct brc_run_result *out)
 		out->server_rss = after.rss;
 		out->server_requests = after.requests - before.requests;
 		out->server_queue_max = (double)after.queued_max;
+		out->server_h2_streams = (double)after.h2_max_streams;
 	}
 	/* The run hook's window: from the worker's own clock when it
 	 * reported, else from the handshakes the parent saw. */

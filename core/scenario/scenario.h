@@ -70,6 +70,7 @@ struct brc_server {
 	int64_t backlog;       /* listen backlog                       */
 	int64_t conn_memory;   /* MHD per-connection memory pool bytes */
 	double rate;           /* bytes/s per connection; 0 = unlimited */
+	bool http2;            /* embedded: h2c (prior knowledge) too  */
 	struct brc_latency latency;
 	struct brc_faults faults;
 };

@@ -237,7 +237,7 @@ void brc_sc_server(struct brc_diag *d, const struct brc_ynode *root,
 	static const char *const keys[] = {
 		"url", "path", "host", "port", "threads", "max_connections",
 		"max_in_flight", "backlog", "conn_memory", "rate", "latency",
-		"faults",
+		"faults", "http2",
 	};
 	const char *base = "server";
 	const struct brc_ynode *srv = brc_sc_map(d, root, "", "server");
@@ -275,6 +275,7 @@ void brc_sc_server(struct brc_diag *d, const struct brc_ynode *root,
 		if (brc_sc_size(d, srv, base, "rate", &rate, 0,
 		               (int64_t)1 << 40) > 0)
 			s->rate = (double)rate;
+		brc_sc_bool(d, srv, base, "http2", &s->http2);
 		latency(d, srv, &s->latency);
 		faults(d, srv, &s->faults);
 	}

@@ -9,6 +9,10 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/server.h \
 	%reldir%/server_body.c \
 	%reldir%/server_delay.c \
+	%reldir%/server_h2.c \
+	%reldir%/server_h2.h \
+	%reldir%/server_h2_int.h \
+	%reldir%/server_h2_loop.c \
 	%reldir%/server_int.h \
 	%reldir%/server_route.c \
 	%reldir%/server_spawn.c

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "server/server.h"
+#include "server/server_h2.h"
 #include "server/server_int.h"
 #include "workload/tickets.h"
 #include "util.h"
@@ -154,8 +155,12 @@ static int64_t connection_limit(const struct brc_server *sv)
 	return want;
 }
 
+/* With server.http2 the front end (server_h2_loop.c) owns the listening
+ * socket and hands HTTP/1.1 connections to MHD, which then listens on
+ * nothing itself. */
 static struct MHD_Daemon *start_daemon(struct brc_srv *s, int fd)
 {
+	bool h2 = s->sc->server.http2;
 	const struct brc_server *sv = &s->sc->server;
 	unsigned threads = sv->threads > 1 ? (unsigned)sv->threads : 1;
 	/* Each pool thread gets limit/threads of MHD's limit: make every
@@ -178,9 +183,14 @@ static struct MHD_Daemon *start_daemon(struct brc_srv *s, int fd)
 		{ MHD_OPTION_END, 0, NULL },
 	};
 
+	if (h2) /* MHD listens on nothing: drop the socket and backlog */
+		memmove(&opts[1], &opts[3], sizeof(opts) - 3 * sizeof(opts[0]));
+
 	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 	                        MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
-	                        MHD_USE_ERROR_LOG,
+	                        MHD_USE_ERROR_LOG |
+	                        (h2 ? MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC
+	                            : 0),
 	                        0, accept_policy, s, brc_srv_handler, s,
 	                        MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 }
@@ -225,6 +235,7 @@ int brc_server_run(const struct brc_scenario *sc, const char *host, int port,
                   int ready_fd)
 {
 	struct brc_srv s = { .sc = sc, .w = &sc->workload };
+	struct brc_h2 *h2 = NULL;
 	const char *tmpl = sc->server.url_template, *why;
 	char err[256];
 	sigset_t stop_set;
@@ -271,14 +282,23 @@ int brc_server_run(const struct brc_scenario *sc, const char *host, int port,
 		report_error(ready_fd, err);
 		goto fail_init;
 	}
+	if (sc->server.http2 && brc_srv_h2_start(&s, fd, &h2)) {
+		report_error(ready_fd, "cannot start the HTTP/2 front end");
+		MHD_stop_daemon(s.daemon);
+		goto fail_init;
+	}
 	announce(&s, host, bound_port(s.daemon, fd), ready_fd);
 
 	do
 		sig = sigwaitinfo(&stop_set, NULL);
 	while (sig < 0 && errno == EINTR);
 	brc_debug("server: signal %d, stopping", sig);
+	/* The front end first: it may be handing connections to MHD. */
+	brc_srv_h2_stop(h2);
 	brc_srv_timer_stop(&s);
 	MHD_stop_daemon(s.daemon); /* closes the listen socket too */
+	if (h2)
+		close(fd); /* ...unless it was the front end's */
 	fd = -1;
 	rc = BR_EXIT_OK;
 

@@ -28,6 +28,7 @@ struct brc_server_stats {
 	uint64_t errors, resets, truncated; /* injected faults                   */
 	uint64_t refused;     /* over max_connections                          */
 	uint64_t queued_max;  /* most requests waiting on max_in_flight        */
+	uint64_t h2_max_streams; /* most HTTP/2 streams open on one connection */
 	double late_p50, late_p99; /* s, how late delayed requests were
 	                              answered (server side, 50 us buckets) */
 	double cpu;           /* seconds, user + system, from /proc            */

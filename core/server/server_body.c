@@ -138,6 +138,18 @@ static struct brc_body *cached_body(struct brc_srv *s, int64_t day)
 	return b;
 }
 
+int brc_srv_body(struct brc_srv *s, int64_t day, const char **data,
+                 size_t *len)
+{
+	struct brc_body *b = cached_body(s, day);
+
+	if (!b)
+		return -1;
+	*data = b->data;
+	*len = b->len;
+	return 0;
+}
+
 /* A streamed response's state (content reader closure). */
 struct brc_stream {
 	struct brc_srv *srv;

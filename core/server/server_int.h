@@ -95,6 +95,11 @@ struct brc_srv {
 	_Atomic uint64_t requests, not_found, errors, resets, truncated,
 		refused, bytes;
 	_Atomic uint64_t late[BR_LATE_BUCKETS], late_max;
+
+	/* HTTP/2 (server.http2): connections, streams, and the most streams
+	 * open at once on one connection -- multiplexing, measured. */
+	_Atomic uint64_t h2_conns, h2_streams;
+	_Atomic int64_t h2_max_streams;
 };
 
 /* server_delay.c */
@@ -127,6 +132,10 @@ void brc_srv_bodies_free(struct brc_srv *s);
 /* Queue the answer for ticket request r (fault, rate and cache applied).
  * Returns MHD's result. */
 enum MHD_Result brc_srv_answer(struct brc_srv *s, struct brc_req *r);
+/* The cached rendered body of day: 0 with *data and *len set (valid until
+ * the server stops), or -1 when the cache is full (render your own). */
+int brc_srv_body(struct brc_srv *s, int64_t day, const char **data,
+                 size_t *len);
 /* A persistent response for a small constant JSON text. */
 struct MHD_Response *brc_srv_const_response(const char *json);
 

@@ -152,6 +152,9 @@ static enum MHD_Result answer_stats(struct brc_srv *s,
 	cJSON_AddNumberToObject(o, "resets", (double)s->resets);
 	cJSON_AddNumberToObject(o, "truncated", (double)s->truncated);
 	cJSON_AddNumberToObject(o, "refused", (double)s->refused);
+	cJSON_AddNumberToObject(o, "h2_connections", (double)s->h2_conns);
+	cJSON_AddNumberToObject(o, "h2_streams", (double)s->h2_streams);
+	cJSON_AddNumberToObject(o, "h2_max_streams", (double)s->h2_max_streams);
 	cJSON_AddNumberToObject(o, "in_flight", (double)in_flight);
 	cJSON_AddNumberToObject(o, "queued", (double)queued);
 	cJSON_AddNumberToObject(o, "queued_max", (double)queued_max);
@@ -199,6 +202,8 @@ static void reset_counters(struct brc_srv *s)
 	atomic_store(&s->truncated, 0);
 	atomic_store(&s->refused, 0);
 	atomic_store(&s->bytes, 0);
+	atomic_store(&s->h2_streams, 0);
+	atomic_store(&s->h2_max_streams, 0);
 	brc_srv_admission_reset(s);
 	brc_srv_late_reset(s);
 }

@@ -229,6 +229,7 @@ int brc_server_query(const struct brc_server_proc *srv,
 	st->truncated = json_u64(o, "truncated");
 	st->refused = json_u64(o, "refused");
 	st->queued_max = json_u64(o, "queued_max");
+	st->h2_max_streams = json_u64(o, "h2_max_streams");
 	st->late_p50 = (double)json_u64(o, "late_p50_us") * 1e-6;
 	st->late_p99 = (double)json_u64(o, "late_p99_us") * 1e-6;
 	cJSON_Delete(o);
