@@ -55,6 +55,8 @@ int main(void)
 		brc_suite_exec,
 		brc_suite_security,
 		brc_suite_verdicts,
+		brc_suite_compare,
+		brc_suite_runloop,
 		brc_suite_security_files,
 		brc_suite_validate,
 		brc_suite_security_text,

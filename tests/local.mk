@@ -34,6 +34,7 @@ tests_check_benchrun_SOURCES += tests/check_abi.c
 # The HTML report (issue 19).
 tests_check_benchrun_SOURCES += tests/check_html.c
 tests_check_benchrun_SOURCES += tests/check_verdicts.c
+tests_check_benchrun_SOURCES += tests/check_compare.c tests/check_runloop.c
 # Hostile input: no code run, no file clobbered (issue 11).
 tests_check_benchrun_SOURCES += tests/check_security.c
 tests_check_benchrun_SOURCES += tests/check_security_files.c

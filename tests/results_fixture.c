@@ -101,6 +101,7 @@ static struct brc_run_result *add_run(struct brc_group *g, double wall,
 		x->timeline[i].threads = (int32_t)(1 + i);
 	}
 	x->ideal = 0.1;
+	x->lower_bound = 0.09;
 	x->efficiency = wall > 0 ? x->ideal / wall : 0;
 	x->server_cpu = wall * 0.05;
 	x->server_rss = 9 << 20;

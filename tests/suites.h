@@ -34,6 +34,8 @@ Suite *brc_suite_robust(void);
 Suite *brc_suite_security(void);
 Suite *brc_suite_html(void);
 Suite *brc_suite_verdicts(void);
+Suite *brc_suite_compare(void);
+Suite *brc_suite_runloop(void);
 Suite *brc_suite_security_files(void);
 Suite *brc_suite_merge(void);
 Suite *brc_suite_cells(void);

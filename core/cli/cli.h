@@ -64,6 +64,12 @@ int brc_cli_load_scenario(const struct brc_options *o, struct brc_scenario *sc);
 int brc_cli_check_outputs(const struct brc_options *o,
                          const struct brc_scenario *sc);
 
+/* compare_scenario.c: print which scenario settings of two results files
+ * differ; -1 (after an error message) when their workloads differ and
+ * !allow, else 0. */
+int brc_compare_scenarios(const struct brc_results *ro,
+                         const struct brc_results *rn, bool allow);
+
 /* run_loop.c: every measured run of a scenario in runs.order (warm-ups
  * first), checkpointing the results file after each; stops on *stop or
  * when the embedded server dies (server_dead).  Returns all_ok. */
@@ -76,6 +82,7 @@ struct brc_run_loop {
 	volatile sig_atomic_t *stop;
 	const bool *cells;            /* cells to run (cells.c); NULL: all */
 	bool all_ok, server_dead;     /* out                            */
+	int seq;                      /* measured runs so far           */
 };
 bool brc_run_loop(struct brc_run_loop *l);
 

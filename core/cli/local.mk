@@ -5,6 +5,7 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/cells.c \
 	%reldir%/cli_scenario.c \
 	%reldir%/cmd_compare.c \
+	%reldir%/compare_scenario.c \
 	%reldir%/cmd_export.c \
 	%reldir%/cmd_merge.c \
 	%reldir%/cmd_plan.c \

@@ -165,6 +165,7 @@ static bool one_run(struct brc_run_loop *l, size_t i, int64_t k, bool warm,
 		brc_run_result_clear(&rr);
 	} else {
 		rr.repetition = (int)k;
+		rr.seq = l->seq++;
 		g->runs[g->n_runs++] = rr;
 		checkpoint(l->json, l->res);
 	}

@@ -97,6 +97,10 @@ static void block(struct brc_buf *b, const struct brc_results *r,
 		brc_buf_printf(b, "%s- %s\n", any ? "" : "\n", line);
 		any = true;
 	}
+	if (!brc_report_ideal_note(r, point, line, sizeof(line))) {
+		brc_buf_printf(b, "%s- %s\n", any ? "" : "\n", line);
+		any = true;
+	}
 	for (char *p = warn.data, *nl; p && *p; p = nl + 1) {
 		nl = strchr(p, '\n');
 		brc_buf_printf(b, "%s- warning: %.*s\n", any ? "" : "\n",

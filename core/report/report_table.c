@@ -149,6 +149,8 @@ static void print_block(FILE *out, const struct brc_results *r,
 	if (base && brc_results_point_has_others(r, point, base) &&
 	    !brc_report_baseline_note(base, line, sizeof(line)))
 		print_lines(out, line, "", YELLOW, color);
+	if (!brc_report_ideal_note(r, point, line, sizeof(line)))
+		print_lines(out, line, "", NULL, color);
 	for (size_t i = 0; i < r->n_groups; i++)
 		if (!strcmp(r->groups[i].point ? r->groups[i].point : "", point))
 			brc_report_warnings(&r->groups[i], &warn);

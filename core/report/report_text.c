@@ -265,10 +265,8 @@ static void outlier_warning(const struct brc_group *g, const double *v,
 			sep = ", ";
 		j++;
 	}
-	brc_buf_printf(out, " %s an outlier%s (median %s, MAD rule), kept "
-	              "in the mean: busy machine?\n",
-	              k == 1 ? "is" : "are",
-	              k == 1 ? "" : "s",
+	brc_buf_printf(out, " %s (median %s, MAD rule), kept in the mean: "
+	              "busy machine?\n", k == 1 ? "is an outlier" : "are outliers",
 	              brc_fmt_duration(a, sizeof(a), s->median));
 }
 

@@ -67,6 +67,12 @@ enum brc_health brc_report_cells(const struct brc_group *g,
 int brc_report_comparison(const struct brc_group *g, const struct brc_group *base,
                          char *buf, size_t n);
 
+/* "eff = ideal / wall; ideal (in-order) / lower bound: 210 ms / 170 ms
+ * at concurrency 50, ..." for the groups of a sweep point that have an
+ * ideal (docs/reading-results.md); 0 when written. */
+int brc_report_ideal_note(const struct brc_results *r, const char *point,
+                         char *buf, size_t n);
+
 /* What every ± and CI in the reports is, for their header. */
 extern const char brc_report_method[];
 

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -120,4 +121,57 @@ int brc_report_few_runs_hint(const struct brc_results *r, char *buf, size_t n)
 	         "CI and no verdict: use --runs 5 (at least %d)", few,
 	         few == 1 ? "" : "s", BR_MIN_RUNS, BR_MIN_RUNS);
 	return 0;
+}
+
+/* Mean of a run field over the measured runs of g; NaN without any. */
+static double mean_of(const struct brc_group *g, size_t off)
+{
+	double sum = 0;
+	size_t n = 0;
+
+	for (size_t i = 0; i < g->n_runs; i++) {
+		const char *x = (const char *)&g->runs[i];
+		double v = *(const double *)(const void *)(x + off);
+
+		if (brc_run_measured(&g->runs[i]) && v > 0) {
+			sum += v;
+			n++;
+		}
+	}
+	return n ? sum / (double)n : NAN;
+}
+
+int brc_report_ideal_note(const struct brc_results *r, const char *point,
+                         char *buf, size_t n)
+{
+	int64_t seen[8];
+	size_t n_seen = 0, len;
+
+	len = (size_t)snprintf(buf, n, "eff = ideal / wall; ideal (in-order) / "
+	                       "lower bound:");
+	for (size_t i = 0; i < r->n_groups && n_seen < BR_ARRAY_SIZE(seen); i++) {
+		const struct brc_group *g = &r->groups[i];
+		double ideal, bound;
+		char a[32], b[32];
+		size_t k;
+
+		if (strcmp(g->point ? g->point : "", point))
+			continue;
+		for (k = 0; k < n_seen && seen[k] != g->concurrency; k++)
+			;
+		ideal = mean_of(g, offsetof(struct brc_run_result, ideal));
+		bound = mean_of(g, offsetof(struct brc_run_result, lower_bound));
+		if (k < n_seen || isnan(ideal) || isnan(bound))
+			continue;
+		seen[n_seen++] = g->concurrency;
+		if (len < n)
+			len += (size_t)snprintf(buf + len, n - len, "%s %s / %s at "
+			                        "concurrency %lld", n_seen > 1 ?
+			                        "," : "",
+			                        brc_fmt_duration(a, sizeof(a), ideal),
+			                        brc_fmt_duration(b, sizeof(b), bound),
+			                        (long long)(g->concurrency > 0 ?
+			                                    g->concurrency : 1));
+	}
+	return n_seen ? 0 : -1;
 }

@@ -53,6 +53,8 @@ struct brc_failures {
 
 struct brc_run_result {
 	int repetition;        /* 0-based; warmups are not stored           */
+	int seq;               /* 0-based position among the scenario's
+	                          measured runs (runs.order)                */
 	enum brc_run_status status;
 	char *reason;          /* human text for non-OK status, or NULL     */
 
@@ -92,9 +94,14 @@ struct brc_run_result {
 	struct brc_mem_sample *timeline;
 	size_t n_timeline;
 
-	/* ideal and efficiency */
-	double ideal;          /* seconds, lower bound for a perfect strategy */
-	double efficiency;     /* ideal / wall                              */
+	/* ideal and efficiency (docs/reading-results.md) */
+	double ideal;          /* seconds, in-order schedule of the delays:
+	                          requests started in index order on the
+	                          first free slot, zero client overhead    */
+	double efficiency;     /* ideal / wall; NaN unless every ticket of
+	                          the run arrived valid                     */
+	double lower_bound;    /* seconds, no schedule beats it: max of the
+	                          longest delay and total delay / slots     */
 
 	/* embedded server during the run */
 	double server_cpu;     /* seconds                                   */

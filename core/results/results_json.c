@@ -32,6 +32,7 @@
 
 const struct brc_run_field brc_run_fields[] = {
 	F(NULL, "repetition", INT, repetition),
+	F(NULL, "seq", INT, seq),
 	F(NULL, "wall", DOUBLE, wall),
 	F(NULL, "cpu_user", DOUBLE, cpu_user),
 	F(NULL, "cpu_sys", DOUBLE, cpu_sys),
@@ -87,6 +88,7 @@ const struct brc_run_field brc_run_fields[] = {
 	F("memory", "interval_max", DOUBLE, interval_max),
 	F(NULL, "ideal", DOUBLE, ideal),
 	F(NULL, "efficiency", DOUBLE, efficiency),
+	F(NULL, "lower_bound", DOUBLE, lower_bound),
 	F("server", "cpu", DOUBLE, server_cpu),
 	F("server", "rss", I64, server_rss),
 	F("server", "requests", U64, server_requests),

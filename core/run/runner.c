@@ -12,6 +12,7 @@
 
 #include <cjson/cJSON.h>
 #include <signal.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -398,10 +399,19 @@ int brc_runner_run(const struct brc_runner_job *job, struct brc_run_result *out)
 		        cJSON_GetStringValue(
 		                cJSON_GetObjectItemCaseSensitive(rep, "warning")));
 
-	if (job->model && out->requests)
+	if (job->model && out->requests) {
 		out->ideal = brc_model_ideal(job->model, job->w->seed,
 		                            out->requests, job->concurrency);
-	if (out->wall > 0)
+		out->lower_bound = brc_model_lower_bound(
+			job->model, job->w->seed, out->requests,
+			job->concurrency);
+	}
+	/* Efficiency says how close a run came to the ideal doing the same
+	 * work: only a run whose every ticket arrived valid did the work (a
+	 * run where every request timed out fast is not "382% efficient"). */
+	out->efficiency = NAN;
+	if (out->wall > 0 && out->ideal > 0 && out->status == BR_RUN_OK &&
+	    out->ok == out->requests && !failed_count(&out->fail))
 		out->efficiency = out->ideal / out->wall;
 	out->server_bound = out->server_cpu > SERVER_BOUND_SHARE * out->wall;
 	if (sp.sampler_count && sp.elapsed_ns)

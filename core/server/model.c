@@ -263,3 +263,25 @@ double brc_model_ideal(const struct brc_server *s, uint64_t seed, uint64_t n,
 	free(heap);
 	return makespan;
 }
+
+double brc_model_lower_bound(const struct brc_server *s, uint64_t seed,
+                            uint64_t n, int64_t concurrency)
+{
+	uint64_t slots = concurrency > 0 ? (uint64_t)concurrency : n;
+	double total = 0, longest = 0;
+
+	if (s->max_in_flight > 0 && (uint64_t)s->max_in_flight < slots)
+		slots = (uint64_t)s->max_in_flight;
+	if (slots > n)
+		slots = n;
+	if (n == 0)
+		return 0;
+	for (uint64_t i = 0; i < n; i++) {
+		double d = brc_model_delay(&s->latency, seed, i, 0);
+
+		total += d;
+		if (d > longest)
+			longest = d;
+	}
+	return total / (double)slots > longest ? total / (double)slots : longest;
+}
