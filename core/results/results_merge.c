@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,18 @@ static void copy_meta(struct brc_results *out, const struct brc_results *in)
 	out->seed = in->seed;
 	out->server_desc = in->server_desc ? brc_xstrdup(in->server_desc) : NULL;
 	out->cells_total = in->cells_total;
+	/* Run order and settings (compare names differing fields by them);
+	 * the machine state is each cell's own, so none is claimed. */
+	out->order = in->order ? brc_xstrdup(in->order) : NULL;
+	out->auto_reps = in->auto_reps;
+	out->n_settings = in->n_settings;
+	out->setting_keys = brc_xcalloc(in->n_settings + 1, sizeof(char *));
+	out->setting_values = brc_xcalloc(in->n_settings + 1, sizeof(char *));
+	for (size_t i = 0; i < in->n_settings; i++) {
+		out->setting_keys[i] = brc_xstrdup(in->setting_keys[i]);
+		out->setting_values[i] = brc_xstrdup(in->setting_values[i]);
+	}
+	out->state = (struct brc_machine_state){ NAN, NAN, -1, NULL, -1 };
 }
 
 /* Refusals that need only the files' headers. */
