@@ -40,6 +40,7 @@ tests_check_benchrun_SOURCES += tests/check_security.c
 tests_check_benchrun_SOURCES += tests/check_security_files.c
 tests_check_benchrun_SOURCES += tests/check_security_text.c
 tests_check_benchrun_SOURCES += tests/check_security_input.c
+tests_check_benchrun_SOURCES += tests/check_security_serve.c
 # Cells and merge (issue 17).
 tests_check_benchrun_SOURCES += tests/check_merge.c tests/check_cells.c
 # HTTP/2 beside HTTP/1.1, the multiplex strategy (issue 18).

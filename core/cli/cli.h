@@ -30,6 +30,7 @@ struct brc_options {
 	int warmup;              /* --warmup N, -1: from the scenario       */
 	const char *host;        /* serve --host                            */
 	int port;                /* serve --port, -1: from the scenario     */
+	bool public_bind;        /* --public: the server may leave loopback */
 	double threshold;        /* compare --threshold (fraction), 0: none  */
 	bool allow_few_runs;     /* compare --allow-few-runs                */
 	bool allow_different;    /* compare --allow-different-workloads     */
@@ -63,6 +64,10 @@ int brc_cli_load_scenario(const struct brc_options *o, struct brc_scenario *sc);
  * what is wrong. */
 int brc_cli_check_outputs(const struct brc_options *o,
                          const struct brc_scenario *sc);
+/* The embedded server binds loopback addresses only, unless --public:
+ * anyone who can reach it can POST /_benchrun/reset.  0, or BR_EXIT_USAGE
+ * after saying so. */
+int brc_cli_check_bind(const struct brc_options *o, const char *host);
 
 /* compare_scenario.c: print which scenario settings of two results files
  * differ; -1 (after an error message) when their workloads differ and

@@ -8,6 +8,8 @@
 
 #include <stdio.h>
 #include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -97,4 +99,38 @@ int brc_cli_check_outputs(const struct brc_options *o,
 		}
 	}
 	return rc;
+}
+
+/* Whether every address host resolves to is a loopback one. */
+static bool loopback_only(const char *host)
+{
+	struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICSERV,
+	                          .ai_socktype = SOCK_STREAM }, *res, *ai;
+	bool all = true;
+
+	if (getaddrinfo(host, "0", &hints, &res))
+		return true; /* the bind itself will say what is wrong */
+	for (ai = res; ai; ai = ai->ai_next) {
+		if (ai->ai_family == AF_INET) {
+			const struct sockaddr_in *a = (void *)ai->ai_addr;
+
+			all &= (ntohl(a->sin_addr.s_addr) >> 24) == 127;
+		} else if (ai->ai_family == AF_INET6) {
+			const struct sockaddr_in6 *a = (void *)ai->ai_addr;
+
+			all &= IN6_IS_ADDR_LOOPBACK(&a->sin6_addr);
+		}
+	}
+	freeaddrinfo(res);
+	return all;
+}
+
+int brc_cli_check_bind(const struct brc_options *o, const char *host)
+{
+	if (o->public_bind || !host || !*host || loopback_only(host))
+		return 0;
+	brc_error("the server would bind %s, beyond loopback: anyone who can "
+	         "reach it can fetch the tickets and POST /_benchrun/reset; "
+	         "pass --public to mean it", host);
+	return BR_EXIT_USAGE;
 }

@@ -294,6 +294,8 @@ int brc_cmd_run(const struct brc_options *o)
 	if (rc)
 		return rc;
 	rc = brc_cli_check_outputs(o, &sc);
+	if (!rc && sc.server.embedded)
+		rc = brc_cli_check_bind(o, sc.server.host);
 	if (rc)
 		goto out_scenario;
 	if (brc_plan_build(&sc, o->plugin_path, &plan, &err)) {

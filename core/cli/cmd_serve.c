@@ -46,7 +46,9 @@ int brc_cmd_serve(const struct brc_options *o)
 	host = o->host ? o->host : sc.server.host;
 	port = o->port >= 0 ? o->port :
 	       sc.server.port > 0 ? sc.server.port : SERVE_DEFAULT_PORT;
-	rc = brc_server_run(&sc, host, port, -1);
+	rc = brc_cli_check_bind(o, host);
+	if (!rc)
+		rc = brc_server_run(&sc, host, port, -1);
 	brc_scenario_free(&sc);
 	return rc;
 }

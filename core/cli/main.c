@@ -65,6 +65,8 @@ static const char usage_text[] =
 "      --warmup N         unmeasured warm-up runs per strategy\n"
 "      --host HOST        serve: address to bind (default 127.0.0.1)\n"
 "      --port PORT        serve: port (default: the scenario's, else 8080)\n"
+"      --public           serve, run: let the server bind an address beyond\n"
+"                         loopback (anyone there can POST /_benchrun/reset)\n"
 "      --threshold PCT    compare: regression threshold in percent\n"
 "      --allow-few-runs   compare: pass a --threshold gate even with fewer\n"
 "                         than 3 runs on a side (default: exit 2)\n"
@@ -148,7 +150,8 @@ static int parse_count(const char *s, int *out)
 
 enum { OPT_PLUGIN_PATH = 256, OPT_SET, OPT_RUNS, OPT_WARMUP, OPT_HOST,
        OPT_PORT, OPT_THRESHOLD, OPT_NO_COLOR, OPT_ALLOW_FEW,
-       OPT_ALLOW_DIFFERENT, OPT_STRICT, OPT_CELL, OPT_SHARD, OPT_JSON };
+       OPT_ALLOW_DIFFERENT, OPT_STRICT, OPT_CELL, OPT_SHARD, OPT_JSON,
+       OPT_PUBLIC };
 
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -158,6 +161,7 @@ static const struct option long_opts[] = {
 	{ "warmup", required_argument, NULL, OPT_WARMUP },
 	{ "host", required_argument, NULL, OPT_HOST },
 	{ "port", required_argument, NULL, OPT_PORT },
+	{ "public", no_argument, NULL, OPT_PUBLIC },
 	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "allow-few-runs", no_argument, NULL, OPT_ALLOW_FEW },
@@ -209,6 +213,9 @@ static int handle_option(int c, struct brc_options *o)
 		return 0;
 	case OPT_HOST:
 		o->host = optarg;
+		return 0;
+	case OPT_PUBLIC:
+		o->public_bind = true;
 		return 0;
 	case OPT_PORT:
 		if (brc_parse_int(optarg, &v, &why) || v < 0 || v > 65535)

@@ -13,6 +13,7 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/server_h2.h \
 	%reldir%/server_h2_int.h \
 	%reldir%/server_h2_loop.c \
+	%reldir%/server_guard.c \
 	%reldir%/server_int.h \
 	%reldir%/server_route.c \
 	%reldir%/server_spawn.c

@@ -166,7 +166,8 @@ static struct MHD_Daemon *start_daemon(struct brc_srv *s, int fd)
 	/* Each pool thread gets limit/threads of MHD's limit: make every
 	 * share cover our global limit, which accept_policy enforces. */
 	unsigned mhd_limit = (unsigned)(s->max_conns * threads + threads);
-	size_t mem = sv->conn_memory > 0 ? (size_t)sv->conn_memory : 8192;
+	/* The reserve answers requests that fill conn_memory (server_guard.c). */
+	size_t mem = brc_srv_conn_memory(s) + BRC_SRV_POOL_RESERVE;
 	unsigned backlog = sv->backlog > 0 ? (unsigned)sv->backlog : 4096;
 	struct MHD_OptionItem opts[] = {
 		/* First, so that it also covers the other options. */
@@ -175,6 +176,7 @@ static struct MHD_Daemon *start_daemon(struct brc_srv *s, int fd)
 		{ MHD_OPTION_LISTEN_BACKLOG_SIZE, backlog, NULL },
 		{ MHD_OPTION_CONNECTION_LIMIT, mhd_limit, NULL },
 		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)mem, NULL },
+		{ MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)brc_srv_unescape, s },
 		{ MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT_S, NULL },
 		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)brc_srv_completed, s },
 		{ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)notify_connection, s },

@@ -151,4 +151,17 @@ int64_t brc_srv_match(const struct brc_srv *s, const char *url);
 /* Check the template once at start: 0, or -1 with a reason in *why. */
 int brc_srv_path_check(const char *path, const char **why);
 
+/* server_guard.c: requests refused before routing (%00, too large for
+ * the connection's pool). */
+#define BRC_SRV_POOL_RESERVE 4096
+static inline size_t brc_srv_conn_memory(const struct brc_srv *s)
+{
+	return s->sc->server.conn_memory > 0 ? (size_t)s->sc->server.conn_memory
+	                                     : 8192;
+}
+size_t brc_srv_unescape(void *cls, struct MHD_Connection *conn, char *val);
+/* 1 with *rc set when the request was answered here, 0 to route it. */
+int brc_srv_guard(const struct brc_srv *s, struct MHD_Connection *conn,
+                  const char *url, enum MHD_Result *rc);
+
 #endif /* BR_SERVER_INT_H */

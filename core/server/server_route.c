@@ -273,6 +273,12 @@ enum MHD_Result brc_srv_handler(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	}
 	*req_cls = NULL;
+	{
+		enum MHD_Result rc;
+
+		if (brc_srv_guard(s, conn, url, &rc))
+			return rc;
+	}
 	if (!strcmp(url, RESET_PATH)) {
 		if (strcmp(method, MHD_HTTP_METHOD_POST))
 			return MHD_queue_response(conn, 405, s->resp_405);
