@@ -13,6 +13,8 @@
  *                              ("trips=20 cheapest=1250 ... digest=<hex>")
  *   error I STATUS TEXT        request I failed (STATUS 0: no response)
  *   log TEXT                   a diagnostic line
+ *   ready                      start-up (interpreter, imports) is over: wall
+ *                              and CPU are measured from here (optional)
  *
  * Environment: BENCHRUN_COUNT (number of requests), BENCHRUN_CONCURRENCY
  * (the `concurrency` parameter) and every `env` entry.  A program that exits
@@ -27,6 +29,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +71,8 @@ struct exec_state {
 	int body_status;
 	unsigned long line_no;
 	char *garbage;         /* first unparseable line, for the reason   */
+	pid_t pid;             /* the program                               */
+	bool ready;            /* its `ready` record was seen               */
 };
 
 static int exec_create(const struct br_host *host, const void *opts,
@@ -163,6 +169,57 @@ static char *index_status(struct exec_state *st, char *p, size_t *i, int *status
 	return *end ? end + 1 : end;
 }
 
+/*
+ * CPU of the program and the children it waited for so far, from
+ * /proc/PID/stat (utime, stime, cutime, cstime: fields 14-17, after the
+ * parenthesised name, which may itself hold spaces).
+ */
+static int child_cpu(pid_t pid, uint64_t *user_ns, uint64_t *sys_ns)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut, st, cut, cst;
+	long hz = sysconf(_SC_CLK_TCK);
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0 || hz <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	/* After ") ": state, then fields 4..13, then utime... */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+	                 "%llu %llu %llu %llu", &ut, &st, &cut, &cst) != 4)
+		return -1;
+	*user_ns = (ut + cut) * 1000000000ULL / (unsigned long long)hz;
+	*sys_ns = (st + cst) * 1000000000ULL / (unsigned long long)hz;
+	return 0;
+}
+
+/* `ready`: the program has started its interpreter, imported and set up;
+ * what is measured begins now (host->ready, ABI 1.1).  Once. */
+static void on_ready(struct exec_state *st)
+{
+	uint64_t user = 0, sys = 0;
+
+	if (st->ready)
+		return;
+	st->ready = true;
+	if (!BR_HAS_MEMBER(struct br_host, st->host->size, ready) ||
+	    !st->host->ready)
+		return;
+	if (child_cpu(st->pid, &user, &sys))
+		st->host->log(st->run, BR_LOG_WARN, "exec: cannot read the "
+		              "program's CPU at ready: its start-up CPU is "
+		              "counted in the run");
+	st->host->ready(st->run, user, sys);
+}
+
 static void handle_line(struct exec_state *st, char *line)
 {
 	const struct br_host *h = st->host;
@@ -171,7 +228,9 @@ static void handle_line(struct exec_state *st, char *line)
 	int status;
 
 	st->line_no++;
-	if (!strncmp(line, "log ", 4)) {
+	if (!strcmp(line, "ready")) {
+		on_ready(st);
+	} else if (!strncmp(line, "log ", 4)) {
 		h->log(st->run, BR_LOG_INFO, "exec: %s", line + 4);
 	} else if (!strncmp(line, "start ", 6)) {
 		unsigned long long v = strtoull(line + 6, &end, 10);
@@ -343,6 +402,8 @@ static int exec_run(void *state, struct br_run *run)
 		goto fail_fork;
 	if (pid == 0)
 		child_exec(st, in[0], out[1]);
+	st->pid = pid;
+	st->ready = false;
 	close(in[0]);
 	close(out[1]);
 	fcntl(in[1], F_SETFL, O_NONBLOCK);

@@ -192,6 +192,58 @@ START_TEST(test_dead_server_stops)
 }
 END_TEST
 
+/*
+ * An exec program that works (a shell loop) before saying `ready`: that
+ * start-up is reported apart and the run is timed from `ready`; without
+ * the record, everything is the run, as before.
+ */
+static cJSON *exec_run(const char *script, cJSON **doc)
+{
+	char *dir = brc_test_tmpdir();
+	char *prog = brc_test_write(dir, "p.sh", script);
+	char *yaml = brc_xasprintf(
+		"workload: {days: 3, trips: 2}\n"
+		"strategies:\n  - plugin: exec\n"
+		"    params: {command: [/bin/sh, '%s'], concurrency: 2}\n"
+		"runs: {timeout: 60s, tolerate_errors: true}\n", prog);
+	int code;
+
+	*doc = brc_test_run_yaml(yaml, 90, &code, NULL);
+	ck_assert_msg(*doc, "no results (exit %d)", code);
+	free(yaml);
+	free(prog);
+	brc_test_rmtree(dir);
+	free(dir);
+	return brc_test_first_run(*doc);
+}
+
+static double field(const cJSON *run, const char *key)
+{
+	return cJSON_GetNumberValue(cJSON_GetObjectItem(run, key));
+}
+
+START_TEST(test_exec_ready)
+{
+	static const char busy[] =
+		"i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done\n";
+	char *with = brc_xasprintf("%secho ready\ncat >/dev/null\n", busy);
+	char *without = brc_xasprintf("%scat >/dev/null\n", busy);
+	cJSON *doc, *run;
+
+	run = exec_run(with, &doc);
+	ck_assert(field(run, "startup_wall") > 0);
+	ck_assert(field(run, "startup_cpu") > 0);
+	ck_assert(field(run, "wall") > 0);
+	cJSON_Delete(doc);
+	run = exec_run(without, &doc);
+	ck_assert(field(run, "startup_wall") == 0);
+	ck_assert(field(run, "startup_cpu") == 0);
+	cJSON_Delete(doc);
+	free(with);
+	free(without);
+}
+END_TEST
+
 Suite *brc_suite_runloop(void)
 {
 	Suite *s = suite_create("runloop");
@@ -203,6 +255,7 @@ Suite *brc_suite_runloop(void)
 	tcase_add_test(tc, test_machine_warnings);
 	tcase_add_test(tc, test_interleaved_by_default);
 	tcase_add_test(tc, test_dead_server_stops);
+	tcase_add_test(tc, test_exec_ready);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -174,6 +174,19 @@ struct br_host {
 	 * clock of now()); 0 for every i in the closed model.  Non-decreasing
 	 * in i. */
 	uint64_t (*due)(const struct br_run *run, size_t i);
+	/*
+	 * The measured part of the run begins now: for a strategy whose
+	 * start-up is not what is compared (the exec plugin's interpreter and
+	 * imports, announced by the program's `ready` record).  Wall time and
+	 * CPU are counted from this call, the start-up is reported apart.
+	 * child_user_ns / child_sys_ns: CPU already spent by child processes
+	 * the plugin has not waited for yet (the core cannot see it until
+	 * they are reaped), so it is moved to the start-up too.  At most once
+	 * per run, from the thread that called run.  Check
+	 * BR_HAS_MEMBER(struct br_host, host->size, ready): older cores lack it.
+	 */
+	void (*ready)(struct br_run *run, uint64_t child_user_ns,
+	              uint64_t child_sys_ns);
 };
 
 /* ------------------------------------------------------------------------

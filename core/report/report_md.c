@@ -101,6 +101,12 @@ static void block(struct brc_buf *b, const struct brc_results *r,
 		brc_buf_printf(b, "%s- %s\n", any ? "" : "\n", line);
 		any = true;
 	}
+	for (size_t i = 0; i < r->n_groups; i++)
+		if (!strcmp(r->groups[i].point ? r->groups[i].point : "", point) &&
+		    !brc_report_startup_note(&r->groups[i], line, sizeof(line))) {
+			brc_buf_printf(b, "%s- %s\n", any ? "" : "\n", line);
+			any = true;
+		}
 	for (char *p = warn.data, *nl; p && *p; p = nl + 1) {
 		nl = strchr(p, '\n');
 		brc_buf_printf(b, "%s- warning: %.*s\n", any ? "" : "\n",

@@ -152,6 +152,10 @@ static void print_block(FILE *out, const struct brc_results *r,
 	if (!brc_report_ideal_note(r, point, line, sizeof(line)))
 		print_lines(out, line, "", NULL, color);
 	for (size_t i = 0; i < r->n_groups; i++)
+		if (!strcmp(r->groups[i].point ? r->groups[i].point : "", point) &&
+		    !brc_report_startup_note(&r->groups[i], line, sizeof(line)))
+			print_lines(out, line, "", NULL, color);
+	for (size_t i = 0; i < r->n_groups; i++)
 		if (!strcmp(r->groups[i].point ? r->groups[i].point : "", point))
 			brc_report_warnings(&r->groups[i], &warn);
 	print_lines(out, warn.data, "warning: ", YELLOW, color);

@@ -73,6 +73,11 @@ int brc_report_comparison(const struct brc_group *g, const struct brc_group *bas
 int brc_report_ideal_note(const struct brc_results *r, const char *point,
                          char *buf, size_t n);
 
+/* "py-gevent: start-up before `ready` (interpreter, imports) 310 ms wall,
+ * 250 ms CPU per run, not in its wall and CPU" for a group whose runs
+ * said ready (exec); 0 when written. */
+int brc_report_startup_note(const struct brc_group *g, char *buf, size_t n);
+
 /* What every ± and CI in the reports is, for their header. */
 extern const char brc_report_method[];
 

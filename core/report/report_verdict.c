@@ -175,3 +175,18 @@ int brc_report_ideal_note(const struct brc_results *r, const char *point,
 	}
 	return n_seen ? 0 : -1;
 }
+
+int brc_report_startup_note(const struct brc_group *g, char *buf, size_t n)
+{
+	double wall = mean_of(g, offsetof(struct brc_run_result, startup_wall));
+	double cpu = mean_of(g, offsetof(struct brc_run_result, startup_cpu));
+	char a[32], b[32];
+
+	if (isnan(wall))
+		return -1;
+	snprintf(buf, n, "%s: start-up before `ready` (interpreter, imports) "
+	         "%s wall, %s CPU per run, not in its wall and CPU", g->label,
+	         brc_fmt_duration(a, sizeof(a), wall),
+	         isnan(cpu) ? "0 s" : brc_fmt_duration(b, sizeof(b), cpu));
+	return 0;
+}

@@ -62,6 +62,9 @@ struct brc_run_result {
 	double wall;           /* seconds, run hook, monotonic              */
 	double cpu_user, cpu_sys; /* seconds, worker tree during the run hook */
 	double cpu_processing; /* seconds the core spent parsing/validating */
+	/* Start-up before the plugin said "ready" (host->ready: the exec
+	 * plugin's interpreter and imports), not in wall or CPU; 0: none. */
+	double startup_wall, startup_cpu;
 	uint64_t ctx_voluntary, ctx_involuntary, minor_faults, major_faults;
 
 	/* work */

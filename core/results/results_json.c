@@ -37,6 +37,8 @@ const struct brc_run_field brc_run_fields[] = {
 	F(NULL, "cpu_user", DOUBLE, cpu_user),
 	F(NULL, "cpu_sys", DOUBLE, cpu_sys),
 	F(NULL, "cpu_processing", DOUBLE, cpu_processing),
+	F(NULL, "startup_wall", DOUBLE, startup_wall),
+	F(NULL, "startup_cpu", DOUBLE, startup_cpu),
 	F(NULL, "ctx_voluntary", U64, ctx_voluntary),
 	F(NULL, "ctx_involuntary", U64, ctx_involuntary),
 	F(NULL, "minor_faults", U64, minor_faults),

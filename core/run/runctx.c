@@ -24,6 +24,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <string.h>
 
 #include "workload/tickets.h"
@@ -65,6 +66,7 @@ struct br_run {
 	unsigned n_failures;
 
 	uint64_t t0;                /* brc_now_ns when run began (now, due) */
+	struct brc_run_ready ready; /* host->ready; ns 0: not called        */
 	const uint64_t *due;        /* intended starts; NULL: closed model  */
 
 	/* What makes the run fail as a whole (brc_run_fault): the plugin
@@ -431,6 +433,36 @@ const char *brc_plugin_last_error(void)
 	return last_error[0] ? last_error : NULL;
 }
 
+/* CPU of this process and the children it waited for, seconds. */
+static void cpu_now(double *user, double *sys)
+{
+	struct rusage a, b;
+
+	getrusage(RUSAGE_SELF, &a);
+	getrusage(RUSAGE_CHILDREN, &b);
+	*user = (double)(a.ru_utime.tv_sec + b.ru_utime.tv_sec) +
+	        (double)(a.ru_utime.tv_usec + b.ru_utime.tv_usec) / 1e6;
+	*sys = (double)(a.ru_stime.tv_sec + b.ru_stime.tv_sec) +
+	       (double)(a.ru_stime.tv_usec + b.ru_stime.tv_usec) / 1e6;
+}
+
+static void host_ready(struct br_run *run, uint64_t child_user_ns,
+                       uint64_t child_sys_ns)
+{
+	if (run->ready.ns || atomic_load(&run->closed))
+		return; /* once; never after the run */
+	cpu_now(&run->ready.cpu_user, &run->ready.cpu_sys);
+	run->ready.child_user = (double)child_user_ns / 1e9;
+	run->ready.child_sys = (double)child_sys_ns / 1e9;
+	run->ready.ns = brc_now_ns();
+}
+
+bool brc_run_ready_get(const struct br_run *run, struct brc_run_ready *out)
+{
+	*out = run->ready;
+	return out->ns != 0;
+}
+
 static const struct br_host host_table = {
 	.size = sizeof(struct br_host),
 	.abi_minor = BR_ABI_MINOR,
@@ -444,6 +476,7 @@ static const struct br_host host_table = {
 	.logv = host_logv,
 	.now = host_now,
 	.due = host_due,
+	.ready = host_ready,
 };
 
 const struct br_host *brc_host_table(void)

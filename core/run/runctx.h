@@ -14,6 +14,7 @@
 #ifndef BR_RUNCTX_H
 #define BR_RUNCTX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,6 +57,16 @@ void brc_run_set_due(struct br_run *run, const uint64_t *due);
 
 /* The run hook starts now: the origin of the host's now() and due(). */
 void brc_run_begin(struct br_run *run);
+
+/* When the plugin called host->ready (the measured part began) and the
+ * CPU then: this process with its waited-for children, and what the
+ * plugin said its other children had spent (seconds).  false when it
+ * never called it. */
+struct brc_run_ready {
+	uint64_t ns;
+	double cpu_user, cpu_sys, child_user, child_sys;
+};
+bool brc_run_ready_get(const struct br_run *run, struct brc_run_ready *out);
 
 /* After the run hook: count the requests done() was never called for,
  * build the latency histogram, fill *out (free with brc_run_tally_free). */

@@ -189,10 +189,12 @@ static void usage_now(struct rusage *u)
  * runner adds memory, server and ideal-time fields it measured itself). */
 static void add_measures(cJSON *r, const struct brc_run_tally *t,
                          double wall, const struct rusage *u0,
-                         const struct rusage *u1)
+                         const struct rusage *u1, const double startup[2])
 {
 	struct brc_run_result rr = {
 		.wall = wall,
+		.startup_wall = startup[0],
+		.startup_cpu = startup[1],
 		.cpu_user = tv(&u1->ru_utime) - tv(&u0->ru_utime),
 		.cpu_sys = tv(&u1->ru_stime) - tv(&u0->ru_stime),
 		.cpu_processing = t->cpu_processing,
@@ -301,6 +303,40 @@ static void check_misuse(cJSON *r, const struct br_run *run)
 	free(why);
 }
 
+static void set_tv(struct timeval *t, double s)
+{
+	t->tv_sec = (time_t)s;
+	t->tv_usec = (suseconds_t)((s - (double)t->tv_sec) * 1e6);
+}
+
+/*
+ * The plugin said "ready" (host->ready) during the run: the measured part
+ * starts there, like a C plugin's run hook after its create.  Wall time
+ * and CPU move their start to it (and the timeline's zero, through
+ * run_start_ns); what came before is the start-up, reported apart:
+ * startup[0] wall, startup[1] CPU, including the CPU children spent before
+ * "ready" (the plugin read it from /proc: the core only sees a child's CPU
+ * once it is reaped, at the end).
+ */
+static void from_ready(const struct br_run *run, uint64_t *t0, uint64_t t1,
+                       struct rusage *u0, double startup[2])
+{
+	struct brc_run_ready rd;
+	double user, sys;
+
+	if (!brc_run_ready_get(run, &rd) || rd.ns < *t0 || rd.ns > t1)
+		return;
+	user = rd.cpu_user + rd.child_user;
+	sys = rd.cpu_sys + rd.child_sys;
+	startup[0] = (double)(rd.ns - *t0) / 1e9;
+	startup[1] = user + sys - tv(&u0->ru_utime) - tv(&u0->ru_stime);
+	if (startup[1] < 0)
+		startup[1] = 0;
+	set_tv(&u0->ru_utime, user);
+	set_tv(&u0->ru_stime, sys);
+	*t0 = rd.ns;
+}
+
 /* A closed run stays allocated for the life of the process: a thread the
  * plugin did not join may still call the host (brc_run_close). */
 static struct br_run *closed_run;
@@ -315,6 +351,7 @@ static cJSON *measure(const struct br_plugin *p, const void *opts,
 	struct brc_run_tally t;
 	struct rusage u0, u1;
 	uint64_t t0, t1;
+	double startup[2] = { 0, 0 };
 	void *state = NULL;
 	int rc;
 	char num[32];
@@ -354,9 +391,10 @@ static cJSON *measure(const struct br_plugin *p, const void *opts,
 	cJSON_AddStringToObject(r, "status", rc ? "failed" : "ok");
 	if (rc)
 		add_reason(r, "the plugin's run hook failed");
+	from_ready(run, &t0, t1, &u0, startup);
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)t0);
 	cJSON_AddStringToObject(r, "run_start_ns", num);
-	add_measures(r, &t, (double)(t1 - t0) / 1e9, &u0, &u1);
+	add_measures(r, &t, (double)(t1 - t0) / 1e9, &u0, &u1, startup);
 	brc_run_tally_free(&t);
 	reap_leftovers(r);
 	if (p->destroy)

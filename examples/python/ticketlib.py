@@ -3,8 +3,9 @@ benchrun's exec protocol, "prepare a ticket for processing" (parse the JSON,
 summarise the day, burn the scenario's CPU cost), and print the record.
 
 The exec protocol (docs/exec-protocol.md): URLs arrive on stdin, one per
-line; we print `start I`, then `summary I STATUS FIELDS` or
-`error I STATUS TEXT` per request on stdout.  Environment:
+line; we print `ready` once imports are done (workload()), then `start I`,
+then `summary I STATUS FIELDS` or `error I STATUS TEXT` per request on
+stdout.  Environment:
 BENCHRUN_CONCURRENCY, BENCHRUN_CPU_US_PER_TRIP (set it with the strategy's
 `env` parameter to match workload.cpu_us_per_trip).
 """
@@ -21,8 +22,18 @@ FNV_PRIME = 0x100000001B3
 MASK = 0xFFFFFFFFFFFFFFFF
 
 
+def ready():
+    """Say `ready`: the interpreter has started and every module is
+    imported, so benchrun measures wall time and CPU from here, as it does
+    for a C plugin's run hook, and reports the start-up apart."""
+    sys.stdout.write("ready\n")
+    sys.stdout.flush()
+
+
 def workload():
-    """The URLs to fetch, in request order, and the concurrency to use."""
+    """The URLs to fetch, in request order, and the concurrency to use.
+    Called once every import is done: it announces `ready` first."""
+    ready()
     urls = [line.strip() for line in sys.stdin if line.strip()]
     return urls, int(os.environ.get("BENCHRUN_CONCURRENCY", "10"))
 
