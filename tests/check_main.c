@@ -51,6 +51,7 @@ int main(void)
 		brc_suite_merge,
 		brc_suite_cells,
 		brc_suite_h2,
+		brc_suite_programs,
 		brc_suite_hostile,
 		brc_suite_exec,
 		brc_suite_security,

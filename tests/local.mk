@@ -44,7 +44,7 @@ tests_check_benchrun_SOURCES += tests/check_security_serve.c
 # Cells and merge (issue 17).
 tests_check_benchrun_SOURCES += tests/check_merge.c tests/check_cells.c
 # HTTP/2 beside HTTP/1.1, the multiplex strategy (issue 18).
-tests_check_benchrun_SOURCES += tests/check_h2.c
+tests_check_benchrun_SOURCES += tests/check_h2.c tests/check_programs.c
 # Full JSON validation of ticket bodies (issue 14).
 tests_check_benchrun_SOURCES += tests/check_validate.c tests/check_proc.c
 tests_check_benchrun_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) \

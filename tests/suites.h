@@ -40,6 +40,7 @@ Suite *brc_suite_security_files(void);
 Suite *brc_suite_merge(void);
 Suite *brc_suite_cells(void);
 Suite *brc_suite_h2(void);
+Suite *brc_suite_programs(void);
 Suite *brc_suite_validate(void);
 Suite *brc_suite_security_text(void);
 Suite *brc_suite_proc(void);
