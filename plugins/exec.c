@@ -46,7 +46,8 @@ struct exec_opts {
 
 static const struct br_param exec_params[] = {
 	{ "command", BR_PARAM_STRLIST, offsetof(struct exec_opts, command),
-	  NULL, 0, 0, "program and arguments (argv list; required)" },
+	  NULL, 0, 0, "program and arguments (argv list; required)",
+	  BR_PARAM_F_PROGRAM },
 	{ "env", BR_PARAM_STRLIST, offsetof(struct exec_opts, env), NULL, 0, 0,
 	  "extra environment entries, NAME=VALUE" },
 	{ "cwd", BR_PARAM_STRING, offsetof(struct exec_opts, cwd), NULL, 0, 0,
@@ -361,6 +362,14 @@ static int report_exit(struct exec_state *st, int wstatus)
 	if (WIFSIGNALED(wstatus)) {
 		st->host->log(st->run, BR_LOG_ERROR, "exec: %s was killed by %s",
 		              prog, strsignal(WTERMSIG(wstatus)));
+		return -1;
+	}
+	if (WEXITSTATUS(wstatus) == 127) {
+		/* execvp failed in the child, or a shell could not find a
+		 * command: either way the program did not start. */
+		st->host->log(st->run, BR_LOG_ERROR, "exec: %s cannot be started "
+		              "(exit status 127: not found, not executable, or "
+		              "its interpreter is missing)", prog);
 		return -1;
 	}
 	if (WEXITSTATUS(wstatus)) {

@@ -68,4 +68,5 @@ const struct br_plugin benchrun_plugin = {
 	.create = null_create,
 	.run = null_run,
 	.destroy = null_destroy,
+	.flags = BR_PLUGIN_F_NO_FETCH,
 };

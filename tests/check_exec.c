@@ -160,19 +160,6 @@ START_TEST(test_missing_tickets)
 }
 END_TEST
 
-START_TEST(test_program_not_found)
-{
-	cJSON *doc, *run;
-	int code;
-
-	run = run_exec("/nonexistent/interpreter", "", 2, &code, &doc);
-	ck_assert_int_eq(code, 1);
-	ck_assert_str_eq(str(run, "status"), "failed");
-	ck_assert_ptr_nonnull(strstr(str(run, "log"), "cannot run"));
-	cJSON_Delete(doc);
-}
-END_TEST
-
 Suite *brc_suite_exec(void)
 {
 	Suite *s = suite_create("exec");
@@ -185,7 +172,6 @@ Suite *brc_suite_exec(void)
 	tcase_add_test(tc, test_nonzero_exit);
 	tcase_add_test(tc, test_garbage_output);
 	tcase_add_test(tc, test_missing_tickets);
-	tcase_add_test(tc, test_program_not_found);
 	suite_add_tcase(s, tc);
 	return s;
 }

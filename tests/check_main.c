@@ -64,6 +64,7 @@ int main(void)
 		brc_suite_proc,
 		brc_suite_security_input,
 		brc_suite_security_serve,
+		brc_suite_newcomer,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

@@ -11,6 +11,9 @@ EXTRA_DIST += tests/configs.sh
 # HTML reports in headless Chromium (skips when it is not installed).
 TESTS += tests/browser.sh
 EXTRA_DIST += tests/browser.sh tests/browser_check.py tests/cluster.sh
+# An installed copy runs its own library and checks every plugin.
+TESTS += tests/installed.sh
+EXTRA_DIST += tests/installed.sh
 # core/ includes run down the flow (core/README.md).
 TESTS += tests/layers.sh
 EXTRA_DIST += tests/layers.sh core/README.md
@@ -191,3 +194,5 @@ tests_plugins_abi_newer_la_LDFLAGS = $(BR_FIXTURE_LINK)
 tests_plugins_abi_bad_stride_la_SOURCES = $(BR_ABI_FIXTURE)
 tests_plugins_abi_bad_stride_la_CPPFLAGS = $(AM_CPPFLAGS) -DABI_BAD_STRIDE
 tests_plugins_abi_bad_stride_la_LDFLAGS = $(BR_FIXTURE_LINK)
+# The newcomer's path (issue 15).
+tests_check_benchrun_SOURCES += tests/check_newcomer.c

@@ -88,6 +88,10 @@ struct br_param {
  * the strategy's concurrency (a column, and the value a `concurrency`
  * sweep sets).  At most one parameter of a table has it. */
 #define BR_PARAM_F_CONCURRENCY 0x1u
+/* This STRLIST parameter is a program and its arguments (an argv, like
+ * exec's `command`): `benchrun validate` checks that the program exists
+ * and can be executed, relative paths against the scenario's directory. */
+#define BR_PARAM_F_PROGRAM 0x2u
 
 /* ------------------------------------------------------------------------
  * Core services.  The run context `struct br_run` is opaque.
@@ -241,6 +245,10 @@ struct br_plugin {
 
 /* The plugin honours host->due(): it runs open-model scenarios. */
 #define BR_PLUGIN_F_DUE 0x1u
+/* The plugin fetches nothing by design (null: a probe of benchrun's own
+ * overhead): `benchrun check-plugin` holds it to loading and empty runs
+ * only. */
+#define BR_PLUGIN_F_NO_FETCH 0x2u
 
 /* Fill the header fields of a descriptor: `BR_PLUGIN_HEADER, .name = ...`. */
 #define BR_PLUGIN_HEADER                                         \

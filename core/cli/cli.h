@@ -21,6 +21,8 @@
 #include "server/server.h"
 #include "util.h"
 
+enum { BRC_PROGRESS_AUTO = 0, BRC_PROGRESS_ALWAYS, BRC_PROGRESS_NEVER };
+
 struct brc_options {
 	const char *output;      /* -o/--output: results JSON (or plot file) */
 	const char *plugin_path; /* --plugin-path, colon-separated          */
@@ -39,6 +41,7 @@ struct brc_options {
 	const char *cells;       /* run --cell IDS|env: only these cells    */
 	const char *shard;       /* run --shard K/N: every N-th cell from K */
 	bool json;               /* plan --json                             */
+	int progress;            /* --progress: BRC_PROGRESS_*              */
 	char **args;             /* positional arguments after the command  */
 	int n_args;
 };
@@ -54,6 +57,7 @@ int brc_cmd_plot(const struct brc_options *o);      /* plot RESULTS        */
 int brc_cmd_report(const struct brc_options *o);    /* report RESULTS      */
 int brc_cmd_merge(const struct brc_options *o);     /* merge A B ...       */
 int brc_cmd_plan(const struct brc_options *o);      /* plan SCENARIO       */
+int brc_cmd_check_plugin(const struct brc_options *o); /* check-plugin FILE */
 
 /* Load the scenario named by o->args[0] with o's overrides; prints errors
  * and returns BR_EXIT_USAGE on failure, 0 on success. */
@@ -90,6 +94,23 @@ struct brc_run_loop {
 	int seq;                      /* measured runs so far           */
 };
 bool brc_run_loop(struct brc_run_loop *l);
+/* cli_outputs.c: the files a run writes (NULL: not written), resolved
+ * from -o and the scenario's outputs; see there for the rule. */
+struct brc_out_paths {
+	char *json, *csv, *markdown, *plot, *html;
+};
+void brc_cli_outputs(const struct brc_options *o, const struct brc_scenario *sc,
+                     struct brc_out_paths *out);
+void brc_cli_outputs_free(struct brc_out_paths *out);
+
+/* cli_progress.c: progress of a run (--progress).  begin before the first
+ * run, step before each (runs done, runs planned so far), clear before
+ * printing a line of one's own, end after the last. */
+void brc_progress_begin(int mode);
+void brc_progress_step(size_t done, size_t total, const char *label,
+                       const char *point, const char *what);
+void brc_progress_clear(void);
+void brc_progress_end(void);
 
 /* cells.c: a cell is one run of one plan item at one repetition; cell c
  * is repetition c / plan->n of item c % plan->n.  brc_cells_total: how

@@ -15,7 +15,26 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "run/plan.h"
 #include "util.h"
+
+/* Report the plugin and parameter problems of what was valid in a
+ * scenario with errors too: one pass shows everything to fix. */
+static void also_plan(const struct brc_options *o, struct brc_scenario *sc)
+{
+	struct brc_plan plan;
+	char *err = NULL;
+
+	if (!sc->n_strategies)
+		return;
+	if (brc_plan_build(sc, o->plugin_path, &plan, &err)) {
+		fprintf(stderr, "%s\n", brc_sanitize(err, BRC_TEXT_KEEP_NL |
+		                                     BRC_TEXT_KEEP_TAB));
+		free(err);
+		return;
+	}
+	brc_plan_free(&plan);
+}
 
 int brc_cli_load_scenario(const struct brc_options *o, struct brc_scenario *sc)
 {
@@ -40,13 +59,15 @@ int brc_cli_load_scenario(const struct brc_options *o, struct brc_scenario *sc)
 		snprintf(warmup, sizeof(warmup), "%d", o->warmup);
 		ov[n++] = (struct brc_override){ "runs.warmup", warmup };
 	}
-	r = brc_scenario_load(o->args[0], ov, n, sc, &err);
+	r = brc_scenario_load_partial(o->args[0], ov, n, sc, &err);
 	free(ov);
 	if (r) {
 		/* Diagnostics quote the file: no escape sequences. */
 		fputs(err ? brc_sanitize(err, BRC_TEXT_KEEP_NL | BRC_TEXT_KEEP_TAB)
 		          : "invalid scenario\n", stderr);
 		free(err);
+		also_plan(o, sc);
+		brc_scenario_free(sc);
 		return BR_EXIT_USAGE;
 	}
 	return 0;

@@ -23,6 +23,7 @@
 #include "run/plan.h"
 #include "report/report.h"
 #include "run/runner.h"
+#include "scenario/paths.h"
 #include "server/server.h"
 #include "util.h"
 
@@ -202,19 +203,18 @@ static int machine_check(const struct brc_options *o, struct brc_results *res)
 	return 0;
 }
 
-static int write_outputs(const struct brc_options *o,
-                         const struct brc_scenario *sc,
+static int write_outputs(const struct brc_out_paths *paths,
                          const struct brc_results *res)
 {
 	const struct {
 		const char *path;
 		int (*write)(const char *path, const struct brc_results *r);
 	} out[] = {
-		{ o->output ? o->output : sc->outputs.json, brc_results_json_write },
-		{ sc->outputs.csv, brc_report_csv_write },
-		{ sc->outputs.markdown, brc_report_md_write },
-		{ sc->outputs.plot, brc_report_plot },
-		{ sc->outputs.html, brc_report_html_write },
+		{ paths->json, brc_results_json_write },
+		{ paths->csv, brc_report_csv_write },
+		{ paths->markdown, brc_report_md_write },
+		{ paths->plot, brc_report_plot },
+		{ paths->html, brc_report_html_write },
 	};
 	int rc = 0;
 
@@ -228,7 +228,12 @@ static int write_outputs(const struct brc_options *o,
 				brc_error("cannot write %s: %s", out[k].path,
 				         brc_file_strerror(errno));
 			rc = -1;
+			continue;
 		}
+		/* Which files this run wrote, so none is mistaken for
+		 * another run's (-q keeps quiet). */
+		if (brc_verbosity >= 0)
+			fprintf(stderr, "wrote %s\n", out[k].path);
 	}
 	return rc;
 }
@@ -285,6 +290,7 @@ int brc_cmd_run(const struct brc_options *o)
 	struct brc_plan plan = { 0 };
 	struct brc_server_proc srv = { 0 };
 	struct brc_results res;
+	struct brc_out_paths outs = { 0 };
 	bool all_ok, have_srv = false, *cells = NULL;
 	int64_t n_cells = 0;
 	char *err = NULL;
@@ -300,9 +306,11 @@ int brc_cmd_run(const struct brc_options *o)
 		goto out_scenario;
 	if (brc_plan_build(&sc, o->plugin_path, &plan, &err)) {
 		fputs(err ? brc_sanitize(err, BRC_TEXT_KEEP_NL | BRC_TEXT_KEEP_TAB)
-		          : "cannot plan the scenario\n", stderr);
+		          : "cannot plan the scenario", stderr);
+		fputc('\n', stderr);
 		free(err);
-		rc = BR_EXIT_USAGE;
+		/* Like validate: a plugin or parameter problem is 1. */
+		rc = BR_EXIT_FAIL;
 		goto out_scenario;
 	}
 	if (choose_cells(o, &sc, &plan, &cells, &n_cells)) {
@@ -330,14 +338,17 @@ int brc_cmd_run(const struct brc_options *o)
 		brc_results_free(&res);
 		goto out_plan;
 	}
+	brc_cli_outputs(o, &sc, &outs);
 	struct brc_run_loop loop = {
 		.sc = &sc, .plan = &plan, .srv = have_srv ? &srv : NULL,
-		.res = &res, .json = o->output ? o->output : sc.outputs.json,
+		.res = &res, .json = outs.json,
 		.stop = &stop_requested, .cells = cells,
 	};
+	brc_progress_begin(o->progress);
 	all_ok = brc_run_loop(&loop) && !loop.server_dead;
 	if (cells)
 		drop_empty_groups(&res);
+	brc_progress_end();
 	if (have_srv)
 		brc_server_stop(&srv);
 	res.incomplete = stop_requested != 0;
@@ -346,8 +357,9 @@ int brc_cmd_run(const struct brc_options *o)
 
 	brc_report_table(stdout, &res, !o->no_color && isatty(STDOUT_FILENO));
 	fflush(stdout);
-	if (write_outputs(o, &sc, &res))
+	if (write_outputs(&outs, &res))
 		all_ok = false;
+	brc_cli_outputs_free(&outs);
 	rc = res.incomplete ? BR_EXIT_INTERRUPTED
 	     : all_ok       ? BR_EXIT_OK
 	                    : BR_EXIT_FAIL;

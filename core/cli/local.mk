@@ -1,9 +1,14 @@
 # core/cli/local.mk - the command line: options, subcommands, and the glue from a scenario file to a run.
 
 core_libbrcore_la_SOURCES += \
+	%reldir%/check.h \
+	%reldir%/check_cases.c \
 	%reldir%/cli.h \
 	%reldir%/cells.c \
+	%reldir%/cli_outputs.c \
+	%reldir%/cli_progress.c \
 	%reldir%/cli_scenario.c \
+	%reldir%/cmd_check_plugin.c \
 	%reldir%/cmd_compare.c \
 	%reldir%/compare_scenario.c \
 	%reldir%/cmd_export.c \

@@ -31,6 +31,7 @@ static const char usage_text[] =
 "       benchrun merge A.json B.json ... -o ALL.json\n"
 "       benchrun plan [--json] SCENARIO.yaml\n"
 "       benchrun SCENARIO.yaml --cell IDS|env | --shard K/N\n"
+"       benchrun check-plugin FILE.so|NAME [--set PARAM=VALUE]\n"
 "\n"
 "Benchmark concurrency strategies (plugins) on the same deterministic I/O\n"
 "workload: fetch N days of bus tickets, validate every one, and report\n"
@@ -53,6 +54,8 @@ static const char usage_text[] =
 "             several machines) into one, as if one machine ran them\n"
 "  plan       list the scenario's cells (one run of one strategy at one\n"
 "             sweep point and repetition) with ids and estimated times\n"
+"  check-plugin  the conformance cases against one plugin: PASS, FAIL or\n"
+"             SKIP for each (--set gives the plugin a parameter)\n"
 "\n"
 "Options:\n"
 "  -o, --output FILE      results JSON (run), the picture (plot) or the\n"
@@ -81,6 +84,9 @@ static const char usage_text[] =
 "      --shard K/N        run: every N-th cell from cell K (0 <= K < N)\n"
 "      --json             plan: the cells as JSON\n"
 "      --no-color         no colours (also when NO_COLOR is set)\n"
+"      --progress=WHEN    auto (default): a live line on a terminal, else a\n"
+"                         status line every 15 s; always (even with -q);\n"
+"                         never\n"
 "  -q, --quiet            only errors and the final table\n"
 "  -v, --verbose          more detail (twice: debug)\n"
 "  -h, --help             this help\n"
@@ -112,6 +118,7 @@ static const struct command {
 	{ "report", brc_cmd_report, 1, 1 },
 	{ "merge", brc_cmd_merge, 1, 100000 },
 	{ "plan", brc_cmd_plan, 1, 1 },
+	{ "check-plugin", brc_cmd_check_plugin, 1, 1 },
 	{ "__worker", cmd_worker, 0, 0 },
 };
 
@@ -151,7 +158,7 @@ static int parse_count(const char *s, int *out)
 enum { OPT_PLUGIN_PATH = 256, OPT_SET, OPT_RUNS, OPT_WARMUP, OPT_HOST,
        OPT_PORT, OPT_THRESHOLD, OPT_NO_COLOR, OPT_ALLOW_FEW,
        OPT_ALLOW_DIFFERENT, OPT_STRICT, OPT_CELL, OPT_SHARD, OPT_JSON,
-       OPT_PUBLIC };
+       OPT_PUBLIC, OPT_PROGRESS };
 
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -170,12 +177,36 @@ static const struct option long_opts[] = {
 	{ "cell", required_argument, NULL, OPT_CELL },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "progress", required_argument, NULL, OPT_PROGRESS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* A first argument that is no file and close to a command name is a
+ * misspelt command ("valdate"); a scenario file always exists or has a
+ * .yaml/.yml name.  Says so, with the command meant. */
+static bool looks_like_command(const char *arg)
+{
+	const char *names[BR_ARRAY_SIZE(commands)];
+	const char *best, *dot = strrchr(arg, '.');
+	size_t n = 0;
+
+	if (strchr(arg, '/') || access(arg, F_OK) == 0 ||
+	    (dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml"))))
+		return false;
+	for (size_t i = 0; i < BR_ARRAY_SIZE(commands); i++)
+		if (commands[i].name[0] != '_')
+			names[n++] = commands[i].name;
+	best = brc_suggest(arg, names, n);
+	if (!best)
+		return false;
+	usage_error("'%s' is not a command or a scenario file (did you mean "
+	            "'%s'?)", arg, best);
+	return true;
+}
 
 /* Parse one option; returns 0, or an exit code to stop with (+1000 for a
  * successful early exit). */
@@ -250,6 +281,17 @@ static int handle_option(int c, struct brc_options *o)
 	case OPT_JSON:
 		o->json = true;
 		return 0;
+	case OPT_PROGRESS:
+		if (!strcmp(optarg, "auto"))
+			o->progress = BRC_PROGRESS_AUTO;
+		else if (!strcmp(optarg, "always"))
+			o->progress = BRC_PROGRESS_ALWAYS;
+		else if (!strcmp(optarg, "never"))
+			o->progress = BRC_PROGRESS_NEVER;
+		else
+			return usage_error("--progress wants auto, always or "
+			                   "never, not '%s'", optarg);
+		return 0;
 	case 'q':
 		brc_verbosity = -1;
 		return 0;
@@ -320,6 +362,8 @@ int main(int argc, char **argv)
 			                   cmd->name);
 		}
 		rc = cmd->fn(&o);
+	} else if (looks_like_command(o.args[0])) {
+		rc = BR_EXIT_USAGE;
 	} else if (o.n_args == 1) {
 		rc = brc_cmd_run(&o);
 	} else {

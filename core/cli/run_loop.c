@@ -21,32 +21,21 @@
 
 #include "cli/cli.h"
 #include "results/metrics.h"
+#include "scenario/paths.h"
 #include "util.h"
 
-/* "[ 3/12] threads concurrency=10 run 2/3  ETA 1m05s" on a tty. */
+/* Where the scenario is (cli_progress.c: a live line on a terminal, a
+ * periodic status line elsewhere, per --progress). */
 static void progress(size_t done, size_t total, const struct brc_plan_item *it,
                      const char *what, double elapsed)
 {
-	char eta[32] = "";
-	double left;
-
-	if (brc_verbosity < 0 || !isatty(STDERR_FILENO))
-		return;
-	if (done > 0 && total > done) {
-		left = elapsed / (double)done * (double)(total - done);
-		snprintf(eta, sizeof(eta), "  ETA %dm%02ds", (int)left / 60,
-		         (int)left % 60);
-	}
-	fprintf(stderr, "\r\033[K[%*zu/%zu] %s%s%s %s%s", total >= 100 ? 3 : 2,
-	        done + 1, total, it->label, *it->point ? " " : "", it->point,
-	        what, eta);
-	fflush(stderr);
+	(void)elapsed;
+	brc_progress_step(done, total, it->label, it->point, what);
 }
 
 static void progress_clear(void)
 {
-	if (brc_verbosity >= 0 && isatty(STDERR_FILENO))
-		fputs("\r\033[K", stderr);
+	brc_progress_clear();
 }
 
 static void note_run(const struct brc_plan_item *it, const char *what,
@@ -139,7 +128,10 @@ static bool one_run(struct brc_run_loop *l, size_t i, int64_t k, bool warm,
 	};
 	struct brc_run_result rr;
 	char what[48];
+	/* The strategy works in the scenario's directory (scenario/paths.h). */
+	char *dir = brc_scenario_dir_abs(sc->path);
 
+	job.dir = dir;
 	if (warm)
 		snprintf(what, sizeof(what), "warm-up %lld/%lld",
 		         (long long)k + 1, (long long)sc->runs.warmup);
@@ -153,6 +145,7 @@ static bool one_run(struct brc_run_loop *l, size_t i, int64_t k, bool warm,
 	progress(*done, total, it, what,
 	         (double)(brc_now_ns() - t_start) / 1e9);
 	brc_runner_run(&job, &rr);
+	free(dir);
 	(*done)++;
 	if (rr.status == BR_RUN_INTERRUPTED) {
 		brc_run_result_clear(&rr);

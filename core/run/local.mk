@@ -8,6 +8,7 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/plan.c \
 	%reldir%/plan.h \
 	%reldir%/plan_order.c \
+	%reldir%/plan_program.c \
 	%reldir%/run_spawn.c \
 	%reldir%/runctx.c \
 	%reldir%/runctx.h \

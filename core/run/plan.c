@@ -12,6 +12,7 @@
 
 #include "run/loader.h"
 #include "run/plan.h"
+#include "scenario/paths.h"
 #include "util.h"
 
 /* Errors, one per line, each reported once: a strategy's bad parameter
@@ -58,8 +59,12 @@ static void copy_value(struct brc_param_value *dst,
 	dst->mark = src->mark;
 	dst->items = brc_xcalloc(src->n_items ? src->n_items : 1,
 	                        sizeof(*dst->items));
+	/* $datadir/ and $cwd/ are expanded here, in benchrun's own
+	 * directory: the worker runs in the scenario's (scenario/paths.h). */
 	for (size_t i = 0; i < src->n_items; i++)
-		dst->items[i] = brc_xstrdup(src->items[i]);
+		dst->items[i] = brc_path_has_prefix(src->items[i])
+		                ? brc_path_resolve(NULL, src->items[i])
+		                : brc_xstrdup(src->items[i]);
 }
 
 static void free_item(struct brc_plan_item *it)
@@ -94,12 +99,17 @@ void brc_plan_free(struct brc_plan *p)
 	p->n = 0;
 }
 
-/* The strategy's concurrency by convention (see plan.h). */
+/* The strategy's concurrency: the parameter flagged
+ * BR_PARAM_F_CONCURRENCY, else by convention (see plan.h). */
 static int64_t concurrency_of(const struct br_plugin *d, const void *opts)
 {
 	static const char *const names[] = { "concurrency", "workers",
 		                             "max_threads" };
 
+	for (const struct br_param *p = d->params; p && p->name; p++)
+		if ((p->flags & BR_PARAM_F_CONCURRENCY) &&
+		    (p->type == BR_PARAM_INT || p->type == BR_PARAM_SIZE))
+			return *(const int64_t *)((const char *)opts + p->offset);
 	for (size_t i = 0; i < BR_ARRAY_SIZE(names); i++) {
 		const struct br_param *p = brc_plugin_param(d, names[i]);
 
@@ -118,7 +128,51 @@ struct expand {
 	size_t n_sweeps;
 	struct brc_plan *plan;
 	struct brc_buf *errs;
+	const char *dir;      /* the scenario's directory */
 };
+
+/* The mark of the strategy's value for parameter `name`, if it has one. */
+static const struct brc_mark *param_mark(const struct brc_strategy *st,
+                                         const char *name)
+{
+	for (size_t i = 0; i < st->n_params; i++)
+		if (!strcmp(st->params[i].name, name))
+			return &st->params[i].mark;
+	return &st->mark;
+}
+
+/* Every program parameter (BR_PARAM_F_PROGRAM) can be started. */
+static void check_programs(const struct expand *x, const void *opts)
+{
+	const struct brc_strategy *st = &x->sc->strategies[x->strategy];
+	const struct br_plugin *d = x->pl->desc;
+	const struct br_param *cwdp = brc_plugin_param(d, "cwd");
+	const char *cwd = NULL;
+	char *dir;
+
+	if (cwdp && cwdp->type == BR_PARAM_STRING)
+		cwd = *(const char *const *)((const char *)opts + cwdp->offset);
+	dir = cwd && *cwd ? brc_path_resolve(x->dir, cwd) : brc_xstrdup(x->dir);
+	for (const struct br_param *p = d->params; p && p->name; p++) {
+		char *why, *prefix, *msg;
+
+		if (!(p->flags & BR_PARAM_F_PROGRAM) ||
+		    p->type != BR_PARAM_STRLIST)
+			continue;
+		why = brc_program_problem(*(const char *const *const *)
+		                          ((const char *)opts + p->offset), dir);
+		if (!why)
+			continue;
+		prefix = mark_text(param_mark(st, p->name));
+		msg = brc_xasprintf("%s: %s: %s", st->label ? st->label : st->plugin,
+		                    p->name, why);
+		add_errors(x->errs, prefix, msg);
+		free(msg);
+		free(prefix);
+		free(why);
+	}
+	free(dir);
+}
 
 /* One plan item at the sweep point given by idx (a value per sweep). */
 static void add_point(const struct expand *x, const size_t *idx)
@@ -156,6 +210,7 @@ static void add_point(const struct expand *x, const size_t *idx)
 		free_item(&it);
 		return;
 	}
+	check_programs(x, opts);
 	it.label = brc_xstrdup(st->label ? st->label : st->plugin);
 	it.plugin_name = brc_xstrdup(d->name);
 	it.plugin_path = brc_xstrdup(x->pl->path);
@@ -196,17 +251,6 @@ static void expand_strategy(const struct expand *x)
 	free(idx);
 }
 
-static char *dir_of(const char *path)
-{
-	const char *slash = path ? strrchr(path, '/') : NULL;
-
-	if (!slash)
-		return brc_xstrdup(".");
-	if (slash == path)
-		return brc_xstrdup("/");
-	return brc_xasprintf("%.*s", (int)(slash - path), path);
-}
-
 /* Remember the names a plugin declares, for sweep suggestions. */
 static void add_names(const struct br_plugin *d, char ***names, size_t *n)
 {
@@ -241,7 +285,7 @@ int brc_plan_build(const struct brc_scenario *sc, const char *plugin_path,
                   struct brc_plan *out, char **err)
 {
 	struct brc_buf errs = { 0 };
-	char *base = dir_of(sc->path);
+	char *base = brc_scenario_dir(sc->path);
 	bool *matched = brc_xcalloc(sc->n_sweeps + 1, sizeof(*matched));
 	size_t *sweeps = brc_xcalloc(sc->n_sweeps + 1, sizeof(*sweeps));
 	char **names = NULL;
@@ -255,11 +299,15 @@ int brc_plan_build(const struct brc_scenario *sc, const char *plugin_path,
 		struct brc_loaded pl;
 		struct expand x = { .sc = sc, .strategy = s, .pl = &pl,
 			            .sweeps = sweeps, .plan = out,
-			            .errs = &errs };
-		char *e;
+			            .errs = &errs, .dir = base };
+		char *e, *name = brc_path_has_prefix(st->plugin)
+		                 ? brc_path_resolve(base, st->plugin)
+		                 : brc_xstrdup(st->plugin);
+		int orc = brc_plugin_describe(name, base, plugin_path,
+		                              BRC_DESCRIBE_TIMEOUT, &pl, &e);
 
-		if (brc_plugin_describe(st->plugin, base, plugin_path,
-		                        BRC_DESCRIBE_TIMEOUT, &pl, &e)) {
+		free(name);
+		if (orc) {
 			char *prefix = mark_text(&st->mark);
 
 			add_errors(&errs, prefix, e);

@@ -57,5 +57,9 @@ void brc_plan_free(struct brc_plan *p);
  */
 void brc_plan_order(size_t n, enum brc_run_order order, uint64_t seed,
                    size_t round, size_t *out);
+/* plan_program.c: why the program argv (a BR_PARAM_F_PROGRAM value) cannot
+ * be started from directory `dir` ("cannot be started: ..."), malloc'd, or
+ * NULL when it can. */
+char *brc_program_problem(const char *const *argv, const char *dir);
 
 #endif /* BR_PLAN_H */

@@ -349,7 +349,10 @@ static int finish_request(struct br_run *run, size_t i, int status,
 		                          memory_order_relaxed);
 		note_failure(run, i, "body larger than max_body (%lld bytes)",
 		             (long long)run->w->max_body);
-	} else if (error) {
+	} else if (error && (status < 100 || (status >= 200 && status <= 299))) {
+		/* No answer, or a good one cut short: the transport failed.
+		 * An answer with a failing status is that status, whatever
+		 * the plugin's error text says (writing-a-plugin.md). */
 		atomic_fetch_add_explicit(&run->f_transport, 1,
 		                          memory_order_relaxed);
 		note_failure(run, i, "transport: %s", error);

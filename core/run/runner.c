@@ -36,6 +36,8 @@ static char *make_spec(const struct brc_runner_job *job)
 	cJSON_AddStringToObject(s, "plugin", job->plugin_path);
 	cJSON_AddStringToObject(s, "url_template", job->url_template);
 	cJSON_AddStringToObject(s, "base", job->base ? job->base : "");
+	if (job->dir)
+		cJSON_AddStringToObject(s, "dir", job->dir);
 	cJSON_AddNumberToObject(s, "verbosity", brc_verbosity);
 	/* uint64 does not survive a JSON double: the seed travels as text. */
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)job->w->seed);

@@ -28,6 +28,8 @@
 struct brc_runner_job {
 	const char *exe;           /* benchrun binary; NULL: /proc/self/exe */
 	const char *plugin_path;   /* resolved plugin file                 */
+	const char *dir;           /* the worker's working directory (the
+	                              scenario's, absolute), NULL: ours     */
 	const struct brc_param_value *params; /* given to brc_params_build    */
 	size_t n_params;
 	const struct brc_workload *w;

@@ -48,7 +48,7 @@ static int ctl_in = -1, ctl_out = -1;
 struct spec {
 	cJSON *root;
 	struct brc_workload w;
-	const char *plugin, *tmpl, *base;
+	const char *plugin, *tmpl, *base, *dir;
 	struct brc_param_value *params;
 	size_t n_params;
 };
@@ -111,6 +111,7 @@ static int parse_spec(const char *text, struct spec *s, char **err)
 	s->plugin = jstr(s->root, "plugin");
 	s->tmpl = jstr(s->root, "url_template");
 	s->base = jstr(s->root, "base");
+	s->dir = jstr(s->root, "dir");
 	seed = jstr(w, "seed");
 	if (!s->root || !w || !s->plugin || !s->tmpl || !s->base || !seed) {
 		*err = brc_xstrdup("invalid run spec on stdin (this command is "
@@ -443,6 +444,13 @@ int brc_worker_main(void)
 	line = read_line(ctl_in);
 	if (parse_spec(line, &s, &err))
 		goto fail;
+	/* Relative paths a strategy is given (an exec program, its script)
+	 * are relative to the scenario's directory (scenario/paths.h). */
+	if (s.dir && chdir(s.dir)) {
+		err = brc_xasprintf("cannot enter the scenario's directory %s: %s",
+		                    s.dir, strerror(errno));
+		goto fail;
+	}
 	if (brc_plugin_open(s.plugin, NULL, NULL, &lp, &err))
 		goto fail;
 	if (brc_params_build(lp.desc, s.params, s.n_params, &opts, &err))

@@ -3,6 +3,8 @@
 core_libbrcore_la_SOURCES += \
 	%reldir%/params.c \
 	%reldir%/params.h \
+	%reldir%/paths.c \
+	%reldir%/paths.h \
 	%reldir%/scenario.c \
 	%reldir%/scenario.h \
 	%reldir%/scenario_get.c \

@@ -335,16 +335,20 @@ out:
 	return d->count;
 }
 
-int brc_scenario_load_string(const char *name, const char *text, size_t len,
-                            const struct brc_override *ov, size_t n_ov,
-                            struct brc_scenario *out, char **errbuf)
+/* keep: on errors, leave in *out what was valid (see _partial). */
+static int load_string(const char *name, const char *text, size_t len,
+                       const struct brc_override *ov, size_t n_ov,
+                       struct brc_scenario *out, char **errbuf, bool keep)
 {
 	struct brc_diag d = { 0 };
 
 	memset(out, 0, sizeof(*out));
 	out->path = brc_xstrdup(name);
 	if (load(out, text, len, ov, n_ov, &d)) {
-		brc_scenario_free(out);
+		if (!keep) {
+			brc_scenario_free(out);
+			memset(out, 0, sizeof(*out));
+		}
 		finish(&d, errbuf);
 		return -1;
 	}
@@ -352,8 +356,33 @@ int brc_scenario_load_string(const char *name, const char *text, size_t len,
 	return 0;
 }
 
+int brc_scenario_load_string(const char *name, const char *text, size_t len,
+                            const struct brc_override *ov, size_t n_ov,
+                            struct brc_scenario *out, char **errbuf)
+{
+	return load_string(name, text, len, ov, n_ov, out, errbuf, false);
+}
+
+static int load_file(const char *path, const struct brc_override *ov,
+                     size_t n_ov, struct brc_scenario *out, char **errbuf,
+                     bool keep);
+
 int brc_scenario_load(const char *path, const struct brc_override *ov,
                      size_t n_ov, struct brc_scenario *out, char **errbuf)
+{
+	return load_file(path, ov, n_ov, out, errbuf, false);
+}
+
+int brc_scenario_load_partial(const char *path, const struct brc_override *ov,
+                             size_t n_ov, struct brc_scenario *out,
+                             char **errbuf)
+{
+	return load_file(path, ov, n_ov, out, errbuf, true);
+}
+
+static int load_file(const char *path, const struct brc_override *ov,
+                     size_t n_ov, struct brc_scenario *out, char **errbuf,
+                     bool keep)
 {
 	struct brc_mark m = { path, 0, 0 };
 	struct brc_diag d = { 0 };
@@ -376,7 +405,7 @@ int brc_scenario_load(const char *path, const struct brc_override *ov,
 		finish(&d, errbuf);
 		return -1;
 	}
-	r = brc_scenario_load_string(path, text, len, ov, n_ov, out, errbuf);
+	r = load_string(path, text, len, ov, n_ov, out, errbuf, keep);
 	free(text);
 	return r;
 }

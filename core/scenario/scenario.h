@@ -172,7 +172,15 @@ struct brc_override {
 int brc_scenario_load(const char *path, const struct brc_override *ov,
                      size_t n_ov, struct brc_scenario *out, char **errbuf);
 
-/* Same, from a string (tests, fuzzing); `name` is used in messages. */
+/* Same, but on failure *out keeps what was valid (its strategies, so
+ * that `validate` can check plugins and parameters in the same pass); free
+ * it with brc_scenario_free either way. */
+int brc_scenario_load_partial(const char *path, const struct brc_override *ov,
+                             size_t n_ov, struct brc_scenario *out,
+                             char **errbuf);
+
+/* Same as brc_scenario_load, from a string (tests, fuzzing); `name` is
+ * used in messages. */
 int brc_scenario_load_string(const char *name, const char *text, size_t len,
                             const struct brc_override *ov, size_t n_ov,
                             struct brc_scenario *out, char **errbuf);
