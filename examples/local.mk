@@ -5,7 +5,8 @@
 examplespydir = $(pkgdatadir)/examples/python
 dist_examplespy_DATA = examples/python/sync_requests.py \
 	examples/python/threadpool_requests.py examples/python/gevent_requests.py \
-	examples/python/asyncio_aiohttp.py examples/python/ticketlib.py
+	examples/python/asyncio_aiohttp.py examples/python/asyncio_uvloop.py \
+	examples/python/ticketlib.py
 exampleshellodir = $(pkgdatadir)/examples/hello-plugin
 dist_exampleshello_DATA = examples/hello-plugin/hello.c \
 	examples/hello-plugin/Makefile

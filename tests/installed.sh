@@ -56,6 +56,8 @@ for so in "$plugins"/*.so; do
 	set -- "$so"
 	[ "$name" = exec ] && set -- "$so" --set \
 		'command=[python3, $datadir/examples/python/threadpool_requests.py]'
+	# multiplex speaks only HTTP/2 (h2c, prior knowledge).
+	[ "$name" = multiplex ] && set -- "$so" --set server.http2=true
 	(cd / && "$bin" check-plugin "$@") >"$tmp/check-$name.log" 2>&1 ||
 		fail "check-plugin $name failed"
 	grep -q "^$name: [0-9]* passed, 0 failed" "$tmp/check-$name.log" ||

@@ -15,6 +15,7 @@ struct brc_check {
 	const char *exe;         /* this benchrun binary                   */
 	const char *tmpdir;      /* a private directory for scenarios       */
 	const char *extra;       /* "k: v, k2: v2" from --set, or ""        */
+	const char *server;      /* the same for --set server.K=V, or ""    */
 	const char *concurrency; /* its concurrency parameter, or NULL      */
 	bool keepalive, retries, timeout; /* parameters it declares        */
 	bool no_fetch;           /* BR_PLUGIN_F_NO_FETCH                    */

@@ -148,11 +148,12 @@ static char *yaml_for(const struct brc_check *c, int days, uint64_t seed,
 
 	brc_buf_printf(&b, "name: check-%s\nseed: %llu\n"
 	              "workload: {days: %d, trips: 3}\n"
-	              "server: {%s}\n"
+	              "server: {%s%s%s}\n"
 	              "runs: {repetitions: 1, warmup: 0, timeout: 60s}\n"
 	              "strategies:\n"
 	              "  - {plugin: '%s', label: ka, params: {%s%s%s}}\n",
-	              c->name, (unsigned long long)seed, days, server, c->path,
+	              c->name, (unsigned long long)seed, days, server,
+	              *server && *c->server ? ", " : "", c->server, c->path,
 	              params, sep, c->extra);
 	if (both_keepalive && c->keepalive)
 		brc_buf_printf(&b, "  - {plugin: '%s', label: nka, params: "

@@ -3,7 +3,9 @@
  * the conformance cases (check_cases.c) against one plugin, from any
  * benchrun, installed or not.  It names the plugin and every case with
  * PASS, FAIL (and why) or SKIP (and why), then a count.  --set P=V gives
- * the plugin a parameter in every case (exec needs its `command`).
+ * the plugin a parameter in every case (exec needs its `command`);
+ * --set server.K=V sets the embedded server's K (server.http2=true for a
+ * plugin that speaks only h2c).
  *
  * Exit status: 0 every case passed or was skipped; 1 a case failed or the
  * plugin does not load; 2 usage error.
@@ -43,15 +45,23 @@ static void describe(struct brc_check *c, const struct br_plugin *d)
 	              (d->flags & BR_PLUGIN_F_NO_FETCH);
 }
 
-/* "k: v, k2: v2" from --set k=v; NULL (message printed) for a bad name. */
+/* "k: v, k2: v2" from --set k=v (server.k=v with server set); NULL
+ * (message printed) for a bad name. */
 static char *extra_params(const struct brc_options *o,
-                          const struct br_plugin *d)
+                          const struct br_plugin *d, bool server)
 {
 	struct brc_buf b = { 0 };
 
 	for (size_t i = 0; i < o->n_overrides; i++) {
 		const char *k = o->overrides[i].path;
 
+		if (!strncmp(k, "server.", 7) != server)
+			continue;
+		if (server) {
+			brc_buf_printf(&b, "%s%s: %s", b.len ? ", " : "", k + 7,
+			               o->overrides[i].value);
+			continue;
+		}
 		if (!brc_plugin_param(d, k)) {
 			brc_error("plugin '%s' has no parameter '%s' (see "
 			          "benchrun plugins)", d->name, k);
@@ -125,7 +135,7 @@ int brc_cmd_check_plugin(const struct brc_options *o)
 	struct brc_loaded pl;
 	char tmpl[] = "/tmp/benchrun-check.XXXXXX", *err = NULL, *exe, *extra;
 	const char *tmp = getenv("TMPDIR");
-	char *dir, *desc;
+	char *dir, *desc, *srv_extra = NULL;
 	int rc;
 
 	/* In a child: a plugin whose loading crashes fails "load". */
@@ -143,7 +153,7 @@ int brc_cmd_check_plugin(const struct brc_options *o)
 	free(desc);
 	printf("  PASS  load: magic, ABI, required hooks, parameter table\n");
 	fflush(stdout);
-	extra = extra_params(o, pl.desc);
+	extra = extra_params(o, pl.desc, false);
 	if (extra && !has_programs(o, pl.desc)) {
 		free(extra);
 		extra = NULL;
@@ -165,6 +175,7 @@ int brc_cmd_check_plugin(const struct brc_options *o)
 	c.exe = exe;
 	c.tmpdir = dir;
 	c.extra = extra;
+	c.server = srv_extra = extra_params(o, pl.desc, true);
 	describe(&c, pl.desc);
 	rc = run_cases(&c);
 	{
@@ -182,6 +193,7 @@ out:
 	free(dir);
 	free(exe);
 	free(extra);
+	free(srv_extra);
 	brc_plugin_close(&pl);
 	return rc;
 }

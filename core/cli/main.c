@@ -17,6 +17,7 @@
 #include "benchrun/plugin.h"
 #include "cli/cli.h"
 #include "run/worker.h"
+#include "scenario/paths.h"
 #include "util.h"
 
 static const char usage_text[] =
@@ -130,6 +131,7 @@ static void print_version(void)
 	       BR_ABI_MINOR);
 	printf("libcurl %s, libyaml %s\n", cv->version, yaml_get_version_string());
 	printf("plugin directory %s\n", BR_PLUGINDIR);
+	printf("data directory %s ($datadir/ in a scenario)\n", brc_datadir());
 }
 
 BR_PRINTF(1, 2) static int usage_error(const char *fmt, ...)
