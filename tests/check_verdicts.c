@@ -106,6 +106,11 @@ START_TEST(test_fmt_ci)
 	                 "0.970-1.08");
 	ck_assert_str_eq(brc_fmt_ratio_ci(buf, sizeof(buf), 23.91, 28.64),
 	                 "23.9-28.6");
+	/* A bound near 1 keeps the digits that tell it from 1. */
+	ck_assert_str_eq(brc_fmt_ratio_ci(buf, sizeof(buf), 1.0042, 1.26),
+	                 "1.004-1.26");
+	ck_assert_str_eq(brc_fmt_ratio_ci(buf, sizeof(buf), 0.9996, 1.2),
+	                 "0.9996-1.20");
 }
 END_TEST
 

@@ -115,9 +115,23 @@ const char *brc_fmt_p(char *buf, size_t n, double p)
 
 const char *brc_fmt_ratio_ci(char *buf, size_t n, double lo, double hi)
 {
-	/* Three significant digits each: "0.973-1.08", "8.36-13.8". */
-	snprintf(buf, n, "%.*f-%.*f", sig_decimals(lo, 3), lo,
-	         sig_decimals(hi, 3), hi);
+	/* Three significant digits each: "0.973-1.08", "8.36-13.8"; more
+	 * when a bound would round onto 1 without being 1 (a significant
+	 * "1.00-1.26" would look like it includes 1). */
+	int dl = sig_decimals(lo, 3), dh = sig_decimals(hi, 3);
+	char tmp[32];
+
+	for (; dl < 6 && lo != 1; dl++) {
+		snprintf(tmp, sizeof(tmp), "%.*f", dl, lo);
+		if (strtod(tmp, NULL) != 1)
+			break;
+	}
+	for (; dh < 6 && hi != 1; dh++) {
+		snprintf(tmp, sizeof(tmp), "%.*f", dh, hi);
+		if (strtod(tmp, NULL) != 1)
+			break;
+	}
+	snprintf(buf, n, "%.*f-%.*f", dl, lo, dh, hi);
 	return buf;
 }
 
