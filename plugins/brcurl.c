@@ -93,6 +93,8 @@ int brcurl_easy_setup(struct brcurl_xfer *x, CURL *easy, const struct br_host *h
 	SET(CURLOPT_CONNECTTIMEOUT_MS, ms(o->connect_timeout));
 	SET(CURLOPT_FORBID_REUSE, o->keepalive ? 0L : 1L);
 	SET(CURLOPT_HTTP_VERSION, http_version(o->http_version));
+	if (o->recv_buffer > 0)
+		SET(CURLOPT_BUFFERSIZE, (long)o->recv_buffer);
 	SET(CURLOPT_WRITEFUNCTION, brcurl_write_cb);
 	SET(CURLOPT_WRITEDATA, (void *)x);
 	SET(CURLOPT_PRIVATE, (void *)x);
@@ -103,18 +105,38 @@ int brcurl_easy_setup(struct brcurl_xfer *x, CURL *easy, const struct br_host *h
 		          curl_easy_strerror(rc));
 		return -1;
 	}
+	/* Without it, brcurl_xfer_start falls back to CURLOPT_URL. */
+	x->url = curl_url();
 	return 0;
+}
+
+void brcurl_xfer_release(struct brcurl_xfer *x)
+{
+	if (x->url)
+		curl_url_cleanup(x->url);
+	x->url = NULL;
 }
 
 void brcurl_xfer_start(struct brcurl_xfer *x, struct br_run *run, size_t i,
                     unsigned attempt)
 {
+	const char *url = x->host->url(run, i);
+
 	x->run = run;
 	x->i = i;
 	x->attempt = attempt;
 	x->over_limit = false;
 	x->errbuf[0] = '\0';
-	curl_easy_setopt(x->easy, CURLOPT_URL, x->host->url(run, i));
+	/* Parsed here into the transfer's own CURLU, libcurl reads the parts
+	 * instead of parsing the string and re-assembling it.  A URL it
+	 * cannot parse goes in as text, so libcurl reports it as usual. */
+	if (x->url && url &&
+	    curl_url_set(x->url, CURLUPART_URL, url, 0) == CURLUE_OK) {
+		curl_easy_setopt(x->easy, CURLOPT_CURLU, x->url);
+	} else {
+		curl_easy_setopt(x->easy, CURLOPT_CURLU, NULL);
+		curl_easy_setopt(x->easy, CURLOPT_URL, url);
+	}
 	x->host->start(run, i);
 }
 

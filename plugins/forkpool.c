@@ -64,7 +64,7 @@ forkpool_child_main(struct forkpool_state *s, struct br_run *run, size_t n,
 {
 	struct fpw_child c;
 	struct br_host proxy;
-	struct brcurl_xfer x;
+	struct brcurl_xfer x = { 0 };
 	CURL *easy;
 	size_t i;
 	int code = 0;
@@ -84,6 +84,7 @@ forkpool_child_main(struct forkpool_state *s, struct br_run *run, size_t n,
 out:
 	if (easy)
 		curl_easy_cleanup(easy);
+	brcurl_xfer_release(&x);
 	free(c.buf);
 	_exit(code);
 }

@@ -105,6 +105,7 @@ void sp_close(struct sp_pool *p)
 		if (s->xfer.easy)
 			curl_easy_cleanup(s->xfer.easy);
 		s->xfer.easy = NULL;
+		brcurl_xfer_release(&s->xfer);
 	}
 }
 

@@ -33,6 +33,7 @@ static void sync_free(struct sync_state *s)
 {
 	if (s->easy)
 		curl_easy_cleanup(s->easy);
+	brcurl_xfer_release(&s->xfer);
 	free(s);
 	brcurl_global_cleanup();
 }

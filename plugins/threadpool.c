@@ -58,9 +58,11 @@ struct threadpool_state {
 
 static void threadpool_free(struct threadpool_state *s)
 {
-	for (size_t k = 0; k < s->nworkers; k++)
+	for (size_t k = 0; k < s->nworkers; k++) {
 		if (s->workers[k].easy)
 			curl_easy_cleanup(s->workers[k].easy);
+		brcurl_xfer_release(&s->workers[k].xfer);
+	}
 	free(s->workers);
 	pthread_attr_destroy(&s->attr);
 	free(s);

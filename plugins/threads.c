@@ -78,9 +78,11 @@ static int threads_slots(struct threads_state *s, size_t max)
 	if (max <= s->nslots)
 		return 0;
 	/* Handles point into their slot: free them rather than move them. */
-	for (size_t k = 0; k < s->nslots; k++)
+	for (size_t k = 0; k < s->nslots; k++) {
 		if (s->slots[k].easy)
 			curl_easy_cleanup(s->slots[k].easy);
+		brcurl_xfer_release(&s->slots[k].xfer);
+	}
 	free(s->slots);
 	s->slots = calloc(max, sizeof(*s->slots));
 	s->nslots = s->slots ? max : 0;
@@ -89,9 +91,11 @@ static int threads_slots(struct threads_state *s, size_t max)
 
 static void threads_free(struct threads_state *s)
 {
-	for (size_t k = 0; k < s->nslots; k++)
+	for (size_t k = 0; k < s->nslots; k++) {
 		if (s->slots[k].easy)
 			curl_easy_cleanup(s->slots[k].easy);
+		brcurl_xfer_release(&s->slots[k].xfer);
+	}
 	pthread_attr_destroy(&s->attr);
 	pthread_cond_destroy(&s->finished_cv);
 	pthread_mutex_destroy(&s->lock);

@@ -89,7 +89,8 @@ const char *reason(simdjson::error_code e)
 	}
 }
 
-brc_jstr str(simdjson::simdjson_result<element> v)
+/* v: an element, or the result of a lookup (an error when missing). */
+template <typename T> brc_jstr str(T v)
 {
 	std::string_view s;
 
@@ -98,7 +99,7 @@ brc_jstr str(simdjson::simdjson_result<element> v)
 	return brc_jstr{ s.data(), s.size() };
 }
 
-brc_jnum num(simdjson::simdjson_result<element> v)
+template <typename T> brc_jnum num(T v)
 {
 	double d;
 
@@ -106,6 +107,39 @@ brc_jnum num(simdjson::simdjson_result<element> v)
 	if (v.get_double().get(d))
 		return brc_jnum{ false, 0 };
 	return brc_jnum{ true, d };
+}
+
+/*
+ * A trip's fields in one pass over its keys (five lookups would walk the
+ * key list five times).  The first of duplicated keys wins, as a lookup
+ * would have it.
+ */
+void read_trip(simdjson::dom::object o, brc_jtrip *t)
+{
+	bool seen_id = false, seen_dep = false, seen_price = false,
+	     seen_seats = false;
+
+	for (simdjson::dom::key_value_pair kv : o) {
+		std::string_view k = kv.key;
+
+		if (k == "id" && !seen_id) {
+			seen_id = true;
+			t->id = str(kv.value);
+		} else if (k == "departure" && !seen_dep) {
+			seen_dep = true;
+			t->departure = str(kv.value);
+		} else if (k == "price" && !seen_price) {
+			simdjson::dom::object price;
+
+			seen_price = true;
+			t->price_is_object = !kv.value.get_object().get(price);
+			if (t->price_is_object)
+				t->amount = num(price["amount"]);
+		} else if (k == "free_seats" && !seen_seats) {
+			seen_seats = true;
+			t->free_seats = num(kv.value);
+		}
+	}
 }
 
 int walk(element root, brc_jhead_fn head, brc_jtrip_fn trip, void *ctx)
@@ -127,17 +161,11 @@ int walk(element root, brc_jhead_fn head, brc_jtrip_fn trip, void *ctx)
 		return rc;
 	for (element e : trips) {
 		brc_jtrip t{};
-		simdjson::dom::object o, price;
+		simdjson::dom::object o;
 
 		t.is_object = !e.get_object().get(o);
-		if (t.is_object) {
-			t.id = str(o["id"]);
-			t.departure = str(o["departure"]);
-			t.price_is_object = !o["price"].get_object().get(price);
-			if (t.price_is_object)
-				t.amount = num(price["amount"]);
-			t.free_seats = num(o["free_seats"]);
-		}
+		if (t.is_object)
+			read_trip(o, &t);
 		rc = trip(ctx, k++, &t);
 		if (rc)
 			return rc;
