@@ -65,6 +65,7 @@ int main(void)
 		brc_suite_security_input,
 		brc_suite_security_serve,
 		brc_suite_newcomer,
+		brc_suite_newcomer_report,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

@@ -257,6 +257,18 @@ START_TEST(test_progress_off_tty)
 }
 END_TEST
 
+/* plot -o with a format it cannot draw is a usage error (2). */
+START_TEST(test_plot_usage)
+{
+	const char *argv[] = { "plot", "r.json", "-o", "x.jpg", NULL };
+	struct brc_buf err = { 0 };
+
+	ck_assert_int_eq(run(argv, &err), 2);
+	ck_assert_msg(strstr(text(&err), ".svg or .png"), "%s", text(&err));
+	brc_buf_free(&err);
+}
+END_TEST
+
 Suite *brc_suite_newcomer(void)
 {
 	Suite *s = suite_create("newcomer");
@@ -272,6 +284,7 @@ Suite *brc_suite_newcomer(void)
 	tcase_add_test(tc, test_error_class);
 	tcase_add_test(tc, test_check_plugin);
 	tcase_add_test(tc, test_progress_off_tty);
+	tcase_add_test(tc, test_plot_usage);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -195,4 +195,5 @@ tests_plugins_abi_bad_stride_la_SOURCES = $(BR_ABI_FIXTURE)
 tests_plugins_abi_bad_stride_la_CPPFLAGS = $(AM_CPPFLAGS) -DABI_BAD_STRIDE
 tests_plugins_abi_bad_stride_la_LDFLAGS = $(BR_FIXTURE_LINK)
 # The newcomer's path (issue 15).
-tests_check_benchrun_SOURCES += tests/check_newcomer.c
+tests_check_benchrun_SOURCES += tests/check_newcomer.c \
+	tests/check_newcomer_report.c

@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #include "cli/cli.h"
 #include "report/report.h"
@@ -20,6 +22,15 @@ int brc_cmd_plot(const struct brc_options *o)
 	if (!o->output) {
 		brc_error("plot: where to? give -o FILE.svg or -o FILE.png");
 		return BR_EXIT_USAGE;
+	}
+	{
+		const char *dot = strrchr(o->output, '.');
+
+		if (!dot || (strcasecmp(dot, ".svg") && strcasecmp(dot, ".png"))) {
+			brc_error("plot: -o %s: the picture must be .svg or .png",
+			          o->output);
+			return BR_EXIT_USAGE;
+		}
 	}
 	if (brc_output_path_ok(o->output)) {
 		brc_error("-o %s: %s", o->output, brc_file_strerror(errno));

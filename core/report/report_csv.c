@@ -4,6 +4,8 @@
  * field quoted (quotes doubled) when it holds a comma, quote or newline.
  * Numbers are written exactly (brc_fmt_exact); a missing number is empty.
  * Text that a spreadsheet would take for a formula is neutralized.
+ * Headers name their unit (wall_s, peak_rss_bytes), and repetitions
+ * count from 1, as the terminal's "run 1/3" does.
  */
 #include "config.h"
 
@@ -62,6 +64,29 @@ static void put_num(struct brc_buf *b, double v)
 	put_field(b, brc_fmt_exact(num, sizeof(num), v), false);
 }
 
+/* The unit a column's header names: seconds for durations, bytes for
+ * sizes; "" for counts, ratios and flags. */
+static const char *unit_of(const struct brc_run_field *f)
+{
+	static const char *const seconds[] = {
+		"wall", "cpu_user", "cpu_sys", "cpu_processing", "startup_wall",
+		"startup_cpu", "ideal", "lower_bound", "interval",
+		"interval_median", "interval_max",
+	};
+	const char *g = f->group ? f->group : "";
+
+	if (!strcmp(g, "latency"))
+		return strcmp(f->key, "count") ? "_s" : "";
+	if (!strcmp(g, "server") && !strcmp(f->key, "cpu"))
+		return "_s";
+	for (size_t i = 0; i < BR_ARRAY_SIZE(seconds); i++)
+		if (!strcmp(f->key, seconds[i]))
+			return "_s";
+	if (f->type == BR_F_I64)
+		return "_bytes";
+	return "";
+}
+
 static void header(struct brc_buf *b)
 {
 	put_text(b, "scenario", true);
@@ -76,9 +101,10 @@ static void header(struct brc_buf *b)
 		char name[64];
 
 		if (f->group)
-			snprintf(name, sizeof(name), "%s_%s", f->group, f->key);
+			snprintf(name, sizeof(name), "%s_%s%s", f->group, f->key,
+			         unit_of(f));
 		else
-			snprintf(name, sizeof(name), "%s", f->key);
+			snprintf(name, sizeof(name), "%s%s", f->key, unit_of(f));
 		put_text(b, name, false);
 	}
 	brc_buf_append(b, "\r\n", 2);
@@ -94,8 +120,13 @@ static void row(struct brc_buf *b, const struct brc_results *r,
 	put_num(b, (double)g->concurrency);
 	put_text(b, brc_run_status_name(x->status), false);
 	put_text(b, x->reason, false);
-	for (size_t i = 0; i < brc_n_run_fields; i++)
-		put_num(b, brc_run_field_get(x, &brc_run_fields[i]));
+	for (size_t i = 0; i < brc_n_run_fields; i++) {
+		double v = brc_run_field_get(x, &brc_run_fields[i]);
+
+		if (!strcmp(brc_run_fields[i].key, "repetition"))
+			v += 1; /* "run 1/3" on the terminal */
+		put_num(b, v);
+	}
 	brc_buf_append(b, "\r\n", 2);
 }
 

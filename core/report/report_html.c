@@ -118,7 +118,7 @@ static void verdicts(struct brc_buf *b, const struct brc_results *r,
 		brc_buf_printf(b, "</ul>\n");
 	for (size_t i = 0; i < r->n_groups; i++)
 		if (!strcmp(r->groups[i].point ? r->groups[i].point : "", point))
-			brc_report_warnings(&r->groups[i], &warn);
+			brc_report_warnings(r, &r->groups[i], &warn);
 	if (warn.len) {
 		brc_buf_printf(b, "<ul class=\"warnings\">");
 		for (char *p = warn.data, *nl; p && *p; p = nl ? nl + 1 : NULL) {

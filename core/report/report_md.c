@@ -77,7 +77,7 @@ static void block(struct brc_buf *b, const struct brc_results *r,
 		for (int c = 0; c < BR_COL_N; c++)
 			cell(b, cells[c]);
 		brc_buf_printf(b, "\n");
-		brc_report_warnings(g, &warn);
+		brc_report_warnings(r, g, &warn);
 	}
 	for (size_t i = 0; base && i < r->n_groups; i++) {
 		const struct brc_group *g = &r->groups[i];

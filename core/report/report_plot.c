@@ -160,6 +160,18 @@ static void remove_dir(const char *dir)
 	rmdir(dir);
 }
 
+/* True when some run finished (ok, or with failed tickets): a results
+ * file of failed or interrupted runs only has nothing to draw. */
+static bool any_finished(const struct brc_results *r)
+{
+	for (size_t g = 0; g < r->n_groups; g++)
+		for (size_t k = 0; k < r->groups[g].n_runs; k++)
+			if (r->groups[g].runs[k].status == BR_RUN_OK ||
+			    r->groups[g].runs[k].status == BR_RUN_ERRORS)
+				return true;
+	return false;
+}
+
 int brc_report_plot(const char *path, const struct brc_results *r)
 {
 	const char *type = picture_type(path), *tmp = getenv("TMPDIR");
@@ -171,6 +183,13 @@ int brc_report_plot(const char *path, const struct brc_results *r)
 
 	if (!type) {
 		brc_error("%s: the picture must be .svg or .png", path);
+		return -1;
+	}
+	if (!any_finished(r)) {
+		/* Rather than gnuplot's "all points y value undefined!" and a
+		 * temporary directory kept for debugging. */
+		brc_error("%s: nothing to plot: no run finished (every run "
+		          "failed or was interrupted)", path);
 		return -1;
 	}
 	points = brc_results_points(r, &n_points);

@@ -61,6 +61,8 @@ static void print_row(FILE *out, char cells[BR_COL_N][BR_CELL],
 		size_t w = brc_utf8_width(cells[c]);
 		bool last = c == BR_COL_N - 1;
 
+		if (!width[c])
+			continue; /* a column this block leaves out */
 		if (c)
 			fputs("  ", out);
 		if (right_aligned(c))
@@ -117,6 +119,27 @@ static void print_block(FILE *out, const struct brc_results *r,
 	char cells[BR_COL_N][BR_CELL];
 	struct brc_buf warn = { 0 };
 	char line[512];
+	size_t w[BR_COL_N];
+	int64_t conc = -1;
+	bool same = true;
+
+	/* The concurrency column only where strategies differ in it (their
+	 * plugins' defaults differ): otherwise the block's title or every
+	 * row would say the same number, and rows keep to 100 columns. */
+	for (size_t i = 0; i < r->n_groups; i++) {
+		const struct brc_group *g = &r->groups[i];
+
+		if (strcmp(g->point ? g->point : "", point))
+			continue;
+		same = same && (conc < 0 || g->concurrency == conc);
+		conc = g->concurrency;
+	}
+	memcpy(w, width, sizeof(w));
+	if (same)
+		w[BR_COL_CONC] = 0;
+	else if (status_max > w[BR_COL_CONC] + 2 + 12)
+		status_max -= w[BR_COL_CONC] + 2;
+	width = w;
 
 	if (*point)
 		fprintf(out, "\n%s%s%s\n", color ? BOLD : "", point,
@@ -157,7 +180,7 @@ static void print_block(FILE *out, const struct brc_results *r,
 			print_lines(out, line, "", NULL, color);
 	for (size_t i = 0; i < r->n_groups; i++)
 		if (!strcmp(r->groups[i].point ? r->groups[i].point : "", point))
-			brc_report_warnings(&r->groups[i], &warn);
+			brc_report_warnings(r, &r->groups[i], &warn);
 	print_lines(out, warn.data, "warning: ", YELLOW, color);
 	brc_buf_free(&warn);
 }
@@ -184,10 +207,11 @@ void brc_report_table(FILE *out, const struct brc_results *r, bool color)
 	}
 	/* Keep rows within 100 columns: a long status gives way (the
 	 * warnings below the block say it in full). */
-	size_t used = 2 + 2 * (BR_COL_N - 1);
+	size_t used = 2 + 2 * (BR_COL_N - 2);
 
 	for (int c = 0; c < BR_COL_STATUS; c++)
-		used += width[c];
+		if (c != BR_COL_CONC) /* print_block makes room when shown */
+			used += width[c];
 	status_max = used + 12 < MAX_COLS ? MAX_COLS - used : 12;
 	points = brc_results_points(r, &n_points);
 	for (size_t p = 0; p < n_points; p++)

@@ -16,7 +16,8 @@
 #include "util.h"
 
 const char *const brc_col_titles[BR_COL_N] = {
-	[BR_COL_LABEL] = "strategy", [BR_COL_WALL] = "wall",
+	[BR_COL_LABEL] = "strategy", [BR_COL_CONC] = "conc",
+	[BR_COL_WALL] = "wall",
 	[BR_COL_CPU] = "CPU",        [BR_COL_REQS] = "req/s",
 	[BR_COL_P99] = "p99",        [BR_COL_RSS] = "peak RSS",
 	[BR_COL_TREE] = "tree mem (+Δ)",
@@ -24,17 +25,31 @@ const char *const brc_col_titles[BR_COL_N] = {
 	[BR_COL_STATUS] = "status",
 };
 
-/* A reason is free text from the runner or a plugin: keep the row short
- * (the warnings repeat it in full). */
+/* A reason is free text from the runner or a plugin: the cell has it
+ * whole (Markdown, HTML); the terminal table cuts the column to its width
+ * and the warnings repeat it in full. */
 static void status_reason(char *buf, size_t n, const struct brc_run_result *x)
 {
 	const char *name = brc_run_status_name(x->status);
 
 	if (x->reason && *x->reason)
-		snprintf(buf, n, "%s: %.32s%s", name, x->reason,
-		         strlen(x->reason) > 32 ? "..." : "");
+		snprintf(buf, n, "%s: %s", name, x->reason);
 	else
 		snprintf(buf, n, "%s", name);
+}
+
+/* ", 18 retries" after the status when the plugin retried: injected
+ * faults the retries hid are otherwise invisible in "3/3 ok". */
+static void add_retries(const struct brc_group *g, char *buf, size_t n)
+{
+	uint64_t retries = 0;
+	size_t len = strlen(buf);
+
+	for (size_t i = 0; i < g->n_runs; i++)
+		retries += g->runs[i].retries;
+	if (retries && len < n)
+		snprintf(buf + len, n - len, ", %llu retr%s",
+		         (unsigned long long)retries, retries == 1 ? "y" : "ies");
 }
 
 /* Which failure to name when runs failed in different ways. */
@@ -68,6 +83,7 @@ static enum brc_health status_cell(const struct brc_group *g, char *buf,
 			snprintf(buf, n, "ok");
 		else
 			snprintf(buf, n, "%zu/%zu ok", ok, g->n_runs);
+		add_retries(g, buf, n);
 		return BR_HEALTH_OK;
 	}
 	for (size_t st = 1; st < BR_ARRAY_SIZE(count); st++)
@@ -79,6 +95,7 @@ static enum brc_health status_cell(const struct brc_group *g, char *buf,
 		if (count[severity[k]]) {
 			snprintf(buf, n, "%zu/%zu ok, %s", ok, g->n_runs,
 			         brc_run_status_name(severity[k]));
+			add_retries(g, buf, n);
 			break;
 		}
 	return measured ? BR_HEALTH_WARN : BR_HEALTH_BAD;
@@ -152,6 +169,16 @@ int brc_report_mem_metric(const struct brc_group *g,
 	return BR_M_PEAK_RSS;
 }
 
+/* True when some run timed a request: an exec program that never says
+ * `start` has no latency to show, not a p99 of 0 ns. */
+static bool any_timed(const struct brc_group *g)
+{
+	for (size_t i = 0; i < g->n_runs; i++)
+		if (g->runs[i].latency.count)
+			return true;
+	return false;
+}
+
 enum brc_health brc_report_cells(const struct brc_group *g,
                                char cells[BR_COL_N][BR_CELL])
 {
@@ -159,6 +186,13 @@ enum brc_health brc_report_cells(const struct brc_group *g,
 	int mem = brc_group_mem_metric(g);
 
 	snprintf(cells[BR_COL_LABEL], BR_CELL, "%s", g->label ? g->label : "?");
+	/* Every row says its concurrency: plugins differ in their default,
+	 * and a comparison of 10 against 100 must not pass unnoticed. */
+	if (g->concurrency > 0)
+		snprintf(cells[BR_COL_CONC], BR_CELL, "%lld",
+		         (long long)g->concurrency);
+	else
+		snprintf(cells[BR_COL_CONC], BR_CELL, "-");
 	brc_group_stats(g, BR_M_WALL, &s, NULL);
 	brc_fmt_time_pm(cells[BR_COL_WALL], BR_CELL, s.mean,
 	                s.n >= BR_MIN_RUNS ? (s.ci_hi - s.ci_lo) / 2 : NAN);
@@ -167,6 +201,8 @@ enum brc_health brc_report_cells(const struct brc_group *g,
 	brc_fmt_metric(cells[BR_COL_REQS], BR_CELL, BR_MK_RATE, brc_group_rate(g));
 	brc_group_stats(g, BR_M_P99, &s, NULL);
 	brc_fmt_metric(cells[BR_COL_P99], BR_CELL, BR_MK_TIME, s.mean);
+	if (!any_timed(g))
+		snprintf(cells[BR_COL_P99], BR_CELL, "-");
 	brc_group_stats(g, BR_M_PEAK_RSS, &s, NULL);
 	brc_fmt_metric(cells[BR_COL_RSS], BR_CELL, BR_MK_SIZE, s.mean);
 	if (largest_is_child(g))
@@ -303,8 +339,19 @@ static void sampling_warning(const struct brc_group *g, struct brc_buf *out)
 		              brc_fmt_duration(b, sizeof(b), want));
 }
 
-void brc_report_warnings(const struct brc_group *g, struct brc_buf *out)
+/* runs.warmup as the run recorded it (0 when not set or not recorded). */
+static long long warmup_of(const struct brc_results *r)
 {
+	for (size_t i = 0; r && i < r->n_settings; i++)
+		if (!strcmp(r->setting_keys[i], "runs.warmup"))
+			return atoll(r->setting_values[i]);
+	return 0;
+}
+
+void brc_report_warnings(const struct brc_results *r,
+                         const struct brc_group *g, struct brc_buf *out)
+{
+	long long warm = warmup_of(r);
 	double *v = brc_xmalloc((g->n_runs + 1) * sizeof(*v));
 	bool *flags = brc_xcalloc(g->n_runs + 1, sizeof(*flags));
 	double server = 0;
@@ -316,11 +363,19 @@ void brc_report_warnings(const struct brc_group *g, struct brc_buf *out)
 	k = brc_stats_outliers(v, s.n, &s, flags);
 	if (k)
 		outlier_warning(g, v, flags, &s, out);
-	if (brc_stats_slow_first(v, s.n, &s))
+	/* The hint only when there is no warm-up yet: with one, a slow
+	 * first measured run is something else (the machine, the server). */
+	if (brc_stats_slow_first(v, s.n, &s) && !warm)
 		brc_buf_printf(out, "%s: the first run was slower (%s, median %s): "
 		              "cold caches? try runs.warmup: 1\n", g->label,
 		              brc_fmt_duration(a, sizeof(a), v[0]),
 		              brc_fmt_duration(b, sizeof(b), s.median));
+	else if (brc_stats_slow_first(v, s.n, &s))
+		brc_buf_printf(out, "%s: the first measured run was slower (%s, "
+		              "median %s), even after %lld warm-up run%s\n",
+		              g->label, brc_fmt_duration(a, sizeof(a), v[0]),
+		              brc_fmt_duration(b, sizeof(b), s.median), warm,
+		              warm == 1 ? "" : "s");
 	free(v);
 	free(flags);
 

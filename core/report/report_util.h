@@ -34,7 +34,7 @@ const char *brc_fmt_ratio_ci(char *buf, size_t n, double lo, double hi);
  * (report_text.c).
  */
 enum {
-	BR_COL_LABEL, BR_COL_WALL, BR_COL_CPU, BR_COL_REQS, BR_COL_P99,
+	BR_COL_LABEL, BR_COL_CONC, BR_COL_WALL, BR_COL_CPU, BR_COL_REQS, BR_COL_P99,
 	BR_COL_RSS, BR_COL_TREE, BR_COL_EFF, BR_COL_STATUS, BR_COL_N
 };
 #define BR_CELL 128
@@ -89,9 +89,10 @@ int brc_report_few_runs_hint(const struct brc_results *r, char *buf, size_t n);
  * block's baseline exists but cannot be compared with; 0 when written. */
 int brc_report_baseline_note(const struct brc_group *base, char *buf, size_t n);
 
-/* Warnings about g (outliers, slow first run, server-bound runs, failed
- * tickets), appended to out one line each, "\n"-terminated. */
-void brc_report_warnings(const struct brc_group *g, struct brc_buf *out);
+/* Warnings about g of r (outliers, slow first run, server-bound runs,
+ * failed tickets), appended to out one line each, "\n"-terminated. */
+void brc_report_warnings(const struct brc_results *r,
+                         const struct brc_group *g, struct brc_buf *out);
 
 /* Display width of a UTF-8 string (code points; we only print ASCII and
  * a few symbols such as '±'). */
