@@ -77,4 +77,16 @@ if "baseline" in d:
 json.dump(d, open(sys.argv[2], "w"))
 PY
 page crafted "$out/crafted.json" --injection
+
+# benchrun compare --html: two runs of one scenario, and crafted files.
+"$br" -q --set workload.days=20 --runs 3 -o "$out/default2.json" \
+	configs/default.yaml >/dev/null
+"$br" -q compare --allow-few-runs "$out/default.json" "$out/default2.json" \
+	--html "$out/compare.html" >/dev/null || true
+/usr/bin/python3 "$check" "$out/default2.json" "$out/compare.html" || status=1
+"$br" -q compare --allow-few-runs --allow-different-workloads \
+	"$out/crafted.json" "$out/crafted.json" --html "$out/compare-crafted.html" \
+	>/dev/null 2>&1 || true
+/usr/bin/python3 "$check" "$out/crafted.json" "$out/compare-crafted.html" \
+	--injection || status=1
 exit $status

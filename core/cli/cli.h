@@ -42,6 +42,7 @@ struct brc_options {
 	const char *shard;       /* run --shard K/N: every N-th cell from K */
 	bool json;               /* plan --json                             */
 	int progress;            /* --progress: BRC_PROGRESS_*              */
+	const char *html;        /* compare --html FILE                     */
 	char **args;             /* positional arguments after the command  */
 	int n_args;
 };

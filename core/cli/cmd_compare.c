@@ -19,6 +19,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,7 @@ struct test {
 };
 
 struct state {
+	FILE *out;            /* stdout, or the text kept for --html */
 	double threshold;     /* fraction; 0: no gate */
 	bool color;
 	struct test *tests;
@@ -206,7 +208,7 @@ static void print_test(struct state *s, const struct test *t)
 			regression(s, t->gn, a);
 		}
 	}
-	printf("  %-9s %10s %10s  %-24s %s%s%s\n", mt->title,
+	fprintf(s->out, "  %-9s %10s %10s  %-24s %s%s%s\n", mt->title,
 	       brc_fmt_metric(a, sizeof(a), mt->kind, t->so.mean),
 	       brc_fmt_metric(b, sizeof(b), mt->kind, t->sn.mean), chg,
 	       s->color && col ? col : "", verdict, s->color && col ? RESET : "");
@@ -223,9 +225,9 @@ static void print_groups(struct state *s)
 		if (t->gn != cur) {
 			cur = t->gn;
 			group_name(name, sizeof(name), cur);
-			printf("\n%s (%zu -> %zu runs)\n", name, t->go->n_runs,
+			fprintf(s->out, "\n%s (%zu -> %zu runs)\n", name, t->go->n_runs,
 			       t->gn->n_runs);
-			printf("  %-9s %10s %10s  %-24s %s\n", "metric", "old",
+			fprintf(s->out, "  %-9s %10s %10s  %-24s %s\n", "metric", "old",
 			       "new", "change (95% CI)", "verdict");
 		}
 		print_test(s, t);
@@ -246,7 +248,7 @@ static void only_in(struct state *s, const struct brc_results *a,
 		if (brc_results_find(b, g->label, g->point ? g->point : ""))
 			continue;
 		group_name(name, sizeof(name), g);
-		printf("only in %s: %s\n", file_a, name);
+		fprintf(s->out, "only in %s: %s\n", file_a, name);
 		if (old)
 			regression(s, g, "missing from the new results");
 	}
@@ -261,22 +263,22 @@ static int verdict(struct state *s, const struct brc_options *o,
 		              "(interrupted)\n");
 	}
 	if (s->regressions && s->threshold > 0) {
-		printf("%zu regression%s (threshold %g%%):\n%s", s->regressions,
+		fprintf(s->out, "%zu regression%s (threshold %g%%):\n%s", s->regressions,
 		       s->regressions == 1 ? "" : "s", s->threshold * 100,
 		       s->list.data);
 		return BR_EXIT_FAIL;
 	}
 	if (s->regressions)
-		printf("worse (a regression with --threshold):\n%s",
+		fprintf(s->out, "worse (a regression with --threshold):\n%s",
 		       s->list.data);
 	if (s->threshold > 0 && s->few && !o->allow_few_runs) {
-		printf("cannot pass the gate: fewer than %d runs in %s: rerun "
+		fprintf(s->out, "cannot pass the gate: fewer than %d runs in %s: rerun "
 		       "with --runs 5, or --allow-few-runs\n", BR_MIN_RUNS,
 		       s->few_list.data);
 		return BR_EXIT_USAGE;
 	}
 	if (s->threshold > 0)
-		printf("no significant regression beyond %g%%\n",
+		fprintf(s->out, "no significant regression beyond %g%%\n",
 		       s->threshold * 100);
 	return BR_EXIT_OK;
 }
@@ -285,7 +287,9 @@ int brc_cmd_compare(const struct brc_options *o)
 {
 	const char *old_path = o->args[0], *new_path = o->args[1];
 	struct brc_results ro, rn;
-	struct state s = { .threshold = o->threshold };
+	struct state s = { .threshold = o->threshold, .out = stdout };
+	char *text = NULL;
+	size_t text_len = 0;
 	double *p;
 	bool *rej;
 	char *err;
@@ -302,9 +306,12 @@ int brc_cmd_compare(const struct brc_options *o)
 		brc_results_free(&ro);
 		return BR_EXIT_USAGE;
 	}
-	s.color = !o->no_color && isatty(STDOUT_FILENO);
+	s.color = !o->no_color && isatty(STDOUT_FILENO) && !o->html;
+	/* --html: the same text goes on the page; keep it, print it after. */
+	if (o->html && !(s.out = open_memstream(&text, &text_len)))
+		s.out = stdout;
 
-	printf("old: %s (%s, %s)\nnew: %s (%s, %s)\n", old_path,
+	fprintf(s.out, "old: %s (%s, %s)\nnew: %s (%s, %s)\n", old_path,
 	       ro.scenario_name ? ro.scenario_name : "?",
 	       ro.started_at ? ro.started_at : "?", new_path,
 	       rn.scenario_name ? rn.scenario_name : "?",
@@ -339,15 +346,29 @@ int brc_cmd_compare(const struct brc_options *o)
 	}
 	free(p);
 	free(rej);
-	printf("changes: new/old - 1 with its 95%% CI (Welch's t on logs); "
+	fprintf(s.out, "changes: new/old - 1 with its 95%% CI (Welch's t on logs); "
 	       "significance by Holm-Bonferroni over %zu test%s (5%% "
 	       "family-wise; p as measured)\n", m, m == 1 ? "" : "s");
 	print_groups(&s);
-	printf("\n");
+	fprintf(s.out, "\n");
 	only_in(&s, &ro, &rn, old_path, true);
 	only_in(&s, &rn, &ro, new_path, false);
 	rc = verdict(&s, o, &rn);
 out:
+	if (s.out != stdout) {
+		fclose(s.out);
+		fputs(text ? text : "", stdout);
+		if (brc_mkdir_parents(o->html) ||
+		    brc_report_html_compare_write(o->html, &ro, &rn, old_path,
+		                                  new_path, text ? text : "")) {
+			brc_error("cannot write %s: %s", o->html, strerror(errno));
+			if (rc == BR_EXIT_OK)
+				rc = BR_EXIT_FAIL;
+		} else {
+			brc_info("wrote %s", o->html);
+		}
+		free(text);
+	}
 	free(s.tests);
 	brc_buf_free(&s.list);
 	brc_buf_free(&s.few_list);

@@ -26,7 +26,7 @@ static const char usage_text[] =
 "       benchrun plugins [--plugin-path DIRS]\n"
 "       benchrun serve [SCENARIO.yaml] [--host H] [--port P]\n"
 "       benchrun export SCENARIO.yaml DIR\n"
-"       benchrun compare OLD.json NEW.json [--threshold PCT]\n"
+"       benchrun compare OLD.json NEW.json [--threshold PCT] [--html FILE]\n"
 "       benchrun plot RESULTS.json -o FILE.svg|FILE.png\n"
 "       benchrun report RESULTS.json -o FILE.html\n"
 "       benchrun merge A.json B.json ... -o ALL.json\n"
@@ -84,6 +84,7 @@ static const char usage_text[] =
 "                         JOB_COMPLETION_INDEX); see benchrun plan\n"
 "      --shard K/N        run: every N-th cell from cell K (0 <= K < N)\n"
 "      --json             plan: the cells as JSON\n"
+"      --html FILE        compare: also a self-contained HTML page\n"
 "      --no-color         no colours (also when NO_COLOR is set)\n"
 "      --progress=WHEN    auto (default): a live line on a terminal, else a\n"
 "                         status line every 15 s; always (even with -q);\n"
@@ -160,7 +161,7 @@ static int parse_count(const char *s, int *out)
 enum { OPT_PLUGIN_PATH = 256, OPT_SET, OPT_RUNS, OPT_WARMUP, OPT_HOST,
        OPT_PORT, OPT_THRESHOLD, OPT_NO_COLOR, OPT_ALLOW_FEW,
        OPT_ALLOW_DIFFERENT, OPT_STRICT, OPT_CELL, OPT_SHARD, OPT_JSON,
-       OPT_PUBLIC, OPT_PROGRESS };
+       OPT_PUBLIC, OPT_PROGRESS, OPT_HTML };
 
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -180,6 +181,7 @@ static const struct option long_opts[] = {
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "progress", required_argument, NULL, OPT_PROGRESS },
+	{ "html", required_argument, NULL, OPT_HTML },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -293,6 +295,9 @@ static int handle_option(int c, struct brc_options *o)
 		else
 			return usage_error("--progress wants auto, always or "
 			                   "never, not '%s'", optarg);
+		return 0;
+	case OPT_HTML:
+		o->html = optarg;
 		return 0;
 	case 'q':
 		brc_verbosity = -1;

@@ -6,6 +6,7 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/report_fmt.c \
 	%reldir%/report_html.c \
 	%reldir%/report_html.h \
+	%reldir%/report_html_compare.c \
 	%reldir%/report_html_charts.c \
 	%reldir%/report_svg.c \
 	%reldir%/report_svg.h \

@@ -24,6 +24,14 @@ int brc_report_md_write(const char *path, const struct brc_results *r);
  * verdicts, the summary, inline SVG charts, every run, the scenario text
  * and the machine.  Returns 0, or -1 with errno set. */
 int brc_report_html_write(const char *path, const struct brc_results *r);
+/* The page of `benchrun compare OLD NEW --html FILE`: the comparison's
+ * text as printed, wall time and memory of each group old beside new, and
+ * both summary tables.  Returns 0, or -1 with errno set. */
+int brc_report_html_compare_write(const char *path,
+                                  const struct brc_results *old,
+                                  const struct brc_results *new,
+                                  const char *old_path, const char *new_path,
+                                  const char *text);
 
 /* The picture of `benchrun plot`: memory over time, wall time and peak
  * memory bars, sweep curves; SVG or PNG by the extension of path.  Runs

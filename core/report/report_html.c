@@ -62,7 +62,8 @@ static void tag(struct brc_buf *b, const char *open, const char *s,
 	brc_buf_printf(b, "%s", close);
 }
 
-static void head(struct brc_buf *b, const struct brc_results *r)
+void brc_html_head(struct brc_buf *b, const char *what,
+                   const struct brc_results *r)
 {
 	brc_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
 	              "<meta charset=\"utf-8\">"
@@ -73,9 +74,11 @@ static void head(struct brc_buf *b, const struct brc_results *r)
 	              "img-src data:\">"
 	              "<meta name=\"generator\" content=\"benchrun %s\">",
 	              PACKAGE_VERSION);
-	tag(b, "<title>benchrun: ", r->scenario_name, "</title>");
+	brc_buf_printf(b, "<title>benchrun %s: ", what);
+	tag(b, "", r->scenario_name, "</title>");
 	brc_buf_printf(b, "<style>%s</style></head>\n<body>\n", css);
-	tag(b, "<header><h1>benchrun: ", r->scenario_name, "</h1>");
+	brc_buf_printf(b, "<header><h1>benchrun %s: ", what);
+	tag(b, "", r->scenario_name, "</h1>");
 	brc_buf_printf(b, "<p class=\"meta\">%llu requests, seed %llu",
 	              (unsigned long long)r->requests,
 	              (unsigned long long)r->seed);
@@ -133,8 +136,8 @@ static void verdicts(struct brc_buf *b, const struct brc_results *r,
 }
 
 /* The summary table of one sweep point: the terminal table's cells. */
-static void summary(struct brc_buf *b, const struct brc_results *r,
-                    const char *point)
+void brc_html_summary(struct brc_buf *b, const struct brc_results *r,
+                      const char *point)
 {
 	static const char *const health[] = { "ok", "warn", "bad" };
 	char cells[BR_COL_N][BR_CELL];
@@ -260,12 +263,18 @@ static void machine(struct brc_buf *b, const struct brc_results *r)
 	brc_buf_printf(b, "</tbody></table>\n");
 }
 
+void brc_html_tail(struct brc_buf *b)
+{
+	brc_buf_printf(b, "<footer class=\"note\"><p>Written by benchrun %s."
+	              "</p></footer>\n</body></html>\n", PACKAGE_VERSION);
+}
+
 void brc_report_html(struct brc_buf *b, const struct brc_results *r)
 {
 	size_t n_points;
 	const char **points = brc_results_points(r, &n_points);
 
-	head(b, r);
+	brc_html_head(b, "results", r);
 	brc_buf_printf(b, "<h2 id=\"verdicts\">Verdicts</h2>\n");
 	for (size_t p = 0; p < n_points; p++) {
 		if (*points[p])
@@ -276,7 +285,7 @@ void brc_report_html(struct brc_buf *b, const struct brc_results *r)
 	for (size_t p = 0; p < n_points; p++) {
 		if (*points[p])
 			tag(b, "<h3>", points[p], "</h3>\n");
-		summary(b, r, points[p]);
+		brc_html_summary(b, r, points[p]);
 	}
 	if (!r->n_groups)
 		brc_buf_printf(b, "<p>No results.</p>\n");
@@ -296,8 +305,7 @@ void brc_report_html(struct brc_buf *b, const struct brc_results *r)
 		brc_buf_printf(b, "<p class=\"note\">The results file does not "
 		              "hold the scenario's text.</p>\n");
 	machine(b, r);
-	brc_buf_printf(b, "<footer class=\"note\"><p>Written by benchrun %s."
-	              "</p></footer>\n</body></html>\n", PACKAGE_VERSION);
+	brc_html_tail(b);
 	free(points);
 }
 
