@@ -14,6 +14,9 @@ EXTRA_DIST += tests/browser.sh tests/browser_check.py tests/cluster.sh
 # An installed copy runs its own library and checks every plugin.
 TESTS += tests/installed.sh
 EXTRA_DIST += tests/installed.sh
+# The README against the program (its scenario, commands, exit codes).
+TESTS += tests/readme.sh
+EXTRA_DIST += tests/readme.sh
 # core/ includes run down the flow (core/README.md).
 TESTS += tests/layers.sh
 EXTRA_DIST += tests/layers.sh core/README.md
