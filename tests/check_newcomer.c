@@ -257,6 +257,61 @@ START_TEST(test_progress_off_tty)
 }
 END_TEST
 
+/* A failed run's first reasons reach the terminal without -v: the
+ * program's last stderr lines and the failed tickets. */
+START_TEST(test_reasons_shown)
+{
+	char *dir = brc_test_tmpdir();
+	char *prog = write_exec(dir, "p.sh", "#!/bin/sh\ncat >/dev/null\n"
+	                        "echo 'ModuleNotFoundError: no module x' >&2\n"
+	                        "exit 1\n");
+	char *s = brc_test_write(dir, "s.yaml", "workload: {days: 2}\n"
+	                         "strategies:\n  - plugin: exec\n"
+	                         "    params: {command: [./p.sh]}\n");
+	const char *r[] = { "--progress=never", s, NULL };
+	struct brc_buf err = { 0 };
+
+	ck_assert_int_eq(run(r, &err), 1);
+	ck_assert_msg(strstr(text(&err), "    ModuleNotFoundError: no module x"),
+	              "%s", text(&err));
+	ck_assert_msg(strstr(text(&err), "missing: done() never called"), "%s",
+	              text(&err));
+	brc_buf_free(&err);
+	brc_test_rmtree(dir);
+	free(s);
+	free(prog);
+	free(dir);
+}
+END_TEST
+
+/* validate says how long the runs take at least. */
+START_TEST(test_validate_estimate)
+{
+	char *dir = brc_test_tmpdir();
+	char *s = brc_test_write(dir, "s.yaml", "workload: {days: 10}\n"
+	                         "server: {latency: {model: fixed, value: 1s}}\n"
+	                         "strategies: [sync]\n"
+	                         "runs: {repetitions: 3, warmup: 1}\n");
+	char *out = brc_xasprintf("%s/out.txt", dir);
+	char *cmd, *got;
+
+	/* 10 requests of 1 s in a row, 4 runs: 40 s. */
+	cmd = brc_xasprintf("'%s/benchrun' validate '%s' >'%s'",
+	                    getenv("BR_TEST_BUILDDIR") ? getenv("BR_TEST_BUILDDIR")
+	                    : ".", s, out);
+	ck_assert_int_eq(system(cmd), 0);
+	got = brc_read_file(out, 1 << 16, NULL);
+	ck_assert_msg(got && strstr(got, "estimated time: at least 40"), "%s",
+	              got ? got : "");
+	free(got);
+	free(cmd);
+	brc_test_rmtree(dir);
+	free(out);
+	free(s);
+	free(dir);
+}
+END_TEST
+
 /* plot -o with a format it cannot draw is a usage error (2). */
 START_TEST(test_plot_usage)
 {
@@ -285,6 +340,8 @@ Suite *brc_suite_newcomer(void)
 	tcase_add_test(tc, test_check_plugin);
 	tcase_add_test(tc, test_progress_off_tty);
 	tcase_add_test(tc, test_plot_usage);
+	tcase_add_test(tc, test_reasons_shown);
+	tcase_add_test(tc, test_validate_estimate);
 	suite_add_tcase(s, tc);
 	return s;
 }

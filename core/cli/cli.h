@@ -112,6 +112,10 @@ void brc_progress_step(size_t done, size_t total, const char *label,
                        const char *point, const char *what);
 void brc_progress_clear(void);
 void brc_progress_end(void);
+/* The first few reasons of a failed run from its log (failed tickets'
+ * lines, the last lines a program wrote to stderr), indented on stderr;
+ * nothing with -q, or with -v (which shows the whole log already). */
+void brc_show_reasons(const char *log);
 
 /* cells.c: a cell is one run of one plan item at one repetition; cell c
  * is repetition c / plan->n of item c % plan->n.  brc_cells_total: how

@@ -158,3 +158,46 @@ void brc_progress_end(void)
 	brc_progress_clear();
 	pg.on = false;
 }
+
+#define REASON_LINES 3
+
+/* Print up to REASON_LINES lines of text starting with `prefix` (first
+ * ones) or not (last ones, where a traceback ends). */
+static void show_lines(const char *log, bool requests)
+{
+	const char *lines[64];
+	size_t n = 0, first, total = 0;
+
+	for (const char *p = log; *p && n < BR_ARRAY_SIZE(lines);) {
+		const char *nl = strchr(p, '\n');
+		bool req = !strncmp(p, "request ", 8);
+
+		if (nl != p && req == requests && strncmp(p, "warning: ", 9))
+			lines[n++] = p;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		total += lines[i] != NULL;
+	first = requests || n <= REASON_LINES ? 0 : n - REASON_LINES;
+	for (size_t i = first; i < n && i < first + REASON_LINES; i++) {
+		const char *nl = strchr(lines[i], '\n');
+		int len = nl ? (int)(nl - lines[i]) : (int)strlen(lines[i]);
+
+		fprintf(stderr, "    %.*s\n", len > 200 ? 200 : len, lines[i]);
+	}
+	if (requests && total > REASON_LINES)
+		fprintf(stderr, "    (%zu more in the results' log)\n",
+		        total - REASON_LINES);
+}
+
+void brc_show_reasons(const char *log)
+{
+	if (!log || !*log || brc_verbosity < 0 || brc_verbosity > 0)
+		return;
+	brc_progress_clear();
+	show_lines(log, true);
+	show_lines(log, false);
+	fflush(stderr);
+}

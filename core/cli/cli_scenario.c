@@ -87,16 +87,20 @@ static bool same_file(const char *a, const char *b)
 int brc_cli_check_outputs(const struct brc_options *o,
                          const struct brc_scenario *sc)
 {
+	struct brc_out_paths paths;
+	int rc = 0;
+
+	/* The files the run will write, as cli_outputs.c resolves them. */
+	brc_cli_outputs(o, sc, &paths);
 	const struct {
 		const char *what, *path;
 	} out[] = {
-		{ o->output ? "-o" : "outputs.json",
-		  o->output ? o->output : sc->outputs.json },
-		{ "outputs.csv", sc->outputs.csv },
-		{ "outputs.markdown", sc->outputs.markdown },
-		{ "outputs.plot", sc->outputs.plot },
+		{ o->output ? "-o" : "outputs.json", paths.json },
+		{ "outputs.csv", paths.csv },
+		{ "outputs.markdown", paths.markdown },
+		{ "outputs.plot", paths.plot },
+		{ "outputs.html", paths.html },
 	};
-	int rc = 0;
 
 	for (size_t i = 0; i < BR_ARRAY_SIZE(out); i++) {
 		if (!out[i].path)
@@ -119,6 +123,7 @@ int brc_cli_check_outputs(const struct brc_options *o,
 			rc = BR_EXIT_USAGE;
 		}
 	}
+	brc_cli_outputs_free(&paths);
 	return rc;
 }
 

@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "run/plan.h"
+#include "server/model.h"
 #include "util.h"
 
 static void print_item(const struct brc_plan_item *it)
@@ -22,6 +23,30 @@ static void print_item(const struct brc_plan_item *it)
 	       it->plugin_name, it->plugin_path, (long long)it->concurrency);
 	for (size_t i = 0; i < it->n_eff; i++)
 		printf("      %s = %s\n", it->eff_names[i], it->eff_values[i]);
+}
+
+/* How long the runs take at least: the ideal client (the server's latency
+ * model at each item's concurrency) for every warm-up and repetition.
+ * Real strategies take longer (start-up, CPU, queueing). */
+static void print_estimate(const struct brc_scenario *sc,
+                           const struct brc_plan *plan)
+{
+	double sum = 0;
+	char t[32];
+
+	if (!sc->server.embedded) {
+		printf("estimated time: unknown (an external server's latency "
+		       "is not modelled)\n");
+		return;
+	}
+	for (size_t i = 0; i < plan->n; i++)
+		sum += brc_model_ideal(&sc->server, sc->workload.seed,
+		                       (uint64_t)sc->workload.days,
+		                       plan->items[i].concurrency) *
+		       (double)(sc->runs.warmup + sc->runs.repetitions);
+	printf("estimated time: at least %s (an ideal client against the "
+	       "server's latency model; real strategies take longer)\n",
+	       brc_fmt_duration(t, sizeof(t), sum));
 }
 
 int brc_cmd_validate(const struct brc_options *o)
@@ -67,6 +92,7 @@ int brc_cmd_validate(const struct brc_options *o)
 		printf("; %s requests per run)\n",
 		       brc_fmt_count(count, sizeof(count),
 		                    (double)sc.workload.days));
+		print_estimate(&sc, &plan);
 		free(shown);
 	}
 	if (brc_verbosity >= 1)

@@ -47,6 +47,7 @@ static void note_run(const struct brc_plan_item *it, const char *what,
 		progress_clear();
 		brc_warn("%s%s%s %s: %s", it->label, *it->point ? " " : "",
 		        it->point, what, rr->reason ? rr->reason : "failed");
+		brc_show_reasons(rr->log);
 		return;
 	}
 	brc_info("%s%s%s %s: %s, %llu/%llu tickets", it->label,
