@@ -2,10 +2,10 @@
 // semaphore over net/http, one shared Transport sized for the concurrency,
 // speaking benchrun's exec protocol (docs/exec-protocol.md).
 //
-// URLs arrive on stdin, one per line; for each request it prints
-// `start I`, then `summary I STATUS FIELDS` (the day parsed and summarised
-// here, in Go, as the Python programs do in Python) or `error I STATUS
-// TEXT`.  BENCHRUN_CONCURRENCY bounds the requests in flight;
+// It prints `ready` once started; URLs arrive on stdin, one per line; for
+// each request it prints `start I`, then `summary I STATUS FIELDS` (the day
+// parsed and summarised here, in Go, as the Python programs do in Python)
+// or `error I STATUS TEXT`.  BENCHRUN_CONCURRENCY bounds the requests in flight;
 // BENCHRUN_CPU_US_PER_TRIP burns that much CPU per trip.
 //
 // examples/go/run.sh builds it once into a cache and execs the binary, so
@@ -161,6 +161,9 @@ func fetch(client *http.Client, o *out, i int, url string) {
 }
 
 func main() {
+	// Start-up is over (the runtime is up, nothing more to load): benchrun
+	// measures wall time and CPU from here, like a C plugin's run hook.
+	os.Stdout.WriteString("ready\n")
 	var urls []string
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(make([]byte, 64*1024), 1<<20)
