@@ -6,7 +6,7 @@
  *		fetch(i);	(with retries and backoff sleeps)
  *
  * on one OS thread.  A green thread is a ucontext coroutine on its own small
- * stack (`stack_size`, mmap'd with a guard page below it).  fetch() adds the
+ * stack (`stack_size`, mmap'd with a 64 KiB guard below it).  fetch() adds the
  * transfer to a libcurl multi handle and switches to the scheduler; the
  * scheduler drives the multi with epoll (plugins/epcurl.c, the same loop as
  * the eventloop plugin) and switches back when the transfer completes.  A
@@ -68,8 +68,8 @@ struct gl {
 	struct epc epc;           /* first: callbacks get &gl->epc         */
 	const struct gl_opts *opts;
 	struct sp_pool pool;      /* the green threads                     */
-	char *stacks;             /* pool.n x (guard page + stack)         */
-	size_t slot_size, page;
+	char *stacks;             /* pool.n x (guard + stack)              */
+	size_t slot_size, guard;
 	ucontext_t sched;         /* the scheduler, resumed on every yield */
 };
 
@@ -155,8 +155,8 @@ static void gl_spawn(struct gl *gl, struct gl_green *g)
 
 	getcontext(&g->ctx);
 	g->ctx.uc_stack.ss_sp = gl->stacks + sp_index(&gl->pool, &g->slot) *
-	                        gl->slot_size + gl->page;
-	g->ctx.uc_stack.ss_size = gl->slot_size - gl->page;
+	                        gl->slot_size + gl->guard;
+	g->ctx.uc_stack.ss_size = gl->slot_size - gl->guard;
 	g->ctx.uc_link = &gl->sched;
 	makecontext(&g->ctx, (void (*)(void))gl_green_main, 2,
 	            (unsigned)(p & 0xffffffffu), (unsigned)(p >> 16 >> 16));
@@ -183,15 +183,23 @@ static void gl_free(struct gl *gl)
 	brcurl_global_cleanup();
 }
 
-/* One mapping for all stacks; the lowest page of each slot is a guard, so
- * an overflow faults instead of corrupting the neighbour.  Pages are only
- * committed when touched: RSS grows with the stack actually used. */
+/* One mapping for all stacks; the lowest GL_GUARD bytes of each slot are
+ * a guard, so an overflow faults instead of corrupting the neighbour.  One
+ * page would not do: a frame larger than the guard (a 4 KiB buffer on the
+ * stack) jumps over it into the next green thread's stack.  The guard
+ * costs address space only, and pages are only committed when touched:
+ * RSS grows with the stack actually used.  An overflow kills the worker
+ * with SIGSEGV on the main thread, whose alternate stack reports it
+ * naming stack_size (the core's worker_guard.c). */
+#define GL_GUARD (64 * 1024)
+
 static int gl_stacks_open(struct gl *gl)
 {
 	size_t stack = (size_t)gl->opts->stack_size, n = gl->pool.n;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 
-	gl->page = (size_t)sysconf(_SC_PAGESIZE);
-	gl->slot_size = gl->page + (stack + gl->page - 1) / gl->page * gl->page;
+	gl->guard = (GL_GUARD + page - 1) / page * page;
+	gl->slot_size = gl->guard + (stack + page - 1) / page * page;
 	gl->stacks = mmap(NULL, n * gl->slot_size, PROT_READ | PROT_WRITE,
 	                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (gl->stacks == MAP_FAILED) {
@@ -199,7 +207,7 @@ static int gl_stacks_open(struct gl *gl)
 		return -1;
 	}
 	for (size_t k = 0; k < n; k++)
-		if (mprotect(gl->stacks + k * gl->slot_size, gl->page,
+		if (mprotect(gl->stacks + k * gl->slot_size, gl->guard,
 		             PROT_NONE))
 			return -1;
 	return 0;

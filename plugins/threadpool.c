@@ -89,6 +89,9 @@ static struct threadpool_state *threadpool_new(const struct br_host *host,
 		          (long long)o->stack_size);
 		goto fail;
 	}
+	/* A guard larger than one page: a frame bigger than the guard
+	 * would jump it into another thread's stack.  Address space only. */
+	pthread_attr_setguardsize(&s->attr, 64 * 1024);
 	s->workers = calloc((size_t)o->concurrency, sizeof(*s->workers));
 	if (!s->workers)
 		goto fail;

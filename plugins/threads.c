@@ -126,6 +126,9 @@ static struct threads_state *threads_new(const struct br_host *host,
 		          (long long)opts->stack_size);
 		goto fail;
 	}
+	/* A guard larger than one page: a frame bigger than the guard
+	 * would jump it into another thread's stack.  Address space only. */
+	pthread_attr_setguardsize(&s->attr, 64 * 1024);
 	return s;
 
 fail:

@@ -9,8 +9,9 @@
  * Cases: 0, 1 and 500 requests; concurrency 1, 10, 100 (for plugins that
  * declare it); keep-alive on and off; injected 503s and resets with and
  * without retries; a server that admits only 4 requests at a time; a 2 s
- * server delay against a 300 ms timeout.  A plugin that lacks a parameter a
- * case needs (retries, timeout, keepalive) skips that part of the case.
+ * server delay against a 300 ms timeout.  Every strategy must have the
+ * retries and timeout parameters (a case fails without them); one without
+ * keepalive or concurrency skips that part of a case.
  *
  * BR_CONFORMANCE_THREADED_ONLY=1 keeps only the plugins that run requests
  * on several OS threads ("thread" in the name), for ThreadSanitizer builds:
@@ -142,6 +143,7 @@ struct conf_tally {
 	int groups, runs, runs_ok;
 	double requests, ok, http_status, transport, missing, duplicate;
 	double other; /* corrupt + too_large */
+	double queue_max; /* most requests the server kept waiting, any run */
 };
 
 static struct conf_tally conf_tally(const cJSON *json, const char *yaml)
@@ -158,6 +160,7 @@ static struct conf_tally conf_tally(const cJSON *json, const char *yaml)
 			const cJSON *f = cJSON_GetObjectItemCaseSensitive(run, "failures");
 			const cJSON *why = cJSON_GetObjectItemCaseSensitive(run, "reason");
 			const cJSON *log = cJSON_GetObjectItemCaseSensitive(run, "log");
+			const cJSON *srv;
 
 			ck_assert_msg(cJSON_IsString(st), "results: no status");
 			/* A crash, timeout or plugin failure is never fine. */
@@ -179,6 +182,9 @@ static struct conf_tally conf_tally(const cJSON *json, const char *yaml)
 			t.missing += num(f, "missing");
 			t.duplicate += num(f, "duplicate");
 			t.other += num(f, "corrupt") + num(f, "too_large");
+			srv = cJSON_GetObjectItemCaseSensitive(run, "server");
+			if (cJSON_IsObject(srv) && num(srv, "queue_max") > t.queue_max)
+				t.queue_max = num(srv, "queue_max");
 		}
 	}
 	/* Whatever happened, every ticket was accounted for exactly once. */
@@ -307,8 +313,9 @@ START_TEST(test_faults_retried)
 	const struct conf_plugin *p = &plugins[_i];
 	struct conf_tally t;
 
-	if (!p->retries)
-		return; /* the plugin does not retry: nothing to hold it to */
+	/* Every strategy must be able to retry: one that cannot fails
+	 * here rather than passing without being tested. */
+	ck_assert_msg(p->retries, "%s has no 'retries' parameter", p->name);
 	t = conf_expect_ok(conf_yaml(p, 200, conf_seed_recoverable(200, 4),
 	                             FAULTS, "retries: 3, retry_backoff: 1ms",
 	                             "4", true));
@@ -340,9 +347,18 @@ END_TEST
 START_TEST(test_max_in_flight)
 {
 	const struct conf_plugin *p = &plugins[_i];
+	struct conf_tally t;
 
-	conf_expect_ok(conf_yaml(p, 100, 1, "latency: {model: fixed, value: 2ms}"
-	                         ", max_in_flight: 4", "", "1, 10", false));
+	t = conf_expect_ok(conf_yaml(p, 100, 1, "latency: {model: fixed, "
+	                             "value: 2ms}, max_in_flight: 4", "",
+	                             "1, 10", false));
+	if (!p->concurrency)
+		return; /* one request at a time never meets the limit */
+	/* At concurrency 10 the server held requests back (the limit was
+	 * met, not just configured), and never more than the 10 the
+	 * strategy may have in flight. */
+	ck_assert_msg(t.queue_max >= 1 && t.queue_max <= 10,
+	              "%s: server queue_max %g", p->name, t.queue_max);
 }
 END_TEST
 
@@ -354,8 +370,7 @@ START_TEST(test_timeout)
 	int code;
 	cJSON *json;
 
-	if (!p->timeout)
-		return;
+	ck_assert_msg(p->timeout, "%s has no 'timeout' parameter", p->name);
 	yaml = conf_yaml(p, 4, 1, "latency: {model: fixed, value: 2s}",
 	                 p->retries ? "timeout: 300ms, retries: 0" :
 	                 "timeout: 300ms", "4", false);

@@ -311,6 +311,95 @@ END_TEST
 
 /* ---- the command line -------------------------------------------------- */
 
+/* The embedded server of benchrun `parent`: its forked child that is not
+ * the worker (`benchrun __worker`, a process group of its own). */
+static pid_t server_of(pid_t parent)
+{
+	char path[64];
+	pid_t found = 0;
+
+	for (int tries = 0; tries < 200 && !found; tries++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/children",
+		         (int)parent, (int)parent);
+		f = fopen(path, "r");
+		if (f) {
+			for (int pid; fscanf(f, "%d", &pid) == 1;)
+				if (getpgid(pid) == getpgid(parent))
+					found = pid;
+			fclose(f);
+		}
+		if (!found)
+			usleep(50000);
+	}
+	return found;
+}
+
+/*
+ * A second Ctrl-C ends benchrun at once, even when the first one's orderly
+ * stop cannot finish: the embedded server is frozen (SIGSTOP) first, so
+ * the orderly path waits on it for seconds (the server query, then its
+ * stop).  Only the second signal's branch (cmd_run.c on_signal) gets out
+ * before the warning "the results are incomplete" of the orderly path.
+ */
+START_TEST(test_second_interrupt_exits_at_once)
+{
+	char *dir = brc_test_tmpdir();
+	char *yaml = brc_test_write(dir, "s.yaml",
+		"workload: {days: 400}\n"
+		"server: {latency: {model: fixed, value: 50ms}}\n"
+		"strategies: [sync]\n");
+	char *out = brc_xasprintf("%s/out.json", dir);
+	char *exe = brc_test_builddir("benchrun");
+	char *mark = brc_xasprintf("BR_TEST_MARK=%s", dir);
+	struct brc_buf err = { 0 };
+	char buf[4096];
+	int p[2], st;
+	ssize_t n;
+	pid_t pid, srv;
+
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		alarm(60);
+		setpgid(0, 0);
+		putenv(mark);
+		dup2(p[1], 2);
+		freopen("/dev/null", "w", stdout);
+		close(p[0]);
+		execl(exe, "benchrun", "-o", out, yaml, (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	srv = server_of(pid);
+	ck_assert_int_gt(srv, 0);
+	usleep(1000000); /* into the run */
+	kill(srv, SIGSTOP);
+	kill(pid, SIGINT);
+	usleep(100000);
+	kill(pid, SIGINT);
+	while ((n = read(p[0], buf, sizeof(buf))) > 0)
+		brc_buf_append(&err, buf, (size_t)n);
+	close(p[0]);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	/* The frozen server got its parent-death SIGTERM: let it act. */
+	kill(srv, SIGCONT);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 130, "status 0x%x", st);
+	ck_assert_msg(!err.data || !strstr(err.data, "results are incomplete"),
+	              "the orderly stop ran to its end:\n%s", err.data);
+	ck_assert_int_eq(brc_test_count_marked(dir), 0);
+	brc_buf_free(&err);
+	brc_test_rmtree(dir);
+	free(dir);
+	free(yaml);
+	free(out);
+	free(exe);
+	free(mark);
+}
+END_TEST
+
 /* `benchrun c.yaml <&-` (and >&- 2>&-) runs as with them open. */
 START_TEST(test_std_fds_closed)
 {
@@ -371,6 +460,7 @@ Suite *brc_suite_robust(void)
 	tcase_add_test(tc, test_out_of_memory_named);
 	tcase_add_test(tc, test_children_left_warned);
 	tcase_add_test(tc, test_std_fds_closed);
+	tcase_add_test(tc, test_second_interrupt_exits_at_once);
 	suite_add_tcase(s, tc);
 	return s;
 }

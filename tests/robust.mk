@@ -8,7 +8,8 @@ check_LTLIBRARIES += tests/plugins/robust_overlap.la \
 	tests/plugins/ctor/robust_ctor_hang.la tests/plugins/robust_bad_index.la \
 	tests/plugins/robust_late.la tests/plugins/robust_huge_body.la \
 	tests/plugins/robust_recurse.la tests/plugins/robust_oom.la
-tests_check_benchrun_SOURCES += tests/check_robust.c
+tests_check_benchrun_SOURCES += tests/check_robust.c \
+	tests/strategies.c tests/strategies.h
 tests_plugins_robust_overlap_la_SOURCES = tests/plugins/robust.c
 tests_plugins_robust_overlap_la_CPPFLAGS = $(AM_CPPFLAGS) -DROBUST_OVERLAP -DROBUST_NAME='"robust_overlap"'
 tests_plugins_robust_overlap_la_LDFLAGS = $(BR_FIXTURE_LINK)
