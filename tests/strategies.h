@@ -2,7 +2,8 @@
  * strategies.h - the strategy plugins of the build tree, for suites that
  * hold every plugin to the same cases (hostile servers, signals): every
  * plugins/.libs/NAME.so except the ones that fetch nothing (null, calib*)
- * or need a program to run (exec, which has its own suite).
+ * or need a program to run (exec, which has its own suite), and multiplex,
+ * which speaks only HTTP/2 (the hostile servers speak HTTP/1.1).
  */
 #ifndef BR_TEST_STRATEGIES_H
 #define BR_TEST_STRATEGIES_H
