@@ -27,7 +27,9 @@ section=$(mktemp)
 	echo "## Results on a 2-core machine"
 	echo
 	echo "Produced by \`bench/publish.sh\` on $(date -u +%Y-%m-%d) ($machine)."
-	echo "Loopback, embedded server; absolute times are noisy here, ratios measured in one run are not."
+	echo "Loopback, embedded server, on a machine shared with other jobs: absolute times are noisy."
+	echo "Runs are interleaved (each round runs every strategy once); every ± and CI is a 95% confidence"
+	echo "interval over the runs, and ratios without a CI (fewer than 3 runs) carry no verdict."
 	echo
 	echo "### The original experiment: \`benchrun configs/seed.yaml\`"
 	echo

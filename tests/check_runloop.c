@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "results/results.h"
+#include "scenario/scenario.h"
 #include "run/plan.h"
 #include "server/model.h"
 #include "suites.h"
@@ -244,6 +245,49 @@ START_TEST(test_exec_ready)
 }
 END_TEST
 
+/* repetitions: auto stops between its bounds (here both 3, so exactly
+ * 3 rounds whatever the noise) and is recorded; bad bounds are refused. */
+START_TEST(test_auto_repetitions)
+{
+	struct brc_scenario sc;
+	char *err = NULL;
+	int code;
+	cJSON *doc, *g;
+
+	ck_assert_int_eq(brc_test_scenario_text(
+		"strategies: [{plugin: sync}]\n"
+		"runs: {repetitions: auto, max_repetitions: 7}\n",
+		NULL, 0, &sc, &err), 0);
+	ck_assert(sc.runs.auto_reps);
+	ck_assert_int_eq(sc.runs.repetitions, 7);
+	ck_assert_int_eq(sc.runs.min_repetitions, 5);
+	brc_scenario_free(&sc);
+	err = brc_test_scenario_fail(
+		"strategies: [{plugin: sync}]\n"
+		"runs: {repetitions: auto, min_repetitions: 9, "
+		"max_repetitions: 4}\n", NULL, 0);
+	ck_assert_has(err, "runs.max_repetitions: is below min_repetitions");
+	free(err);
+	err = brc_test_scenario_fail(
+		"strategies: [{plugin: sync}]\nruns: {order: sideways}\n", NULL, 0);
+	ck_assert_has(err, "'sideways': the order is interleaved, random or "
+	                   "blocked");
+	free(err);
+
+	doc = brc_test_run_yaml(
+		"workload: {days: 2, trips: 2}\n"
+		"strategies: [{plugin: sync}]\n"
+		"runs: {repetitions: auto, min_repetitions: 3, "
+		"max_repetitions: 3, target_ci: 0.0001}\n", 60, &code, NULL);
+	ck_assert_msg(doc, "no results (exit %d)", code);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(doc, "runs"), "auto_repetitions")));
+	g = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "groups"), 0);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(g, "runs")), 3);
+	cJSON_Delete(doc);
+}
+END_TEST
+
 Suite *brc_suite_runloop(void)
 {
 	Suite *s = suite_create("runloop");
@@ -256,6 +300,7 @@ Suite *brc_suite_runloop(void)
 	tcase_add_test(tc, test_interleaved_by_default);
 	tcase_add_test(tc, test_dead_server_stops);
 	tcase_add_test(tc, test_exec_ready);
+	tcase_add_test(tc, test_auto_repetitions);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -276,6 +276,7 @@ void brc_report_html(struct brc_buf *b, const struct brc_results *r)
 
 	brc_html_head(b, "results", r);
 	brc_buf_printf(b, "<h2 id=\"verdicts\">Verdicts</h2>\n");
+	tag(b, "<p class=\"note\">", brc_report_method, "</p>\n");
 	for (size_t p = 0; p < n_points; p++) {
 		if (*points[p])
 			tag(b, "<h3>", points[p], "</h3>\n");

@@ -129,8 +129,9 @@ static void bars(struct brc_buf *b, const struct brc_results *r,
 		brc_group_stats(g, m, &st, NULL);
 		names[n] = g->label;
 		v[n] = st.mean;
-		lo[n] = st.ci_lo;
-		hi[n] = st.ci_hi;
+		/* No whisker under BR_MIN_RUNS runs, as no ± in the table. */
+		lo[n] = st.n >= BR_MIN_RUNS ? st.ci_lo : NAN;
+		hi[n] = st.n >= BR_MIN_RUNS ? st.ci_hi : NAN;
 		metric = brc_metrics[m].title;
 		n++;
 	}
