@@ -37,6 +37,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "exec_proto.h"
+
 struct exec_opts {
 	const char *const *command;
 	const char *const *env;
@@ -67,11 +69,7 @@ struct exec_state {
 	size_t in_len, in_off;
 	char *out;             /* bytes read from the child, not yet parsed */
 	size_t out_len, out_cap;
-	size_t body_left;      /* > 0: inside a body record                 */
-	size_t body_index;
-	int body_status;
-	unsigned long line_no;
-	char *garbage;         /* first unparseable line, for the reason   */
+	struct brexec_parser parser; /* records (exec_proto.c)               */
 	pid_t pid;             /* the program                               */
 	bool ready;            /* its `ready` record was seen               */
 };
@@ -146,30 +144,6 @@ static void child_exec(const struct exec_state *st, int in_fd, int out_fd)
 	_exit(127);
 }
 
-static void note_garbage(struct exec_state *st, const char *line)
-{
-	if (!st->garbage)
-		st->garbage = strdup(line);
-}
-
-/* Parse "I STATUS" at p; returns the rest of the line or NULL. */
-static char *index_status(struct exec_state *st, char *p, size_t *i, int *status)
-{
-	char *end;
-	unsigned long long v = strtoull(p, &end, 10);
-	long s;
-
-	if (end == p || *end != ' ' || v >= st->count)
-		return NULL;
-	*i = (size_t)v;
-	p = end + 1;
-	s = strtol(p, &end, 10);
-	if (end == p || (*end != ' ' && *end != '\0') || s < 0 || s > 999)
-		return NULL;
-	*status = (int)s;
-	return *end ? end + 1 : end;
-}
-
 /*
  * CPU of the program and the children it waited for so far, from
  * /proc/PID/stat (utime, stime, cutime, cstime: fields 14-17, after the
@@ -221,79 +195,52 @@ static void on_ready(struct exec_state *st)
 	st->host->ready(st->run, user, sys);
 }
 
-static void handle_line(struct exec_state *st, char *line)
+/* The parser's callbacks: the host's hooks on this run. */
+static void cb_ready(void *cls)
 {
-	const struct br_host *h = st->host;
-	char *rest, *end;
-	size_t i;
-	int status;
+	on_ready(cls);
+}
 
-	st->line_no++;
-	if (!strcmp(line, "ready")) {
-		on_ready(st);
-	} else if (!strncmp(line, "log ", 4)) {
-		h->log(st->run, BR_LOG_INFO, "exec: %s", line + 4);
-	} else if (!strncmp(line, "start ", 6)) {
-		unsigned long long v = strtoull(line + 6, &end, 10);
+static void cb_log(void *cls, const char *text)
+{
+	struct exec_state *st = cls;
 
-		if (end == line + 6 || *end || v >= st->count)
-			note_garbage(st, line);
-		else
-			h->start(st->run, (size_t)v);
-	} else if (!strncmp(line, "summary ", 8) &&
-	           (rest = index_status(st, line + 8, &i, &status))) {
-		h->done_summary(st->run, i, status, NULL, rest);
-	} else if (!strncmp(line, "error ", 6) &&
-	           (rest = index_status(st, line + 6, &i, &status))) {
-		h->done(st->run, i, status, *rest ? rest : "error");
-	} else if (!strncmp(line, "body ", 5) &&
-	           (rest = index_status(st, line + 5, &i, &status))) {
-		unsigned long long len = strtoull(rest, &end, 10);
+	st->host->log(st->run, BR_LOG_INFO, "exec: %s", text);
+}
 
-		if (end == rest || *end) {
-			note_garbage(st, line);
-			return;
-		}
-		st->body_index = i;
-		st->body_status = status;
-		st->body_left = (size_t)len + 1; /* the body, then '\n' */
-	} else {
-		note_garbage(st, line);
-	}
+static void cb_start(void *cls, size_t i)
+{
+	struct exec_state *st = cls;
+
+	st->host->start(st->run, i);
+}
+
+static void cb_body(void *cls, size_t i, const char *data, size_t n)
+{
+	struct exec_state *st = cls;
+
+	st->host->body(st->run, i, data, n);
+}
+
+static void cb_done(void *cls, size_t i, int status, const char *error)
+{
+	struct exec_state *st = cls;
+
+	st->host->done(st->run, i, status, error);
+}
+
+static void cb_summary(void *cls, size_t i, int status, const char *fields)
+{
+	struct exec_state *st = cls;
+
+	st->host->done_summary(st->run, i, status, NULL, fields);
 }
 
 /* Consume what can be parsed from st->out. */
 static void parse_output(struct exec_state *st)
 {
-	size_t off = 0;
+	size_t off = brexec_parse(&st->parser, st->out, st->out_len);
 
-	while (off < st->out_len) {
-		if (st->body_left) {
-			size_t n = st->out_len - off;
-
-			if (n > st->body_left)
-				n = st->body_left;
-			/* The last byte of a body record is its '\n'. */
-			size_t data = n == st->body_left ? n - 1 : n;
-
-			if (data)
-				st->host->body(st->run, st->body_index,
-				               st->out + off, data);
-			off += n;
-			st->body_left -= n;
-			if (!st->body_left)
-				st->host->done(st->run, st->body_index,
-				               st->body_status, NULL);
-			continue;
-		}
-		char *nl = memchr(st->out + off, '\n', st->out_len - off);
-
-		if (!nl)
-			break;
-		*nl = '\0';
-		handle_line(st, st->out + off);
-		off = (size_t)(nl - st->out) + 1;
-	}
 	memmove(st->out, st->out + off, st->out_len - off);
 	st->out_len -= off;
 }
@@ -377,14 +324,14 @@ static int report_exit(struct exec_state *st, int wstatus)
 		              prog, WEXITSTATUS(wstatus));
 		return -1;
 	}
-	if (st->garbage) {
+	if (st->parser.garbage) {
 		st->host->log(st->run, BR_LOG_ERROR,
 		              "exec: %s printed a line that is not in the protocol:"
 		              " '%.80s' (see docs/exec-protocol.md)", prog,
-		              st->garbage);
+		              st->parser.garbage);
 		return -1;
 	}
-	if (st->body_left || st->out_len) {
+	if (st->parser.body_left || st->out_len) {
 		st->host->log(st->run, BR_LOG_ERROR,
 		              "exec: %s ended in the middle of a record", prog);
 		return -1;
@@ -400,6 +347,12 @@ static int exec_run(void *state, struct br_run *run)
 
 	st->run = run;
 	st->count = st->host->count(run);
+	free(st->parser.garbage);
+	st->parser = (struct brexec_parser){
+		.count = st->count, .cls = st, .ready = cb_ready, .log = cb_log,
+		.start = cb_start, .body = cb_body, .done = cb_done,
+		.summary = cb_summary,
+	};
 	if (build_input(st))
 		return -1;
 	if (pipe2(in, O_CLOEXEC))
@@ -442,7 +395,7 @@ static void exec_destroy(void *state)
 
 	free(st->in);
 	free(st->out);
-	free(st->garbage);
+	free(st->parser.garbage);
 	free(st);
 }
 

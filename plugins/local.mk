@@ -15,7 +15,8 @@ plugins_sync_la_LDFLAGS = $(BR_PLUGIN_LINK)
 plugins_sync_la_LIBADD = plugins/libbrcurl.la $(CURL_LIBS)
 
 plugin_LTLIBRARIES += plugins/exec.la
-plugins_exec_la_SOURCES = plugins/exec.c
+plugins_exec_la_SOURCES = plugins/exec.c plugins/exec_proto.c \
+	plugins/exec_proto.h
 plugins_exec_la_LDFLAGS = $(BR_PLUGIN_LINK)
 
 plugin_LTLIBRARIES += plugins/threads.la

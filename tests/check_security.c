@@ -194,6 +194,43 @@ START_TEST(test_plot_tmpdir_quote)
 }
 END_TEST
 
+/* A sweep value reaches the picture of an ordinary run (outputs.plot) as
+ * the point in focus; validate said ok to it. */
+START_TEST(test_plot_sweep_value_in_run)
+{
+	char *mark = brc_xasprintf("%s/W", dir), *yaml, *sc, *svg, *evil;
+	const char *argv[] = { "-q", NULL, NULL };
+	int rc;
+
+	if (!have_gnuplot()) {
+		free(mark);
+		return;
+	}
+	setenv("M", mark, 1);
+	svg = brc_xasprintf("%s/w.svg", dir);
+	/* The program runs in the swept directory: both exist. */
+	evil = brc_xasprintf("%s/x' . system('touch \"$M\"') . '", dir);
+	ck_assert_int_eq(mkdir(evil, 0700), 0);
+	yaml = brc_xasprintf(
+		"workload: {days: 1, trips: 1}\n"
+		"strategies: [{plugin: exec, params: {command: [/bin/true]}}]\n"
+		"sweep: {cwd: ['%s', \"%s/x' . system('touch \\\"$M\\\"') . '\"]}\n"
+		"outputs: {plot: '%s'}\n", dir, dir, svg);
+	sc = brc_test_write(dir, "w.yaml", yaml);
+	argv[1] = sc;
+	rc = brc_test_benchrun(argv, 90, NULL);
+	ck_assert_msg(!exists("W"), "a run's plot ran a command from a sweep "
+	              "value");
+	ck_assert_int_eq(rc, 1); /* /bin/true reports no ticket */
+	assert_clean_svg("w.svg");
+	free(evil);
+	free(sc);
+	free(yaml);
+	free(svg);
+	free(mark);
+}
+END_TEST
+
 /* The quoting itself: whatever the input, one single-quoted string on one
  * line, and nothing outside it. */
 START_TEST(test_plot_quote_total)
@@ -237,6 +274,7 @@ Suite *brc_suite_security(void)
 	tcase_add_test(tc, test_plot_point_quote);
 	tcase_add_test(tc, test_plot_newline_labels);
 	tcase_add_test(tc, test_plot_tmpdir_quote);
+	tcase_add_test(tc, test_plot_sweep_value_in_run);
 	tcase_add_test(tc, test_plot_quote_total);
 	suite_add_tcase(s, tc);
 	return s;
