@@ -184,7 +184,8 @@ static void runs(struct brc_buf *b, const struct brc_group *g)
 {
 	static const char *const titles[] = {
 		"run", "status", "wall", "CPU", "req/s", "p50", "p90", "p99",
-		"max", "ok", "retries", "peak RSS", "tree peak", "reason"
+		"max", "ok", "retries", "largest RSS", "tree peak", "tree growth",
+		"measured by", "reason"
 	};
 
 	brc_buf_printf(b, "<details><summary>");
@@ -227,8 +228,20 @@ static void runs(struct brc_buf *b, const struct brc_group *g)
 		              (unsigned long long)x->ok,
 		              (unsigned long long)x->requests,
 		              (unsigned long long)x->retries);
-		value(b, BR_MK_SIZE, (double)x->peak_rss);
-		value(b, BR_MK_SIZE, (double)x->tree_peak_pss);
+		/* The best instrument's figures (docs/reading-results.md): the
+		 * run's cgroup where the kernel had one, else sampled PSS. */
+		value(b, BR_MK_SIZE, (double)(x->largest_rss > 0 ? x->largest_rss
+		                                                 : x->peak_rss));
+		value(b, BR_MK_SIZE, (double)(x->tree_peak > 0 ? x->tree_peak
+		                                               : x->tree_peak_pss));
+		value(b, BR_MK_SIZE, x->tree_peak > 0
+		                             ? (double)(x->tree_peak - x->tree_baseline)
+		                             : (double)(x->tree_peak_pss -
+		                                        x->baseline_pss));
+		brc_buf_printf(b, "<td class=\"s\">%s</td>",
+		              x->mem_instrument == 1   ? "cgroup v1"
+		              : x->mem_instrument == 2 ? "cgroup v2"
+		                                       : "sampled PSS");
 		tag(b, "<td class=\"s\">", x->reason, "</td></tr>\n");
 	}
 	brc_buf_printf(b, "</tbody></table>\n");
