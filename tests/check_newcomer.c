@@ -190,11 +190,13 @@ START_TEST(test_error_class)
 	char *dir = brc_test_tmpdir();
 	char *prog = write_exec(dir, "p.sh", ALL_503);
 	char *s = brc_test_write(dir, "s.yaml", "workload: {days: 3}\n"
+	                         "server: {latency: {model: fixed, value: 5ms},"
+	                         " faults: {error_rate: 0.015}}\n"
 	                         "strategies:\n  - plugin: exec\n"
 	                         "    params: {command: [./p.sh]}\n");
 	char *out = brc_xasprintf("%s/r.json", dir);
 	const char *r[] = { "-q", "-o", out, s, NULL };
-	cJSON *doc, *f;
+	cJSON *doc, *f, *srv, *g;
 
 	ck_assert_int_eq(run(r, NULL), 1);
 	doc = brc_test_load_json(out);
@@ -204,6 +206,21 @@ START_TEST(test_error_class)
 	                    "http_status")), 3);
 	ck_assert_double_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(f,
 	                    "transport")), 0);
+	/* The server is an object that shows the faults injected; params
+	 * are typed, their text kept beside. */
+	srv = cJSON_GetObjectItem(doc, "server");
+	ck_assert(cJSON_IsObject(srv));
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(srv, "model")),
+	                 "fixed");
+	ck_assert_double_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(
+	        cJSON_GetObjectItem(srv, "parameters"), "value")), 0.005);
+	ck_assert_double_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(
+	        cJSON_GetObjectItem(srv, "faults"), "error_rate")), 0.015);
+	g = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "groups"), 0);
+	ck_assert_double_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(
+	        cJSON_GetObjectItem(g, "params"), "concurrency")), 10);
+	ck_assert(cJSON_IsString(cJSON_GetObjectItem(
+	        cJSON_GetObjectItem(g, "params_text"), "concurrency")));
 	cJSON_Delete(doc);
 	brc_test_rmtree(dir);
 	free(out);

@@ -10,6 +10,8 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/results.h \
 	%reldir%/results_host.c \
 	%reldir%/results_json.c \
+	%reldir%/results_json_ext.c \
+	%reldir%/results_json_ext.h \
 	%reldir%/results_machine.c \
 	%reldir%/results_merge.c \
 	%reldir%/results_read.c \

@@ -23,6 +23,7 @@
 
 #include "results/histogram.h"
 #include "results/metrics.h"
+#include "results/results_json_ext.h"
 #include "util.h"
 
 /* --- the field table ----------------------------------------------------- */
@@ -296,14 +297,12 @@ static cJSON *run_json(const struct brc_run_result *run)
 
 static cJSON *group_json(const struct brc_group *g)
 {
-	cJSON *o = cJSON_CreateObject(), *params, *runs;
+	cJSON *o = cJSON_CreateObject(), *runs;
 
 	add_str(o, "label", g->label);
 	add_str(o, "plugin", g->plugin);
 	add_str(o, "point", g->point ? g->point : "");
-	params = cJSON_AddObjectToObject(o, "params");
-	for (size_t i = 0; i < g->n_params; i++)
-		add_str(params, g->param_names[i], g->param_values[i]);
+	brc_json_params(o, g); /* typed, and as text */
 	add_num(o, "concurrency", (double)g->concurrency);
 	add_num(o, "item", (double)g->item);
 	cJSON_AddItemToObject(o, "summary", summary_json(g));
@@ -370,7 +369,8 @@ static cJSON *results_json(const struct brc_results *r)
 		snprintf(seed, sizeof(seed), "%llu", (unsigned long long)r->seed);
 		cJSON_AddStringToObject(o, "seed", seed);
 	}
-	add_str(root, "server", r->server_desc);
+	brc_json_workload(o, r);
+	cJSON_AddItemToObject(root, "server", brc_json_server(r));
 	if (r->cells_total)
 		add_num(root, "cells", (double)r->cells_total);
 	groups = cJSON_AddArrayToObject(root, "groups");

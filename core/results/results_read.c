@@ -18,6 +18,7 @@
 
 #include "results/histogram.h"
 #include "results/metrics.h"
+#include "results/results_json_ext.h"
 #include "util.h"
 
 /* A results file with long timelines is a few MiB; 1 GiB is surely not
@@ -168,8 +169,7 @@ static int read_group(const cJSON *o, struct brc_group *g, const char **what)
 		g->param_values = brc_xcalloc(n + 1, sizeof(char *));
 		cJSON_ArrayForEach(p, params) {
 			g->param_names[i] = brc_xsanitized(p->string, 0);
-			g->param_values[i] = cJSON_IsString(p) ?
-			        brc_xsanitized(p->valuestring, 0) : NULL;
+			g->param_values[i] = brc_json_param_text(o, p);
 			i++;
 		}
 		g->n_params = i;
@@ -254,7 +254,7 @@ static int read_results(const cJSON *root, struct brc_results *r,
 		r->seed = strtoull(seed->valuestring, NULL, 10);
 	else
 		r->seed = to_u64(get_num(o, "seed"));
-	r->server_desc = get_str(root, "server");
+	r->server_desc = brc_json_server_desc(item(root, "server"));
 	r->cells_total = item(root, "cells") ? to_i64(get_num(root, "cells")) : 0;
 
 	groups = item(root, "groups");
