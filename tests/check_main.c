@@ -62,6 +62,7 @@ int main(void)
 		brc_suite_validate,
 		brc_suite_security_text,
 		brc_suite_proc,
+		brc_suite_timeline,
 		brc_suite_security_input,
 		brc_suite_security_serve,
 		brc_suite_newcomer,

@@ -123,6 +123,41 @@ static bool timeline_log_x(const struct plot *p)
 	return shortest > 0 && longest > 8 * shortest;
 }
 
+/* Points per strategy at most: a picture is ~1,000 pixels wide, and
+ * gnuplot took seconds over a 1,000,000-sample timeline. */
+#define TIMELINE_MAX_POINTS 4000
+
+/*
+ * The timeline's points as "t MiB" lines.  A sample of 0 is the tree
+ * already gone (or not yet started): a cliff to zero would only distract;
+ * on a log axis the samples before the run have no place.  A long
+ * timeline is cut into TIMELINE_MAX_POINTS buckets and each draws its
+ * highest sample, so no peak is lost.
+ */
+static void timeline_points(const struct brc_run_result *x, bool log_x,
+                            struct brc_buf *pts)
+{
+	size_t step = (x->n_timeline + TIMELINE_MAX_POINTS - 1) /
+	              TIMELINE_MAX_POINTS;
+
+	if (step == 0)
+		step = 1;
+	for (size_t k0 = 0; k0 < x->n_timeline; k0 += step) {
+		const struct brc_mem_sample *best = NULL;
+
+		for (size_t k = k0; k < k0 + step && k < x->n_timeline; k++) {
+			const struct brc_mem_sample *m = &x->timeline[k];
+
+			if (m->tree_pss > 0 && (!log_x || m->t >= 1e-3) &&
+			    (!best || m->tree_pss > best->tree_pss))
+				best = m;
+		}
+		if (best)
+			brc_buf_printf(pts, "%.6f %.4f\n", best->t,
+			              (double)best->tree_pss / MIB);
+	}
+}
+
 void brc_plot_timeline(struct plot *p)
 {
 	struct brc_buf *s = &p->script;
@@ -146,14 +181,7 @@ void brc_plot_timeline(struct plot *p)
 
 		if (!in_focus(p, g) || !x)
 			continue;
-		/* A sample of 0 is the tree already gone (or not yet
-		 * started): a cliff to zero would only distract.  On a log
-		 * axis the samples before the run have no place. */
-		for (size_t k = 0; k < x->n_timeline; k++)
-			if (x->timeline[k].tree_pss > 0 &&
-			    (!log_x || x->timeline[k].t >= 1e-3))
-				brc_buf_printf(&pts, "%.6f %.4f\n", x->timeline[k].t,
-				              (double)x->timeline[k].tree_pss / MIB);
+		timeline_points(x, log_x, &pts);
 		/* A run that failed at once has nothing to draw. */
 		snprintf(name, sizeof(name), "timeline%zu.dat", i);
 		f = pts.len ? data_file(p, name) : NULL;

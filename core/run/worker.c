@@ -53,21 +53,39 @@ struct spec {
 	size_t n_params;
 };
 
+/* Bytes read from ctl_in after the spec line (the parent sends nothing
+ * before the first handshake, but a read never assumes so): handshake()
+ * takes them first. */
+static char ctl_pending[64];
+static size_t ctl_pending_len;
+
+/* The spec line, read in chunks rather than a byte per read(): a spec
+ * carries the scenario's values and may be large. */
 static char *read_line(int fd)
 {
 	struct brc_buf b = { 0 };
-	char c;
+	char chunk[16384];
 	ssize_t n;
 
-	while ((n = read(fd, &c, 1)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+	for (;;) {
+		char *nl;
+
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
 			break;
+		nl = memchr(chunk, '\n', (size_t)n);
+		if (!nl) {
+			brc_buf_append(&b, chunk, (size_t)n);
+			continue;
 		}
-		if (c == '\n')
-			break;
-		brc_buf_append(&b, &c, 1);
+		brc_buf_append(&b, chunk, (size_t)(nl - chunk));
+		ctl_pending_len = (size_t)(chunk + n - (nl + 1));
+		if (ctl_pending_len > sizeof(ctl_pending))
+			ctl_pending_len = sizeof(ctl_pending); /* not our protocol */
+		memcpy(ctl_pending, nl + 1, ctl_pending_len);
+		break;
 	}
 	return b.data;
 }
@@ -80,6 +98,10 @@ static bool handshake(const char *msg)
 
 	if (write(ctl_out, msg, strlen(msg)) < 0)
 		return false;
+	if (ctl_pending_len) {
+		memmove(ctl_pending, ctl_pending + 1, --ctl_pending_len);
+		return true;
+	}
 	do
 		n = read(ctl_in, &c, 1);
 	while (n < 0 && errno == EINTR);
