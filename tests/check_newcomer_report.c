@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "report/report.h"
 #include "report/report_util.h"
@@ -145,6 +146,48 @@ START_TEST(test_plot_nothing_finished)
 }
 END_TEST
 
+/* The memory panel: a sparse timeline gets markers, and no sample from
+ * before the run (t < 0) is drawn.  A stand-in gnuplot keeps what it was
+ * given. */
+START_TEST(test_plot_timeline)
+{
+	struct brc_results r;
+	char *dir = brc_test_results_tmp("keep");
+	char *fake = brc_test_results_tmp("gnuplot.sh");
+	char *pic = brc_test_results_tmp("p.svg");
+	char *script_text = brc_xasprintf("#!/bin/sh\ncp plot.gp timeline*.dat "
+	                                  "'%s'/\necho '<svg/>' >picture.svg\n",
+	                                  dir);
+	char *gp, *dat, *path;
+	FILE *f;
+
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	f = fopen(fake, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(script_text, f);
+	fclose(f);
+	ck_assert_int_eq(chmod(fake, 0755), 0);
+	setenv("BENCHRUN_GNUPLOT", fake, 1);
+	brc_test_results_build(&r, 1.2);
+	ck_assert_int_eq(brc_report_plot(pic, &r), 0);
+	path = brc_xasprintf("%s/plot.gp", dir);
+	gp = brc_test_slurp(path, NULL);
+	ck_assert_msg(strstr(gp, "with linespoints pt 7"), "%s", gp);
+	free(path);
+	path = brc_xasprintf("%s/timeline0.dat", dir);
+	dat = brc_test_slurp(path, NULL);
+	ck_assert_msg(dat[0] != '-' && !strstr(dat, "\n-"), "%s", dat);
+	free(path);
+	free(gp);
+	free(dat);
+	free(script_text);
+	free(fake);
+	free(pic);
+	free(dir);
+	brc_results_free(&r);
+}
+END_TEST
+
 Suite *brc_suite_newcomer_report(void)
 {
 	Suite *s = suite_create("newcomer_report");
@@ -157,6 +200,7 @@ Suite *brc_suite_newcomer_report(void)
 	tcase_add_test(tc, test_warmup_hint);
 	tcase_add_test(tc, test_csv_units);
 	tcase_add_test(tc, test_plot_nothing_finished);
+	tcase_add_test(tc, test_plot_timeline);
 	suite_add_tcase(s, tc);
 	return s;
 }

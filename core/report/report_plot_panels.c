@@ -129,14 +129,17 @@ static bool timeline_log_x(const struct plot *p)
 
 /*
  * The timeline's points as "t MiB" lines.  A sample of 0 is the tree
- * already gone (or not yet started): a cliff to zero would only distract;
- * on a log axis the samples before the run have no place.  A long
+ * already gone (or not yet started): a cliff to zero would only distract.
+ * Samples before the run began (t < 0: the worker loading its plugin) are
+ * not the strategy's memory and drew a spike left of the axis; on a log
+ * axis the first millisecond has no place either.  A long
  * timeline is cut into TIMELINE_MAX_POINTS buckets and each draws its
  * highest sample, so no peak is lost.
  */
-static void timeline_points(const struct brc_run_result *x, bool log_x,
-                            struct brc_buf *pts)
+static size_t timeline_points(const struct brc_run_result *x, bool log_x,
+                              struct brc_buf *pts)
 {
+	size_t n = 0;
 	size_t step = (x->n_timeline + TIMELINE_MAX_POINTS - 1) /
 	              TIMELINE_MAX_POINTS;
 
@@ -148,15 +151,21 @@ static void timeline_points(const struct brc_run_result *x, bool log_x,
 		for (size_t k = k0; k < k0 + step && k < x->n_timeline; k++) {
 			const struct brc_mem_sample *m = &x->timeline[k];
 
-			if (m->tree_pss > 0 && (!log_x || m->t >= 1e-3) &&
+			if (m->tree_pss > 0 && m->t >= (log_x ? 1e-3 : 0) &&
 			    (!best || m->tree_pss > best->tree_pss))
 				best = m;
 		}
-		if (best)
+		if (best) {
 			brc_buf_printf(pts, "%.6f %.4f\n", best->t,
 			              (double)best->tree_pss / MIB);
+			n++;
+		}
 	}
+	return n;
 }
+
+/* Fewer samples than this in a timeline are drawn with markers. */
+#define SPARSE_SAMPLES 30
 
 void brc_plot_timeline(struct plot *p)
 {
@@ -178,10 +187,11 @@ void brc_plot_timeline(struct plot *p)
 		FILE *f;
 
 		struct brc_buf pts = { 0 };
+		size_t n_pts = 0;
 
 		if (!in_focus(p, g) || !x)
 			continue;
-		timeline_points(x, log_x, &pts);
+		n_pts = timeline_points(x, log_x, &pts);
 		/* A run that failed at once has nothing to draw. */
 		snprintf(name, sizeof(name), "timeline%zu.dat", i);
 		f = pts.len ? data_file(p, name) : NULL;
@@ -192,8 +202,12 @@ void brc_plot_timeline(struct plot *p)
 		fwrite(pts.data, 1, pts.len, f);
 		brc_buf_free(&pts);
 		fclose(f);
-		brc_buf_printf(s, "%s'%s' using 1:2 with lines lw 2 lt %zu "
+		/* A few samples joined by straight lines look like a
+		 * measurement between them: mark where the samples are. */
+		brc_buf_printf(s, "%s'%s' using 1:2 with %s lw 2 lt %zu "
 		              "title ", sep, name,
+		              n_pts < SPARSE_SAMPLES ? "linespoints pt 7 ps 0.7"
+		                                     : "lines",
 		              brc_plot_label(p, g->label) + 1);
 		brc_plot_quote(s, g->label);
 		sep = ", \\\n  ";
