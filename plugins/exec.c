@@ -20,6 +20,10 @@
  * (the `concurrency` parameter) and every `env` entry.  A program that exits
  * non-zero, is killed, or prints a line that is none of the above fails the
  * run with that reason; a ticket it never reports is "missing" for the core.
+ * So does a line longer than BREXEC_MAX_LINE, a body length that is not a
+ * byte count and a body not followed by its newline (exec_proto.c).  The
+ * program dies with the worker (PR_SET_PDEATHSIG): a kill -9 of benchrun
+ * leaves nothing running.
  * docs/exec-protocol.md has the details and examples/python/ four programs.
  */
 #define _GNU_SOURCE /* pipe2 */
@@ -34,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -99,11 +104,15 @@ static int exec_create(const struct br_host *host, const void *opts,
 	return 0;
 }
 
-/* Everything the child needs, built before fork. */
+/* Everything the child needs, built before fork.  A run starts from
+ * nothing: the instance may run again (plugin.h). */
 static int build_input(struct exec_state *st)
 {
 	size_t len = 0;
 
+	free(st->in);
+	st->in = NULL;
+	st->in_len = st->in_off = st->out_len = 0;
 	for (size_t i = 0; i < st->count; i++)
 		len += strlen(st->host->url(st->run, i)) + 1;
 	st->in = malloc(len + 1);
@@ -120,10 +129,15 @@ static int build_input(struct exec_state *st)
 	return 0;
 }
 
-static void child_exec(const struct exec_state *st, int in_fd, int out_fd)
+static void child_exec(const struct exec_state *st, int in_fd, int out_fd,
+                       pid_t parent)
 {
 	char buf[32];
 
+	/* Die with the worker, which dies with benchrun: a kill -9 must not
+	 * leave the program running.  The worker may already be gone. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+		_exit(127);
 	if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0)
 		_exit(127);
 	snprintf(buf, sizeof(buf), "%zu", st->count);
@@ -296,6 +310,8 @@ static void pump(struct exec_state *st, int to_child, int from_child)
 
 			if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
 				break;
+			if (st->parser.broken)
+				break; /* exec_run stops the program */
 		}
 	}
 	if (to_child >= 0)
@@ -306,6 +322,12 @@ static int report_exit(struct exec_state *st, int wstatus)
 {
 	const char *prog = st->opts->command[0];
 
+	if (st->parser.broken) {
+		st->host->log(st->run, BR_LOG_ERROR, "exec: %s broke the "
+		              "protocol: %s (see docs/exec-protocol.md)", prog,
+		              st->parser.broken);
+		return -1;
+	}
 	if (WIFSIGNALED(wstatus)) {
 		st->host->log(st->run, BR_LOG_ERROR, "exec: %s was killed by %s",
 		              prog, strsignal(WTERMSIG(wstatus)));
@@ -343,11 +365,12 @@ static int exec_run(void *state, struct br_run *run)
 {
 	struct exec_state *st = state;
 	int in[2], out[2], wstatus, rc = -1;
-	pid_t pid;
+	pid_t pid, self = getpid();
 
 	st->run = run;
 	st->count = st->host->count(run);
 	free(st->parser.garbage);
+	free(st->parser.broken);
 	st->parser = (struct brexec_parser){
 		.count = st->count, .cls = st, .ready = cb_ready, .log = cb_log,
 		.start = cb_start, .body = cb_body, .done = cb_done,
@@ -363,7 +386,7 @@ static int exec_run(void *state, struct br_run *run)
 	if (pid < 0)
 		goto fail_fork;
 	if (pid == 0)
-		child_exec(st, in[0], out[1]);
+		child_exec(st, in[0], out[1], self);
 	st->pid = pid;
 	st->ready = false;
 	close(in[0]);
@@ -372,6 +395,8 @@ static int exec_run(void *state, struct br_run *run)
 	/* A child that stops reading must not kill us with SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
 	pump(st, in[1], out[0]);
+	if (st->parser.broken)
+		kill(pid, SIGKILL); /* nothing it says can be trusted now */
 	close(out[0]);
 	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
 		;
@@ -396,6 +421,7 @@ static void exec_destroy(void *state)
 	free(st->in);
 	free(st->out);
 	free(st->parser.garbage);
+	free(st->parser.broken);
 	free(st);
 }
 

@@ -4,6 +4,8 @@
  */
 #include "exec_proto.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +13,12 @@ static void note_garbage(struct brexec_parser *p, const char *line)
 {
 	if (!p->garbage)
 		p->garbage = strdup(line);
+}
+
+static void note_broken(struct brexec_parser *p, const char *why)
+{
+	if (!p->broken)
+		p->broken = strdup(why);
 }
 
 /* Parse "I STATUS" at s; returns the rest of the line or NULL. */
@@ -58,10 +66,19 @@ static void handle_line(struct brexec_parser *p, char *line)
 		p->done(p->cls, i, status, *rest ? rest : "error");
 	} else if (!strncmp(line, "body ", 5) &&
 	           (rest = index_status(p, line + 5, &i, &status))) {
-		unsigned long long len = strtoull(rest, &end, 10);
+		unsigned long long len;
+		char why[160];
 
-		if (end == rest || *end) {
-			note_garbage(p, line);
+		errno = 0;
+		len = strtoull(rest, &end, 10);
+		/* strtoull takes "-1" (as ULLONG_MAX), "+5" and " 5": digits
+		 * only, and a length that fits. */
+		if (*rest < '0' || *rest > '9' || end == rest || *end ||
+		    errno == ERANGE || len > BREXEC_MAX_BODY) {
+			snprintf(why, sizeof(why), "line %lu: body length '%.40s' "
+			         "is not a byte count (0..%llu)", p->line_no,
+			         rest, BREXEC_MAX_BODY);
+			note_broken(p, why);
 			return;
 		}
 		p->body_index = i;
@@ -76,7 +93,7 @@ size_t brexec_parse(struct brexec_parser *p, char *buf, size_t len)
 {
 	size_t off = 0;
 
-	while (off < len) {
+	while (off < len && !p->broken) {
 		if (p->body_left) {
 			size_t n = len - off;
 
@@ -89,14 +106,34 @@ size_t brexec_parse(struct brexec_parser *p, char *buf, size_t len)
 				p->body(p->cls, p->body_index, buf + off, data);
 			off += n;
 			p->body_left -= n;
-			if (!p->body_left)
-				p->done(p->cls, p->body_index, p->body_status, NULL);
+			if (p->body_left)
+				continue;
+			if (buf[off - 1] != '\n') {
+				char why[120];
+
+				snprintf(why, sizeof(why), "the body of request "
+				         "%zu is not followed by a newline (its "
+				         "length is wrong?)", p->body_index);
+				note_broken(p, why);
+				p->done(p->cls, p->body_index, 0,
+				        "exec: body record without its newline");
+				break;
+			}
+			p->done(p->cls, p->body_index, p->body_status, NULL);
 			continue;
 		}
-		char *nl = memchr(buf + off, '\n', len - off);
+		size_t from = off + p->scanned;
+		char *nl = from < len ? memchr(buf + from, '\n', len - from)
+		                      : NULL;
 
-		if (!nl)
+		if (!nl) {
+			p->scanned = len - off;
+			if (p->scanned > BREXEC_MAX_LINE)
+				note_broken(p, "a line longer than 64 KiB without "
+				            "a newline");
 			break;
+		}
+		p->scanned = 0;
 		*nl = '\0';
 		handle_line(p, buf + off);
 		off = (size_t)(nl - buf) + 1;

@@ -24,11 +24,24 @@ struct brexec_parser {
 	int body_status;
 	unsigned long line_no;
 	char *garbage;         /* first unparseable line (malloc'd)         */
+	size_t scanned;        /* bytes of a partial line already searched  */
+	char *broken;          /* a protocol error after which nothing read
+	                          can be trusted (malloc'd): the caller stops
+	                          the program and fails the run             */
 };
+
+/* Longest record line (a body's bytes are counted, not scanned): a line is
+ * a few numbers and a summary or a message; a program that prints more
+ * without a newline is broken, and reading on would only grow the buffer. */
+#define BREXEC_MAX_LINE 65536
+/* Largest body length a record may announce (the core's max_body stops
+ * far smaller bodies; this only keeps the arithmetic sane). */
+#define BREXEC_MAX_BODY (1ULL << 40)
 
 /* Consume the complete records at the start of buf[0, len) (lines are
  * changed in place) and return how many bytes were used; the caller keeps
- * the rest for the next call. */
+ * the rest for the next call (a partial line is not searched again).
+ * Stops at once when p->broken is set. */
 size_t brexec_parse(struct brexec_parser *p, char *buf, size_t len);
 
 #endif /* BR_PLUGINS_EXEC_PROTO_H */

@@ -49,13 +49,23 @@ struct uvp {
 
 /* ---- callbacks, called by libuv ---------------------------------------- */
 
-/* A retry's backoff expired: start the next attempt. */
+/* Nothing is in flight any more: leave uv_run, whose idle keep-alive
+ * connections would otherwise keep it waiting until the run's timeout. */
+static void uvp_stop_when_idle(struct uvp *u)
+{
+	if (u->pool.busy == 0)
+		uv_stop(&u->uvc.loop);
+}
+
+/* A retry's backoff expired: start the next attempt.  When that fails
+ * (sp_start reports it), the slot may have been the last one busy. */
 static void uvp_retry_cb(uv_timer_t *t)
 {
 	struct uvp_slot *s = container_of(t, struct uvp_slot, retry);
 
 	sp_start(&s->u->pool, &s->slot, s->slot.xfer.i,
 	         s->slot.xfer.attempt + 1, s->u->uvc.multi);
+	uvp_stop_when_idle(s->u);
 }
 
 /* A transfer ended: retry it after a backoff, or move its slot on to the
@@ -73,8 +83,7 @@ static void uvp_on_done(struct uvc *c, CURL *easy, CURLcode rc)
 		return;
 	}
 	sp_next(&u->pool, &s->slot, c->multi);
-	if (u->pool.busy == 0)
-		uv_stop(&c->loop); /* idle connections keep the loop alive */
+	uvp_stop_when_idle(u);
 }
 
 /* ---- set-up ----------------------------------------------------------- */

@@ -47,6 +47,7 @@ int main(void)
 		brc_suite_conformance,
 		brc_suite_forkpool,
 		brc_suite_robust,
+		brc_suite_exec_hostile,
 		brc_suite_html,
 		brc_suite_merge,
 		brc_suite_cells,

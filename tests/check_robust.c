@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <cjson/cJSON.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
@@ -309,6 +310,49 @@ START_TEST(test_children_left_warned)
 }
 END_TEST
 
+/* ---- plugins ------------------------------------------------------------ */
+
+/*
+ * libuv: the one slot's retry cannot start (curl_multi_add_handle fails in
+ * the worker, tests/preload/fail_add.c).  The request is reported and the
+ * loop ends, although the idle keep-alive connection of the first attempt
+ * would keep libuv's loop waiting until the run's timeout.
+ */
+START_TEST(test_libuv_last_slot_fails_to_start)
+{
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+	/* A sanitizer runtime must come first: no LD_PRELOAD there. */
+	return;
+#else
+	char *shim = brc_test_builddir("tests/preload/.libs/fail_add.so");
+	cJSON *doc, *run;
+	int code;
+
+	setenv("LD_PRELOAD", shim, 1);
+	setenv("BR_FAIL_ADD_AFTER", "1", 1);
+	doc = brc_test_run_yaml(
+		"workload: {days: 1}\n"
+		"server: {latency: {model: none}, faults: {error_rate: 1.0}}\n"
+		"strategies:\n  - plugin: libuv\n"
+		"    params: {concurrency: 1, retries: 1, retry_backoff: 1ms}\n"
+		"runs: {repetitions: 1, warmup: 0, timeout: 20s}\n", 60, &code,
+		NULL);
+	unsetenv("LD_PRELOAD");
+	unsetenv("BR_FAIL_ADD_AFTER");
+	ck_assert_ptr_nonnull(doc);
+	run = brc_test_first_run(doc);
+	ck_assert_msg(!strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(run,
+	              "status")), "errors"), "%s: %s",
+	              cJSON_GetStringValue(cJSON_GetObjectItem(run, "status")),
+	              cJSON_GetStringValue(cJSON_GetObjectItem(run, "reason")));
+	ck_assert_double_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(run, "failures"), "transport")), 1);
+	cJSON_Delete(doc);
+	free(shim);
+#endif
+}
+END_TEST
+
 /* ---- the command line -------------------------------------------------- */
 
 /* The embedded server of benchrun `parent`: its forked child that is not
@@ -460,6 +504,7 @@ Suite *brc_suite_robust(void)
 	tcase_add_test(tc, test_out_of_memory_named);
 	tcase_add_test(tc, test_children_left_warned);
 	tcase_add_test(tc, test_std_fds_closed);
+	tcase_add_test(tc, test_libuv_last_slot_fails_to_start);
 	tcase_add_test(tc, test_second_interrupt_exits_at_once);
 	suite_add_tcase(s, tc);
 	return s;

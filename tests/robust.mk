@@ -37,3 +37,13 @@ tests_plugins_robust_recurse_la_LDFLAGS = $(BR_FIXTURE_LINK)
 tests_plugins_robust_oom_la_SOURCES = tests/plugins/robust.c
 tests_plugins_robust_oom_la_CPPFLAGS = $(AM_CPPFLAGS) -DROBUST_OOM -DROBUST_NAME='"robust_oom"'
 tests_plugins_robust_oom_la_LDFLAGS = $(BR_FIXTURE_LINK)
+
+# The exec strategy against programs that break its protocol.
+tests_check_benchrun_SOURCES += tests/check_exec_hostile.c
+# An LD_PRELOAD shim that makes curl_multi_add_handle fail in workers
+# (tests/check_robust.c: libuv's last slot failing to start).
+check_LTLIBRARIES += tests/preload/fail_add.la
+tests_preload_fail_add_la_SOURCES = tests/preload/fail_add.c
+tests_preload_fail_add_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
+tests_preload_fail_add_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_preload_fail_add_la_LIBADD = -ldl

@@ -4,7 +4,9 @@
 #   main       ./configure && make && make check
 #   distcheck  make distcheck (the tarball builds and passes its tests)
 #   asan       --enable-sanitizers (ASan+UBSan): the whole make check
-#   tsan       --enable-tsan: the conformance suite (threaded plugins)
+#   tsan       --enable-tsan: the conformance suite (threaded plugins),
+#              the run context and the server (whose exit status the
+#              server suite checks: a race report fails it)
 #   valgrind   memcheck over the core suites (CK_FORK=no)
 #   fuzz       the libFuzzer targets, a bounded run each
 #   cluster    a scenario's cells as a Slurm job array on a one-node
@@ -42,7 +44,14 @@ for job in $jobs; do
 		show_logs _build/main ;;
 	distcheck)
 		build main
-		make -C _build/main $make_j distcheck >/dev/null ;;
+		# On failure, what failed: make's own tail and the test logs
+		# left in the unpacked tarball's build directory.
+		if ! make -C _build/main $make_j distcheck >_build/distcheck.log 2>&1; then
+			tail -n 60 _build/distcheck.log
+			find _build/main -path '*/_build/*' -name test-suite.log \
+				-exec cat {} + 2>/dev/null || true
+			exit 1
+		fi ;;
 	asan)
 		build asan --enable-sanitizers
 		if ! ASAN_OPTIONS=detect_leaks=1 make -C _build/asan $make_j check >/dev/null; then
@@ -52,9 +61,12 @@ for job in $jobs; do
 	tsan)
 		build tsan --enable-tsan
 		make -C _build/tsan $make_j check TESTS= >/dev/null
-		(cd _build/tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
-			CK_RUN_SUITE=conformance BR_CONFORMANCE_THREADED_ONLY=1 \
-			BR_TEST_BUILDDIR="$PWD" BR_TEST_SRCDIR="$top" ./tests/check_benchrun) ;;
+		for s in conformance runctx server; do
+			(cd _build/tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+				CK_RUN_SUITE=$s BR_CONFORMANCE_THREADED_ONLY=1 \
+				BR_TEST_BUILDDIR="$PWD" BR_TEST_SRCDIR="$top" \
+				./tests/check_benchrun) || { echo "tsan: suite $s failed"; exit 1; }
+		done ;;
 	valgrind)
 		build main
 		make -C _build/main $make_j check TESTS= >/dev/null

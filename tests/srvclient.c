@@ -36,8 +36,12 @@ void srv_spawn(const char *yaml, struct brc_scenario *sc,
 
 void srv_finish(struct brc_scenario *sc, struct brc_server_proc *srv)
 {
-	brc_server_stop(srv);
+	/* A server that crashed, hung or had a sanitizer report (TSan's
+	 * halt_on_error exits it non-zero) fails the test. */
+	int rc = brc_server_stop(srv);
+
 	brc_scenario_free(sc);
+	ck_assert_msg(rc == 0, "the server did not exit cleanly on SIGTERM");
 }
 
 static size_t collect(char *data, size_t size, size_t n, void *cls)

@@ -53,8 +53,11 @@ int brc_server_query(const struct brc_server_proc *srv,
  * or -1. */
 int brc_server_reset(const struct brc_server_proc *srv);
 
-/* SIGTERM, wait (bounded), SIGKILL if needed; frees base_url. */
-void brc_server_stop(struct brc_server_proc *srv);
+/* SIGTERM, wait (bounded), SIGKILL if needed; frees base_url.  Returns 0
+ * when the server exited with status 0 (or was not running), -1 when it
+ * had to be killed or exited otherwise (a sanitizer's report exits it
+ * non-zero: the tests and the TSan job see it here). */
+int brc_server_stop(struct brc_server_proc *srv);
 
 /*
  * Run the server in this process until SIGINT/SIGTERM (benchrun serve, and

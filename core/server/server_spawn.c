@@ -247,26 +247,28 @@ int brc_server_reset(const struct brc_server_proc *srv)
 	return rc;
 }
 
-void brc_server_stop(struct brc_server_proc *srv)
+int brc_server_stop(struct brc_server_proc *srv)
 {
 	uint64_t deadline = brc_now_ns() + STOP_WAIT_MS * 1000000ULL;
 	struct timespec pause = { 0, 5000000 };
 	pid_t r = 0;
+	int status = 0;
 
 	if (srv->pid > 0) {
 		kill(srv->pid, SIGTERM);
-		while ((r = waitpid(srv->pid, NULL, WNOHANG)) == 0 &&
+		while ((r = waitpid(srv->pid, &status, WNOHANG)) == 0 &&
 		       brc_now_ns() < deadline)
 			nanosleep(&pause, NULL);
 		if (r == 0) {
 			brc_warn("server (pid %d) did not stop within %d s: "
 			        "killing it", (int)srv->pid, STOP_WAIT_MS / 1000);
 			kill(srv->pid, SIGKILL);
-			waitpid(srv->pid, NULL, 0);
+			waitpid(srv->pid, &status, 0);
 		}
 	}
 	free(srv->base_url);
 	srv->base_url = NULL;
 	srv->pid = 0;
 	srv->port = 0;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
