@@ -98,6 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		have -= used;
 	}
 	free(p.garbage);
+	free(p.broken);
 	free(buf);
 	return 0;
 }
