@@ -231,3 +231,35 @@ uint64_t brcurl_now_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
+
+void brcurl_easy_sockets(CURL *easy, curl_opensocket_callback open_cb,
+                         curl_closesocket_callback close_cb, void *data)
+{
+	curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, open_cb);
+	curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, data);
+	curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, close_cb);
+	curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, data);
+}
+
+CURLM *brcurl_multi_new(const struct br_host *host, struct br_run *run,
+                        const char *name, curl_socket_callback socket_cb,
+                        curl_multi_timer_callback timer_cb, void *data,
+                        long maxconnects)
+{
+	CURLM *multi = curl_multi_init();
+
+	if (!multi) {
+		host->log(run, BR_LOG_ERROR, "%s: curl_multi_init failed", name);
+		return NULL;
+	}
+	curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+	curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, data);
+	curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+	curl_multi_setopt(multi, CURLMOPT_TIMERDATA, data);
+	/* Never close an idle connection for lack of room: libcurl checks
+	 * this limit against whichever cache a handle uses (the multi's, or
+	 * its slot group's, plugins/slotpool.c), and by default it is 4x the
+	 * handles added so far, which closes connections while ramping up. */
+	curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, maxconnects);
+	return multi;
+}

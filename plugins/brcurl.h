@@ -145,6 +145,17 @@ int brcurl_finish(struct brcurl_xfer *x, CURLcode rc);
  * report it.  Returns what host->done returned. */
 int brcurl_fetch(struct brcurl_xfer *x, struct br_run *run, size_t i);
 
+/* For the event loops (epcurl.c, uvcurl.c): install a loop's socket
+ * open/close callbacks on a handle, and make a multi handle for one run
+ * with the loop's socket and timer callbacks, keeping up to maxconnects
+ * idle connections.  brcurl_multi_new logs and returns NULL on failure. */
+void brcurl_easy_sockets(CURL *easy, curl_opensocket_callback open_cb,
+                         curl_closesocket_callback close_cb, void *data);
+CURLM *brcurl_multi_new(const struct br_host *host, struct br_run *run,
+                        const char *name, curl_socket_callback socket_cb,
+                        curl_multi_timer_callback timer_cb, void *data,
+                        long maxconnects);
+
 /* CLOCK_MONOTONIC in nanoseconds: deadlines and the plugins' own timing. */
 uint64_t brcurl_now_ns(void);
 

@@ -267,10 +267,7 @@ void epc_free(struct epc *e)
 
 void epc_easy_setup(struct epc *e, CURL *easy)
 {
-	curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, epc_open_cb);
-	curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, e);
-	curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, epc_close_cb);
-	curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, e);
+	brcurl_easy_sockets(easy, epc_open_cb, epc_close_cb, e);
 }
 
 int epc_multi_open(struct epc *e, struct br_run *run, long maxconnects)
@@ -279,22 +276,9 @@ int epc_multi_open(struct epc *e, struct br_run *run, long maxconnects)
 	e->timer_at = 0;
 	e->timers = NULL;
 	e->failed = false;
-	e->multi = curl_multi_init();
-	if (!e->multi) {
-		e->host->log(run, BR_LOG_ERROR, "%s: curl_multi_init failed",
-		             e->name);
-		return -1;
-	}
-	curl_multi_setopt(e->multi, CURLMOPT_SOCKETFUNCTION, epc_socket_cb);
-	curl_multi_setopt(e->multi, CURLMOPT_SOCKETDATA, e);
-	curl_multi_setopt(e->multi, CURLMOPT_TIMERFUNCTION, epc_timer_cb);
-	curl_multi_setopt(e->multi, CURLMOPT_TIMERDATA, e);
-	/* Never close an idle connection for lack of room: libcurl checks
-	 * this limit against whichever cache a handle uses (the multi's, or
-	 * its slot group's, plugins/slotpool.c), and by default it is 4x the
-	 * handles added so far, which closes connections while ramping up. */
-	curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, maxconnects);
-	return 0;
+	e->multi = brcurl_multi_new(e->host, run, e->name, epc_socket_cb,
+	                            epc_timer_cb, e, maxconnects);
+	return e->multi ? 0 : -1;
 }
 
 void epc_multi_close(struct epc *e)

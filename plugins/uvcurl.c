@@ -216,29 +216,16 @@ void uvc_free(struct uvc *c)
 
 void uvc_easy_setup(struct uvc *c, CURL *easy)
 {
-	curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, uvc_open_cb);
-	curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, c);
-	curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, uvc_close_cb);
-	curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, c);
+	brcurl_easy_sockets(easy, uvc_open_cb, uvc_close_cb, c);
 }
 
 int uvc_multi_open(struct uvc *c, struct br_run *run, long maxconnects)
 {
 	c->run = run;
 	c->failed = false;
-	c->multi = curl_multi_init();
-	if (!c->multi) {
-		c->host->log(run, BR_LOG_ERROR, "%s: curl_multi_init failed",
-		             c->name);
-		return -1;
-	}
-	curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, uvc_socket_cb);
-	curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
-	curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, uvc_timer_cb);
-	curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
-	/* as in epc_multi_open: never close idle connections for room */
-	curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, maxconnects);
-	return 0;
+	c->multi = brcurl_multi_new(c->host, run, c->name, uvc_socket_cb,
+	                            uvc_timer_cb, c, maxconnects);
+	return c->multi ? 0 : -1;
 }
 
 void uvc_multi_close(struct uvc *c)
