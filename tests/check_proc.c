@@ -14,19 +14,6 @@
 #include "suites.h"
 #include "util.h"
 
-static struct br_run *ctx_new(const struct brc_workload *w, size_t n)
-{
-	char **urls = brc_xcalloc(n, sizeof(char *));
-	struct br_run *run;
-
-	for (size_t i = 0; i < n; i++)
-		urls[i] = brc_ticket_url("{base}/t/{date}", "http://x", w,
-		                        (int64_t)i);
-	run = brc_run_new(w, urls, n);
-	brc_run_prepare(run);
-	return run;
-}
-
 /* Deliver request i's body in pieces of `chunk` bytes, then done(). */
 static int deliver(const struct br_host *h, struct br_run *run,
                    const struct brc_workload *w, size_t i, size_t chunk)
@@ -60,7 +47,7 @@ START_TEST(test_sampled_processing_scaled)
 
 	w.max_body = 1 << 20;
 	w.cpu_us_per_trip = 500;
-	run = ctx_new(&w, 64);
+	run = brc_test_run_ctx(&w, 64);
 	brc_ticket_calibrate();
 	for (size_t i = 0; i < 64; i++)
 		ck_assert_int_eq(deliver(h, run, &w, i, 4096), 0);
@@ -84,7 +71,7 @@ START_TEST(test_body_chunking)
 	struct br_run *run;
 
 	w.max_body = 1 << 20;
-	run = ctx_new(&w, 7);
+	run = brc_test_run_ctx(&w, 7);
 	for (size_t i = 0; i < 7; i++)
 		ck_assert_int_eq(deliver(h, run, &w, i, chunks[i]), 0);
 	brc_run_finish(run, &t);

@@ -43,20 +43,6 @@ START_TEST(test_sampler_tree)
 }
 END_TEST
 
-/* A run context of `n` requests, driven in-process. */
-static struct br_run *ctx_new(const struct brc_workload *w, size_t n)
-{
-	char **urls = brc_xcalloc(n, sizeof(char *));
-	struct br_run *run;
-
-	for (size_t i = 0; i < n; i++)
-		urls[i] = brc_ticket_url("{base}/t/{date}", "http://x", w,
-		                        (int64_t)i);
-	run = brc_run_new(w, urls, n);
-	brc_run_prepare(run);
-	return run;
-}
-
 START_TEST(test_runctx_accounting)
 {
 	struct brc_workload w = brc_test_workload(8);
@@ -68,7 +54,7 @@ START_TEST(test_runctx_accounting)
 	char text[160];
 
 	w.max_body = 64 * 1024;
-	run = ctx_new(&w, 8);
+	run = brc_test_run_ctx(&w, 8);
 	ck_assert_uint_eq(h->count(run), 8);
 	ck_assert_ptr_nonnull(strstr(h->url(run, 3), "2026-01-04"));
 	/* 0: valid, in two pieces, after a retry whose bytes are dropped */
@@ -150,7 +136,7 @@ static void *hammer_thread(void *arg)
 START_TEST(test_runctx_threads)
 {
 	struct brc_workload w = brc_test_workload(10000);
-	struct br_run *run = ctx_new(&w, 10000);
+	struct br_run *run = brc_test_run_ctx(&w, 10000);
 	struct hammer hm[4];
 	pthread_t th[4];
 	struct brc_run_tally t;

@@ -97,6 +97,10 @@ char *brc_test_good(const char *name);
  * trips, validated. */
 struct brc_workload;
 struct brc_workload brc_test_workload(int64_t days);
+/* A run context of n requests of w (URLs "http://x/t/DATE"), prepared,
+ * to drive in-process through brc_host_table(); brc_run_free it. */
+struct br_run;
+struct br_run *brc_test_run_ctx(const struct brc_workload *w, size_t n);
 
 /* Fail the test unless string `hay` contains `needle`. */
 #define ck_assert_has(hay, needle)                                        \

@@ -19,7 +19,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "run/runctx.h"
 #include "scenario/scenario.h"
+#include "workload/tickets.h"
 #include "suites.h"
 #include "util.h"
 
@@ -269,4 +271,17 @@ struct brc_workload brc_test_workload(int64_t days)
 		.route = (char *)"MOW-LED", .trips_min = 20, .trips_max = 20,
 		.max_body = 4 << 20, .validate = true,
 	};
+}
+
+struct br_run *brc_test_run_ctx(const struct brc_workload *w, size_t n)
+{
+	char **urls = brc_xcalloc(n, sizeof(char *));
+	struct br_run *run;
+
+	for (size_t i = 0; i < n; i++)
+		urls[i] = brc_ticket_url("{base}/t/{date}", "http://x", w,
+		                        (int64_t)i);
+	run = brc_run_new(w, urls, n);
+	brc_run_prepare(run);
+	return run;
 }
