@@ -54,6 +54,22 @@ static void esc(struct brc_buf *b, const char *s)
 	brc_html_escape(b, s ? s : "");
 }
 
+/* Text of several lines (a verdict and its memory line): each escaped,
+ * joined by <br>, indentation dropped. */
+static void lines(struct brc_buf *b, const char *s)
+{
+	char *copy = brc_xstrdup(s ? s : ""), *save = NULL;
+	bool first = true;
+
+	for (char *l = strtok_r(copy, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		brc_buf_printf(b, "%s", first ? "" : "<br>");
+		esc(b, l + strspn(l, " "));
+		first = false;
+	}
+	free(copy);
+}
+
 static void tag(struct brc_buf *b, const char *open, const char *s,
                 const char *close)
 {
@@ -107,8 +123,9 @@ static void verdicts(struct brc_buf *b, const struct brc_results *r,
 		if (strcmp(g->point ? g->point : "", point) ||
 		    brc_report_comparison(g, base, line, sizeof(line)))
 			continue;
-		brc_buf_printf(b, "%s", any ? "" : "<ul class=\"verdicts\">");
-		tag(b, "<li>", line, "</li>");
+		brc_buf_printf(b, "%s<li>", any ? "" : "<ul class=\"verdicts\">");
+		lines(b, line);
+		brc_buf_printf(b, "</li>");
 		any = true;
 	}
 	if (base && brc_results_point_has_others(r, point, base) &&
