@@ -41,7 +41,7 @@ for f in sync_requests threadpool_requests gevent_requests asyncio_aiohttp ticke
 done
 
 # The installed seed.yaml, from /, shortened; every row must be ok.
-(cd / && "$bin" --progress=never --set workload.days=3 \
+(cd / && "$bin" --progress=never --runs 1 --set workload.days=3 \
 	--set server.latency.value=5ms -o "$tmp/seed.json" \
 	"$share/configs/seed.yaml") >"$tmp/seed.log" 2>&1 ||
 	fail "the installed seed.yaml does not run from /"
