@@ -361,8 +361,10 @@ static void from_ready(const struct br_run *run, uint64_t *t0, uint64_t t1,
 }
 
 /* A closed run stays allocated for the life of the process: a thread the
- * plugin did not join may still call the host (brc_run_close). */
-static struct br_run *closed_run;
+ * plugin did not join may still call the host (brc_run_close).  volatile:
+ * a pointer only ever stored is otherwise dropped by the compiler, and
+ * LeakSanitizer, scanning globals, would call the run leaked. */
+static struct br_run *volatile closed_run;
 
 static cJSON *measure(const struct br_plugin *p, const void *opts,
                       struct spec *s)
