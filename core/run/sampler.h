@@ -8,11 +8,13 @@
  * of being counted once per process as RSS does.
  *
  * PSS is also the expensive number: the kernel walks the page tables of
- * every mapping to compute smaps_rollup (a cost growing with the process's
- * size).  So there are two kinds of sample: a full one (status +
- * smaps_rollup: PSS, RSS, VmHWM) and a fast one (/proc/P/stat only: RSS,
- * threads, VmSize; several times cheaper).  The runner mixes them
- * to stay within its CPU budget (run_spawn.c).
+ * every mapping to compute smaps_rollup (a cost growing with the
+ * process's size).  brc_sample_tree and brc_sample_proc are the
+ * one-shot readers (a full sample: status + smaps_rollup); the run's
+ * sampler (struct brc_sampler, sampler_tree.c) keeps its interval by
+ * reading cheap files every tick and PSS within a budget.  Where the run
+ * has a cgroup (cgroup.h), that is the exact instrument and sampling
+ * draws the timeline.
  */
 #ifndef BR_SAMPLER_H
 #define BR_SAMPLER_H
@@ -56,7 +58,7 @@ size_t brc_proc_children(pid_t pid, pid_t **out);
  * (RSS, threads; ~1 us each through a descriptor kept open) and the
  * children files (or the run's cgroup.procs, which holds everything the
  * run started, orphans included); PSS and USS (smaps_rollup, ~40 us each)
- * are re-read within an eighth of the interval per tick, new processes
+ * are re-read within a quarter of the interval per tick, new processes
  * first, then those whose RSS changed most, and carried forward in
  * between as the last reading plus the RSS grown since. */
 struct brc_cgroup;

@@ -7,7 +7,7 @@
  * thread's children file), so a tick is a pread per file instead of an
  * open, a path walk and a close (~1 us instead of ~4 us here).  PSS is the
  * expensive number (the kernel walks every page table for smaps_rollup);
- * it is re-read for as many processes as an eighth of the interval allows,
+ * it is re-read for as many processes as a quarter of the interval allows,
  * and in between a process's PSS is its last reading plus the RSS it grew
  * since, which is exact for memory it touched privately.  A process not
  * read yet counts as the mean PSS of those that were (a pool's workers
@@ -27,8 +27,8 @@
 #include "run/cgroup.h"
 #include "util.h"
 
-/* The share of the interval a tick may spend on smaps_rollup (1/8). */
-#define PSS_SHARE 8
+/* The share of the interval a tick may spend on smaps_rollup (1/4). */
+#define PSS_SHARE 4
 /* A process whose RSS did not move is read again after this many ticks
  * (pages it shares change hands when others exit or write). */
 #define REFRESH_TICKS 25
@@ -37,14 +37,18 @@
 
 struct proc {
 	pid_t pid;
-	int stat_fd, kids_fd;
+	int stat_fd, statm_fd, kids_fd;
 	bool measured;         /* pss/uss read at least once              */
 	int64_t pss, uss;      /* at the last smaps_rollup                 */
 	int64_t rss_at;        /* RSS (stat) when they were read            */
+	int64_t file, file_at; /* file-backed resident pages (statm), now and
+	                          then                                       */
+	size_t n_at;           /* processes in the tree then                */
 	int64_t rss;           /* RSS now                                   */
 	int32_t threads;
 	int64_t vsize;
 	uint64_t read_tick;    /* when pss was last read                    */
+	int64_t est;           /* pss with its shares of this tick          */
 };
 
 struct brc_sampler {
@@ -115,6 +119,8 @@ static void proc_close(struct proc *p)
 {
 	if (p->stat_fd >= 0)
 		close(p->stat_fd);
+	if (p->statm_fd >= 0)
+		close(p->statm_fd);
 	if (p->kids_fd >= 0)
 		close(p->kids_fd);
 }
@@ -161,6 +167,11 @@ static int read_stat(struct brc_sampler *sp, struct proc *p)
 	p->threads = (int32_t)threads;
 	p->vsize = (int64_t)vsize;
 	p->rss = rss * sp->page;
+	/* statm's third field: resident file-backed and shmem pages, which
+	 * are shared far more often than anonymous ones. */
+	if (p->statm_fd >= 0 && pread_text(p->statm_fd, buf, sizeof(buf)) > 0 &&
+	    sscanf(buf, "%*d %*d %ld", &rss) == 1)
+		p->file = rss * sp->page;
 	return 0;
 }
 
@@ -176,6 +187,8 @@ static void read_pss(struct brc_sampler *sp, struct proc *p)
 	p->pss = v;
 	p->uss = brc_proc_uss(buf);
 	p->rss_at = p->rss;
+	p->file_at = p->file;
+	p->n_at = sp->n;
 	p->measured = true;
 	p->read_tick = sp->tick;
 }
@@ -208,12 +221,14 @@ static void add_proc(struct brc_sampler *sp, struct proc *old, size_t n_old,
 	p = &sp->p[sp->n];
 	if (o && o->stat_fd >= 0) {
 		*p = *o;
-		o->stat_fd = o->kids_fd = -1; /* moved */
+		o->stat_fd = o->statm_fd = o->kids_fd = -1; /* moved */
 	} else {
 		memset(p, 0, sizeof(*p));
 		p->pid = pid;
 		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 		p->stat_fd = open(path, O_RDONLY | O_CLOEXEC);
+		snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
+		p->statm_fd = open(path, O_RDONLY | O_CLOEXEC);
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/children",
 		         (int)pid, (int)pid);
 		p->kids_fd = sp->cg ? -1 : open(path, O_RDONLY | O_CLOEXEC);
@@ -287,6 +302,42 @@ static void discover(struct brc_sampler *sp, struct proc *old, size_t n_old)
 	free(l.v);
 }
 
+/* A process's shared pages are split among the processes mapping them;
+ * when the tree grew from n_at to n processes since its PSS was read (a
+ * pool forking), its share of what they all map shrank in proportion.
+ * Not exact (not every page is shared by the whole tree) but right in
+ * the direction and size that matter for a fork pool, and only until
+ * the process is read again (those come first). */
+static void shares_now(const struct brc_sampler *sp, struct proc *p)
+{
+	int64_t shared = p->pss - p->uss;
+
+	p->est = p->pss;
+	/* Only down: when the tree shrinks, what the others left behind
+	 * is not known to be this process's (and a zombie holds nothing). */
+	if (shared > 0 && p->n_at && p->n_at < sp->n)
+		p->est = p->uss + (int64_t)((double)shared * (double)p->n_at /
+		                            (double)sp->n);
+}
+
+/* The PSS grown since the last reading: anonymous pages in full (touched
+ * or copied on write: this process's own), file-backed ones at the share
+ * the process had of its shared pages then (a forked child mapping the
+ * library code its parent uses adds a fraction of a page per page). */
+static int64_t grown_share(const struct brc_sampler *sp, const struct proc *p)
+{
+	int64_t file = p->file - p->file_at, anon = p->rss - p->rss_at - file;
+	int64_t shared = p->rss_at - p->uss;
+	double f = shared > 0 ? (double)(p->est - p->uss) / (double)shared : 1;
+
+	(void)sp;
+	if (f < 0)
+		f = 0;
+	if (f > 1)
+		f = 1;
+	return anon + (int64_t)((double)file * f);
+}
+
 /* Whose PSS to read next: never read first, then the most RSS change,
  * then the oldest reading. */
 static struct proc *next_for_pss(struct brc_sampler *sp)
@@ -303,9 +354,12 @@ static struct proc *next_for_pss(struct brc_sampler *sp)
 		if (!p->measured)
 			return p;
 		d = llabs(p->rss - p->rss_at);
-		if (!d && sp->tick - p->read_tick < REFRESH_TICKS)
+		if (!d && p->n_at == sp->n &&
+		    sp->tick - p->read_tick < REFRESH_TICKS)
 			continue;
 		d += (int64_t)(sp->tick - p->read_tick);
+		if (p->n_at != sp->n)
+			d += (int64_t)1 << 40; /* its shares changed: first */
 		if (d > best_d) {
 			best_d = d;
 			best = p;
@@ -345,8 +399,11 @@ int brc_sampler_take(struct brc_sampler *sp, bool full, struct brc_sample *out)
 		       (p = next_for_pss(sp)))
 			read_pss(sp, p);
 	for (size_t i = 0; i < sp->n; i++)
+		if (sp->p[i].measured)
+			shares_now(sp, &sp->p[i]);
+	for (size_t i = 0; i < sp->n; i++)
 		if (sp->p[i].measured && i) {
-			mean_pss += (double)sp->p[i].pss;
+			mean_pss += (double)sp->p[i].est;
 			mean_uss += (double)sp->p[i].uss;
 			measured++;
 		}
@@ -358,9 +415,12 @@ int brc_sampler_take(struct brc_sampler *sp, bool full, struct brc_sample *out)
 		p = &sp->p[i];
 		if (p->measured) {
 			int64_t grown = p->rss - p->rss_at;
+			int64_t est = p->est + grown_share(sp, p);
 
-			out->pss += p->pss + grown > 0 ? p->pss + grown : 0;
-			out->uss += p->uss + grown > 0 ? p->uss + grown : 0;
+			/* A share is never more than what is resident. */
+			out->pss += est < 0 ? 0 : est > p->rss ? p->rss : est;
+			grown += p->uss;
+			out->uss += grown < 0 ? 0 : grown > p->rss ? p->rss : grown;
 		} else {
 			out->pss += measured && mean_pss < (double)p->rss
 			                    ? (int64_t)mean_pss : p->rss;
