@@ -6,3 +6,6 @@ benchrundocsdir = $(pkgdatadir)/docs
 dist_benchrundocs_DATA = docs/scenario.md docs/writing-a-plugin.md docs/exec-protocol.md \
 	docs/security.md docs/reading-results.md
 dist_man_MANS += docs/benchrun.1
+dist_benchrundocs_DATA += docs/distributed.md
+# The README's figures and the results they show.
+EXTRA_DIST += docs/results

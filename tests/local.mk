@@ -172,6 +172,7 @@ nodist_EXTRA_tests_check_memory_SOURCES = core/cxx-link.cxx
 # (a prerequisite only; through a variable, so automake keeps its rule)
 BR_MEMORY_LOG = tests/check_memory.log
 $(BR_MEMORY_LOG): tests/check_benchrun.log tests/outoftree.sh.log \
+	tests/installed.sh.log tests/readme.sh.log \
 	tests/configs.sh.log tests/layers.sh.log tests/browser.sh.log
 check_LTLIBRARIES += tests/plugins/calib_tree.la
 tests_plugins_calib_tree_la_SOURCES = tests/plugins/calib_tree.c
