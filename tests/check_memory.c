@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -161,6 +162,14 @@ START_TEST(test_group_removed)
 
 	brc_cgroup_destroy(&cg);
 	ck_assert_int_ne(access(first, F_OK), 0);
+	/* A group left by a benchrun that is gone is swept away. */
+	char *stale = brc_xasprintf("%.*s/benchrun-999999999-1",
+	                            (int)(strrchr(first, '/') - first), first);
+
+	ck_assert_int_eq(mkdir(stale, 0755), 0);
+	brc_cgroup_sweep();
+	ck_assert_int_ne(access(stale, F_OK), 0);
+	free(stale);
 	free(first);
 }
 END_TEST

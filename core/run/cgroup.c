@@ -11,6 +11,7 @@
 
 #include "run/cgroup.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -149,6 +150,27 @@ static int v2_enable(const char *dir, char **why)
 	return rc;
 }
 
+void brc_cgroup_sweep(void)
+{
+	DIR *d = own_dir ? opendir(own_dir) : NULL;
+	struct dirent *e;
+	unsigned n;
+	int pid;
+
+	while (d && (e = readdir(d))) {
+		char *path;
+
+		if (sscanf(e->d_name, "benchrun-%d-%u", &pid, &n) != 2 ||
+		    pid == (int)getpid() || kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		path = brc_xasprintf("%s/%s", own_dir, e->d_name);
+		rmdir(path); /* fails, and stays, while something is inside */
+		free(path);
+	}
+	if (d)
+		closedir(d);
+}
+
 /* Find our group and try making (and removing) a child there, once. */
 static void probe(void)
 {
@@ -187,6 +209,7 @@ static void probe(void)
 	rmdir(test);
 	free(test);
 	probed = 1;
+	brc_cgroup_sweep();
 }
 
 int brc_cgroup_available(char **why)

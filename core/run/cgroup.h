@@ -53,6 +53,11 @@ const char *brc_cgroup_name(int version);
  * and why not the exact one (malloc'd). */
 char *brc_cgroup_describe(double interval);
 
+/* Remove the empty groups that a benchrun which no longer exists left
+ * below our group (killed with SIGKILL, or exiting at once on a second
+ * Ctrl-C before it could remove them); run at the first probe. */
+void brc_cgroup_sweep(void);
+
 /* Make a fresh group below benchrun's own.  0, or -1 with *why. */
 int brc_cgroup_create(struct brc_cgroup *cg, char **why);
 
