@@ -136,7 +136,7 @@ static void bars(struct brc_buf *b, const struct brc_results *r,
 		n++;
 	}
 	title = brc_xasprintf("%s by strategy%s%s (mean; whiskers: 95%% "
-	                     "confidence interval)", memory ? "Peak memory"
+	                     "confidence interval)", memory ? "Memory"
 	                                                    : "Wall time",
 	                     *point ? ", " : "", point);
 	if (memory) {
@@ -174,8 +174,8 @@ static void curves(struct brc_buf *b, const struct brc_results *r,
 	struct brc_series *s = brc_xcalloc(r->n_groups + 1, sizeof(*s));
 	struct brc_axis ax = { .label = "", .scale = 1 };
 	struct brc_axis ay = { .scale = memory ? MIB : 1,
-	                       .label = memory ? "peak memory (MiB)"
-	                                       : "wall time (s)" };
+	                       .label = "wall time (s)" };
+	char *mem_label = NULL;
 	double lo = INFINITY, hi = 0;
 	size_t n = 0;
 
@@ -199,8 +199,14 @@ static void curves(struct brc_buf *b, const struct brc_results *r,
 
 			if (!h || !*points[j])
 				continue;
-			brc_group_stats(h, memory ? brc_group_mem_metric(h)
-			                          : BR_M_WALL, &st, NULL);
+			int m = memory ? brc_group_mem_metric(h) : BR_M_WALL;
+
+			brc_group_stats(h, m, &st, NULL);
+			/* The metric memory is compared by (the tree's growth,
+			 * or the largest process): the axis says which. */
+			if (memory && !mem_label)
+				mem_label = brc_xasprintf("%s (MiB)",
+				                          brc_metrics[m].title);
 			x[s[n].n] = point_value(points[j]);
 			y[s[n].n++] = st.mean;
 			lo = fmin(lo, point_value(points[j]));
@@ -214,16 +220,19 @@ static void curves(struct brc_buf *b, const struct brc_results *r,
 		char *label = brc_xasprintf("%.*s", (int)len,
 		                           points[n_points - 1]);
 		char *title = brc_xasprintf("%s across the sweep (mean of each "
-		                           "point)", memory ? "Peak memory"
+		                           "point)", memory ? "Memory"
 		                                            : "Wall time");
 
 		ax.label = label;
+		if (mem_label)
+			ay.label = mem_label;
 		ax.log = lo > 0 && hi > 50 * lo;
 		if (brc_svg_lines(b, title, s, n, &ax, &ay))
 			brc_buf_printf(b, "<p class=\"note\">The sweep's points are "
 			              "not numbers: no curve.</p>\n");
 		free(title);
 		free(label);
+		free(mem_label);
 	}
 	for (size_t i = 0; i < n; i++) {
 		free((void *)s[i].x);

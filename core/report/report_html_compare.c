@@ -59,7 +59,7 @@ static void side_by_side(struct brc_buf *b, const struct brc_results *old,
 		             "confidence interval)", "wall time (s)", 1,
 		             (const char *const *)names, v, lo, hi, n);
 	else
-		brc_svg_bars(b, "Peak memory, old and new (mean; whiskers: 95% "
+		brc_svg_bars(b, "Memory, old and new (mean; whiskers: 95% "
 		             "confidence interval)", "memory (MiB)", MIB,
 		             (const char *const *)names, v, lo, hi, n);
 	for (size_t i = 0; i < n; i++)
