@@ -6,8 +6,9 @@
  * handshakes, sampler, cgroup).  A test program of its own, run after
  * every other test (tests/local.mk), alone: calibration, not timing.
  *
- * The exact instrument (a cgroup) must be within 5% of the truth.  The
- * sampled one (BENCHRUN_CGROUP=off, as without privileges) within 10%
+ * The exact instrument (a cgroup) must be within 5% of the truth (plus
+ * 5% of the empty run's own growth: calibrate).  The sampled one
+ * (BENCHRUN_CGROUP=off, as without privileges) within 10% (same rule)
  * when the samples kept their spacing (a gap shorter than a third of the
  * hold); else the run must say so (docs/reading-results.md: what
  * sampling can miss).  The truth is measured by difference: the same
@@ -94,11 +95,16 @@ static void calibrate(int children, int mib, double hold, bool orphan)
 	        "(%.1f - %.1f), truth %.0f, sample gap max %.0f ms\n", children,
 	        mib, orphan ? " orphaned" : "", brc_cgroup_name(full.mem_instrument),
 	        got, grew, base, want, full.interval_max * 1e3);
+	/* The truth is a difference of two runs: the per-process cost the
+	 * empty run measures varies between runs too, and under ASan (each
+	 * process's shadow and allocator: 460 MiB for 500 empty children)
+	 * that alone moved the 500-child result by 33 MiB.  So the bound is
+	 * a share of the truth plus the same share of that baseline. */
 	if (exact)
-		ck_assert_msg(fabs(got - want) <= 0.05 * want,
+		ck_assert_msg(fabs(got - want) <= 0.05 * (want + fabs(base)),
 		              "exact: %.1f MiB for %.0f", got, want);
 	else if (spaced)
-		ck_assert_msg(fabs(got - want) <= 0.10 * want,
+		ck_assert_msg(fabs(got - want) <= 0.10 * (want + fabs(base)),
 		              "sampled every %.0f ms at most: %.1f MiB for %.0f",
 		              full.interval_max * 1e3, got, want);
 	else
