@@ -14,11 +14,34 @@ const limit = Math.max(1, Number(process.env.BENCHRUN_CONCURRENCY || 10));
 const FNV_PRIME = 0x100000001b3n;
 const MASK = (1n << 64n) - 1n;
 
+// Each line is "URL", or "URL SECONDS" in an open-model scenario: request i
+// may not start before BENCHRUN_EPOCH + SECONDS on CLOCK_MONOTONIC, the
+// clock process.hrtime reads on Linux.
+const epochNs = BigInt(Math.round(Number(process.env.BENCHRUN_EPOCH || 0) * 1e9));
+const due = [];
+
 async function readUrls() {
   let text = '';
   process.stdin.setEncoding('utf8');
   for await (const chunk of process.stdin) text += chunk;
-  return text.split('\n').map((l) => l.trim()).filter((l) => l);
+  const urls = [];
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (!f[0]) continue;
+    urls.push(f[0]);
+    if (f[1] !== undefined) due.push(epochNs + BigInt(Math.round(Number(f[1]) * 1e9)));
+  }
+  return urls;
+}
+
+// Resolve once request i is due (at once in the closed model).
+async function whenDue(i) {
+  if (!due.length) return;
+  for (;;) {
+    const left = due[i] - process.hrtime.bigint();
+    if (left <= 0n) return;
+    await new Promise((r) => setTimeout(r, Math.max(1, Number(left / 1000000n))));
+  }
 }
 
 // Real CPU work, not sleep: hashing until the process's CPU clock moves
@@ -85,6 +108,7 @@ let next = 0;
 async function worker() {
   while (next < urls.length) {
     const i = next++;
+    await whenDue(i);
     await fetchOne(i, urls[i]);
   }
 }
