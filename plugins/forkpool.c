@@ -35,6 +35,7 @@
 #include <benchrun/plugin.h>
 
 #include "brcurl.h"
+#include "brdue.h"
 #include "forkpool_wire.h"
 
 struct forkpool_opts {
@@ -77,8 +78,14 @@ forkpool_child_main(struct forkpool_state *s, struct br_run *run, size_t n,
 		code = 3;
 		goto out;
 	}
-	while (!c.broken && (i = atomic_fetch_add(s->next, 1)) < n)
+	/* Open model: the child that claimed request i waits until it is
+	 * due (due() and now() only read the run's schedule and clock,
+	 * which the fork copied); its START reaches the parent's start()
+	 * after that, so the core never sees an early start. */
+	while (!c.broken && (i = atomic_fetch_add(s->next, 1)) < n) {
+		brdue_wait(s->host, run, i);
 		brcurl_fetch(&x, fpw_child_run(&c), i);
+	}
 	fpw_child_flush(&c);
 	code = c.broken ? 4 : 0;
 out:
@@ -291,4 +298,5 @@ const struct br_plugin benchrun_plugin = {
 	.create = forkpool_create,
 	.run = forkpool_run,
 	.destroy = forkpool_destroy,
+	.flags = BR_PLUGIN_F_DUE,
 };

@@ -68,5 +68,6 @@ const struct br_plugin benchrun_plugin = {
 	.create = null_create,
 	.run = null_run,
 	.destroy = null_destroy,
-	.flags = BR_PLUGIN_F_NO_FETCH,
+	/* It starts no request, so none starts before it is due. */
+	.flags = BR_PLUGIN_F_NO_FETCH | BR_PLUGIN_F_DUE,
 };

@@ -12,6 +12,7 @@
 #include <benchrun/plugin.h>
 
 #include "brcurl.h"
+#include "brdue.h"
 
 struct sync_opts {
 	struct brcurl_opts common;
@@ -71,8 +72,13 @@ static void sync_fetch_all(struct sync_state *s, struct br_run *run)
 {
 	size_t n = s->host->count(run);
 
-	for (size_t i = 0; i < n; i++)
+	/* Open model: sleep until each request is due; one that is late
+	 * (the previous response took longer than the gap) starts at once,
+	 * and the backlog shows in its response time. */
+	for (size_t i = 0; i < n; i++) {
+		brdue_wait(s->host, run, i);
 		brcurl_fetch(&s->xfer, run, i);
+	}
 }
 
 /* ---- hook adapters ---------------------------------------------------- */
@@ -105,4 +111,5 @@ const struct br_plugin benchrun_plugin = {
 	.create = sync_create,
 	.run = sync_run,
 	.destroy = sync_destroy,
+	.flags = BR_PLUGIN_F_DUE,
 };

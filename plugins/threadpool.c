@@ -19,6 +19,7 @@
 #include <benchrun/plugin.h>
 
 #include "brcurl.h"
+#include "brdue.h"
 
 struct threadpool_opts {
 	struct brcurl_opts common;
@@ -122,10 +123,15 @@ static void *threadpool_main(void *arg)
 	size_t i;
 
 	/* Relaxed is enough: the counter only hands out distinct indices;
-	 * run and count were published by pthread_create. */
+	 * run and count were published by pthread_create.  Open model: the
+	 * idle worker that took request i sleeps until it is due, so the
+	 * pool starts requests on time while a worker is free, and queues
+	 * them (in order) when none is. */
 	while ((i = atomic_fetch_add_explicit(&s->next, 1,
-	                                      memory_order_relaxed)) < s->count)
+	                                      memory_order_relaxed)) < s->count) {
+		brdue_wait(s->host, s->run, i);
 		brcurl_fetch(&w->xfer, s->run, i);
+	}
 	return NULL;
 }
 
@@ -195,4 +201,5 @@ const struct br_plugin benchrun_plugin = {
 	.create = threadpool_create,
 	.run = threadpool_run,
 	.destroy = threadpool_destroy,
+	.flags = BR_PLUGIN_F_DUE,
 };

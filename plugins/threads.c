@@ -28,6 +28,7 @@
 #include <benchrun/plugin.h>
 
 #include "brcurl.h"
+#include "brdue.h"
 
 struct threads_opts {
 	struct brcurl_opts common;
@@ -214,6 +215,8 @@ static int threads_fetch_all(struct threads_state *s, struct br_run *run)
 	for (size_t k = max; k-- > 0;)
 		threads_release(s, &s->slots[k]);
 	for (size_t i = 0; i < n; i++) {
+		/* Open model: a thread is born when its request is due. */
+		brdue_wait(s->host, run, i);
 		if (s->free < 0) {
 			threads_release(s, threads_reap(s));
 			alive--;
@@ -272,4 +275,5 @@ const struct br_plugin benchrun_plugin = {
 	.create = threads_create,
 	.run = threads_run,
 	.destroy = threads_destroy,
+	.flags = BR_PLUGIN_F_DUE,
 };

@@ -131,4 +131,19 @@ int brc_cells_select(const char *cells, const char *shard, size_t total,
 void brc_cell_at(const struct brc_plan *plan, size_t cell, size_t *item,
                  int64_t *rep);
 
+/* The workload of one plan item: the scenario's, at the item's offered
+ * rate (a `rate` sweep point or a search probe), with requests = rate x
+ * duration when the scenario gives a duration.  Its strings are
+ * borrowed from sc. */
+struct brc_plan_item;
+struct brc_workload brc_cli_item_workload(const struct brc_scenario *sc,
+                                          const struct brc_plan_item *it);
+
+/* With a duration, the requests depend on the rate: make
+ * sc->workload.days (what the embedded server serves, and the results'
+ * request count) the most any plan item or search probe asks for. */
+struct brc_plan;
+void brc_cli_size_workload(struct brc_scenario *sc,
+                           const struct brc_plan *plan);
+
 #endif /* BR_CLI_H */

@@ -2,7 +2,8 @@
  * cli_scenario.c - the scenario as every subcommand loads it: the first
  * positional argument, with --set overrides, and --runs/--warmup turned
  * into overrides of runs.repetitions/runs.warmup so that they are checked
- * (and hashed) exactly like the file.
+ * (and hashed) exactly like the file; and the workload one plan item
+ * runs (its offered rate and request count).
  */
 #include "config.h"
 
@@ -159,4 +160,37 @@ int brc_cli_check_bind(const struct brc_options *o, const char *host)
 	         "reach it can fetch the tickets and POST /_benchrun/reset; "
 	         "pass --public to mean it", host);
 	return BR_EXIT_USAGE;
+}
+
+struct brc_workload brc_cli_item_workload(const struct brc_scenario *sc,
+                                          const struct brc_plan_item *it)
+{
+	struct brc_workload w = sc->workload;
+
+	if (w.arrival.model == BR_ARRIVAL_OPEN)
+		w.arrival.rate = it->rate;
+	w.days = brc_workload_requests(&w);
+	return w;
+}
+
+void brc_cli_size_workload(struct brc_scenario *sc,
+                           const struct brc_plan *plan)
+{
+	struct brc_workload w = sc->workload;
+	int64_t most = 0;
+
+	if (w.arrival.model != BR_ARRIVAL_OPEN || w.duration <= 0)
+		return;
+	for (size_t i = 0; i < plan->n; i++) {
+		int64_t n = brc_cli_item_workload(sc, &plan->items[i]).days;
+
+		most = n > most ? n : most;
+	}
+	if (sc->search.enabled) {
+		w.arrival.rate = sc->search.max;
+		w.duration = sc->search.duration;
+		if (brc_workload_requests(&w) > most)
+			most = brc_workload_requests(&w);
+	}
+	sc->workload.days = most ? most : sc->workload.days;
 }

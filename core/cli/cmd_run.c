@@ -313,6 +313,7 @@ int brc_cmd_run(const struct brc_options *o)
 		rc = BR_EXIT_FAIL;
 		goto out_scenario;
 	}
+	brc_cli_size_workload(&sc, &plan);
 	if (choose_cells(o, &sc, &plan, &cells, &n_cells)) {
 		rc = BR_EXIT_USAGE;
 		goto out_plan;

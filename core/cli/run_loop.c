@@ -112,11 +112,12 @@ static bool one_run(struct brc_run_loop *l, size_t i, int64_t k, bool warm,
 	const struct brc_scenario *sc = l->sc;
 	const struct brc_plan_item *it = &l->plan->items[i];
 	struct brc_group *g = &l->res->groups[i];
+	struct brc_workload w = brc_cli_item_workload(sc, it);
 	struct brc_runner_job job = {
 		.plugin_path = it->plugin_path,
 		.params = it->params,
 		.n_params = it->n_params,
-		.w = &sc->workload,
+		.w = &w,
 		.url_template = sc->server.url_template,
 		.base = l->srv ? l->srv->base_url : sc->server.url,
 		.model = l->srv ? &sc->server : NULL,

@@ -6,6 +6,7 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/hist_json.c \
 	%reldir%/merge.h \
 	%reldir%/metrics.h \
+	%reldir%/open_verdict.c \
 	%reldir%/results.c \
 	%reldir%/results.h \
 	%reldir%/results_host.c \

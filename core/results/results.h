@@ -76,6 +76,18 @@ struct brc_run_result {
 	double req_per_s, mb_per_s;
 	struct brc_latency_summary latency;
 
+	/* open model (docs/open-model.md); all 0 in the closed model.  In
+	 * the open model `latency` is the response time, from when each
+	 * request was due (coordinated-omission corrected). */
+	struct brc_open_result {
+		double offered_rate;   /* requests/s the schedule offered     */
+		double achieved_rate;  /* requests/s actually started         */
+		bool kept_up;          /* see brc_open_verdict (metrics.h)    */
+		uint64_t early_starts; /* started before due: a plugin bug    */
+		struct brc_latency_summary service; /* from the actual start */
+		double lag_p50, lag_p99, lag_max, lag_mean; /* start - due, s  */
+	} open;
+
 	/* memory, bytes */
 	int64_t peak_rss;      /* worker's kernel high-water mark (VmHWM)   */
 	int64_t tree_peak_pss, tree_mean_pss; /* sampled over the run     */

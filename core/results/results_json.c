@@ -64,6 +64,22 @@ const struct brc_run_field brc_run_fields[] = {
 	F("latency", "mean", DOUBLE, latency.mean),
 	F("latency", "min", DOUBLE, latency.min),
 	F("latency", "count", U64, latency.count),
+	F("open", "offered_rate", DOUBLE, open.offered_rate),
+	F("open", "achieved_rate", DOUBLE, open.achieved_rate),
+	F("open", "kept_up", BOOL, open.kept_up),
+	F("open", "early_starts", U64, open.early_starts),
+	F("open", "lag_p50", DOUBLE, open.lag_p50),
+	F("open", "lag_p99", DOUBLE, open.lag_p99),
+	F("open", "lag_max", DOUBLE, open.lag_max),
+	F("open", "lag_mean", DOUBLE, open.lag_mean),
+	F("service", "p50", DOUBLE, open.service.p50),
+	F("service", "p90", DOUBLE, open.service.p90),
+	F("service", "p99", DOUBLE, open.service.p99),
+	F("service", "p999", DOUBLE, open.service.p999),
+	F("service", "max", DOUBLE, open.service.max),
+	F("service", "mean", DOUBLE, open.service.mean),
+	F("service", "min", DOUBLE, open.service.min),
+	F("service", "count", U64, open.service.count),
 	F(NULL, "peak_rss", I64, peak_rss),
 	F(NULL, "tree_peak_pss", I64, tree_peak_pss),
 	F(NULL, "tree_mean_pss", I64, tree_mean_pss),
@@ -267,6 +283,11 @@ void brc_run_fields_to_json(cJSON *o, const struct brc_run_result *run)
 		const struct brc_run_field *f = &brc_run_fields[i];
 		cJSON *dst = o;
 
+		/* A closed-model run has no open-model values: leave them out
+		 * rather than write a page of zeros (they read back as 0). */
+		if (f->group && !run->open.offered_rate &&
+		    (!strcmp(f->group, "open") || !strcmp(f->group, "service")))
+			continue;
 		if (f->group) {
 			dst = cJSON_GetObjectItemCaseSensitive(o, f->group);
 			if (!dst)

@@ -386,3 +386,9 @@ void brc_plugin_close(struct brc_loaded *p)
 	free(p->path);
 	memset(p, 0, sizeof(*p));
 }
+
+bool brc_plugin_honours_due(const struct br_plugin *d)
+{
+	/* The descriptor is normalized: a 1.0 plugin's flags read as 0. */
+	return d->abi_minor >= 1 && (d->flags & BR_PLUGIN_F_DUE);
+}

@@ -69,4 +69,8 @@ int brc_plugin_describe(const char *name, const char *base_dir,
                         const char *extra, double timeout,
                         struct brc_loaded *out, char **err);
 
+/* Whether a plugin honours host->due() (ABI >= 1.1 and BR_PLUGIN_F_DUE),
+ * so that it may run an open-model scenario. */
+bool brc_plugin_honours_due(const struct br_plugin *d);
+
 #endif /* BR_LOADER_H */

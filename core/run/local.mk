@@ -12,6 +12,8 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/run_spawn.c \
 	%reldir%/runctx.c \
 	%reldir%/runctx.h \
+	%reldir%/runctx_finish.c \
+	%reldir%/runctx_priv.h \
 	%reldir%/runner.c \
 	%reldir%/runner.h \
 	%reldir%/sampler.c \

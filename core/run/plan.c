@@ -119,6 +119,12 @@ static int64_t concurrency_of(const struct br_plugin *d, const void *opts)
 	return 1;
 }
 
+/* The open model's offered rate: swept by the core, not by a plugin. */
+static bool is_rate(const struct brc_sweep *sw)
+{
+	return !strcmp(sw->param, "rate");
+}
+
 /* What one expansion needs to know. */
 struct expand {
 	const struct brc_scenario *sc;
@@ -181,6 +187,7 @@ static void add_point(const struct expand *x, const size_t *idx)
 	const struct br_plugin *d = x->pl->desc;
 	struct brc_plan_item it = { .strategy = x->strategy };
 	struct brc_buf point = { 0 };
+	size_t n_plugin = 0;
 	char *err;
 	void *opts;
 
@@ -189,6 +196,8 @@ static void add_point(const struct expand *x, const size_t *idx)
 	                       sizeof(*it.params));
 	for (size_t i = 0; i < st->n_params; i++)
 		copy_value(&it.params[i], &st->params[i]);
+	it.rate = x->sc->workload.arrival.model == BR_ARRIVAL_OPEN
+	          ? x->sc->workload.arrival.rate : 0;
 	for (size_t k = 0; k < x->n_sweeps; k++) {
 		const struct brc_sweep *sw = &x->sc->sweeps[x->sweeps[k]];
 		struct brc_param_value v = {
@@ -199,9 +208,15 @@ static void add_point(const struct expand *x, const size_t *idx)
 			.mark = sw->mark,
 		};
 
-		copy_value(&it.params[st->n_params + k], &v);
 		brc_buf_printf(&point, "%s%s=%s", k ? "," : "", sw->param,
 		              sw->values[idx[k]]);
+		if (is_rate(sw)) {
+			/* The core's: checked by the scenario, not a plugin's. */
+			it.rate = strtod(sw->values[idx[k]], NULL);
+			it.n_params--;
+			continue;
+		}
+		copy_value(&it.params[st->n_params + n_plugin++], &v);
 	}
 	it.point = point.data ? point.data : brc_xstrdup("");
 	if (brc_params_build(d, it.params, it.n_params, &opts, &err)) {
@@ -266,6 +281,24 @@ static void add_names(const struct br_plugin *d, char ***names, size_t *n)
 	}
 }
 
+static void refuse_closed_only(const struct brc_strategy *st,
+                               const struct brc_loaded *pl,
+                               struct brc_buf *errs)
+{
+	char *prefix = mark_text(&st->mark);
+	char *msg = brc_xasprintf(
+		"strategy '%s': plugin '%s' (ABI %u.%u) does not honour due "
+		"times (BR_PLUGIN_F_DUE), so it cannot run an open-model "
+		"scenario (workload.arrival.model: open); run it closed, or "
+		"support host->due() (docs/writing-a-plugin.md)",
+		st->label ? st->label : st->plugin, pl->desc->name,
+		pl->desc->abi_major, pl->desc->abi_minor);
+
+	add_errors(errs, prefix, msg);
+	free(msg);
+	free(prefix);
+}
+
 static void unmatched_sweep(const struct brc_sweep *sw, char **names,
                             size_t n, struct brc_buf *errs)
 {
@@ -317,8 +350,12 @@ int brc_plan_build(const struct brc_scenario *sc, const char *plugin_path,
 			continue;
 		}
 		add_names(pl.desc, &names, &n_names);
+		if (sc->workload.arrival.model == BR_ARRIVAL_OPEN &&
+		    !brc_plugin_honours_due(pl.desc))
+			refuse_closed_only(st, &pl, &errs);
 		for (size_t k = 0; k < sc->n_sweeps; k++) {
-			if (!brc_plugin_param(pl.desc, sc->sweeps[k].param) ||
+			if ((!is_rate(&sc->sweeps[k]) &&
+			     !brc_plugin_param(pl.desc, sc->sweeps[k].param)) ||
 			    !sc->sweeps[k].n_values)
 				continue;
 			matched[k] = true;

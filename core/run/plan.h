@@ -33,6 +33,9 @@ struct brc_plan_item {
 	/* Value of the parameter named concurrency, else workers, else
 	 * max_threads; 1 when the plugin has none (sequential). */
 	int64_t concurrency;
+	/* Open model: the offered rate at this point (the arrival's, or the
+	 * `rate` sweep's value); 0 in the closed model. */
+	double rate;
 };
 
 struct brc_plan {

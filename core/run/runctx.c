@@ -17,7 +17,6 @@
  */
 #include "config.h"
 
-#include "run/runctx.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -27,57 +26,12 @@
 #include <sys/resource.h>
 #include <string.h>
 
+#include "run/runctx_priv.h"
 #include "workload/tickets.h"
 #include "util.h"
 
 /* Time the processing of one ticket in this many (check_ticket). */
 #define PROC_SAMPLE 16
-
-/* Keep this many failure descriptions for the run's log. */
-#define MAX_FAILURE_LINES 10
-
-enum req_state { REQ_IDLE = 0, REQ_STARTED, REQ_DONE };
-
-struct req {
-	uint8_t state;
-	uint8_t too_large;
-	uint8_t timed;          /* done after a start: t is a latency      */
-	uint32_t attempts;
-	uint64_t t;             /* brc_now_ns of the first start(), then the
-	                           latency once done                       */
-	struct brc_buf body;
-};
-
-struct br_run {
-	const struct brc_workload *w;
-	char **urls;
-	size_t n;
-	struct req *reqs;
-	struct brc_summary *expect;  /* NULL unless w->validate */
-
-	atomic_uint_fast64_t ok, retries, bytes, proc_ns;
-	atomic_uint_fast64_t body_hint;   /* largest body so far, bytes */
-	/* Tickets checked, and how many of them were timed (proc_ns). */
-	atomic_uint_fast64_t processed, proc_timed;
-	atomic_uint_fast64_t f_status, f_transport, f_corrupt, f_large, f_dup;
-
-	pthread_mutex_t lock;       /* failures, n_failures */
-	struct brc_buf failures;
-	unsigned n_failures;
-
-	uint64_t t0;                /* brc_now_ns when run began (now, due) */
-	struct brc_run_ready ready; /* host->ready; ns 0: not called        */
-	const uint64_t *due;        /* intended starts; NULL: closed model  */
-
-	/* What makes the run fail as a whole (brc_run_fault): the plugin
-	 * calling with an index >= n or after the run hook returned
-	 * (brc_run_close; such calls touch nothing else), and bodies that
-	 * could not be parsed for want of memory. */
-	atomic_bool closed;
-	atomic_uint_fast64_t bad_index, late;
-	atomic_uint_fast64_t oom;   /* bodies not parsed for want of memory */
-	atomic_size_t first_bad_index;
-};
 
 struct br_run *brc_run_new(const struct brc_workload *w, char **urls, size_t n)
 {
@@ -97,9 +51,10 @@ struct br_run *brc_run_new(const struct brc_workload *w, char **urls, size_t n)
 	return run;
 }
 
-void brc_run_set_due(struct br_run *run, const uint64_t *due)
+void brc_run_set_due(struct br_run *run, const uint64_t *due, double rate)
 {
 	run->due = due;
+	run->rate = due ? rate : 0;
 }
 
 void brc_run_begin(struct br_run *run)
@@ -131,7 +86,8 @@ void brc_run_free(struct br_run *run)
 		return;
 	for (size_t i = 0; i < run->n; i++) {
 		free(run->urls[i]);
-		brc_buf_free(&run->reqs[i].body);
+		if (run->reqs[i].state != REQ_DONE)
+			brc_buf_free(&run->reqs[i].body);
 	}
 	free(run->urls);
 	free(run->reqs);
@@ -141,8 +97,7 @@ void brc_run_free(struct br_run *run)
 	free(run);
 }
 
-BR_PRINTF(3, 4)
-static void note_failure(struct br_run *run, size_t i, const char *fmt, ...)
+void brc_run_note_failure(struct br_run *run, size_t i, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -214,6 +169,10 @@ static void host_start(struct br_run *run, size_t i)
 	} else {
 		r->t = brc_now_ns();
 		r->state = REQ_STARTED;
+		/* The open model's one rule: never before it is due. */
+		if (run->due && r->t - run->t0 < run->due[i])
+			atomic_fetch_add_explicit(&run->early, 1,
+			                          memory_order_relaxed);
 	}
 	r->attempts++;
 }
@@ -251,7 +210,7 @@ static int host_body(struct br_run *run, size_t i, const void *data,
 	if (!usable(run, i))
 		return -1;
 	r = &run->reqs[i];
-	if (r->too_large)
+	if (r->too_large || r->state == REQ_DONE)
 		return -1;
 	atomic_fetch_add_explicit(&run->bytes, len, memory_order_relaxed);
 	/* Subtract rather than add: len may be anything up to SIZE_MAX. */
@@ -302,11 +261,11 @@ static int check_ticket(struct br_run *run, size_t i, struct req *r,
 	if (rc && !strncmp(why, "out of memory", 13)) {
 		/* Not the body's fault: the run fails as a whole. */
 		atomic_fetch_add_explicit(&run->oom, 1, memory_order_relaxed);
-		note_failure(run, i, "%s", why);
+		brc_run_note_failure(run, i, "%s", why);
 	} else if (rc) {
 		atomic_fetch_add_explicit(&run->f_corrupt, 1,
 		                          memory_order_relaxed);
-		note_failure(run, i, "corrupt: %s", why);
+		brc_run_note_failure(run, i, "corrupt: %s", why);
 	}
 	return rc;
 }
@@ -323,10 +282,15 @@ static void note_body_size(struct br_run *run, size_t len)
 		;
 }
 
+static uint64_t host_due(const struct br_run *run, size_t i)
+{
+	return run->due && i < run->n ? run->due[i] : 0;
+}
+
 static int finish_request(struct br_run *run, size_t i, int status,
                           const char *error, const char *summary)
 {
-	uint64_t now = brc_now_ns();
+	uint64_t now = brc_now_ns(), start;
 	struct req *r;
 	int rc = -1;
 
@@ -335,11 +299,12 @@ static int finish_request(struct br_run *run, size_t i, int status,
 	r = &run->reqs[i];
 	if (r->state == REQ_DONE) {
 		atomic_fetch_add_explicit(&run->f_dup, 1, memory_order_relaxed);
-		note_failure(run, i, "done() called twice");
+		brc_run_note_failure(run, i, "done() called twice");
 		return -1;
 	}
+	start = r->t;
 	if (r->state == REQ_STARTED) {
-		r->t = now - r->t;
+		r->t = now - start;
 		r->timed = 1;
 	}
 	r->state = REQ_DONE;
@@ -347,7 +312,7 @@ static int finish_request(struct br_run *run, size_t i, int status,
 	if (r->too_large) {
 		atomic_fetch_add_explicit(&run->f_large, 1,
 		                          memory_order_relaxed);
-		note_failure(run, i, "body larger than max_body (%lld bytes)",
+		brc_run_note_failure(run, i, "body larger than max_body (%lld bytes)",
 		             (long long)run->w->max_body);
 	} else if (error && (status < 100 || (status >= 200 && status <= 299))) {
 		/* No answer, or a good one cut short: the transport failed.
@@ -355,17 +320,20 @@ static int finish_request(struct br_run *run, size_t i, int status,
 		 * the plugin's error text says (writing-a-plugin.md). */
 		atomic_fetch_add_explicit(&run->f_transport, 1,
 		                          memory_order_relaxed);
-		note_failure(run, i, "transport: %s", error);
+		brc_run_note_failure(run, i, "transport: %s", error);
 	} else if (status < 200 || status > 299) {
 		atomic_fetch_add_explicit(&run->f_status, 1,
 		                          memory_order_relaxed);
-		note_failure(run, i, "HTTP status %d", status);
+		brc_run_note_failure(run, i, "HTTP status %d", status);
 	} else if (!check_ticket(run, i, r, summary)) {
 		atomic_fetch_add_explicit(&run->ok, 1, memory_order_relaxed);
 		rc = 0;
 	}
 	note_body_size(run, r->body.len);
 	brc_buf_free(&r->body);
+	/* The body is gone: its room keeps the start lag (runctx_priv.h). */
+	if (r->timed)
+		r->lag = (int64_t)(start - run->t0) - (int64_t)host_due(run, i);
 	return rc;
 }
 
@@ -426,10 +394,6 @@ static uint64_t host_now(const struct br_run *run)
 	return brc_now_ns() - run->t0;
 }
 
-static uint64_t host_due(const struct br_run *run, size_t i)
-{
-	return run->due && i < run->n ? run->due[i] : 0;
-}
 
 const char *brc_plugin_last_error(void)
 {
@@ -485,79 +449,4 @@ static const struct br_host host_table = {
 const struct br_host *brc_host_table(void)
 {
 	return &host_table;
-}
-
-/* ---- the end of a run --------------------------------------------- */
-
-void brc_run_finish(struct br_run *run, struct brc_run_tally *out)
-{
-	uint64_t proc_timed = atomic_load(&run->proc_timed);
-	uint64_t missing = 0;
-
-	memset(out, 0, sizeof(*out));
-	brc_hist_init(&out->latency);
-	for (size_t i = 0; i < run->n; i++) {
-		if (run->reqs[i].state == REQ_DONE) {
-			if (run->reqs[i].timed)
-				brc_hist_record(&out->latency, run->reqs[i].t);
-			continue;
-		}
-		if (missing < 3)
-			note_failure(run, i, "missing: done() never called");
-		missing++;
-	}
-	out->requests = run->n;
-	out->ok = atomic_load(&run->ok);
-	out->retries = atomic_load(&run->retries);
-	out->bytes = atomic_load(&run->bytes);
-	out->cpu_processing = proc_timed ? (double)atomic_load(&run->proc_ns) /
-	                      1e9 * (double)atomic_load(&run->processed) /
-	                      (double)proc_timed : 0.0;
-	out->fail.http_status = atomic_load(&run->f_status);
-	out->fail.transport = atomic_load(&run->f_transport);
-	out->fail.corrupt = atomic_load(&run->f_corrupt);
-	out->fail.too_large = atomic_load(&run->f_large);
-	out->fail.duplicate = atomic_load(&run->f_dup);
-	out->fail.missing = missing;
-	pthread_mutex_lock(&run->lock);
-	if (run->failures.len)
-		out->failures = brc_xstrdup(run->failures.data);
-	pthread_mutex_unlock(&run->lock);
-}
-
-void brc_run_close(struct br_run *run)
-{
-	atomic_store_explicit(&run->closed, true, memory_order_release);
-}
-
-char *brc_run_fault(const struct br_run *run)
-{
-	uint64_t bad = atomic_load(&run->bad_index);
-	uint64_t late = atomic_load(&run->late);
-	uint64_t oom = atomic_load(&run->oom);
-	struct brc_buf b = { 0 };
-
-	if (oom)
-		brc_buf_printf(&b, "out of memory: %llu bod%s could not be "
-		              "parsed (a ulimit -v or a cgroup limit?)",
-		              (unsigned long long)oom, oom == 1 ? "y" : "ies");
-	if (bad)
-		brc_buf_printf(&b, "%sthe plugin called the host with request "
-		              "index %zu, out of range (count is %zu; %llu such "
-		              "call%s ignored)", b.len ? "; " : "",
-		              (size_t)atomic_load(&run->first_bad_index), run->n,
-		              (unsigned long long)bad, bad == 1 ? "" : "s");
-	if (late)
-		brc_buf_printf(&b, "%sthe plugin called start/body/done after "
-		              "its run hook returned (%llu call%s ignored: "
-		              "threads must be joined before run returns)",
-		              b.len ? "; " : "", (unsigned long long)late,
-		              late == 1 ? "" : "s");
-	return b.data;
-}
-
-void brc_run_tally_free(struct brc_run_tally *t)
-{
-	free(t->failures);
-	t->failures = NULL;
 }

@@ -30,7 +30,14 @@ struct brc_run_tally {
 	uint64_t requests, ok, retries, bytes;
 	struct brc_failures fail;
 	double cpu_processing;   /* seconds of thread CPU in done()        */
-	struct brc_hist latency;  /* every request that was started and done */
+	struct brc_hist latency;  /* every request that was started and done:
+	                            the service time in the closed model, the
+	                            response time (from due) in the open one */
+	/* The open model only (open.offered_rate > 0): service time (from
+	 * the actual start) and start lag (start - due) of the same
+	 * requests; open's summaries come from them. */
+	struct brc_hist service, lag;
+	struct brc_open_result open;
 	char *failures;          /* the first failures, one per line, or NULL */
 };
 
@@ -52,8 +59,9 @@ void brc_run_prepare(struct br_run *run);
 
 /* Open-model arrivals: request i is due at due[i] ns after the run began
  * (borrowed, n entries, non-decreasing, kept until brc_run_free); NULL,
- * the default, is the closed model (every request due at 0). */
-void brc_run_set_due(struct br_run *run, const uint64_t *due);
+ * the default, is the closed model (every request due at 0).  `rate` is
+ * the offered rate for the record (requests/s). */
+void brc_run_set_due(struct br_run *run, const uint64_t *due, double rate);
 
 /* The run hook starts now: the origin of the host's now() and due(). */
 void brc_run_begin(struct br_run *run);

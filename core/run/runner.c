@@ -50,6 +50,11 @@ static char *make_spec(const struct brc_runner_job *job)
 	cJSON_AddNumberToObject(w, "cpu_us_per_trip", job->w->cpu_us_per_trip);
 	cJSON_AddNumberToObject(w, "max_body", (double)job->w->max_body);
 	cJSON_AddBoolToObject(w, "validate", job->w->validate);
+	if (job->w->arrival.model == BR_ARRIVAL_OPEN) {
+		cJSON_AddNumberToObject(w, "rate", job->w->arrival.rate);
+		cJSON_AddBoolToObject(w, "poisson", job->w->arrival.process ==
+		                      BR_PROCESS_POISSON);
+	}
 	for (size_t i = 0; i < job->n_params; i++) {
 		const struct brc_param_value *v = &job->params[i];
 		cJSON *p = cJSON_CreateObject();
@@ -401,7 +406,10 @@ int brc_runner_run(const struct brc_runner_job *job, struct brc_run_result *out)
 		        cJSON_GetStringValue(
 		                cJSON_GetObjectItemCaseSensitive(rep, "warning")));
 
-	if (job->model && out->requests) {
+	/* The ideal is a closed-model bound; an open run's pace is set by
+	 * its schedule, and kept_up says how it did. */
+	if (job->model && out->requests &&
+	    job->w->arrival.model != BR_ARRIVAL_OPEN) {
 		out->ideal = brc_model_ideal(job->model, job->w->seed,
 		                            out->requests, job->concurrency);
 		out->lower_bound = brc_model_lower_bound(

@@ -37,6 +37,7 @@
 #include "run/worker.h"
 #include "run/sampler.h"
 #include "run/worker_guard.h"
+#include "workload/arrival.h"
 #include "workload/tickets.h"
 #include "util.h"
 
@@ -150,6 +151,11 @@ static int parse_spec(const char *text, struct spec *s, char **err)
 	s->w.cpu_us_per_trip = jnum(w, "cpu_us_per_trip", 0);
 	s->w.max_body = (int64_t)jnum(w, "max_body", 4 << 20);
 	s->w.validate = cJSON_IsTrue(cJSON_GetObjectItem(w, "validate"));
+	s->w.arrival.rate = jnum(w, "rate", 0);
+	s->w.arrival.model = s->w.arrival.rate > 0 ? BR_ARRIVAL_OPEN
+	                                           : BR_ARRIVAL_CLOSED;
+	s->w.arrival.process = cJSON_IsTrue(cJSON_GetObjectItem(w, "poisson"))
+	                       ? BR_PROCESS_POISSON : BR_PROCESS_CONSTANT;
 	if (!s->w.start_date || !s->w.route) {
 		*err = brc_xstrdup("run spec: workload lacks start_date/route");
 		return -1;
@@ -230,6 +236,7 @@ static void add_measures(cJSON *r, const struct brc_run_tally *t,
 		.retries = t->retries,
 		.bytes = t->bytes,
 		.fail = t->fail,
+		.open = t->open,
 	};
 	struct brc_sample self;
 	struct rusage kids;
@@ -375,7 +382,7 @@ static cJSON *measure(const struct br_plugin *p, const void *opts,
 	struct br_run *run;
 	struct brc_run_tally t;
 	struct rusage u0, u1;
-	uint64_t t0, t1;
+	uint64_t t0, t1, *due = NULL;
 	double startup[2] = { 0, 0 };
 	void *state = NULL;
 	int rc;
@@ -391,12 +398,29 @@ static cJSON *measure(const struct br_plugin *p, const void *opts,
 		return r;
 	}
 	brc_run_prepare(run);
+	if (s->w.arrival.model == BR_ARRIVAL_OPEN) {
+		if (!brc_plugin_honours_due(p)) {
+			cJSON_AddStringToObject(r, "status", "failed");
+			cJSON_AddStringToObject(r, "reason", "the plugin does "
+			                        "not honour due times (no "
+			                        "BR_PLUGIN_F_DUE): it cannot run "
+			                        "an open-model scenario");
+			brc_run_free(run);
+			return r;
+		}
+		/* Computed before "ready": the schedule is resident in the
+		 * baseline, not charged to the strategy. */
+		due = brc_xcalloc(n ? n : 1, sizeof(*due));
+		brc_arrival_schedule(&s->w.arrival, s->w.seed, n, due);
+		brc_run_set_due(run, due, s->w.arrival.rate);
+	}
 	if (s->w.cpu_us_per_trip > 0)
 		brc_ticket_calibrate(); /* not charged to the first ticket */
 	if (p->create(brc_host_table(), opts, &state)) {
 		cJSON_AddStringToObject(r, "status", "failed");
 		add_reason(r, "the plugin's create hook failed");
 		brc_run_free(run);
+		free(due);
 		return r;
 	}
 	if (!handshake("ready\n"))
@@ -425,6 +449,8 @@ static cJSON *measure(const struct br_plugin *p, const void *opts,
 	if (p->destroy)
 		p->destroy(state);
 	check_misuse(r, run);
+	/* Kept, and its schedule (due) with it: a thread the plugin left
+	 * behind may still read due(). */
 	closed_run = run;
 	return r;
 }

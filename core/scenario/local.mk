@@ -6,6 +6,7 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/paths.c \
 	%reldir%/paths.h \
 	%reldir%/scenario.c \
+	%reldir%/scenario_arrival.c \
 	%reldir%/scenario.h \
 	%reldir%/scenario_get.c \
 	%reldir%/scenario_override.c \

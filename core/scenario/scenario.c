@@ -95,10 +95,11 @@ static void workload(struct brc_diag *d, const struct brc_ynode *root,
 {
 	static const char *const keys[] = {
 		"days", "start_date", "route", "trips", "cpu_us_per_trip",
-		"max_body", "validate",
+		"max_body", "validate", "arrival", "duration",
 	};
 	const char *base = "workload";
 	const struct brc_ynode *wl = brc_sc_map(d, root, "", base);
+	bool days_given;
 
 	w->days = 100;
 	w->start_date = brc_xstrdup("2026-01-01");
@@ -109,7 +110,7 @@ static void workload(struct brc_diag *d, const struct brc_ynode *root,
 	if (!wl)
 		return;
 	brc_sc_keys(d, wl, base, keys, BR_ARRAY_SIZE(keys));
-	brc_sc_int(d, wl, base, "days", &w->days, 0, 10000000);
+	days_given = brc_sc_int(d, wl, base, "days", &w->days, 0, 10000000) > 0;
 	if (brc_sc_str(d, wl, base, "start_date", &w->start_date) > 0 &&
 	    !valid_date(w->start_date))
 		brc_diag_add(d, &brc_sc_child(wl, "start_date")->mark,
@@ -134,6 +135,7 @@ static void workload(struct brc_diag *d, const struct brc_ynode *root,
 	             1e6);
 	brc_sc_size(d, wl, base, "max_body", &w->max_body, 1, (int64_t)1 << 30);
 	brc_sc_bool(d, wl, base, "validate", &w->validate);
+	brc_sc_arrival(d, wl, w, days_given);
 }
 
 static void outputs(struct brc_diag *d, const struct brc_ynode *root,
@@ -200,7 +202,7 @@ static void top(struct brc_diag *d, const struct brc_ynode *root,
 {
 	static const char *const keys[] = {
 		"name", "description", "seed", "workload", "server",
-		"strategies", "sweep", "runs", "outputs",
+		"strategies", "sweep", "runs", "outputs", "search",
 	};
 	const struct brc_ynode *n;
 	int64_t seed = 1;
@@ -222,6 +224,8 @@ static void top(struct brc_diag *d, const struct brc_ynode *root,
 	brc_sc_sweeps(d, root, sc);
 	brc_sc_runs(d, root, &sc->runs);
 	outputs(d, root, &sc->outputs);
+	brc_sc_search(d, root, &sc->search);
+	brc_sc_arrival_check(d, root, sc);
 
 	if (sc->runs.baseline) {
 		size_t i;

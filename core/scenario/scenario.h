@@ -46,6 +46,20 @@ struct brc_faults {
 	double truncate_rate; /* share whose body is cut short        */
 };
 
+/* When requests are due (docs/open-model.md).  Closed: every request is
+ * due at once and a strategy starts the next when a slot frees up.  Open:
+ * request i is due at a time fixed by the rate, the process and the seed,
+ * identical for every strategy (workload/arrival.h). */
+enum brc_arrival_model { BR_ARRIVAL_CLOSED = 0, BR_ARRIVAL_OPEN };
+enum brc_arrival_process { BR_PROCESS_CONSTANT = 0, BR_PROCESS_POISSON };
+
+struct brc_arrival {
+	enum brc_arrival_model model;
+	double rate;           /* requests/s offered; 0 when closed (or
+	                          given by a rate sweep or search)    */
+	enum brc_arrival_process process;
+};
+
 struct brc_workload {
 	uint64_t seed;
 	int64_t days;          /* requests = days (one route)          */
@@ -55,6 +69,28 @@ struct brc_workload {
 	double cpu_us_per_trip;       /* processing cost done by the core */
 	int64_t max_body;      /* bytes; a longer body is an error     */
 	bool validate;         /* compare against the generator        */
+	struct brc_arrival arrival;
+	double duration;       /* open model: seconds; > 0 replaces days
+	                          (requests = rate x duration)          */
+};
+
+/* Requests of a workload: days, or rate x duration (at least 1) when an
+ * open model gives a duration. */
+int64_t brc_workload_requests(const struct brc_workload *w);
+
+/* The capacity search (`search: {rate: {p99: 150ms, min, max}}`): per
+ * strategy, the highest offered rate whose run keeps up with a response
+ * time percentile under the target, by bisection over short runs. */
+struct brc_search {
+	bool enabled;
+	double quantile;       /* 0.5, 0.9, 0.99 or 0.999              */
+	double target;         /* seconds, response time at quantile   */
+	double min, max;       /* requests/s                           */
+	double duration;       /* seconds per probe, default 2         */
+	double precision;      /* stop when max/min of the bracket is
+	                          below 1 + precision, default 0.1     */
+	int64_t max_probes;    /* default 12                           */
+	struct brc_mark mark;
 };
 
 struct brc_server {
@@ -144,6 +180,7 @@ struct brc_scenario {
 	size_t n_sweeps;
 	struct brc_runs runs;
 	struct brc_outputs outputs;
+	struct brc_search search;
 	char *hash;            /* sha-like hex digest of the file + overrides */
 	char *text;            /* the file as read, then "# --set P=V" lines */
 	/* Every scalar of the scenario after overrides as "path" = "value"

@@ -72,6 +72,17 @@ void brc_sc_runs(struct brc_diag *d, const struct brc_ynode *root,
                 struct brc_runs *r);
 void brc_sc_settings(const struct brc_ynode *root, struct brc_scenario *sc);
 
+/* Open-model arrivals (scenario_arrival.c): workload.arrival and
+ * workload.duration (`wl` the workload mapping, may be NULL; days_given
+ * when the file set days), the search: section, and the checks that need
+ * all of them and the sweeps. */
+void brc_sc_arrival(struct brc_diag *d, const struct brc_ynode *wl,
+                   struct brc_workload *w, bool days_given);
+void brc_sc_search(struct brc_diag *d, const struct brc_ynode *root,
+                  struct brc_search *s);
+void brc_sc_arrival_check(struct brc_diag *d, const struct brc_ynode *root,
+                         struct brc_scenario *sc);
+
 /* Apply one --set to the tree (scenario_override.c).  `label` is the
  * "--set PATH=VALUE" text the created nodes' marks point at. */
 void brc_sc_override(struct brc_diag *d, struct brc_ynode *root,

@@ -3,6 +3,8 @@
 core_libbrcore_la_SOURCES += \
 	%reldir%/body_scan.c \
 	%reldir%/body_scan.h \
+	%reldir%/arrival.c \
+	%reldir%/arrival.h \
 	%reldir%/summary_text.c \
 	%reldir%/ticket_gen.c \
 	%reldir%/ticket_gen.h \
