@@ -4,7 +4,7 @@
 
 # brcurl: the common curl options and glue, linked into each curl plugin.
 noinst_LTLIBRARIES += plugins/libbrcurl.la
-plugins_libbrcurl_la_SOURCES = plugins/brcurl.c plugins/brcurl.h
+plugins_libbrcurl_la_SOURCES = plugins/brcurl.c plugins/brcurl.h plugins/brdue.h
 plugins_libbrcurl_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 plugins_libbrcurl_la_LIBADD = $(CURL_LIBS)
 

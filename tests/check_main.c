@@ -68,6 +68,7 @@ int main(void)
 		brc_suite_security_serve,
 		brc_suite_newcomer,
 		brc_suite_newcomer_report,
+		brc_suite_openload,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

@@ -50,6 +50,7 @@ Suite *brc_suite_security_input(void);
 Suite *brc_suite_security_serve(void);
 Suite *brc_suite_newcomer(void);
 Suite *brc_suite_newcomer_report(void);
+Suite *brc_suite_openload(void);
 
 /* $BR_TEST_BUILDDIR / $BR_TEST_SRCDIR joined with rel (malloc'd); they
  * default to "." when the runner is started by hand. */

@@ -11,6 +11,7 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/report_svg.c \
 	%reldir%/report_svg.h \
 	%reldir%/report_md.c \
+	%reldir%/report_open.c \
 	%reldir%/report_plot.c \
 	%reldir%/report_plot.h \
 	%reldir%/report_plot_panels.c \

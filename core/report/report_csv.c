@@ -72,10 +72,11 @@ static const char *unit_of(const struct brc_run_field *f)
 		"wall", "cpu_user", "cpu_sys", "cpu_processing", "startup_wall",
 		"startup_cpu", "ideal", "lower_bound", "interval",
 		"interval_median", "interval_max",
+		"lag_p50", "lag_p99", "lag_max", "lag_mean",
 	};
 	const char *g = f->group ? f->group : "";
 
-	if (!strcmp(g, "latency"))
+	if (!strcmp(g, "latency") || !strcmp(g, "service"))
 		return strcmp(f->key, "count") ? "_s" : "";
 	if (!strcmp(g, "server") && !strcmp(f->key, "cpu"))
 		return "_s";
@@ -87,7 +88,7 @@ static const char *unit_of(const struct brc_run_field *f)
 	return "";
 }
 
-static void header(struct brc_buf *b)
+static void header(struct brc_buf *b, bool open)
 {
 	put_text(b, "scenario", true);
 	put_text(b, "label", false);
@@ -100,6 +101,8 @@ static void header(struct brc_buf *b)
 		const struct brc_run_field *f = &brc_run_fields[i];
 		char name[64];
 
+		if (!open && brc_run_field_is_open(f))
+			continue;
 		if (f->group)
 			snprintf(name, sizeof(name), "%s_%s%s", f->group, f->key,
 			         unit_of(f));
@@ -111,7 +114,8 @@ static void header(struct brc_buf *b)
 }
 
 static void row(struct brc_buf *b, const struct brc_results *r,
-                const struct brc_group *g, const struct brc_run_result *x)
+                const struct brc_group *g, const struct brc_run_result *x,
+                bool open)
 {
 	put_text(b, r->scenario_name, true);
 	put_text(b, g->label, false);
@@ -123,6 +127,8 @@ static void row(struct brc_buf *b, const struct brc_results *r,
 	for (size_t i = 0; i < brc_n_run_fields; i++) {
 		double v = brc_run_field_get(x, &brc_run_fields[i]);
 
+		if (!open && brc_run_field_is_open(&brc_run_fields[i]))
+			continue;
 		if (!strcmp(brc_run_fields[i].key, "repetition"))
 			v += 1; /* "run 1/3" on the terminal */
 		put_num(b, v);
@@ -133,12 +139,13 @@ static void row(struct brc_buf *b, const struct brc_results *r,
 int brc_report_csv_write(const char *path, const struct brc_results *r)
 {
 	struct brc_buf b = { 0 };
+	bool open = brc_results_open(r); /* else no open-model columns */
 	int rc, saved;
 
-	header(&b);
+	header(&b, open);
 	for (size_t i = 0; i < r->n_groups; i++)
 		for (size_t j = 0; j < r->groups[i].n_runs; j++)
-			row(&b, r, &r->groups[i], &r->groups[i].runs[j]);
+			row(&b, r, &r->groups[i], &r->groups[i].runs[j], open);
 	rc = brc_write_file_atomic(path, b.data, b.len);
 	saved = errno;
 	brc_buf_free(&b);

@@ -61,7 +61,7 @@ static void block(struct brc_buf *b, const struct brc_results *r,
 		brc_buf_printf(b, "\n### %s\n", point);
 	brc_buf_printf(b, "\n|");
 	for (int c = 0; c < BR_COL_N; c++)
-		cell(b, brc_col_titles[c]);
+		cell(b, brc_col_title(r, c));
 	brc_buf_printf(b, "\n|");
 	for (int c = 0; c < BR_COL_N; c++)
 		brc_buf_printf(b, "%s|", c == BR_COL_LABEL || c == BR_COL_STATUS ?

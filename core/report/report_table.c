@@ -79,6 +79,8 @@ static void print_row(FILE *out, char cells[BR_COL_N][BR_CELL],
 
 static void print_header(FILE *out, const struct brc_results *r)
 {
+	char line[160];
+
 	fprintf(out, "benchrun %s: scenario %s, %llu requests, seed %llu\n",
 	        r->benchrun_version ? r->benchrun_version : PACKAGE_VERSION,
 	        r->scenario_name ? r->scenario_name : "?",
@@ -93,6 +95,8 @@ static void print_header(FILE *out, const struct brc_results *r)
 	fprintf(out, "%s\n", brc_report_method);
 	if (r->mem_instrument)
 		fprintf(out, "memory: %s\n", r->mem_instrument);
+	if (!brc_report_open_header(r, line, sizeof(line)))
+		fprintf(out, "%s\n", line);
 }
 
 static void print_lines(FILE *out, const char *text, const char *prefix,
@@ -147,7 +151,7 @@ static void print_block(FILE *out, const struct brc_results *r,
 	else
 		fputc('\n', out);
 	for (int c = 0; c < BR_COL_N; c++)
-		snprintf(cells[c], BR_CELL, "%s", brc_col_titles[c]);
+		snprintf(cells[c], BR_CELL, "%s", brc_col_title(r, c));
 	print_row(out, cells, width, NULL, color);
 	for (size_t i = 0; i < r->n_groups; i++) {
 		const struct brc_group *g = &r->groups[i];
@@ -198,7 +202,7 @@ void brc_report_table(FILE *out, const struct brc_results *r, bool color)
 
 	/* One width per column over every block, so blocks line up. */
 	for (int c = 0; c < BR_COL_N; c++)
-		width[c] = brc_utf8_width(brc_col_titles[c]);
+		width[c] = brc_utf8_width(brc_col_title(r, c));
 	for (size_t i = 0; i < r->n_groups; i++) {
 		brc_report_cells(&r->groups[i], cells);
 		for (int c = 0; c < BR_COL_N; c++)

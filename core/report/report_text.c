@@ -220,6 +220,7 @@ enum brc_health brc_report_cells(const struct brc_group *g,
 		brc_fmt_metric(cells[BR_COL_EFF], BR_CELL, BR_MK_PERCENT, s.mean);
 	else
 		snprintf(cells[BR_COL_EFF], BR_CELL, "-");
+	brc_report_open_cells(g, cells);
 	return status_cell(g, cells[BR_COL_STATUS], BR_CELL);
 }
 
@@ -379,6 +380,7 @@ void brc_report_warnings(const struct brc_results *r,
 	free(v);
 	free(flags);
 
+	brc_report_open_warnings(g, out);
 	for (size_t i = 0; i < g->n_runs; i++) {
 		const struct brc_run_result *x = &g->runs[i];
 

@@ -94,6 +94,17 @@ int brc_report_baseline_note(const struct brc_group *base, char *buf, size_t n);
 void brc_report_warnings(const struct brc_results *r,
                          const struct brc_group *g, struct brc_buf *out);
 
+/* The open model (report_open.c).  A column's title for results r
+ * ("kept up" instead of "eff" when r has open-model runs); the kept-up
+ * cell of an open-model group (closed ones are left alone); the
+ * warnings of a strategy that fell behind or started early; the header
+ * line of open-model results (0 when written, -1 when r has none). */
+const char *brc_col_title(const struct brc_results *r, int c);
+void brc_report_open_cells(const struct brc_group *g,
+                           char cells[BR_COL_N][BR_CELL]);
+void brc_report_open_warnings(const struct brc_group *g, struct brc_buf *out);
+int brc_report_open_header(const struct brc_results *r, char *buf, size_t n);
+
 /* Display width of a UTF-8 string (code points; we only print ASCII and
  * a few symbols such as '±'). */
 size_t brc_utf8_width(const char *s);

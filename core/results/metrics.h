@@ -101,6 +101,12 @@ const struct brc_group *brc_results_baseline(const struct brc_results *r,
 #define BR_KEPT_UP_LAG  0.1
 bool brc_open_kept_up(const struct brc_open_result *o, double schedule_rate,
                       char *why, size_t len);
+/* Whether a field is one of the open model's ("open", "service" groups),
+ * left out of files whose runs are all closed; whether any run of r is
+ * an open-model run. */
+struct brc_run_field;
+bool brc_run_field_is_open(const struct brc_run_field *f);
+bool brc_results_open(const struct brc_results *r);
 
 /*
  * Every scalar field of a run, for the JSON writer and reader and the CSV

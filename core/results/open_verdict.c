@@ -8,10 +8,13 @@
  * that starts every request 100 ms late at exactly the right rate has a
  * constant backlog (so does the lag test).  The rate test speaks for the
  * long runs, where a few percent short means an unbounded queue.
+ * Also: which run fields belong to the open model, and whether a set of
+ * results has any open-model run (files of closed runs leave them out).
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "results/metrics.h"
 #include "util.h"
@@ -40,4 +43,19 @@ bool brc_open_kept_up(const struct brc_open_result *o, double schedule_rate,
 		return false;
 	}
 	return true;
+}
+
+bool brc_run_field_is_open(const struct brc_run_field *f)
+{
+	return f->group && (!strcmp(f->group, "open") ||
+	                    !strcmp(f->group, "service"));
+}
+
+bool brc_results_open(const struct brc_results *r)
+{
+	for (size_t i = 0; i < r->n_groups; i++)
+		for (size_t j = 0; j < r->groups[i].n_runs; j++)
+			if (r->groups[i].runs[j].open.offered_rate > 0)
+				return true;
+	return false;
 }

@@ -285,8 +285,7 @@ void brc_run_fields_to_json(cJSON *o, const struct brc_run_result *run)
 
 		/* A closed-model run has no open-model values: leave them out
 		 * rather than write a page of zeros (they read back as 0). */
-		if (f->group && !run->open.offered_rate &&
-		    (!strcmp(f->group, "open") || !strcmp(f->group, "service")))
+		if (!run->open.offered_rate && brc_run_field_is_open(f))
 			continue;
 		if (f->group) {
 			dst = cJSON_GetObjectItemCaseSensitive(o, f->group);
