@@ -17,9 +17,13 @@
  *                              and CPU are measured from here (optional)
  *
  * Environment: BENCHRUN_COUNT (number of requests), BENCHRUN_CONCURRENCY
- * (the `concurrency` parameter) and every `env` entry.  A program that exits
- * non-zero, is killed, or prints a line that is none of the above fails the
- * run with that reason; a ticket it never reports is "missing" for the core.
+ * (the `concurrency` parameter) and every `env` entry.  In an open-model
+ * scenario each URL line also carries when the request is due ("URL
+ * SECONDS", after BENCHRUN_EPOCH, a CLOCK_MONOTONIC time in seconds), and
+ * BENCHRUN_ARRIVAL=open: the program starts no request before it is due.
+ * A program that exits non-zero, is killed, or prints a line that is none
+ * of the above fails the run with that reason; a ticket it never reports
+ * is "missing" for the core.
  * So does a line longer than BREXEC_MAX_LINE, a body length that is not a
  * byte count and a body not followed by its newline (exec_proto.c).  The
  * program dies with the worker (PR_SET_PDEATHSIG): a kill -9 of benchrun
@@ -40,6 +44,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "exec_proto.h"
@@ -77,6 +82,8 @@ struct exec_state {
 	struct brexec_parser parser; /* records (exec_proto.c)               */
 	pid_t pid;             /* the program                               */
 	bool ready;            /* its `ready` record was seen               */
+	bool open;             /* open model: lines carry due times        */
+	double epoch;          /* CLOCK_MONOTONIC seconds when run began   */
 };
 
 static int exec_create(const struct br_host *host, const void *opts,
@@ -104,17 +111,38 @@ static int exec_create(const struct br_host *host, const void *opts,
 	return 0;
 }
 
+/* Open model: due times travel to the program, on the run's clock,
+ * which is CLOCK_MONOTONIC (time.monotonic() in Python) offset by the
+ * run's start, passed as BENCHRUN_EPOCH. */
+static void exec_arrivals(struct exec_state *st)
+{
+	const struct br_host *h = st->host;
+	struct timespec ts;
+
+	st->open = false;
+	if (!BR_HAS_MEMBER(struct br_host, h->size, due) || !h->due || !h->now)
+		return;
+	for (size_t i = 0; i < st->count && !st->open; i++)
+		st->open = h->due(st->run, i) > 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	st->epoch = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 -
+	            (double)h->now(st->run) / 1e9;
+}
+
 /* Everything the child needs, built before fork.  A run starts from
  * nothing: the instance may run again (plugin.h). */
 static int build_input(struct exec_state *st)
 {
+	enum { DUE_MAX = 24 }; /* " 1234567.123456789" */
 	size_t len = 0;
 
 	free(st->in);
 	st->in = NULL;
 	st->in_len = st->in_off = st->out_len = 0;
+	exec_arrivals(st);
 	for (size_t i = 0; i < st->count; i++)
-		len += strlen(st->host->url(st->run, i)) + 1;
+		len += strlen(st->host->url(st->run, i)) + 1 +
+		       (st->open ? DUE_MAX : 0);
 	st->in = malloc(len + 1);
 	if (!st->in)
 		return -1;
@@ -124,6 +152,14 @@ static int build_input(struct exec_state *st)
 
 		memcpy(st->in + st->in_len, u, n);
 		st->in_len += n;
+		if (st->open) {
+			uint64_t d = st->host->due(st->run, i);
+
+			st->in_len += (size_t)snprintf(
+				st->in + st->in_len, DUE_MAX, " %llu.%09llu",
+				(unsigned long long)(d / 1000000000u),
+				(unsigned long long)(d % 1000000000u));
+		}
 		st->in[st->in_len++] = '\n';
 	}
 	return 0;
@@ -144,6 +180,11 @@ static void child_exec(const struct exec_state *st, int in_fd, int out_fd,
 	setenv("BENCHRUN_COUNT", buf, 1);
 	snprintf(buf, sizeof(buf), "%lld", (long long)st->opts->concurrency);
 	setenv("BENCHRUN_CONCURRENCY", buf, 1);
+	if (st->open) {
+		setenv("BENCHRUN_ARRIVAL", "open", 1);
+		snprintf(buf, sizeof(buf), "%.9f", st->epoch);
+		setenv("BENCHRUN_EPOCH", buf, 1);
+	}
 	for (const char *const *e = st->opts->env; e && *e; e++)
 		putenv((char *)*e);
 	if (st->opts->cwd && chdir(st->opts->cwd)) {
@@ -434,4 +475,7 @@ const struct br_plugin benchrun_plugin = {
 	.create = exec_create,
 	.run = exec_run,
 	.destroy = exec_destroy,
+	/* The program gets the due times; the core counts any start it
+	 * reports early. */
+	.flags = BR_PLUGIN_F_DUE,
 };

@@ -355,6 +355,69 @@ START_TEST(test_never_early)
 }
 END_TEST
 
+/* exec: a program that ignores the due times is caught by the core. */
+START_TEST(test_exec_early_caught)
+{
+	int code;
+	cJSON *doc = run_open(
+		"  - plugin: exec\n"
+		"    params:\n"
+		"      command: [sh, -c, 'n=0; while read url due; do echo \"start "
+		"$n\"; echo \"error $n 0 skipped\"; n=$((n+1)); done']\n",
+		"", &code);
+	cJSON *r = brc_test_first_run(doc);
+
+	ck_assert_int_eq(code, 1);
+	/* Request 0 is due at once; most of the other 199 are not. */
+	ck_assert_double_gt(jnum(r, "open", "early_starts"), 100);
+	ck_assert_msg(strstr(cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(r, "reason")), "before they "
+		"were due"), "reason");
+	cJSON_Delete(doc);
+}
+END_TEST
+
+/* exec: the four Python programs honour the due times they are given. */
+START_TEST(test_exec_python_never_early)
+{
+	static const struct {
+		const char *file, *module;
+	} progs[] = {
+		{ "sync_requests.py", "requests" },
+		{ "threadpool_requests.py", "requests" },
+		{ "gevent_requests.py", "gevent" },
+		{ "asyncio_aiohttp.py", "aiohttp" },
+	};
+	const char *p = progs[_i].file;
+	char *path = brc_xasprintf("examples/python/%s", p);
+	char *abs = brc_test_srcdir(path);
+	char *probe = brc_xasprintf("/usr/bin/python3 -c 'import %s' 2>/dev/null",
+	                            progs[_i].module);
+	char *strat;
+	cJSON *doc, *r;
+	int code;
+
+	if (system(probe) != 0) {
+		fprintf(stderr, "openload: skipping %s (no python3 %s)\n", p,
+		        progs[_i].module);
+		goto out;
+	}
+	strat = brc_xasprintf("  - plugin: exec\n    params: {concurrency: 10, "
+	                      "command: [/usr/bin/python3, '%s']}\n", abs);
+	doc = run_open(strat, "", &code);
+	r = brc_test_first_run(doc);
+	ck_assert_msg(code == 0, "%s: exit %d", p, code);
+	ck_assert_double_eq(jnum(r, "open", "early_starts"), 0);
+	ck_assert_double_eq(jnum(r, NULL, "ok"), 200);
+	cJSON_Delete(doc);
+	free(strat);
+out:
+	free(probe);
+	free(abs);
+	free(path);
+}
+END_TEST
+
 Suite *brc_suite_openload(void)
 {
 	Suite *s = suite_create("openload");
@@ -374,6 +437,8 @@ Suite *brc_suite_openload(void)
 	tcase_add_test(bin, test_closed_has_no_open_fields);
 	tcase_add_test(bin, test_refuses_closed_only_plugin);
 	tcase_add_test(bin, test_never_early);
+	tcase_add_test(bin, test_exec_early_caught);
+	tcase_add_loop_test(bin, test_exec_python_never_early, 0, 4);
 	suite_add_tcase(s, bin);
 	return s;
 }

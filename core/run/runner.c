@@ -192,6 +192,13 @@ static void classify(const struct brc_runner_job *job,
 			cJSON_GetObjectItemCaseSensitive(rep, "reason"));
 		out->status = BR_RUN_FAILED;
 		out->reason = brc_xstrdup(reason ? reason : "the plugin failed");
+	} else if (out->open.early_starts) {
+		/* The open model's one rule was broken: the response times
+		 * are not what they claim. */
+		out->status = BR_RUN_ERRORS;
+		out->reason = brc_xasprintf("%llu requests started before they "
+		                           "were due",
+		                           (unsigned long long)out->open.early_starts);
 	} else if (failed_count(&out->fail) || out->ok != out->requests) {
 		out->status = job->tolerate_errors ? BR_RUN_OK : BR_RUN_ERRORS;
 		out->reason = failure_text(&out->fail);

@@ -8,6 +8,11 @@ then `summary I STATUS FIELDS` or `error I STATUS TEXT` per request on
 stdout.  Environment:
 BENCHRUN_CONCURRENCY, BENCHRUN_CPU_US_PER_TRIP (set it with the strategy's
 `env` parameter to match workload.cpu_us_per_trip).
+
+Open model (BENCHRUN_ARRIVAL=open): each line is "URL SECONDS", request i
+is due at BENCHRUN_EPOCH + SECONDS on time.monotonic()'s clock
+(CLOCK_MONOTONIC), and no request may start before it is due: due(i)
+gives that time, wait_due(i) sleeps until it.
 """
 import hashlib
 import json
@@ -30,12 +35,42 @@ def ready():
     sys.stdout.flush()
 
 
+_EPOCH = float(os.environ.get("BENCHRUN_EPOCH", "0"))
+_DUE = []
+
+
 def workload():
     """The URLs to fetch, in request order, and the concurrency to use.
     Called once every import is done: it announces `ready` first."""
     ready()
-    urls = [line.strip() for line in sys.stdin if line.strip()]
+    urls = []
+    for line in sys.stdin:
+        fields = line.split()
+        if not fields:
+            continue
+        urls.append(fields[0])
+        if len(fields) > 1:
+            _DUE.append(_EPOCH + float(fields[1]))
     return urls, int(os.environ.get("BENCHRUN_CONCURRENCY", "10"))
+
+
+def is_open():
+    """Whether requests have due times (an open-model scenario)."""
+    return bool(_DUE)
+
+
+def due(i):
+    """When request i may start, on time.monotonic()'s clock (0: now)."""
+    return _DUE[i] if _DUE else 0.0
+
+
+def wait_due(i):
+    """Sleep until request i is due (time.sleep may wake early: loop)."""
+    while True:
+        left = due(i) - time.monotonic()
+        if left <= 0:
+            return
+        time.sleep(left)
 
 
 def _fnv1a(data, h):
