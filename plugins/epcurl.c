@@ -186,6 +186,8 @@ static int epc_timeout(const struct epc *e, uint64_t now)
 {
 	uint64_t at = e->timer_at;
 
+	if (e->wake_at && (at == 0 || e->wake_at < at))
+		at = e->wake_at;
 	for (const struct epc_timer *t = e->timers; t; t = t->next)
 		if (at == 0 || t->at < at)
 			at = t->at;

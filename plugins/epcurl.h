@@ -33,6 +33,8 @@ struct epc {
 	size_t nfds;
 	uint64_t timer_at;       /* curl's deadline, 0 = none         */
 	struct epc_timer *timers;
+	uint64_t wake_at;        /* the owner's deadline (the open model's
+	                            next due request), 0 = none          */
 	bool failed;             /* epoll failed: give up the run     */
 
 	/* A transfer ended (already removed from the multi). */

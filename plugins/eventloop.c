@@ -130,12 +130,18 @@ static int eventloop_run(void *state, struct br_run *run)
 	if (epc_multi_open(&el->epc, run, (long)el->pool.n))
 		return -1;
 	for (; rc == 0; rc = epc_step(&el->epc)) {
+		/* Open model: requests that fell due go to parked slots
+		 * first (warm connections), then to new ones. */
+		while ((s = sp_unpark(&el->pool)))
+			sp_next(&el->pool, s, el->epc.multi);
 		/* Ramp up SP_RAMP slots per loop turn: the first requests
 		 * go out while later connections are still being made. */
 		while ((s = sp_ramp(&el->pool)))
 			sp_next(&el->pool, s, el->epc.multi);
-		if (el->pool.busy == 0)
+		if (sp_over(&el->pool))
 			break;
+		/* The loop's timer for the next due request. */
+		el->epc.wake_at = sp_wake_at(&el->pool);
 	}
 	if (rc || el->pool.next < el->pool.count) {
 		sp_fail_rest(&el->pool, el->epc.multi,
@@ -162,4 +168,5 @@ const struct br_plugin benchrun_plugin = {
 	.create = eventloop_create,
 	.run = eventloop_run,
 	.destroy = eventloop_destroy,
+	.flags = BR_PLUGIN_F_DUE, /* the slot pool starts nothing early */
 };

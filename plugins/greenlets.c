@@ -259,10 +259,16 @@ static int greenlets_run(void *state, struct br_run *run)
 	/* Spawn SP_RAMP green threads per loop turn; each runs until its
 	 * first transfer is in flight. */
 	for (; rc == 0; rc = epc_step(&gl->epc)) {
+		/* Open model: a green thread that found nothing due has
+		 * ended (parked); the scheduler spawns it again when the next
+		 * request falls due, at the loop's own deadline. */
+		while ((s = sp_unpark(&gl->pool)))
+			gl_spawn(gl, (struct gl_green *)s);
 		while ((s = sp_ramp(&gl->pool)))
 			gl_spawn(gl, (struct gl_green *)s);
-		if (gl->pool.busy == 0)
+		if (sp_over(&gl->pool))
 			break;
+		gl->epc.wake_at = sp_wake_at(&gl->pool);
 	}
 	/* On failure the green threads are abandoned: their stacks are
 	 * reused by the next run's. */
@@ -291,4 +297,5 @@ const struct br_plugin benchrun_plugin = {
 	.create = greenlets_create,
 	.run = greenlets_run,
 	.destroy = greenlets_destroy,
+	.flags = BR_PLUGIN_F_DUE, /* the slot pool starts nothing early */
 };

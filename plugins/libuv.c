@@ -45,6 +45,8 @@ struct uvp_slot {
 struct uvp {
 	struct uvc uvc;           /* first: callbacks get &u->uvc    */
 	struct sp_pool pool;
+	uv_timer_t due;           /* open model: the next due request */
+	bool due_init;
 };
 
 /* ---- callbacks, called by libuv ---------------------------------------- */
@@ -84,6 +86,15 @@ static void uvp_on_done(struct uvc *c, CURL *easy, CURLcode rc)
 	}
 	sp_next(&u->pool, &s->slot, c->multi);
 	uvp_stop_when_idle(u);
+	/* A parked slot needs the due timer re-armed by libuv_run. */
+	if (s->slot.parked)
+		uv_stop(&c->loop);
+}
+
+/* The next request fell due: back to libuv_run, which hands it out. */
+static void uvp_due_cb(uv_timer_t *t)
+{
+	uv_stop(t->loop);
 }
 
 /* ---- set-up ----------------------------------------------------------- */
@@ -112,6 +123,8 @@ static void uvp_free(struct uvp *u)
 		if (s->u)
 			uv_close((uv_handle_t *)&s->retry, NULL);
 	}
+	if (u->due_init)
+		uv_close((uv_handle_t *)&u->due, NULL);
 	sp_close(&u->pool); /* may close sockets: the loop is still up */
 	uvc_free(&u->uvc);  /* runs the loop to finish every close     */
 	sp_free(&u->pool);
@@ -138,6 +151,8 @@ static int libuv_create(const struct br_host *host, const void *opts,
 	u->uvc.on_done = uvp_on_done;
 	if (uvc_init(&u->uvc, host, "libuv", n))
 		goto fail;
+	uv_timer_init(&u->uvc.loop, &u->due);
+	u->due_init = true;
 	if (sp_open(&u->pool, host, &o->common, n, sizeof(struct uvp_slot),
 	            uvp_slot_init, u)) {
 		host->log(NULL, BR_LOG_ERROR, "libuv: cannot set up %zu curl "
@@ -161,15 +176,28 @@ static int libuv_run(void *state, struct br_run *run)
 	if (uvc_multi_open(&u->uvc, run, (long)u->pool.n))
 		return -1;
 	while (!u->uvc.failed) {
+		uint64_t wake;
+
+		/* Open model: due requests to parked slots first. */
+		while ((s = sp_unpark(&u->pool)))
+			sp_next(&u->pool, s, u->uvc.multi);
 		/* Ramp up SP_RAMP slots per loop turn (see slotpool.h). */
 		while ((s = sp_ramp(&u->pool)))
 			sp_next(&u->pool, s, u->uvc.multi);
-		if (u->pool.busy == 0)
+		if (sp_over(&u->pool))
 			break;
+		wake = sp_wake_at(&u->pool);
+		if (wake) {
+			uint64_t now = brcurl_now_ns();
+
+			uv_timer_start(&u->due, uvp_due_cb, wake > now ?
+			               (wake - now + 999999) / 1000000 : 0, 0);
+		}
 		/* uvp_on_done stops the loop after the last request */
 		uv_run(&u->uvc.loop, sp_ramping(&u->pool) ? UV_RUN_ONCE :
 		       UV_RUN_DEFAULT);
 	}
+	uv_timer_stop(&u->due);
 	if (u->uvc.failed || u->pool.next < u->pool.count) {
 		sp_fail_rest(&u->pool, u->uvc.multi, "libuv failed (see log)",
 		             uvp_slot_cancel);
@@ -196,4 +224,5 @@ const struct br_plugin benchrun_plugin = {
 	.create = libuv_create,
 	.run = libuv_run,
 	.destroy = libuv_destroy,
+	.flags = BR_PLUGIN_F_DUE, /* the slot pool starts nothing early */
 };

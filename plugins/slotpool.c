@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 
+#include "brdue.h"
 #include "slotpool.h"
 
 /* ---- connection caches ------------------------------------------------ */
@@ -77,7 +78,8 @@ int sp_open(struct sp_pool *p, const struct br_host *host,
 	p->nshares = (n + SP_SHARE_GROUP - 1) / SP_SHARE_GROUP;
 	p->slots = calloc(n, stride);
 	p->shares = calloc(p->nshares, sizeof(*p->shares));
-	if (!p->slots || !p->shares)
+	p->parked = calloc(n ? n : 1, sizeof(*p->parked));
+	if (!p->slots || !p->shares || !p->parked)
 		return -1;
 	for (size_t k = 0; k < n; k++) {
 		struct sp_slot *s = sp_at(p, k);
@@ -114,8 +116,10 @@ void sp_free(struct sp_pool *p)
 	sp_close(p);
 	free(p->shares);
 	free(p->slots);
+	free(p->parked);
 	p->shares = NULL;
 	p->slots = NULL;
+	p->parked = NULL;
 }
 
 /* ---- handing out requests ---------------------------------------------- */
@@ -124,13 +128,29 @@ void sp_begin(struct sp_pool *p, struct br_run *run)
 {
 	p->run = run;
 	p->count = p->host->count(run);
-	p->next = p->busy = p->ramped = p->turn = 0;
+	p->next = p->busy = p->ramped = p->turn = p->nparked = 0;
+	for (size_t k = 0; k < p->n; k++)
+		sp_at(p, k)->parked = false;
+}
+
+/* Is the next request due?  (Always, in the closed model.) */
+static bool sp_due(const struct sp_pool *p)
+{
+	return p->next < p->count &&
+	       brdue_left(p->host, p->run, p->next) == 0;
 }
 
 bool sp_take(struct sp_pool *p, struct sp_slot *s, size_t *i)
 {
 	if (p->next >= p->count)
 		return false;
+	if (!sp_due(p)) {
+		if (!s->parked) {
+			s->parked = true;
+			p->parked[p->nparked++] = sp_index(p, s);
+		}
+		return false;
+	}
 	*i = p->next++;
 	s->busy = true;
 	p->busy++;
@@ -188,7 +208,40 @@ struct sp_slot *sp_ended(struct sp_pool *p, CURL *easy, CURLcode rc,
 
 bool sp_ramping(const struct sp_pool *p)
 {
-	return p->ramped < p->n && p->next < p->count;
+	return p->ramped < p->n && sp_due(p);
+}
+
+struct sp_slot *sp_unpark(struct sp_pool *p)
+{
+	struct sp_slot *s;
+
+	if (!p->nparked || !sp_due(p))
+		return NULL;
+	s = sp_at(p, p->parked[--p->nparked]);
+	s->parked = false;
+	return s;
+}
+
+uint64_t sp_wake_at(const struct sp_pool *p)
+{
+	uint64_t left;
+
+	if (p->next >= p->count)
+		return 0;
+	left = brdue_left(p->host, p->run, p->next);
+	if (left)
+		return brcurl_now_ns() + left;
+	/* Due now, and nothing in flight will wake the loop: do not wait
+	 * (a turn's ramp ended, or every start in it failed). */
+	if (p->busy == 0 && (p->nparked || p->ramped < p->n))
+		return brcurl_now_ns();
+	return 0;
+}
+
+bool sp_over(const struct sp_pool *p)
+{
+	return p->busy == 0 &&
+	       (p->next >= p->count || (!p->nparked && p->ramped == p->n));
 }
 
 struct sp_slot *sp_ramp(struct sp_pool *p)

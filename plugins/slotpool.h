@@ -6,6 +6,14 @@
  * when the loop fails; and draining a multi handle's finished transfers.
  * A plugin keeps only its model: what a slot does between take and finish.
  *
+ * The open model (ABI 1.1) lives here too, once for the three loops: a
+ * slot is handed request i only when it is due (host->due), so none can
+ * start early.  A slot that finds the next request not due yet is parked;
+ * the loop sleeps until sp_wake_at (its own timer: an epoll timeout, a
+ * uv_timer) and gives the request to a parked slot with sp_unpark, or to
+ * a new one with sp_ramp.  In the closed model every request is due at 0
+ * and nothing is ever parked.
+ *
  * Linked into those plugins as the convenience library
  * plugins/libslotpool.la; nothing here is exported from the plugins.
  */
@@ -46,6 +54,7 @@ enum { SP_SHARE_GROUP = 16 };
 struct sp_slot {
 	struct brcurl_xfer xfer;  /* xfer.easy: the slot's reused handle    */
 	bool busy;                /* holds request xfer.i, not yet finished */
+	bool parked;              /* waits for the next request to be due   */
 };
 
 struct sp_pool {
@@ -59,6 +68,8 @@ struct sp_pool {
 	size_t count, next;       /* requests in the run, next to hand out  */
 	size_t busy;              /* slots holding a request                */
 	size_t ramped, turn;      /* slots started, and in this loop turn   */
+	size_t *parked;           /* indices of parked slots (a stack)      */
+	size_t nparked;
 };
 
 /*
@@ -81,7 +92,8 @@ void sp_free(struct sp_pool *p);
 
 /* A run begins: its requests are handed out from index 0. */
 void sp_begin(struct sp_pool *p, struct br_run *run);
-/* Give slot s the next request: true and *i, or false when none is left. */
+/* Give slot s the next request: true and *i, or false when none is left
+ * or the next one is not due yet (s is then parked). */
 bool sp_take(struct sp_pool *p, struct sp_slot *s, size_t *i);
 /* Begin attempt `attempt` of s's request i and add it to multi.  When the
  * multi refuses it, the request is reported failed and s released. */
@@ -101,10 +113,21 @@ struct sp_slot *sp_ended(struct sp_pool *p, CURL *easy, CURLcode rc,
                          double *backoff);
 
 /* Ramping up: the next slot not used yet this run, at most SP_RAMP per
- * loop turn and only while requests remain; NULL ends the turn. */
+ * loop turn and only while a request is due; NULL ends the turn. */
 struct sp_slot *sp_ramp(struct sp_pool *p);
 /* Are there slots left to ramp up? */
 bool sp_ramping(const struct sp_pool *p);
+
+/* Open model: a parked slot when the next request is due, else NULL;
+ * give it the request (sp_next, or the green thread's own take). */
+struct sp_slot *sp_unpark(struct sp_pool *p);
+/* When the loop must wake up for the next request (brcurl_now_ns clock):
+ * its due time, or now when it is due and nothing in flight would wake
+ * the loop; 0 when there is no such deadline. */
+uint64_t sp_wake_at(const struct sp_pool *p);
+/* Nothing is left to do or can happen any more: no slot busy, and either
+ * every request handed out or no slot left to take one. */
+bool sp_over(const struct sp_pool *p);
 
 /*
  * The loop failed: report every unfinished request, lose none.  Busy

@@ -5,8 +5,8 @@
  * context's response time, service time, start lag and early-start count
  * driven in-process (no clocks involved in what is asserted); and the
  * real binary: sync against a fixed 50 ms server at 5x its capacity falls
- * behind with a backlog of seconds while its service time stays ~50 ms, a
- * strategy with room keeps up, a plugin without BR_PLUGIN_F_DUE is
+ * behind with a backlog of seconds while its service time stays ~50 ms,
+ * eventloop at concurrency 100 keeps up at ~50 ms, a plugin without BR_PLUGIN_F_DUE is
  * refused, and no plugin of the build tree ever starts a request before
  * it is due.
  *
@@ -99,6 +99,13 @@ START_TEST(test_scenario_arrival)
 	ck_assert_double_eq(sc.workload.arrival.rate, 500);
 	ck_assert_int_eq(brc_workload_requests(&sc.workload), 5000);
 	brc_scenario_free(&sc);
+
+	/* days and duration: days wins (a quick way to shorten a run). */
+	ck_assert_int_eq(brc_test_scenario_text(OPEN_HEAD
+		"workload: {arrival: {rate: 2000}, duration: 10s, days: 20}\n",
+		NULL, 0, &sc, &err), 0);
+	ck_assert_int_eq(brc_workload_requests(&sc.workload), 20);
+	brc_scenario_free(&sc);
 }
 END_TEST
 
@@ -114,8 +121,6 @@ START_TEST(test_scenario_arrival_errors)
 		  "neither 'closed' nor 'open'" },
 		{ "workload: {arrival: {rate: 5, process: bursty}}\n",
 		  "neither 'constant' nor 'poisson'" },
-		{ "workload: {days: 10, duration: 2s, arrival: {rate: 5}}\n",
-		  "not both" },
 		{ "workload: {duration: 2s}\n", "needs an open model" },
 		{ "sweep: {rate: [100, 200]}\n", "needs an open model" },
 		{ "workload: {arrival: {model: open}}\nsweep: {rate: [1, x]}\n",
@@ -200,7 +205,7 @@ START_TEST(test_verdict)
 	char why[128];
 
 	ck_assert(!brc_open_kept_up(&o, 0, why, sizeof(why)));
-	ck_assert_msg(strstr(why, "started 20 of 100 req/s"), "%s", why);
+	ck_assert_msg(strstr(why, "started 20.0 of 100 req/s"), "%s", why);
 	o.achieved_rate = 99;
 	ck_assert(!brc_open_kept_up(&o, 0, why, sizeof(why)));
 	ck_assert_msg(strstr(why, "start lag p99 4"), "%s", why);
@@ -268,6 +273,27 @@ START_TEST(test_sync_falls_behind)
 }
 END_TEST
 
+/* With room for ten times the load, an event loop keeps up: its response
+ * time is its service time, ~50 ms. */
+START_TEST(test_eventloop_keeps_up)
+{
+	int code;
+	cJSON *doc = run_open("  - {plugin: eventloop, params: "
+	                      "{concurrency: 100}}\n", "", &code);
+	cJSON *r = brc_test_first_run(doc);
+
+	ck_assert_int_eq(code, 0);
+	ck_assert_double_eq(jnum(r, NULL, "ok"), 200);
+	ck_assert_double_eq(jnum(r, "open", "early_starts"), 0);
+	ck_assert_msg(jnum(r, "open", "kept_up"), "lag p99 %g s, achieved %g",
+	              jnum(r, "open", "lag_p99"),
+	              jnum(r, "open", "achieved_rate"));
+	ck_assert_double_ge(jnum(r, "latency", "p50"), 0.045);
+	ck_assert_double_lt(jnum(r, "latency", "p50"), 0.5);
+	cJSON_Delete(doc);
+}
+END_TEST
+
 /* The closed run of the same scenario reports none of it. */
 START_TEST(test_closed_has_no_open_fields)
 {
@@ -329,7 +355,9 @@ START_TEST(test_never_early)
 		ck_assert_msg(!brc_plugin_open(path, NULL, NULL, &l, &e), "%s", e);
 		due = brc_plugin_honours_due(l.desc);
 		brc_plugin_close(&l);
-		if (due && strcmp(names[k], "exec") && strcmp(names[k], "null"))
+		/* Every bundled plugin runs open-model scenarios. */
+		ck_assert_msg(due, "%s does not set BR_PLUGIN_F_DUE", names[k]);
+		if (strcmp(names[k], "exec") && strcmp(names[k], "null"))
 			brc_buf_printf(&strat, "  - {plugin: '%s'}\n", path);
 		free(path);
 	}
@@ -347,7 +375,7 @@ START_TEST(test_never_early)
 		              jnum(r, NULL, "ok"));
 		runs++;
 	}
-	ck_assert_int_ge(runs, 4);
+	ck_assert_int_ge(runs, 7);
 	cJSON_Delete(doc);
 	brc_loader_free_names(names);
 	brc_buf_free(&strat);
@@ -418,6 +446,45 @@ out:
 }
 END_TEST
 
+/* The capacity search: sync against 50 ms can do 20 req/s; its answer is
+ * a passing probe with a failing one above it, and every probe is listed. */
+START_TEST(test_capacity_bracketed)
+{
+	int code;
+	cJSON *doc = run_open("  - {plugin: sync}\n",
+		"search: {rate: {p99: 200ms, min: 2, max: 200, duration: 1s, "
+		"precision: 0.5}}\n", &code);
+	const cJSON *c = cJSON_GetArrayItem(
+		cJSON_GetObjectItemCaseSensitive(doc, "capacity"), 0);
+	const cJSON *p;
+	double cap, above = 0;
+	bool at = false;
+
+	ck_assert_int_eq(code, 0);
+	ck_assert_ptr_nonnull(c);
+	cap = jnum(c, NULL, "capacity");
+	/* One at a time against 50 ms: never more than 20 req/s. */
+	ck_assert_double_gt(cap, 0);
+	ck_assert_double_le(cap, 21);
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "probes")) {
+		double rate = jnum(p, NULL, "rate");
+		bool pass = cJSON_IsTrue(cJSON_GetObjectItem(p, "pass"));
+
+		at = at || (rate == cap && pass);
+		if (!pass && rate > cap && (above == 0 || rate < above))
+			above = rate;
+		/* Nothing above the answer passed. */
+		ck_assert_msg(!(pass && rate > cap), "probe %g passed", rate);
+	}
+	ck_assert_msg(at, "no passing probe at the capacity %g", cap);
+	ck_assert_msg(above > cap, "no failing probe above %g", cap);
+	/* The search replaced the measured runs. */
+	ck_assert_int_eq(cJSON_GetArraySize(
+		cJSON_GetObjectItemCaseSensitive(doc, "groups")), 0);
+	cJSON_Delete(doc);
+}
+END_TEST
+
 Suite *brc_suite_openload(void)
 {
 	Suite *s = suite_create("openload");
@@ -434,10 +501,12 @@ Suite *brc_suite_openload(void)
 	suite_add_tcase(s, unit);
 	tcase_set_timeout(bin, 240);
 	tcase_add_test(bin, test_sync_falls_behind);
+	tcase_add_test(bin, test_eventloop_keeps_up);
 	tcase_add_test(bin, test_closed_has_no_open_fields);
 	tcase_add_test(bin, test_refuses_closed_only_plugin);
 	tcase_add_test(bin, test_never_early);
 	tcase_add_test(bin, test_exec_early_caught);
+	tcase_add_test(bin, test_capacity_bracketed);
 	tcase_add_loop_test(bin, test_exec_python_never_early, 0, 4);
 	suite_add_tcase(s, bin);
 	return s;

@@ -95,6 +95,10 @@ struct brc_run_loop {
 	int seq;                      /* measured runs so far           */
 };
 bool brc_run_loop(struct brc_run_loop *l);
+/* search.c: the capacity search instead of the measured runs: per plan
+ * item, probes by bisection over sc->search's range, each answer and its
+ * probes in l->res->capacity.  Returns whether every probe ran OK. */
+bool brc_search_run(struct brc_run_loop *l);
 /* cli_outputs.c: the files a run writes (NULL: not written), resolved
  * from -o and the scenario's outputs; see there for the rule. */
 struct brc_out_paths {

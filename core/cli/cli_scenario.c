@@ -179,9 +179,10 @@ void brc_cli_size_workload(struct brc_scenario *sc,
 	struct brc_workload w = sc->workload;
 	int64_t most = 0;
 
-	if (w.arrival.model != BR_ARRIVAL_OPEN || w.duration <= 0)
+	if (w.arrival.model != BR_ARRIVAL_OPEN ||
+	    (w.duration <= 0 && !sc->search.enabled))
 		return;
-	for (size_t i = 0; i < plan->n; i++) {
+	for (size_t i = 0; i < plan->n && w.duration > 0; i++) {
 		int64_t n = brc_cli_item_workload(sc, &plan->items[i]).days;
 
 		most = n > most ? n : most;

@@ -346,8 +346,11 @@ int brc_cmd_run(const struct brc_options *o)
 		.stop = &stop_requested, .cells = cells,
 	};
 	brc_progress_begin(o->progress);
-	all_ok = brc_run_loop(&loop) && !loop.server_dead;
-	if (cells)
+	if (sc.search.enabled)
+		all_ok = brc_search_run(&loop);
+	else
+		all_ok = brc_run_loop(&loop) && !loop.server_dead;
+	if (cells || sc.search.enabled)
 		drop_empty_groups(&res);
 	brc_progress_end();
 	if (have_srv)

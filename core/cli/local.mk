@@ -20,4 +20,5 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/cmd_run.c \
 	%reldir%/cmd_serve.c \
 	%reldir%/cmd_validate.c \
-	%reldir%/run_loop.c
+	%reldir%/run_loop.c \
+	%reldir%/search.c

@@ -14,6 +14,7 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/report_open.c \
 	%reldir%/report_plot.c \
 	%reldir%/report_plot.h \
+	%reldir%/report_plot_open.c \
 	%reldir%/report_plot_panels.c \
 	%reldir%/report_table.c \
 	%reldir%/report_text.c \

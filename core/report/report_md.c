@@ -129,6 +129,7 @@ int brc_report_md_write(const char *path, const struct brc_results *r)
 	for (size_t p = 0; p < n; p++)
 		block(&b, r, points[p]);
 	free(points);
+	brc_report_capacity(&b, r, true);
 	if (!brc_report_few_runs_hint(r, hint, sizeof(hint)))
 		brc_buf_printf(&b, "\n%s.\n", hint);
 	rc = brc_write_file_atomic(path, b.data, b.len);

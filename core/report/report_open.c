@@ -66,7 +66,7 @@ void brc_report_open_warnings(const struct brc_group *g, struct brc_buf *out)
 			continue;
 		if (brc_open_kept_up(&x->open, 0, why, sizeof(why)))
 			snprintf(why, sizeof(why), "requests never started");
-		brc_buf_printf(out, "%s: did not keep up with %.4g req/s (%s): "
+		brc_buf_printf(out, "%s: did not keep up with %.6g req/s (%s): "
 		              "its response times include the backlog\n",
 		              g->label, x->open.offered_rate, why);
 		break; /* one line per strategy is enough */
@@ -93,7 +93,62 @@ int brc_report_open_header(const struct brc_results *r, char *buf, size_t n)
 		snprintf(buf, n, "open model: the offered rate of each point; "
 		         "p99 is the response time from when a request was due");
 	else
-		snprintf(buf, n, "open model: %.4g req/s offered; p99 is the "
+		snprintf(buf, n, "open model: %.6g req/s offered; p99 is the "
 		         "response time from when a request was due", rate);
 	return 0;
+}
+
+/* "p99 <= 150 ms" for the search's target. */
+static void target_text(const struct brc_capacity *c, char *buf, size_t n)
+{
+	char t[32];
+
+	snprintf(buf, n, "p%g <= %s", c->quantile * 100,
+	         brc_fmt_duration(t, sizeof(t), c->target));
+}
+
+/* "2,150 req/s", "below 100 req/s" or "at least 50000 req/s". */
+static void answer_text(const struct brc_capacity *c, char *buf, size_t n)
+{
+	if (!(c->capacity > 0))
+		snprintf(buf, n, "below %.6g req/s", c->min);
+	else if (c->capacity >= c->max)
+		snprintf(buf, n, "at least %.6g req/s", c->max);
+	else
+		snprintf(buf, n, "%.0f req/s", c->capacity);
+}
+
+void brc_report_capacity(struct brc_buf *out, const struct brc_results *r,
+                         bool markdown)
+{
+	char tgt[64], ans[64], v[32];
+
+	if (!r->n_capacity)
+		return;
+	target_text(&r->capacity[0], tgt, sizeof(tgt));
+	brc_buf_printf(out, markdown ? "\n### Capacity (%s, kept up)\n\n"
+	                             : "\ncapacity: the highest rate with %s "
+	                               "that kept up\n", tgt);
+	if (markdown)
+		brc_buf_printf(out, "| strategy | capacity | probes (req/s: "
+		              "p%g, pass) |\n|:---|---:|:---|\n",
+		              r->capacity[0].quantile * 100);
+	for (size_t i = 0; i < r->n_capacity; i++) {
+		const struct brc_capacity *c = &r->capacity[i];
+
+		answer_text(c, ans, sizeof(ans));
+		brc_buf_printf(out, markdown ? "| %s%s%s | %s | " : "  %s%s%s: %s; probes:",
+		              c->label, *c->point ? " " : "", c->point, ans);
+		for (size_t k = 0; k < c->n_probes; k++) {
+			const struct brc_probe *p = &c->probes[k];
+
+			brc_buf_printf(out, "%s%.0f %s %s", k ? ", " : " ",
+			              p->rate,
+			              brc_fmt_duration(v, sizeof(v), p->value),
+			              p->pass ? "ok"
+			              : p->status != BR_RUN_OK ? "failed"
+			              : !p->kept_up ? "behind" : "slow");
+		}
+		brc_buf_printf(out, markdown ? " |\n" : "\n");
+	}
 }

@@ -41,7 +41,8 @@ static void build_script(struct plot *p, const char *type)
 {
 	const struct brc_results *r = p->r;
 	struct brc_buf *s = &p->script;
-	double h = p->sweep ? 1350 : 950;
+	bool open = brc_plot_open_wanted(r);
+	double h = open ? 1750 : p->sweep ? 1350 : 950;
 	char title[512];
 	size_t n_bars;
 
@@ -76,6 +77,21 @@ static void build_script(struct plot *p, const char *type)
 	for (size_t i = 0; i < r->n_groups; i++)
 		brc_plot_label(p, r->groups[i].label);
 
+	if (open) {
+		/* The open model: timeline and bars at the highest rate on
+		 * top, then the curves against the rate (two rows). */
+		brc_buf_printf(s, "set origin 0,0.74\nset size 1,0.24\n");
+		brc_plot_timeline(p);
+		brc_plot_bars_data(p, &n_bars);
+		brc_buf_printf(s, "set origin 0,0.5\nset size 0.5,0.24\n");
+		brc_plot_bars(p, "Wall time (mean, 95% CI)", "seconds", 3, n_bars);
+		brc_buf_printf(s, "set origin 0.5,0.5\nset size 0.5,0.24\n");
+		brc_plot_bars(p, "Peak memory of the tree (mean, 95% CI)", "MiB",
+		              5, n_bars);
+		brc_plot_open(p, 0.25);
+		brc_buf_printf(s, "unset multiplot\nset output\n");
+		return;
+	}
 	brc_buf_printf(s, "set origin 0,%g\nset size 1,%g\n",
 	              p->sweep ? 0.62 : 0.5, p->sweep ? 0.35 : 0.46);
 	brc_plot_timeline(p);

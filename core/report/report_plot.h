@@ -34,5 +34,10 @@ void brc_plot_bars(struct plot *p, const char *title, const char *ylabel,
                   int col, size_t n);
 void brc_plot_sweep(struct plot *p, int col, const char *title,
                    const char *ylabel);
+/* report_plot_open.c: whether r sweeps an open model's offered rate, and
+ * its four panels (response time vs achieved rate, CPU, memory and
+ * achieved vs offered rate), in two rows of `height` from the bottom. */
+bool brc_plot_open_wanted(const struct brc_results *r);
+void brc_plot_open(struct plot *p, double height);
 
 #endif /* BR_REPORT_PLOT_H */

@@ -221,8 +221,15 @@ void brc_report_table(FILE *out, const struct brc_results *r, bool color)
 	for (size_t p = 0; p < n_points; p++)
 		print_block(out, r, points[p], width, status_max, color);
 	free(points);
-	if (!r->n_groups)
+	if (r->n_capacity) {
+		struct brc_buf cap = { 0 };
+
+		brc_report_capacity(&cap, r, false);
+		fputs(cap.data, out);
+		brc_buf_free(&cap);
+	} else if (!r->n_groups) {
 		fprintf(out, "\nno results\n");
+	}
 	else if (!brc_report_few_runs_hint(r, hint, sizeof(hint)))
 		fprintf(out, "\n%s%s%s\n", color ? YELLOW : "", hint,
 		        color ? RESET : "");

@@ -104,6 +104,10 @@ void brc_report_open_cells(const struct brc_group *g,
                            char cells[BR_COL_N][BR_CELL]);
 void brc_report_open_warnings(const struct brc_group *g, struct brc_buf *out);
 int brc_report_open_header(const struct brc_results *r, char *buf, size_t n);
+/* The capacity search's answers and probes, for the terminal or (with
+ * markdown) as a Markdown table; nothing when r has none. */
+void brc_report_capacity(struct brc_buf *out, const struct brc_results *r,
+                         bool markdown);
 
 /* Display width of a UTF-8 string (code points; we only print ASCII and
  * a few symbols such as '±'). */

@@ -8,6 +8,7 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/metrics.h \
 	%reldir%/open_verdict.c \
 	%reldir%/results.c \
+	%reldir%/results_capacity.c \
 	%reldir%/results.h \
 	%reldir%/results_host.c \
 	%reldir%/results_json.c \

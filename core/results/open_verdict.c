@@ -32,8 +32,9 @@ bool brc_open_kept_up(const struct brc_open_result *o, double schedule_rate,
 		schedule_rate = o->offered_rate;
 	if (o->achieved_rate < BR_KEPT_UP_RATE * schedule_rate) {
 		if (why)
-			snprintf(why, len, "started %.3g of %.3g req/s offered",
-			         o->achieved_rate, o->offered_rate);
+			snprintf(why, len, "started %.*f of %.*f req/s offered",
+			         o->achieved_rate < 100 ? 1 : 0, o->achieved_rate,
+			         o->offered_rate < 100 ? 1 : 0, o->offered_rate);
 		return false;
 	}
 	if (o->lag_p99 > BR_KEPT_UP_LAG) {

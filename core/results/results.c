@@ -71,6 +71,7 @@ void brc_results_free(struct brc_results *r)
 	for (size_t i = 0; i < r->n_groups; i++)
 		brc_group_free(&r->groups[i]);
 	free(r->groups);
+	brc_capacity_free(r);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -158,6 +158,25 @@ struct brc_group {
 	size_t n_runs;
 };
 
+/* The capacity search (docs/open-model.md): one probe, a short open-model
+ * run at `rate`, and per strategy every probe and the answer. */
+struct brc_probe {
+	double rate;           /* offered, requests/s                      */
+	double value;          /* response time at the quantile, seconds   */
+	double achieved;       /* requests/s started                       */
+	bool kept_up, pass;    /* pass: ok, kept up, value <= target       */
+	enum brc_run_status status;
+};
+
+struct brc_capacity {
+	char *label, *point;   /* strategy and sweep point                 */
+	double quantile, target; /* e.g. 0.99 and 0.150 s                  */
+	double min, max;       /* the range searched                       */
+	double capacity;       /* highest passing rate; 0: none passed     */
+	struct brc_probe *probes; /* in the order they ran                 */
+	size_t n_probes;
+};
+
 struct brc_results {
 	int schema;            /* BR_RESULTS_SCHEMA                          */
 	char *scenario_name, *scenario_path, *scenario_hash;
@@ -194,7 +213,18 @@ struct brc_results {
 	/* Cells (benchrun plan): how many the scenario has, 0 when unknown.
 	 * A file of `benchrun --cell` holds some of them; merge joins them. */
 	int64_t cells_total;
+
+	/* The capacity search's answers, one per strategy (results_capacity.c
+	 * writes them as "capacity"). */
+	struct brc_capacity *capacity;
+	size_t n_capacity;
 };
+
+/* results_capacity.c: free the search's answers of r; add them to a
+ * results JSON object (nothing when there are none). */
+void brc_capacity_free(struct brc_results *r);
+struct cJSON;
+void brc_capacity_to_json(struct cJSON *root, const struct brc_results *r);
 
 void brc_results_free(struct brc_results *r);
 

@@ -396,6 +396,7 @@ static cJSON *results_json(const struct brc_results *r)
 	groups = cJSON_AddArrayToObject(root, "groups");
 	for (size_t i = 0; i < r->n_groups; i++)
 		cJSON_AddItemToArray(groups, group_json(&r->groups[i]));
+	brc_capacity_to_json(root, r);
 	return root;
 }
 

@@ -64,11 +64,9 @@ void brc_sc_arrival(struct brc_diag *d, const struct brc_ynode *wl,
 	                                            "arrival") : NULL;
 	int m, p;
 
-	if (wl && brc_sc_duration(d, wl, "workload", "duration", &w->duration,
-	                         1e-3, 7 * 86400) > 0 && days_given)
-		brc_diag_add(d, &brc_sc_child(wl, "duration")->mark,
-		            "workload.duration", "give either 'days' or "
-		            "'duration' (requests = rate x duration), not both");
+	if (wl)
+		brc_sc_duration(d, wl, "workload", "duration", &w->duration,
+		                1e-3, 7 * 86400);
 	if (!a)
 		return;
 	brc_sc_keys(d, a, base, keys, BR_ARRAY_SIZE(keys));
@@ -85,6 +83,10 @@ void brc_sc_arrival(struct brc_diag *d, const struct brc_ynode *wl,
 		            "workload.arrival.rate", "a rate needs 'model: "
 		            "open' (the closed model starts a request whenever "
 		            "a slot is free)");
+	/* Both given: days wins, so `--set workload.days=20` shortens any
+	 * open scenario (tests/configs.sh does); -1: given, not counted. */
+	if (days_given && w->duration > 0 && w->arrival.model == BR_ARRIVAL_OPEN)
+		w->duration = -1;
 }
 
 /* `search: {rate: {p99: 150ms, min: 100, max: 50000, ...}}`. */

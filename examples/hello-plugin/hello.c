@@ -6,6 +6,7 @@
  * but <benchrun/plugin.h> and libcurl.
  */
 #include <stdlib.h>
+#include <time.h>
 
 #include <benchrun/plugin.h>
 #include <curl/curl.h>
@@ -96,14 +97,32 @@ static int hello_create(const struct br_host *host, const void *opts,
 	return 0;
 }
 
-/* run: timed; every request gets start, body..., done exactly once. */
+/* Open model (ABI 1.1): sleep until request i is due; in the closed
+ * model due() is 0 and this returns at once. */
+static void hello_wait_due(const struct br_host *host, struct br_run *run,
+                           size_t i)
+{
+	uint64_t now, due = host->due(run, i);
+
+	while ((now = host->now(run)) < due) {
+		struct timespec ts = { (time_t)((due - now) / 1000000000u),
+		                       (long)((due - now) % 1000000000u) };
+
+		nanosleep(&ts, NULL); /* may wake early: check the clock again */
+	}
+}
+
+/* run: timed; every request gets start, body..., done exactly once, and
+ * never starts before it is due. */
 static int hello_run(void *state, struct br_run *run)
 {
 	struct hello *h = state;
 	size_t n = h->host->count(run);
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		hello_wait_due(h->host, run, i);
 		hello_fetch(h, run, i);
+	}
 	return 0;
 }
 
@@ -125,4 +144,5 @@ const struct br_plugin benchrun_plugin = {
 	.create = hello_create,
 	.run = hello_run,
 	.destroy = hello_destroy,
+	.flags = BR_PLUGIN_F_DUE, /* honours due(): runs open-model scenarios */
 };
