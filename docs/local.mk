@@ -9,3 +9,4 @@ dist_man_MANS += docs/benchrun.1
 dist_benchrundocs_DATA += docs/distributed.md
 # The README's figures and the results they show.
 EXTRA_DIST += docs/results
+dist_benchrundocs_DATA += docs/open-model.md
