@@ -235,7 +235,8 @@ static cJSON *run_open(const char *strategies, const char *extra, int *code)
 		"name: open\nseed: 3\n"
 		"workload: {arrival: {model: open, rate: 100}, duration: 2s, "
 		"trips: 3}\n"
-		"server: {latency: {model: fixed, value: 50ms}}\n"
+		/* http2 for the multiplex plugin, which speaks only h2c */
+		"server: {latency: {model: fixed, value: 50ms}, http2: true}\n"
 		"runs: {timeout: 60s}\n%s"
 		"strategies:\n%s", extra, strategies);
 	struct brc_buf err = { 0 };
