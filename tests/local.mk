@@ -54,7 +54,6 @@ tests_check_benchrun_SOURCES += tests/check_h2.c tests/check_programs.c
 # Full JSON validation of ticket bodies (issue 14).
 tests_check_benchrun_SOURCES += tests/check_validate.c tests/check_proc.c \
 	tests/check_timeline.c
-tests_check_benchrun_SOURCES += tests/check_validate.c tests/check_proc.c
 # The open model: schedule, scenario, metrics, plugins (issue 16).
 tests_check_benchrun_SOURCES += tests/check_openload.c
 tests_check_benchrun_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) \
