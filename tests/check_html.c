@@ -110,6 +110,30 @@ START_TEST(test_long_timeline_thinned_peak_kept)
 }
 END_TEST
 
+/* Open-model runs at two rates: the latency-throughput curve is drawn. */
+START_TEST(test_open_model_curve)
+{
+	struct brc_results r;
+	struct brc_buf b = { 0 };
+
+	crafted(&r, 0);
+	for (int i = 0; i < 2; i++) {
+		free(r.groups[i].label);
+		free(r.groups[i].point);
+		r.groups[i].label = brc_xstrdup("sync");
+		r.groups[i].point = brc_xstrdup(i ? "rate=800" : "rate=200");
+		r.groups[i].runs[0].open.offered_rate = i ? 800 : 200;
+		r.groups[i].runs[0].open.achieved_rate = i ? 20 : 19;
+		r.groups[i].runs[0].latency.p99 = i ? 9.5 : 2.5;
+	}
+	brc_report_html(&b, &r);
+	ck_assert_ptr_nonnull(strstr(b.data, "p99 response time against "
+	                                     "achieved rate"));
+	brc_buf_free(&b);
+	brc_results_free(&r);
+}
+END_TEST
+
 START_TEST(test_empty_results)
 {
 	struct brc_results r = { 0 };
@@ -131,6 +155,7 @@ Suite *brc_suite_html(void)
 	tcase_add_test(tc, test_page_escapes_every_string);
 	tcase_add_test(tc, test_long_timeline_thinned_peak_kept);
 	tcase_add_test(tc, test_empty_results);
+	tcase_add_test(tc, test_open_model_curve);
 	suite_add_tcase(s, tc);
 	return s;
 }

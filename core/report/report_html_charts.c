@@ -241,6 +241,93 @@ static void curves(struct brc_buf *b, const struct brc_results *r,
 	free(s);
 }
 
+/* Mean of a run field over g's measured runs; NaN when none. */
+static double mean_of(const struct brc_group *g,
+                      double (*get)(const struct brc_run_result *x))
+{
+	double sum = 0;
+	size_t n = 0;
+
+	for (size_t i = 0; i < g->n_runs; i++)
+		if (brc_run_measured(&g->runs[i])) {
+			sum += get(&g->runs[i]);
+			n++;
+		}
+	return n ? sum / (double)n : NAN;
+}
+
+static double achieved(const struct brc_run_result *x)
+{
+	return x->open.achieved_rate;
+}
+
+static double resp_p50(const struct brc_run_result *x)
+{
+	return x->latency.p50;
+}
+
+static double resp_p99(const struct brc_run_result *x)
+{
+	return x->latency.p99;
+}
+
+/* The open model's latency-throughput curve of each strategy: response
+ * time (from when each request was due) against the rate it achieved,
+ * one point per sweep point -- the hockey stick of docs/open-model.md. */
+static void open_curves(struct brc_buf *b, const struct brc_results *r,
+                        const char **points, size_t n_points, bool p99)
+{
+	struct brc_series *s = brc_xcalloc(r->n_groups + 1, sizeof(*s));
+	struct brc_axis ax = { .label = "achieved rate (requests/s)",
+	                       .scale = 1 };
+	struct brc_axis ay = { .label = p99 ? "p99 response time (s)"
+	                                    : "p50 response time (s)",
+	                       .scale = 1 };
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->n_groups; i++) {
+		const struct brc_group *g = &r->groups[i];
+		size_t k;
+		double *x, *y;
+
+		for (k = 0; k < n && strcmp(s[k].name, g->label); k++)
+			;
+		if (k < n)
+			continue;
+		x = brc_xcalloc(n_points + 1, sizeof(double));
+		y = brc_xcalloc(n_points + 1, sizeof(double));
+		s[n] = (struct brc_series){ g->label, x, y, 0 };
+		for (size_t j = 0; j < n_points; j++) {
+			const struct brc_group *h = brc_results_find(r, g->label,
+			                                             points[j]);
+
+			if (!h)
+				continue;
+			x[s[n].n] = mean_of(h, achieved);
+			y[s[n].n++] = mean_of(h, p99 ? resp_p99 : resp_p50);
+		}
+		n++;
+	}
+	brc_svg_lines(b, p99 ? "p99 response time against achieved rate (open "
+	                       "model, from when each request was due)"
+	                     : "p50 response time against achieved rate (open "
+	                       "model)", s, n, &ax, &ay);
+	for (size_t i = 0; i < n; i++) {
+		free((void *)s[i].x);
+		free((void *)s[i].y);
+	}
+	free(s);
+}
+
+static bool open_model(const struct brc_results *r)
+{
+	for (size_t i = 0; i < r->n_groups; i++)
+		for (size_t k = 0; k < r->groups[i].n_runs; k++)
+			if (r->groups[i].runs[k].open.offered_rate > 0)
+				return true;
+	return false;
+}
+
 void brc_html_charts(struct brc_buf *b, const struct brc_results *r,
                      const char **points, size_t n_points)
 {
@@ -265,5 +352,9 @@ void brc_html_charts(struct brc_buf *b, const struct brc_results *r,
 	if (numeric >= 2) {
 		curves(b, r, points, n_points, false);
 		curves(b, r, points, n_points, true);
+	}
+	if (open_model(r)) {
+		open_curves(b, r, points, n_points, true);
+		open_curves(b, r, points, n_points, false);
 	}
 }
