@@ -95,6 +95,12 @@ struct brc_run_loop {
 	int seq;                      /* measured runs so far           */
 };
 bool brc_run_loop(struct brc_run_loop *l);
+/* The runner job for one run of plan item it with workload w (borrowed),
+ * as both the measured runs and the search probes start it; job.dir is
+ * left NULL for the caller. */
+struct brc_runner_job brc_run_loop_job(const struct brc_run_loop *l,
+                                       const struct brc_plan_item *it,
+                                       const struct brc_workload *w);
 /* search.c: the capacity search instead of the measured runs: per plan
  * item, probes by bisection over sc->search's range, each answer and its
  * probes in l->res->capacity.  Returns whether every probe ran OK. */

@@ -105,19 +105,17 @@ static bool server_died(struct brc_run_loop *l, const struct brc_plan_item *it,
 	return true;
 }
 
-/* One run of plan item i; false when the scenario must stop. */
-static bool one_run(struct brc_run_loop *l, size_t i, int64_t k, bool warm,
-                    size_t *done, size_t total, uint64_t t_start)
+struct brc_runner_job brc_run_loop_job(const struct brc_run_loop *l,
+                                       const struct brc_plan_item *it,
+                                       const struct brc_workload *w)
 {
 	const struct brc_scenario *sc = l->sc;
-	const struct brc_plan_item *it = &l->plan->items[i];
-	struct brc_group *g = &l->res->groups[i];
-	struct brc_workload w = brc_cli_item_workload(sc, it);
-	struct brc_runner_job job = {
+
+	return (struct brc_runner_job){
 		.plugin_path = it->plugin_path,
 		.params = it->params,
 		.n_params = it->n_params,
-		.w = &w,
+		.w = w,
 		.url_template = sc->server.url_template,
 		.base = l->srv ? l->srv->base_url : sc->server.url,
 		.model = l->srv ? &sc->server : NULL,
@@ -128,6 +126,17 @@ static bool one_run(struct brc_run_loop *l, size_t i, int64_t k, bool warm,
 		.tolerate_errors = sc->runs.tolerate_errors,
 		.stop = l->stop,
 	};
+}
+
+/* One run of plan item i; false when the scenario must stop. */
+static bool one_run(struct brc_run_loop *l, size_t i, int64_t k, bool warm,
+                    size_t *done, size_t total, uint64_t t_start)
+{
+	const struct brc_scenario *sc = l->sc;
+	const struct brc_plan_item *it = &l->plan->items[i];
+	struct brc_group *g = &l->res->groups[i];
+	struct brc_workload w = brc_cli_item_workload(sc, it);
+	struct brc_runner_job job = brc_run_loop_job(l, it, &w);
 	struct brc_run_result rr;
 	char what[48];
 	/* The strategy works in the scenario's directory (scenario/paths.h). */

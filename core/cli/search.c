@@ -45,21 +45,7 @@ static bool probe(struct brc_run_loop *l, const struct brc_plan_item *it,
 	const struct brc_scenario *sc = l->sc;
 	const struct brc_search *se = &sc->search;
 	struct brc_workload w = brc_cli_item_workload(sc, it);
-	struct brc_runner_job job = {
-		.plugin_path = it->plugin_path,
-		.params = it->params,
-		.n_params = it->n_params,
-		.w = &w,
-		.url_template = sc->server.url_template,
-		.base = l->srv ? l->srv->base_url : sc->server.url,
-		.model = l->srv ? &sc->server : NULL,
-		.srv = l->srv,
-		.concurrency = it->concurrency,
-		.timeout = sc->runs.timeout,
-		.sample_interval = sc->runs.sample_interval,
-		.tolerate_errors = sc->runs.tolerate_errors,
-		.stop = l->stop,
-	};
+	struct brc_runner_job job = brc_run_loop_job(l, it, &w);
 	struct brc_run_result rr;
 	struct brc_probe *p;
 	char v[32];
