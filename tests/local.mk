@@ -59,6 +59,9 @@ tests_check_benchrun_SOURCES += tests/check_openload.c
 tests_check_benchrun_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) \
 	$(YAML_CFLAGS) $(CJSON_CFLAGS) $(MHD_CFLAGS)
 tests_check_benchrun_LDADD = core/libbrcore.la $(CHECK_LIBS)
+# check_security_serve.c speaks h2c itself (libnghttp2's client).
+tests_check_benchrun_CFLAGS += $(NGHTTP2_CFLAGS)
+tests_check_benchrun_LDADD += $(NGHTTP2_LIBS)
 # The core has a C++ file (core/local.mk): link with the C++ driver.
 nodist_EXTRA_tests_check_benchrun_SOURCES = core/cxx-link.cxx
 

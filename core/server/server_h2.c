@@ -67,7 +67,12 @@ void brc_h2_answer(struct brc_h2 *h, struct h2_stream *st)
 	nghttp2_data_provider prd = { .source.ptr = st,
 	                              .read_callback = read_body };
 
-	if (st->day < 0) {
+	if (st->status == 414 || st->status == 431) {
+		/* Larger than server.conn_memory (request()): the answer an
+		 * HTTP/1.1 client gets for the same request (server_guard.c). */
+		st->data = "";
+		st->len = 0;
+	} else if (st->day < 0) {
 		st->status = 404;
 		st->data = not_found;
 		st->len = sizeof(not_found) - 1;
@@ -193,9 +198,15 @@ static void request(struct brc_h2 *h, struct h2_stream *st)
 	const struct brc_server *sv = &s->sc->server;
 
 	atomic_fetch_add(&s->requests, 1);
-	st->day = brc_srv_match(s, st->path);
+	st->day = -1;
+	if (st->head > brc_srv_conn_memory(s))
+		st->status = st->path_len + 32 > brc_srv_conn_memory(s) / 2
+		             ? 414 : 431;
+	else
+		st->day = brc_srv_match(s, st->path);
 	if (st->day < 0) {
-		atomic_fetch_add(&s->not_found, 1);
+		if (!st->status)
+			atomic_fetch_add(&s->not_found, 1);
 	} else {
 		st->attempt = atomic_fetch_add(&s->attempts[st->day], 1);
 		st->fault = brc_model_fault(&sv->faults, s->w->seed,
@@ -235,10 +246,17 @@ static int on_header(nghttp2_session *ss, const nghttp2_frame *f,
 
 	(void)flags;
 	(void)user;
-	if (f->hd.type != NGHTTP2_HEADERS || namelen != 5 ||
-	    memcmp(name, ":path", 5))
+	if (f->hd.type != NGHTTP2_HEADERS)
 		return 0;
 	st = nghttp2_session_get_stream_user_data(ss, f->hd.stream_id);
+	/* Counted as HTTP/1.1 counts them (server_guard.c), so that one
+	 * request is too large on either protocol or on neither. */
+	if (st)
+		st->head += namelen + valuelen + 4;
+	if (namelen != 5 || memcmp(name, ":path", 5))
+		return 0;
+	if (st)
+		st->path_len = valuelen;
 	/* A path longer than any ticket's is no ticket: it stays "". */
 	if (st && valuelen < sizeof(st->path)) {
 		memcpy(st->path, value, valuelen);

@@ -26,6 +26,7 @@ struct h2_stream {
 	uint32_t attempt;
 	enum brc_fault fault;
 	int status;
+	size_t head, path_len;      /* request header bytes; :path's      */
 	const char *data;
 	size_t len, off, cut;       /* cut: bytes sent before the fault   */
 	struct brc_buf own;         /* an uncached body                   */
