@@ -241,21 +241,6 @@ static void curves(struct brc_buf *b, const struct brc_results *r,
 	free(s);
 }
 
-/* Mean of a run field over g's measured runs; NaN when none. */
-static double mean_of(const struct brc_group *g,
-                      double (*get)(const struct brc_run_result *x))
-{
-	double sum = 0;
-	size_t n = 0;
-
-	for (size_t i = 0; i < g->n_runs; i++)
-		if (brc_run_measured(&g->runs[i])) {
-			sum += get(&g->runs[i]);
-			n++;
-		}
-	return n ? sum / (double)n : NAN;
-}
-
 static double achieved(const struct brc_run_result *x)
 {
 	return x->open.achieved_rate;
@@ -303,8 +288,8 @@ static void open_curves(struct brc_buf *b, const struct brc_results *r,
 
 			if (!h)
 				continue;
-			x[s[n].n] = mean_of(h, achieved);
-			y[s[n].n++] = mean_of(h, p99 ? resp_p99 : resp_p50);
+			x[s[n].n] = brc_group_mean(h, achieved);
+			y[s[n].n++] = brc_group_mean(h, p99 ? resp_p99 : resp_p50);
 		}
 		n++;
 	}

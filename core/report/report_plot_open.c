@@ -36,21 +36,6 @@ static int cmp_offered(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Mean of a run value over g's measured runs. */
-static double mean_of(const struct brc_group *g,
-                      double (*get)(const struct brc_run_result *))
-{
-	double sum = 0;
-	size_t n = 0;
-
-	for (size_t i = 0; i < g->n_runs; i++)
-		if (brc_run_measured(&g->runs[i])) {
-			sum += get(&g->runs[i]);
-			n++;
-		}
-	return n ? sum / (double)n : NAN;
-}
-
 static double get_achieved(const struct brc_run_result *r)
 {
 	return r->open.achieved_rate;
@@ -102,7 +87,7 @@ static size_t write_data(struct plot *p)
 		for (size_t i = 0; i < r->n_groups; i++)
 			if (!strcmp(r->groups[i].label, p->labels[l]) &&
 			    offered(&r->groups[i]) > 0 &&
-			    !isnan(mean_of(&r->groups[i], get_p99)))
+			    !isnan(brc_group_mean(&r->groups[i], get_p99)))
 				gs[n++] = &r->groups[i];
 		if (n < 1)
 			continue;
@@ -115,10 +100,10 @@ static size_t write_data(struct plot *p)
 			continue;
 		for (size_t i = 0; i < n; i++)
 			fprintf(f, "%g %g %g %g %g %g\n", offered(gs[i]),
-			        mean_of(gs[i], get_achieved),
-			        mean_of(gs[i], get_p50) * 1e3,
-			        mean_of(gs[i], get_p99) * 1e3,
-			        mean_of(gs[i], get_cpu), mean_of(gs[i], get_mem));
+			        brc_group_mean(gs[i], get_achieved),
+			        brc_group_mean(gs[i], get_p50) * 1e3,
+			        brc_group_mean(gs[i], get_p99) * 1e3,
+			        brc_group_mean(gs[i], get_cpu), brc_group_mean(gs[i], get_mem));
 		fclose(f);
 		drawn++;
 	}

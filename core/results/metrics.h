@@ -60,6 +60,10 @@ void brc_group_stats(const struct brc_group *g, int m, struct brc_stats *s,
  * aggregation as the wall column (the mean of per-run rates is not, and
  * can be 10-20% off it in noisy groups).  NaN when nothing was measured. */
 double brc_group_rate(const struct brc_group *g);
+/* Mean of get(run) over g's measured runs (a NaN value is averaged in,
+ * unlike brc_group_stats); NaN when none was measured. */
+double brc_group_mean(const struct brc_group *g,
+                      double (*get)(const struct brc_run_result *run));
 /* Latency over every request of g's measured runs, from their merged
  * histograms (never from averaged percentiles).  Returns the number of
  * runs merged; 0 (and *out zeroed) when a measured run has no histogram

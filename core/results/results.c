@@ -165,6 +165,20 @@ double brc_group_rate(const struct brc_group *g)
 	return wall > 0 ? ok / wall : NAN;
 }
 
+double brc_group_mean(const struct brc_group *g,
+                      double (*get)(const struct brc_run_result *run))
+{
+	double sum = 0;
+	size_t n = 0;
+
+	for (size_t i = 0; i < g->n_runs; i++)
+		if (brc_run_measured(&g->runs[i])) {
+			sum += get(&g->runs[i]);
+			n++;
+		}
+	return n ? sum / (double)n : NAN;
+}
+
 size_t brc_group_latency(const struct brc_group *g,
                          struct brc_latency_summary *out)
 {
