@@ -10,8 +10,9 @@
 #    worker (the process whose command line ends in "__worker") writes its
 #    own callgrind.out.PID.  Inclusive costs divided by REQUESTS give
 #    instructions per request: brc_ticket_process_padded is the core's
-#    processing (split into brc_json_ticket = simdjson parse + field walk,
-#    and brc_body_nesting_within = the nesting pre-scan);
+#    processing (brc_json_ticket = simdjson parse + field walk, whose
+#    parse_into_document is simdjson's stage 1 + 2, and on_trip/on_head
+#    the checks and summary; nesting is bounded by simdjson's max_depth);
 #    curl_multi_socket_action is libcurl's user space; the rest of
 #    eventloop_run is the loop, the harness and malloc.
 # 2. perf record (time, system calls included; the VM has no hardware

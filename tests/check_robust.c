@@ -110,6 +110,103 @@ START_TEST(test_deep_body_small_stack)
 }
 END_TEST
 
+/* Day 0's ticket with "x": <value> added first in its top object, where
+ * the value's outermost bracket is level 2; processed as received
+ * (exact length) and padded.  Returns the unpadded call's value; the
+ * padded one must agree. */
+static int process_with_x(const char *value, struct brc_summary *got,
+                          char *why, size_t why_len)
+{
+	struct brc_workload w = workload(1);
+	struct brc_buf ticket = { 0 }, b = { 0 };
+	struct brc_summary got2;
+	char why2[256];
+	size_t len;
+	int rc, rc2;
+
+	brc_ticket_render(&w, 0, &ticket);
+	ck_assert(ticket.len > 2 && ticket.data[0] == '{');
+	brc_buf_printf(&b, "{\"x\":%s,", value);
+	brc_buf_append(&b, ticket.data + 1, ticket.len - 1);
+	len = b.len;
+	rc = brc_ticket_process(&w, b.data, len, got, why, why_len);
+	for (int k = 0; k < BRC_TICKET_PADDING; k++)
+		brc_buf_append(&b, " ", 1);
+	rc2 = brc_ticket_process_padded(&w, b.data, len, &got2, why2,
+	                                sizeof(why2));
+	ck_assert_int_eq(rc, rc2);
+	if (rc)
+		ck_assert_str_eq(why, why2);
+	free(b.data);
+	free(ticket.data);
+	return rc;
+}
+
+/* `levels` nested arrays (or objects, {"a": ...}) around 1, or around
+ * nothing when empty. */
+static char *nest(int levels, bool objects, bool empty)
+{
+	struct brc_buf b = { 0 };
+
+	brc_buf_append(&b, "", 0);
+	for (int k = 0; k < levels - 1; k++)
+		brc_buf_append(&b, objects ? "{\"a\":" : "[", objects ? 5 : 1);
+	if (empty)
+		brc_buf_append(&b, objects ? "{}" : "[]", 2);
+	else
+		brc_buf_append(&b, objects ? "{\"a\":1}" : "[1]",
+		               objects ? 7 : 3);
+	for (int k = 0; k < levels - 1; k++)
+		brc_buf_append(&b, objects ? "}" : "]", 1);
+	return b.data;
+}
+
+/* The limit as ticket_json.h documents it: containers holding a value
+ * nest 8 levels deep at most (the ticket's top object is level 1), an
+ * empty one may sit at level 9; deeper is refused with where. */
+START_TEST(test_nesting_boundary)
+{
+	struct brc_workload w = workload(1);
+	struct brc_summary got, want;
+	char why[256], expect[128];
+
+	brc_ticket_expect(&w, 0, &want);
+	for (int objects = 0; objects < 2; objects++) {
+		/* Level 2 to 8 holding a value, then level 2 to 9 with the
+		 * ninth empty: a ticket, summarised as usual. */
+		char *ok = nest(7, objects, false);
+		char *ok_empty = nest(8, objects, true);
+		char *deep = nest(8, objects, false);
+		char *deep_empty = nest(9, objects, true);
+		/* The ninth level's bracket: after '{"x":' (5 bytes) and seven
+		 * openers of 1 or 5 bytes. */
+		size_t at = 5 + 7 * (objects ? 5 : 1);
+
+		ck_assert_msg(process_with_x(ok, &got, why, sizeof(why)) == 0,
+		              "%s", why);
+		ck_assert_int_eq(brc_summary_check(&got, &want, why,
+		                                   sizeof(why)), 0);
+		ck_assert_msg(process_with_x(ok_empty, &got, why,
+		                             sizeof(why)) == 0, "%s", why);
+		ck_assert_int_eq(brc_summary_check(&got, &want, why,
+		                                   sizeof(why)), 0);
+
+		snprintf(expect, sizeof(expect), "not a ticket (nested deeper "
+		         "than 8 levels at byte %zu)", at);
+		ck_assert_int_eq(process_with_x(deep, &got, why, sizeof(why)),
+		                 -1);
+		ck_assert_str_eq(why, expect);
+		ck_assert_int_eq(process_with_x(deep_empty, &got, why,
+		                                sizeof(why)), -1);
+		ck_assert_str_eq(why, expect);
+		free(ok);
+		free(ok_empty);
+		free(deep);
+		free(deep_empty);
+	}
+}
+END_TEST
+
 /* The pre-scan counts brackets outside strings only. */
 START_TEST(test_nesting_scan)
 {
@@ -491,6 +588,7 @@ Suite *brc_suite_robust(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_deep_body_small_stack);
 	tcase_add_test(tc, test_nesting_scan);
+	tcase_add_test(tc, test_nesting_boundary);
 	tcase_add_test(tc, test_overlapping_params);
 	tcase_add_test(tc, test_constructor_crash);
 	tcase_add_test(tc, test_constructor_exit);

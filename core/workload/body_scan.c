@@ -1,5 +1,5 @@
 /*
- * body_scan.c - the nesting pre-scan of a received body (body_scan.h).
+ * body_scan.c - where a refused body nests too deep (body_scan.h).
  *
  * One pass, a counter and a flag: no recursion, no allocation, so it is
  * safe on any stack and costs about as much as a memchr over the body.

@@ -5,9 +5,13 @@
  *
  * simdjson's stage 1 validates the whole input (UTF-8, unescaped control
  * bytes in strings, unclosed strings) and stage 2 the structure, literals
- * and numbers, before any field is read; nesting is bounded by the
- * parser's max_depth (1024), input size by the caller's max_body.  Errors
- * are returned as codes: nothing here throws.
+ * and numbers, before any field is read; input size is bounded by the
+ * caller's max_body.  Nesting is bounded by the parser's max_depth, set to
+ * BRC_JSON_MAX_DEPTH + 1 on every pooled parser: stage 2 keeps its open
+ * containers in an array of max_depth entries (a loop, not recursion), so
+ * a deep body costs no stack and is refused with DEPTH_ERROR, and nothing
+ * else needs to scan the body for nesting first.  Errors are returned as
+ * codes: nothing here throws.
  */
 #include "config.h"
 
@@ -37,17 +41,33 @@ struct pooled {
 std::mutex pool_lock;
 pooled *pool_top;
 
-pooled *take()
+/* simdjson's depth counts the document itself: containers that hold a
+ * value nest at most max_depth - 1 deep.  Empty ones ([] and {}) take no
+ * slot, so one more level of those is accepted (ticket_json.h). */
+constexpr size_t parser_depth = BRC_JSON_MAX_DEPTH + 1;
+
+/* An idle parser, or a new one with our max_depth and room for `capacity`
+ * bytes (NULL when out of memory).  Every later allocate() the parser
+ * makes for itself keeps the depth it was given here. */
+pooled *take(size_t capacity)
 {
+	pooled *p;
+
 	{
 		std::lock_guard<std::mutex> g(pool_lock);
 		if (pool_top) {
-			pooled *p = pool_top;
+			p = pool_top;
 			pool_top = p->next;
 			return p;
 		}
 	}
-	return new (std::nothrow) pooled;
+	p = new (std::nothrow) pooled;
+	if (p && p->parser.allocate(capacity > 0 ? capacity : 1,
+	                            parser_depth) != simdjson::SUCCESS) {
+		delete p;
+		p = nullptr;
+	}
+	return p;
 }
 
 void give(pooled *p)
@@ -179,7 +199,7 @@ extern "C" int brc_json_ticket(const char *body, size_t len, bool padded,
                                brc_jhead_fn head, brc_jtrip_fn trip,
                                void *ctx, char *why, size_t why_len)
 {
-	pooled *p = take();
+	pooled *p = take(len);
 	element root;
 	simdjson::error_code e;
 	int rc;
@@ -193,13 +213,15 @@ extern "C" int brc_json_ticket(const char *body, size_t len, bool padded,
 	/* Without padding, simdjson copies the body into a padded buffer. */
 	e = p->parser.parse(body, len, !padded).get(root);
 	if (e == simdjson::MEMALLOC) {
-		give(p);
+		/* A failed allocate() may leave the parser with max_depth 0;
+		 * a fresh one is made next time. */
+		delete p;
 		goto fail_memory;
 	}
 	if (e) {
 		if (why && why_len)
 			snprintf(why, why_len, "not JSON (%s)", reason(e));
-		rc = -1;
+		rc = BRC_JSON_INVALID;
 	} else {
 		rc = walk(root, head, trip, ctx);
 	}
@@ -214,13 +236,14 @@ fail_memory:
 
 extern "C" void brc_json_warm(size_t capacity)
 {
-	pooled *p = take();
+	pooled *p = take(capacity);
 
 	if (!p)
 		return;
-	/* On failure the parser stays as it was and grows on first use. */
+	/* On failure the parser stays as it was and grows on first use; the
+	 * depth must be passed again (allocate's default is 1024). */
 	if (p->parser.capacity() < capacity &&
-	    p->parser.allocate(capacity) != simdjson::SUCCESS)
+	    p->parser.allocate(capacity, parser_depth) != simdjson::SUCCESS)
 		capacity = 0;
 	give(p);
 }

@@ -27,6 +27,24 @@ extern "C" {
  * parser reads whole 64-byte blocks; their content does not matter). */
 #define BRC_JSON_PADDING 64
 
+/*
+ * Deepest nesting of arrays and objects a body may have.  A ticket nests
+ * four levels (object, trips array, trip object, price object); bodies are
+ * parsed on whatever stack the strategy called done() from (a green
+ * thread's 32 KiB, a thread at `stack_size: 16KiB`), and the parser keeps
+ * its open containers in a heap array of this many entries, never on the
+ * stack.  Exactly: an array or object holding at least one value may sit
+ * at most BRC_JSON_MAX_DEPTH levels deep (the outermost is level 1); an
+ * empty [] or {} takes no level of simdjson's count, so one may sit at
+ * level BRC_JSON_MAX_DEPTH + 1.  Deeper is BRC_JSON_INVALID, "not JSON
+ * (nested too deep)".
+ */
+#define BRC_JSON_MAX_DEPTH 8
+
+/* brc_json_ticket's value for a body that is not valid JSON (callbacks
+ * return other values). */
+#define BRC_JSON_INVALID (-2)
+
 /* A string value, pointing into the parser (valid during the callback);
  * s is NULL when the field is missing or not a string.  s[len] is '\0',
  * but the string may hold a "\u0000" of its own: compare len. */
@@ -68,7 +86,8 @@ typedef int (*brc_jtrip_fn)(void *ctx, int64_t k, const struct brc_jtrip *t);
  * "trips" (only when head returned 0 and trips is an array).  With
  * `padded`, BRC_JSON_PADDING bytes after the body must be readable;
  * without, the body is copied first.  Returns 0, a callback's non-zero
- * value, or -1 with "not JSON (<reason>)" in why.
+ * value, BRC_JSON_INVALID with "not JSON (<reason>)" in why, or -1 with
+ * "out of memory ..." in why.
  */
 int brc_json_ticket(const char *body, size_t len, bool padded,
                     brc_jhead_fn head, brc_jtrip_fn trip, void *ctx,

@@ -8,10 +8,11 @@
  * truncate fault sends broken ones on purpose): the whole document is
  * validated before any field is read (UTF-8, control bytes in strings,
  * structure, numbers), every field is checked and every error names the
- * trip and the field.  Nesting is bounded before parsing by a pre-scan
- * that needs no stack (body_scan.h), the parser is given the exact length
- * so unterminated input cannot overrun, and the body size is bounded by
- * max_body before parsing.
+ * trip and the field.  Nesting is bounded by the parser itself, which
+ * needs no stack per level (BRC_JSON_MAX_DEPTH, ticket_json.h); the walk
+ * over the fields goes exactly as deep as a ticket (four levels) and no
+ * deeper.  The parser is given the exact length so unterminated input
+ * cannot overrun, and the body size is bounded by max_body before parsing.
  */
 #include "config.h"
 
@@ -286,6 +287,7 @@ static int process(const struct brc_workload *w, const char *body,
 {
 	struct walk wk = { .w = w, .out = out, .why = why, .why_len = why_len };
 	size_t deep;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->digest = BR_FNV_INIT;
@@ -294,12 +296,15 @@ static int process(const struct brc_workload *w, const char *body,
 	if (w->max_body > 0 && len > (uint64_t)w->max_body)
 		return fail(why, why_len, "body of %zu bytes is over max_body "
 		            "(%" PRId64 ")", len, w->max_body);
-	/* Before any parser sees it (body_scan.h). */
-	if (!brc_body_nesting_within(body, len, BRC_BODY_MAX_DEPTH, &deep))
+	rc = brc_json_ticket(body, len, padded, on_head, on_trip, &wk, why,
+	                     why_len);
+	/* A refused body that nests too deep says so and where, whatever
+	 * else is wrong with it (a run of '[' never closed is both). */
+	if (rc == BRC_JSON_INVALID &&
+	    !brc_body_nesting_within(body, len, BRC_JSON_MAX_DEPTH, &deep))
 		return fail(why, why_len, "not a ticket (nested deeper than %d "
-		            "levels at byte %zu)", BRC_BODY_MAX_DEPTH, deep);
-	if (brc_json_ticket(body, len, padded, on_head, on_trip, &wk, why,
-	                    why_len))
+		            "levels at byte %zu)", BRC_JSON_MAX_DEPTH, deep);
+	if (rc)
 		return -1;
 	burn_us(w->cpu_us_per_trip * (double)out->trips);
 	return 0;
