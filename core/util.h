@@ -110,6 +110,9 @@ int brc_output_path_ok(const char *path);
 /* strerror for the two functions above: EEXIST and ENODEV get the words
  * that say what was refused and why. */
 const char *brc_file_strerror(int err);
+/* fsync the directory holding path (a new or removed name survives a
+ * crash).  0, or -1 with errno set. */
+int brc_sync_dir(const char *path);
 
 /* Create the missing directories above `path` (mode 0777 & ~umask), like
  * `mkdir -p "$(dirname path)"`.  Returns 0, or -1 with errno set. */

@@ -65,6 +65,11 @@ static int sync_dir(const char *path)
 	return rc;
 }
 
+int brc_sync_dir(const char *path)
+{
+	return sync_dir(path);
+}
+
 const char *brc_file_strerror(int err)
 {
 	if (err == EEXIST)

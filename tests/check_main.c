@@ -69,6 +69,7 @@ int main(void)
 		brc_suite_newcomer,
 		brc_suite_newcomer_report,
 		brc_suite_openload,
+		brc_suite_journal,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

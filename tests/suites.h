@@ -51,6 +51,7 @@ Suite *brc_suite_security_serve(void);
 Suite *brc_suite_newcomer(void);
 Suite *brc_suite_newcomer_report(void);
 Suite *brc_suite_openload(void);
+Suite *brc_suite_journal(void);
 
 /* $BR_TEST_BUILDDIR / $BR_TEST_SRCDIR joined with rel (malloc'd); they
  * default to "." when the runner is started by hand. */

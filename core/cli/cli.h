@@ -81,14 +81,17 @@ int brc_compare_scenarios(const struct brc_results *ro,
                          const struct brc_results *rn, bool allow);
 
 /* run_loop.c: every measured run of a scenario in runs.order (warm-ups
- * first), checkpointing the results file after each; stops on *stop or
+ * first), appending each to the journal; stops on *stop or
  * when the embedded server dies (server_dead).  Returns all_ok. */
+struct brc_journal;
 struct brc_run_loop {
 	const struct brc_scenario *sc;
 	const struct brc_plan *plan;
 	struct brc_server_proc *srv;  /* NULL: external server          */
 	struct brc_results *res;      /* groups sized for repetitions   */
-	const char *json;             /* checkpoint file, or NULL       */
+	struct brc_journal *journal;  /* each run appended (journal.h); NULL: none */
+	char *journal_path;
+	bool journal_warned;          /* an append failed, said once    */
 	volatile sig_atomic_t *stop;
 	const bool *cells;            /* cells to run (cells.c); NULL: all */
 	bool all_ok, server_dead;     /* out                            */
@@ -105,6 +108,17 @@ struct brc_runner_job brc_run_loop_job(const struct brc_run_loop *l,
  * item, probes by bisection over sc->search's range, each answer and its
  * probes in l->res->capacity.  Returns whether every probe ran OK. */
 bool brc_search_run(struct brc_run_loop *l);
+/* cli_journal.c: the journal beside results file json (NULL: none), per
+ * results/journal.h.  check: nothing that is not ours is there, nor the
+ * runs of an interrupted benchrun (0, or BR_EXIT_USAGE after saying so);
+ * begin: create it with l->res's header into l->journal (a failure is a
+ * warning: the results are then written at the end only); end: close it,
+ * removing it when `written` (the results file holds every run). */
+int brc_cli_check_journal(const struct brc_options *o,
+                          const struct brc_scenario *sc, const char *json);
+void brc_cli_journal_begin(const struct brc_scenario *sc, const char *json,
+                           struct brc_run_loop *l);
+void brc_cli_journal_end(struct brc_run_loop *l, bool written);
 /* cli_outputs.c: the files a run writes (NULL: not written), resolved
  * from -o and the scenario's outputs; see there for the rule. */
 struct brc_out_paths {

@@ -124,6 +124,8 @@ int brc_cli_check_outputs(const struct brc_options *o,
 			rc = BR_EXIT_USAGE;
 		}
 	}
+	if (!rc)
+		rc = brc_cli_check_journal(o, sc, paths.json);
 	brc_cli_outputs_free(&paths);
 	return rc;
 }

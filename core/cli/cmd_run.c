@@ -204,7 +204,7 @@ static int machine_check(const struct brc_options *o, struct brc_results *res)
 }
 
 static int write_outputs(const struct brc_out_paths *paths,
-                         const struct brc_results *res)
+                         const struct brc_results *res, bool *json_written)
 {
 	const struct {
 		const char *path;
@@ -230,6 +230,8 @@ static int write_outputs(const struct brc_out_paths *paths,
 			rc = -1;
 			continue;
 		}
+		if (out[k].path == paths->json)
+			*json_written = true;
 		/* Which files this run wrote, so none is mistaken for
 		 * another run's (-q keeps quiet). */
 		if (brc_verbosity >= 0)
@@ -342,9 +344,12 @@ int brc_cmd_run(const struct brc_options *o)
 	brc_cli_outputs(o, &sc, &outs);
 	struct brc_run_loop loop = {
 		.sc = &sc, .plan = &plan, .srv = have_srv ? &srv : NULL,
-		.res = &res, .json = outs.json,
+		.res = &res,
 		.stop = &stop_requested, .cells = cells,
 	};
+	bool json_written = false;
+
+	brc_cli_journal_begin(&sc, outs.json, &loop);
 	brc_progress_begin(o->progress);
 	if (sc.search.enabled)
 		all_ok = brc_search_run(&loop);
@@ -361,8 +366,9 @@ int brc_cmd_run(const struct brc_options *o)
 
 	brc_report_table(stdout, &res, !o->no_color && isatty(STDOUT_FILENO));
 	fflush(stdout);
-	if (write_outputs(&outs, &res))
+	if (write_outputs(&outs, &res, &json_written))
 		all_ok = false;
+	brc_cli_journal_end(&loop, json_written);
 	brc_cli_outputs_free(&outs);
 	rc = res.incomplete ? BR_EXIT_INTERRUPTED
 	     : all_ok       ? BR_EXIT_OK

@@ -5,6 +5,7 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/check_cases.c \
 	%reldir%/cli.h \
 	%reldir%/cells.c \
+	%reldir%/cli_journal.c \
 	%reldir%/cli_outputs.c \
 	%reldir%/cli_progress.c \
 	%reldir%/cli_scenario.c \

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "results/journal.h"
 #include "results/metrics.h"
 #include "scenario/paths.h"
 #include "util.h"
@@ -57,24 +58,27 @@ static void note_run(const struct brc_plan_item *it, const char *what,
 }
 
 /*
- * After every measured run, rewrite the results file (atomically), marked
- * incomplete: if benchrun itself is killed -9 or the machine dies in the
- * middle of a long scenario, the runs already measured are not lost.
+ * After every measured run, append it to the journal (results/journal.h):
+ * if benchrun itself is killed -9 or the machine dies in the middle of a
+ * long scenario, the runs already measured are not lost, and each run
+ * costs its own bytes only (rewriting the whole results file after every
+ * run made a sweep quadratic in bytes written).
  */
-static void checkpoint(const char *path, struct brc_results *res)
+static void checkpoint(struct brc_run_loop *l, size_t i)
 {
-	static bool warned;
+	const struct brc_group *g = &l->res->groups[i];
 
-	if (!path)
+	if (!l->journal)
 		return;
-	res->incomplete = true;
-	if ((brc_mkdir_parents(path) || brc_results_json_write(path, res)) &&
-	    !warned) {
-		brc_warn("cannot write %s: %s (will try again at the end)", path,
-		        strerror(errno));
-		warned = true;
+	/* Tried again after each run (a full disk may get space back);
+	 * said once. */
+	if (brc_journal_add(l->journal, i, g, &g->runs[g->n_runs - 1]) &&
+	    !l->journal_warned) {
+		brc_warn("cannot append to the journal %s: %s (the results are "
+		        "still written at the end; a kill before then would lose "
+		        "this run)", l->journal_path, strerror(errno));
+		l->journal_warned = true;
 	}
-	res->incomplete = false;
 }
 
 /* The embedded server exited (crashed, killed): reap it and say so. */
@@ -171,7 +175,7 @@ static bool one_run(struct brc_run_loop *l, size_t i, int64_t k, bool warm,
 		rr.repetition = (int)k;
 		rr.seq = l->seq++;
 		g->runs[g->n_runs++] = rr;
-		checkpoint(l->json, l->res);
+		checkpoint(l, i);
 	}
 	return !server_died(l, it, what) && !*l->stop;
 }

@@ -4,6 +4,9 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/histogram.c \
 	%reldir%/histogram.h \
 	%reldir%/hist_json.c \
+	%reldir%/journal.h \
+	%reldir%/journal_read.c \
+	%reldir%/journal_write.c \
 	%reldir%/merge.h \
 	%reldir%/metrics.h \
 	%reldir%/open_verdict.c \

@@ -400,6 +400,16 @@ static cJSON *results_json(const struct brc_results *r)
 	return root;
 }
 
+cJSON *brc_run_to_json(const struct brc_run_result *run)
+{
+	return run_json(run);
+}
+
+cJSON *brc_results_to_json(const struct brc_results *r)
+{
+	return results_json(r);
+}
+
 int brc_results_json_write(const char *path, const struct brc_results *r)
 {
 	cJSON *root = results_json(r);

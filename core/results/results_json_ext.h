@@ -30,4 +30,13 @@ void brc_json_workload(cJSON *o, const struct brc_results *r);
 char *brc_json_server_desc(const cJSON *server);
 char *brc_json_param_text(const cJSON *group, const cJSON *value);
 
+/* results_json.c: one run as the results file writes it, and the whole
+ * results object; results_read.c: results from such an object (0, or -1
+ * with *err malloc'd, naming path).  The journal (journal.h) is made of
+ * and read back with these. */
+cJSON *brc_run_to_json(const struct brc_run_result *run);
+cJSON *brc_results_to_json(const struct brc_results *r);
+int brc_results_from_json(const cJSON *root, const char *path,
+                          struct brc_results *out, char **err);
+
 #endif /* BR_RESULTS_JSON_EXT_H */

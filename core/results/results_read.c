@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "results/histogram.h"
+#include "results/journal.h"
 #include "results/metrics.h"
 #include "results/results_json_ext.h"
 #include "util.h"
@@ -278,13 +279,41 @@ static int read_results(const cJSON *root, struct brc_results *r,
 	return 0;
 }
 
-int brc_results_json_read(const char *path, struct brc_results *out, char **err)
+int brc_results_from_json(const cJSON *root, const char *path,
+                          struct brc_results *out, char **err)
 {
 	const char *what = NULL;
-	const cJSON *schema;
+	const cJSON *schema = item(root, "schema");
+
+	memset(out, 0, sizeof(*out));
+	*err = NULL;
+	if (!cJSON_IsObject(root) || !cJSON_IsNumber(schema)) {
+		*err = brc_xasprintf("%s: not a benchrun results file (no \"schema\")",
+		                    path);
+		return -1;
+	}
+	if (schema->valuedouble != BR_RESULTS_SCHEMA) {
+		*err = brc_xasprintf("%s: results schema %g, but this benchrun "
+		                    "reads schema %d", path, schema->valuedouble,
+		                    BR_RESULTS_SCHEMA);
+		return -1;
+	}
+	out->schema = BR_RESULTS_SCHEMA;
+	if (read_results(root, out, &what)) {
+		*err = brc_xasprintf("%s: %s", path,
+		                    what ? what : "a run is malformed");
+		brc_results_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+int brc_results_json_read(const char *path, struct brc_results *out, char **err)
+{
 	size_t len;
 	char *text;
 	cJSON *root;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	*err = NULL;
@@ -292,6 +321,13 @@ int brc_results_json_read(const char *path, struct brc_results *out, char **err)
 	if (!text) {
 		*err = brc_xasprintf("%s: %s", path, brc_file_strerror(errno));
 		return -1;
+	}
+	/* The journal of an interrupted run (journal.h) reads as the
+	 * results it holds, so report, compare, plot and merge recover it. */
+	if (brc_journal_is(text, len)) {
+		rc = brc_journal_parse(path, text, len, out, NULL, err);
+		free(text);
+		return rc;
 	}
 	root = cJSON_ParseWithLength(text, len);
 	if (!root) {
@@ -303,30 +339,7 @@ int brc_results_json_read(const char *path, struct brc_results *out, char **err)
 		return -1;
 	}
 	free(text);
-
-	schema = item(root, "schema");
-	if (!cJSON_IsObject(root) || !cJSON_IsNumber(schema)) {
-		*err = brc_xasprintf("%s: not a benchrun results file (no \"schema\")",
-		                    path);
-		goto fail;
-	}
-	if (schema->valuedouble != BR_RESULTS_SCHEMA) {
-		*err = brc_xasprintf("%s: results schema %g, but this benchrun "
-		                    "reads schema %d", path, schema->valuedouble,
-		                    BR_RESULTS_SCHEMA);
-		goto fail;
-	}
-	out->schema = BR_RESULTS_SCHEMA;
-	if (read_results(root, out, &what)) {
-		*err = brc_xasprintf("%s: %s", path,
-		                    what ? what : "a run is malformed");
-		goto fail;
-	}
+	rc = brc_results_from_json(root, path, out, err);
 	cJSON_Delete(root);
-	return 0;
-
-fail:
-	cJSON_Delete(root);
-	brc_results_free(out);
-	return -1;
+	return rc;
 }

@@ -1,0 +1,375 @@
+/*
+ * check_journal.c - the journal of a run in progress (results/journal.h):
+ * benchrun killed -9 after k runs leaves a journal of exactly k runs and no
+ * results file (nothing is rewritten per run), which `benchrun merge`
+ * turns into a results file of those k runs; a last line cut short is
+ * skipped with a warning; a completed run leaves no journal; and nothing
+ * that is not ours at the journal's path (a symlink, a FIFO, anybody's
+ * file, an interrupted run's journal) is ever followed or replaced.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "results/journal.h"
+#include "results/results.h"
+#include "results_fixture.h"
+#include "suites.h"
+#include "util.h"
+
+/* An exec strategy that counts its runs in dir/count; run k+1 kills
+ * benchrun (its worker's parent) with SIGKILL. */
+static char *killer_yaml(const char *dir, int k, int reps)
+{
+	char *script = brc_xasprintf(
+		"c='%s/count'\n"
+		"n=$(( $(cat \"$c\" 2>/dev/null || echo 0) + 1 ))\n"
+		"echo $n > \"$c\"\n"
+		"if [ $n -gt %d ]; then\n"
+		"  kill -9 $(cut -d' ' -f4 /proc/$PPID/stat); exit 0\n"
+		"fi\n"
+		"cat >/dev/null\n", dir, k);
+	char *prog = brc_test_write(dir, "p.sh", script);
+	char *yaml = brc_xasprintf(
+		"workload: {days: 2, trips: 2}\n"
+		"strategies:\n  - plugin: exec\n"
+		"    params: {command: [/bin/sh, '%s'], concurrency: 1}\n"
+		"runs: {repetitions: %d, warmup: 0, timeout: 30s}\n", prog, reps);
+
+	free(script);
+	free(prog);
+	return yaml;
+}
+
+static size_t count_lines(const char *path)
+{
+	size_t len, n = 0;
+	char *text = brc_read_file(path, 1u << 26, &len);
+
+	ck_assert_msg(text, "cannot read %s", path);
+	for (size_t i = 0; i < len; i++)
+		n += text[i] == '\n';
+	free(text);
+	return n;
+}
+
+static cJSON *runs_of(cJSON *doc, int group)
+{
+	return cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "groups"),
+		                   group), "runs");
+}
+
+START_TEST(test_killed_after_k_runs)
+{
+	char *dir = brc_test_tmpdir();
+	char *yaml = killer_yaml(dir, 3, 8);
+	char *scen = brc_test_write(dir, "s.yaml", yaml);
+	char *out = brc_xasprintf("%s/out.json", dir);
+	char *journal = brc_journal_path(out);
+	char *rec = brc_xasprintf("%s/rec.json", dir);
+	const char *run[] = { "-q", "-o", out, scen, NULL };
+	const char *merge[] = { "merge", journal, "-o", rec, NULL };
+	struct brc_buf err = { 0 };
+	struct stat st;
+	cJSON *doc, *runs;
+
+	ck_assert_int_eq(brc_test_benchrun(run, 120, NULL), 128 + 9);
+	/* The results file is written at the end only: a kill leaves none,
+	 * and the journal: its header and exactly the 3 runs measured. */
+	ck_assert_int_ne(stat(out, &st), 0);
+	ck_assert_uint_eq(count_lines(journal), 1 + 3);
+	/* Recovering is one command, and gives those runs. */
+	ck_assert_int_eq(brc_test_benchrun(merge, 60, NULL), 0);
+	doc = brc_test_load_json(rec);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(doc, "incomplete")));
+	runs = runs_of(doc, 0);
+	ck_assert_int_eq(cJSON_GetArraySize(runs), 3);
+	for (int i = 0; i < 3; i++) {
+		cJSON *r = cJSON_GetArrayItem(runs, i);
+
+		ck_assert_int_eq(cJSON_GetNumberValue(
+			cJSON_GetObjectItem(r, "repetition")), i);
+		ck_assert_int_eq(cJSON_GetNumberValue(
+			cJSON_GetObjectItem(r, "seq")), i);
+	}
+	cJSON_Delete(doc);
+
+	/* Killed in the middle of writing the 4th: that line is skipped with
+	 * a warning, the 3 before are recovered. */
+	{
+		FILE *f = fopen(journal, "a");
+
+		ck_assert_ptr_nonnull(f);
+		fputs("{\"group\":0,\"label\":\"exec\",\"point\":\"\",\"run\":"
+		      "{\"status\":\"ok\",\"wall\":0.12", f);
+		fclose(f);
+	}
+	unlink(rec);
+	ck_assert_int_eq(brc_test_benchrun(merge, 60, &err), 0);
+	ck_assert_has(err.data, "line 5 is cut short (benchrun was killed "
+	                        "while writing it): skipped");
+	doc = brc_test_load_json(rec);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_int_eq(cJSON_GetArraySize(runs_of(doc, 0)), 3);
+	cJSON_Delete(doc);
+
+	/* The next run of the scenario does not overwrite those runs. */
+	brc_buf_free(&err);
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(brc_test_benchrun(run, 60, &err), BR_EXIT_USAGE);
+	ck_assert_has(err.data, "holds the runs of an interrupted benchrun");
+	ck_assert_uint_eq(count_lines(journal), 1 + 3);
+
+	brc_buf_free(&err);
+	free(rec);
+	free(journal);
+	free(out);
+	free(scen);
+	free(yaml);
+	brc_test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* The strategy looks at the journal and the results file during its 2nd
+ * run; afterwards the journal is gone and the results file holds all. */
+START_TEST(test_completed_removes_journal)
+{
+	char *dir = brc_test_tmpdir();
+	char *script = brc_xasprintf(
+		"c='%s/count'\n"
+		"n=$(( $(cat \"$c\" 2>/dev/null || echo 0) + 1 ))\n"
+		"echo $n > \"$c\"\n"
+		"if [ $n -eq 2 ]; then\n"
+		"  wc -l < '%s/out.json.partial' > '%s/seen'\n"
+		"  [ -e '%s/out.json' ] && echo yes > '%s/early'\n"
+		"fi\n"
+		"cat >/dev/null\n", dir, dir, dir, dir, dir);
+	char *prog = brc_test_write(dir, "p.sh", script);
+	char *yaml = brc_xasprintf(
+		"workload: {days: 2, trips: 2}\n"
+		"strategies:\n  - plugin: exec\n"
+		"    params: {command: [/bin/sh, '%s'], concurrency: 1}\n"
+		"runs: {repetitions: 3, warmup: 0, timeout: 30s}\n", prog);
+	char *scen = brc_test_write(dir, "s.yaml", yaml);
+	char *out = brc_xasprintf("%s/out.json", dir);
+	char *journal = brc_journal_path(out);
+	char *seen = brc_xasprintf("%s/seen", dir);
+	char *early = brc_xasprintf("%s/early", dir);
+	const char *run[] = { "-q", "-o", out, scen, NULL };
+	struct stat st;
+	char *text;
+	cJSON *doc;
+
+	/* Every run misses its tickets (the program fetches nothing): 1. */
+	ck_assert_int_eq(brc_test_benchrun(run, 120, NULL), BR_EXIT_FAIL);
+	text = brc_read_file(seen, 100, NULL);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_int_eq(atoi(text), 2); /* header + the first run */
+	ck_assert_int_ne(stat(early, &st), 0);
+	ck_assert_int_ne(lstat(journal, &st), 0);
+	doc = brc_test_load_json(out);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_int_eq(cJSON_GetArraySize(runs_of(doc, 0)), 3);
+	ck_assert(!cJSON_IsTrue(cJSON_GetObjectItem(doc, "incomplete")));
+	cJSON_Delete(doc);
+	free(text);
+	free(early);
+	free(seen);
+	free(journal);
+	free(out);
+	free(scen);
+	free(yaml);
+	free(prog);
+	free(script);
+	brc_test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+static const char sync_yaml[] =
+	"workload: {days: 1, trips: 1}\n"
+	"strategies: [{plugin: sync}]\n"
+	"runs: {repetitions: 1, warmup: 0}\n";
+
+/* benchrun refuses to start (exit 2) with something at the journal's
+ * path, saying `why`, and writes no results. */
+static void refused(const char *dir, const char *why)
+{
+	char *scen = brc_xasprintf("%s/s.yaml", dir);
+	char *out = brc_xasprintf("%s/out.json", dir);
+	const char *run[] = { "-q", "-o", out, scen, NULL };
+	struct brc_buf err = { 0 };
+	struct stat st;
+
+	ck_assert_int_eq(brc_test_benchrun(run, 60, &err), BR_EXIT_USAGE);
+	ck_assert_has(err.data, why);
+	ck_assert_int_ne(stat(out, &st), 0);
+	brc_buf_free(&err);
+	free(out);
+	free(scen);
+}
+
+START_TEST(test_refuses_what_is_not_ours)
+{
+	char *dir = brc_test_tmpdir();
+	char *scen = brc_test_write(dir, "s.yaml", sync_yaml);
+	char *target = brc_test_write(dir, "precious", "precious\n");
+	char *journal = brc_xasprintf("%s/out.json.partial", dir);
+	char *text;
+	struct stat st;
+
+	/* A symlink to somebody's file: not followed, not replaced. */
+	ck_assert_int_eq(symlink(target, journal), 0);
+	refused(dir, "refusing to replace it");
+	ck_assert_int_eq(lstat(journal, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	text = brc_read_file(target, 100, NULL);
+	ck_assert_str_eq(text, "precious\n");
+	free(text);
+	/* A dangling one: nothing is created through it. */
+	unlink(journal);
+	unlink(target);
+	ck_assert_int_eq(symlink(target, journal), 0);
+	refused(dir, "refusing to replace it");
+	ck_assert_int_ne(stat(target, &st), 0);
+	unlink(journal);
+	/* A FIFO: refused without blocking on it. */
+	ck_assert_int_eq(mkfifo(journal, 0600), 0);
+	refused(dir, "refusing to replace it");
+	unlink(journal);
+	/* Anybody's regular file. */
+	free(brc_test_write(dir, "out.json.partial", "my notes\n"));
+	refused(dir, "a file that is not a benchrun journal is there: "
+	             "refusing to replace it");
+	text = brc_read_file(journal, 100, NULL);
+	ck_assert_str_eq(text, "my notes\n");
+	free(text);
+	/* The API itself: O_EXCL, whatever is there. */
+	ck_assert_ptr_null(brc_journal_create(journal, NULL));
+	free(journal);
+	free(target);
+	free(scen);
+	brc_test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* Through the API: every run of a fixture journaled, then a line cut
+ * short; read back, the journal holds the same runs, in their groups. */
+START_TEST(test_roundtrip_and_cut_line)
+{
+	struct brc_results r, back;
+	struct brc_journal *j;
+	char *path = brc_test_results_tmp("x.json.partial");
+	char *log = brc_test_results_tmp("stderr");
+	char *err = NULL, *text;
+	size_t valid = 0, len;
+	int saved = dup(2), fd;
+
+	brc_test_results_build(&r, 1.2);
+	j = brc_journal_create(path, &r);
+	ck_assert_ptr_nonnull(j);
+	for (size_t i = 0; i < r.n_groups; i++)
+		for (size_t k = 0; k < r.groups[i].n_runs; k++)
+			ck_assert_int_eq(brc_journal_add(j, i, &r.groups[i],
+			                                 &r.groups[i].runs[k]), 0);
+	brc_journal_close(j, false);
+	text = brc_read_file(path, 1u << 26, &len);
+	ck_assert_ptr_nonnull(text);
+	fd = open(path, O_WRONLY | O_APPEND);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "{\"group\":1,\"run\":{\"sta", 22), 22);
+	close(fd);
+
+	/* The warning goes to stderr: catch it. */
+	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	dup2(fd, 2);
+	close(fd);
+	ck_assert_int_eq(brc_journal_read(path, &back, &valid, &err), 0);
+	ck_assert_uint_eq(valid, len);
+	ck_assert(back.incomplete);
+	ck_assert_uint_eq(back.n_groups, r.n_groups);
+	for (size_t i = 0; i < r.n_groups; i++) {
+		ck_assert_str_eq(back.groups[i].label, r.groups[i].label);
+		ck_assert_uint_eq(back.groups[i].n_runs, r.groups[i].n_runs);
+		for (size_t k = 0; k < r.groups[i].n_runs; k++)
+			ck_assert(back.groups[i].runs[k].wall ==
+			          r.groups[i].runs[k].wall);
+	}
+	brc_results_free(&back);
+	free(text);
+	text = brc_read_file(log, 4096, NULL);
+	ck_assert_has(text, "line ");
+	ck_assert_has(text, "is cut short");
+	free(text);
+
+	/* The readers take it too (report, compare, plot, merge). */
+	ck_assert_int_eq(brc_results_json_read(path, &back, &err), 0);
+	dup2(saved, 2);
+	close(saved);
+	ck_assert_uint_eq(back.n_groups, r.n_groups);
+	brc_results_free(&back);
+	brc_results_free(&r);
+	free(log);
+	free(path);
+}
+END_TEST
+
+/* Removal takes only the file the journal wrote: a name replaced
+ * meanwhile keeps its new file. */
+START_TEST(test_remove_only_ours)
+{
+	struct brc_results r;
+	char *path = brc_test_results_tmp("y.json.partial");
+	char *other = brc_test_results_tmp("other");
+	struct brc_journal *j;
+	struct stat st;
+
+	brc_test_results_build(&r, 1.0);
+	j = brc_journal_create(path, &r);
+	ck_assert_ptr_nonnull(j);
+	{
+		FILE *f = fopen(other, "w");
+
+		ck_assert_ptr_nonnull(f);
+		fputs("theirs\n", f);
+		fclose(f);
+	}
+	ck_assert_int_eq(rename(other, path), 0);
+	brc_journal_close(j, true);
+	ck_assert_int_eq(lstat(path, &st), 0);
+	unlink(path);
+	j = brc_journal_create(path, &r);
+	ck_assert_ptr_nonnull(j);
+	brc_journal_close(j, true);
+	ck_assert_int_ne(lstat(path, &st), 0);
+	brc_results_free(&r);
+	free(other);
+	free(path);
+}
+END_TEST
+
+Suite *brc_suite_journal(void)
+{
+	Suite *s = suite_create("journal");
+	TCase *tc = tcase_create("journal");
+
+	tcase_add_checked_fixture(tc, brc_test_results_setup,
+	                          brc_test_results_teardown);
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_killed_after_k_runs);
+	tcase_add_test(tc, test_completed_removes_journal);
+	tcase_add_test(tc, test_refuses_what_is_not_ours);
+	tcase_add_test(tc, test_roundtrip_and_cut_line);
+	tcase_add_test(tc, test_remove_only_ours);
+	suite_add_tcase(s, tc);
+	return s;
+}
