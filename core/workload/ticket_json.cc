@@ -129,10 +129,20 @@ template <typename T> brc_jnum num(T v)
 	return brc_jnum{ true, d };
 }
 
+/* The number under "amount" in a price object (the first such key). */
+brc_jnum amount_of(simdjson::dom::object price)
+{
+	for (simdjson::dom::key_value_pair kv : price)
+		if (kv.key == "amount")
+			return num(kv.value);
+	return brc_jnum{ false, 0 };
+}
+
 /*
  * A trip's fields in one pass over its keys (five lookups would walk the
- * key list five times).  The first of duplicated keys wins, as a lookup
- * would have it.
+ * key list five times), told apart by length first: most keys of a trip
+ * are none of ours.  The first of duplicated keys wins, as a lookup would
+ * have it; once all four are seen the rest of the keys are not read.
  */
 void read_trip(simdjson::dom::object o, brc_jtrip *t)
 {
@@ -142,23 +152,41 @@ void read_trip(simdjson::dom::object o, brc_jtrip *t)
 	for (simdjson::dom::key_value_pair kv : o) {
 		std::string_view k = kv.key;
 
-		if (k == "id" && !seen_id) {
+		switch (k.size()) {
+		case 2:
+			if (seen_id || k != "id")
+				continue;
 			seen_id = true;
 			t->id = str(kv.value);
-		} else if (k == "departure" && !seen_dep) {
+			break;
+		case 9:
+			if (seen_dep || k != "departure")
+				continue;
 			seen_dep = true;
 			t->departure = str(kv.value);
-		} else if (k == "price" && !seen_price) {
+			break;
+		case 5: {
 			simdjson::dom::object price;
 
+			if (seen_price || k != "price")
+				continue;
 			seen_price = true;
 			t->price_is_object = !kv.value.get_object().get(price);
 			if (t->price_is_object)
-				t->amount = num(price["amount"]);
-		} else if (k == "free_seats" && !seen_seats) {
+				t->amount = amount_of(price);
+			break;
+		}
+		case 10:
+			if (seen_seats || k != "free_seats")
+				continue;
 			seen_seats = true;
 			t->free_seats = num(kv.value);
+			break;
+		default:
+			continue;
 		}
+		if (seen_id && seen_dep && seen_price && seen_seats)
+			break;
 	}
 }
 

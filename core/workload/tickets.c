@@ -176,12 +176,14 @@ static const char *cstr(const struct brc_jstr *s)
 	return s->s && strlen(s->s) == s->len ? s->s : NULL;
 }
 
-/* "YYYY-MM-DDTHH:MM" on `date` -> minutes after midnight, else -1. */
-static int departure_minutes(const char *s, const char *date)
+/* "YYYY-MM-DDTHH:MM" on `date` -> minutes after midnight, else -1.  A
+ * "\u0000" in s fails one of the byte checks (date holds none). */
+static int departure_minutes(const struct brc_jstr *dep, const char *date)
 {
+	const char *s = dep->s;
 	int h, m;
 
-	if (strlen(s) != 16 || memcmp(s, date, 10) || s[10] != 'T' ||
+	if (dep->len != 16 || memcmp(s, date, 10) || s[10] != 'T' ||
 	    s[13] != ':' || s[11] < '0' || s[11] > '9' || s[12] < '0' ||
 	    s[12] > '9' || s[14] < '0' || s[14] > '9' || s[15] < '0' ||
 	    s[15] > '9')
@@ -206,8 +208,8 @@ static int on_trip(void *ctx, int64_t k, const struct brc_jtrip *t)
 	struct brc_summary *out = wk->out;
 	char *why = wk->why;
 	size_t why_len = wk->why_len;
-	const char *id = cstr(&t->id), *dep = cstr(&t->departure);
-	double cents;
+	const char *id = cstr(&t->id);
+	double cents, whole;
 	int64_t seats, c;
 	int minutes;
 
@@ -221,20 +223,22 @@ static int on_trip(void *ctx, int64_t k, const struct brc_jtrip *t)
 	 * times 100 is within far less than 1e-6 of an integer for any price
 	 * below 2^40 cents, so anything else is not a price we sent. */
 	cents = t->amount.v * 100.0;
-	if (!(cents >= 0 && cents < 1e12) ||
-	    fabs(cents - nearbyint(cents)) > 1e-6)
+	whole = nearbyint(cents);
+	if (!(cents >= 0 && cents < 1e12) || fabs(cents - whole) > 1e-6)
 		return fail(why, why_len, "trip %" PRId64 ": price %g is not "
 		            "a whole number of cents", k, t->amount.v);
-	c = (int64_t)llround(cents);
+	/* Within 1e-6 of a whole number: no tie for the rounding mode to
+	 * break, so this is llround(cents) without the libm call. */
+	c = (int64_t)whole;
 	if (!get_count(&t->free_seats, &seats))
 		return fail(why, why_len, "trip %" PRId64 ": free_seats missing "
 		            "or not a count", k);
-	if (!dep)
+	if (!cstr(&t->departure))
 		return fail(why, why_len, "trip %" PRId64 ": departure missing", k);
-	minutes = departure_minutes(dep, wk->date);
+	minutes = departure_minutes(&t->departure, wk->date);
 	if (minutes < 0)
 		return fail(why, why_len, "trip %" PRId64 ": departure '%.40s' "
-		            "is not a time on %s", k, dep, wk->date);
+		            "is not a time on %s", k, t->departure.s, wk->date);
 
 	out->digest = brc_fnv1a(id, t->id.len, out->digest);
 	if (out->trips == 0 || c < out->cheapest_cents)
@@ -275,7 +279,8 @@ static int on_head(void *ctx, const struct brc_jhead *h)
 		            w->start_date, w->days);
 	wk->out->date = day;
 	/* A valid date is "YYYY-MM-DD": 10 bytes. */
-	snprintf(wk->date, sizeof(wk->date), "%s", date);
+	memcpy(wk->date, date, 10);
+	wk->date[10] = '\0';
 	if (!h->trips_is_array)
 		return fail(why, why_len, "no 'trips' array");
 	return 0;
