@@ -116,6 +116,33 @@ START_TEST(test_runctx_accounting)
 }
 END_TEST
 
+/* bench/processing-bias.sh's switch: with it, a body that is not the
+ * ticket counts as ok (nothing parsed it); without it, the same body is
+ * corrupt.  Fork mode: the variable stays in this test's process. */
+START_TEST(test_runctx_skip_processing)
+{
+	struct brc_workload w = brc_test_workload(2);
+	const struct br_host *h = brc_host_table();
+	struct brc_run_tally t;
+	struct br_run *run;
+
+	for (int skip = 0; skip < 2; skip++) {
+		if (skip)
+			setenv("BENCHRUN_BENCH_SKIP_PROCESSING", "1", 1);
+		run = brc_test_run_ctx(&w, 2);
+		h->start(run, 0);
+		h->body(run, 0, "not a ticket", 12);
+		ck_assert_int_eq(h->done(run, 0, 200, NULL), skip ? 0 : -1);
+		brc_run_finish(run, &t);
+		ck_assert_uint_eq(t.ok, skip ? 1 : 0);
+		ck_assert_uint_eq(t.fail.corrupt, skip ? 0 : 1);
+		brc_run_tally_free(&t);
+		brc_run_free(run);
+	}
+	unsetenv("BENCHRUN_BENCH_SKIP_PROCESSING");
+}
+END_TEST
+
 struct hammer {
 	struct br_run *run;
 	size_t from, to;
@@ -168,6 +195,7 @@ Suite *brc_suite_runctx(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_runctx_accounting);
 	tcase_add_test(tc, test_runctx_threads);
+	tcase_add_test(tc, test_runctx_skip_processing);
 	tcase_add_test(tc, test_sampler_tree);
 	suite_add_tcase(s, tc);
 	return s;

@@ -43,6 +43,10 @@ struct br_run {
 	/* Tickets checked, and how many of them were timed (proc_ns). */
 	atomic_uint_fast64_t processed, proc_timed;
 	atomic_uint_fast64_t f_status, f_transport, f_corrupt, f_large, f_dup;
+	/* BENCHRUN_BENCH_SKIP_PROCESSING=1 (bench/processing-bias.sh only):
+	 * bodies are taken as they come, neither parsed nor checked, so that
+	 * a run's CPU can be compared with and without processing. */
+	bool skip_processing;
 
 	pthread_mutex_t lock;       /* failures, n_failures */
 	struct brc_buf failures;
