@@ -1,7 +1,10 @@
 /*
  * check_main.c - the one test runner: every suite, fork mode (a crash fails
  * one test, not the run).  CK_FORK=no (e.g. under valgrind) and
- * CK_RUN_SUITE / CK_RUN_CASE select as usual with Check.
+ * CK_RUN_SUITE / CK_RUN_CASE select as usual with Check.  BR_TEST_PART=1
+ * or 2 runs one half of the suites: make check runs the halves side by
+ * side (tests/check_part2.sh), since most of the time is spent waiting on
+ * benchrun runs, not computing.
  */
 #include "config.h"
 
@@ -20,6 +23,25 @@ static char *join(const char *var, const char *rel)
 
 char *brc_test_builddir(const char *rel) { return join("BR_TEST_BUILDDIR", rel); }
 char *brc_test_srcdir(const char *rel) { return join("BR_TEST_SRCDIR", rel); }
+
+/* Part 2: the suites that wait longest (about 2/3 of the time, quiet:
+ * part 1 shares the cores with the test scripts); part 1: every other
+ * one, so a new suite is always run. */
+static Suite *(*const part2[])(void) = {
+	brc_suite_openload, brc_suite_programs, brc_suite_forkpool,
+	brc_suite_exec_hostile, brc_suite_newcomer, brc_suite_hostile,
+};
+
+static bool in_part(Suite *(*suite)(void), const char *part)
+{
+	bool second = false;
+
+	for (size_t i = 0; i < BR_ARRAY_SIZE(part2); i++)
+		second = second || part2[i] == suite;
+	if (!part || !*part)
+		return true;
+	return !strcmp(part, "2") ? second : !second;
+}
 
 int main(void)
 {
@@ -72,10 +94,12 @@ int main(void)
 		brc_suite_journal,
 	};
 	SRunner *sr = srunner_create(NULL);
+	const char *part = getenv("BR_TEST_PART");
 	int failed;
 
 	for (size_t i = 0; i < BR_ARRAY_SIZE(suites); i++)
-		srunner_add_suite(sr, suites[i]());
+		if (in_part(suites[i], part))
+			srunner_add_suite(sr, suites[i]());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

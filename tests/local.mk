@@ -2,6 +2,10 @@
 # area, plus fixture plugins built only for the tests.
 
 TESTS += tests/check_benchrun
+# Its suites in two halves side by side: check_benchrun runs part 1 under
+# make check (BR_TEST_PART below), this script part 2 (tests/check_main.c).
+TESTS += tests/check_part2.sh
+EXTRA_DIST += tests/check_part2.sh
 # Install into a temporary DESTDIR, build examples/hello-plugin against it.
 TESTS += tests/outoftree.sh
 EXTRA_DIST += tests/outoftree.sh
@@ -70,7 +74,8 @@ nodist_EXTRA_tests_check_benchrun_SOURCES = core/cxx-link.cxx
 # Tests find the build and source trees through the environment.
 AM_TESTS_ENVIRONMENT = \
 	BR_TEST_BUILDDIR='$(abs_top_builddir)'; export BR_TEST_BUILDDIR; \
-	BR_TEST_SRCDIR='$(abs_top_srcdir)'; export BR_TEST_SRCDIR;
+	BR_TEST_SRCDIR='$(abs_top_srcdir)'; export BR_TEST_SRCDIR; \
+	BR_TEST_PART=1; export BR_TEST_PART;
 
 # Fixture plugins: built for `make check` only, never installed.
 BR_FIXTURE_LINK = -module -avoid-version -shared -rpath /nowhere \
@@ -178,7 +183,8 @@ tests_check_memory_LDADD = core/libbrcore.la $(CHECK_LIBS)
 nodist_EXTRA_tests_check_memory_SOURCES = core/cxx-link.cxx
 # (a prerequisite only; through a variable, so automake keeps its rule)
 BR_MEMORY_LOG = tests/check_memory.log
-$(BR_MEMORY_LOG): tests/check_benchrun.log tests/outoftree.sh.log \
+$(BR_MEMORY_LOG): tests/check_benchrun.log tests/check_part2.sh.log \
+	tests/outoftree.sh.log \
 	tests/installed.sh.log tests/readme.sh.log \
 	tests/configs.sh.log tests/layers.sh.log tests/browser.sh.log
 check_LTLIBRARIES += tests/plugins/calib_tree.la

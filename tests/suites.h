@@ -59,6 +59,10 @@ char *brc_test_builddir(const char *rel);
 char *brc_test_srcdir(const char *rel);
 
 /* Integration helpers (testutil.c). */
+/* seconds times CK_TIMEOUT_MULTIPLIER (when > 1): for deadlines that only
+ * catch a hang, never for a bound a test checks. brc_test_benchrun and
+ * brc_test_run_yaml scale their timeout with it. */
+double brc_test_scale(double seconds);
 #include <cjson/cJSON.h>
 #include "util.h"
 char *brc_test_tmpdir(void);                 /* mkdtemp under /tmp   */
@@ -74,7 +78,12 @@ int brc_test_benchrun(const char *const *argv, double timeout,
 int brc_test_benchrun_interrupt(const char *const *argv, const char *env,
                                int sig, double after, int times,
                                double timeout);
-/* Processes whose environment has BR_TEST_MARK=<mark>. */
+/* Same, the signal sent once the file `ready` exists (what the test waits
+ * for, instead of a fixed sleep that a loaded machine outruns). */
+int brc_test_benchrun_signal_when(const char *const *argv, const char *env,
+                                 int sig, const char *ready, double timeout);
+/* Processes whose environment has BR_TEST_MARK=<mark>, after waiting up
+ * to 5 s (scaled) for them to be gone. */
 int brc_test_count_marked(const char *mark);
 cJSON *brc_test_load_json(const char *path);
 /* Write `yaml` into a fresh directory, run `benchrun -q -o out.json` on it
