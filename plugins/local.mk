@@ -19,11 +19,18 @@ plugins_exec_la_SOURCES = plugins/exec.c plugins/exec_proto.c \
 	plugins/exec_proto.h
 plugins_exec_la_LDFLAGS = $(BR_PLUGIN_LINK)
 
+# brthread: the thread attributes and per-thread easy handles of threads
+# and threadpool.
+noinst_LTLIBRARIES += plugins/libbrthread.la
+plugins_libbrthread_la_SOURCES = plugins/brthread.c plugins/brthread.h
+plugins_libbrthread_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
+
 plugin_LTLIBRARIES += plugins/threads.la
 plugins_threads_la_SOURCES = plugins/threads.c
 plugins_threads_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 plugins_threads_la_LDFLAGS = $(BR_PLUGIN_LINK)
-plugins_threads_la_LIBADD = plugins/libbrcurl.la $(CURL_LIBS)
+plugins_threads_la_LIBADD = plugins/libbrthread.la plugins/libbrcurl.la \
+	$(CURL_LIBS)
 
 # slotpool: the transfer slots, their handles and connection caches, for
 # the event-loop plugins (eventloop, greenlets, libuv).
@@ -55,7 +62,8 @@ plugin_LTLIBRARIES += plugins/threadpool.la
 plugins_threadpool_la_SOURCES = plugins/threadpool.c
 plugins_threadpool_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 plugins_threadpool_la_LDFLAGS = $(BR_PLUGIN_LINK)
-plugins_threadpool_la_LIBADD = plugins/libbrcurl.la $(CURL_LIBS)
+plugins_threadpool_la_LIBADD = plugins/libbrthread.la plugins/libbrcurl.la \
+	$(CURL_LIBS)
 
 plugin_LTLIBRARIES += plugins/forkpool.la
 plugins_forkpool_la_SOURCES = plugins/forkpool.c \

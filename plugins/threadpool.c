@@ -20,6 +20,7 @@
 
 #include "brcurl.h"
 #include "brdue.h"
+#include "brthread.h"
 
 struct threadpool_opts {
 	struct brcurl_opts common;
@@ -42,8 +43,7 @@ static const struct br_param threadpool_params[] = {
 struct threadpool_worker {
 	struct threadpool_state *s;
 	pthread_t tid;
-	CURL *easy;
-	struct brcurl_xfer xfer;
+	struct brthr_handle h;
 };
 
 struct threadpool_state {
@@ -59,11 +59,8 @@ struct threadpool_state {
 
 static void threadpool_free(struct threadpool_state *s)
 {
-	for (size_t k = 0; k < s->nworkers; k++) {
-		if (s->workers[k].easy)
-			curl_easy_cleanup(s->workers[k].easy);
-		brcurl_xfer_release(&s->workers[k].xfer);
-	}
+	for (size_t k = 0; k < s->nworkers; k++)
+		brthr_handle_close(&s->workers[k].h);
 	free(s->workers);
 	pthread_attr_destroy(&s->attr);
 	free(s);
@@ -84,15 +81,8 @@ static struct threadpool_state *threadpool_new(const struct br_host *host,
 	}
 	s->host = host;
 	s->opts = o;
-	pthread_attr_init(&s->attr);
-	if (pthread_attr_setstacksize(&s->attr, (size_t)o->stack_size)) {
-		host->log(NULL, BR_LOG_ERROR, "threadpool: bad stack_size %lld",
-		          (long long)o->stack_size);
+	if (brthr_attr_init(&s->attr, host, "threadpool", o->stack_size) < 0)
 		goto fail;
-	}
-	/* A guard larger than one page: a frame bigger than the guard
-	 * would jump it into another thread's stack.  Address space only. */
-	pthread_attr_setguardsize(&s->attr, 64 * 1024);
 	s->workers = calloc((size_t)o->concurrency, sizeof(*s->workers));
 	if (!s->workers)
 		goto fail;
@@ -101,9 +91,7 @@ static struct threadpool_state *threadpool_new(const struct br_host *host,
 		struct threadpool_worker *w = &s->workers[k];
 
 		w->s = s;
-		w->easy = curl_easy_init();
-		if (!w->easy ||
-		    brcurl_easy_setup(&w->xfer, w->easy, host, &o->common) < 0) {
+		if (brthr_handle_open(&w->h, host, &o->common) < 0) {
 			host->log(NULL, BR_LOG_ERROR,
 			          "threadpool: cannot set up a curl handle");
 			goto fail;
@@ -130,7 +118,7 @@ static void *threadpool_main(void *arg)
 	while ((i = atomic_fetch_add_explicit(&s->next, 1,
 	                                      memory_order_relaxed)) < s->count) {
 		brdue_wait(s->host, s->run, i);
-		brcurl_fetch(&w->xfer, s->run, i);
+		brcurl_fetch(&w->h.xfer, s->run, i);
 	}
 	return NULL;
 }

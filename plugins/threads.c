@@ -29,6 +29,7 @@
 
 #include "brcurl.h"
 #include "brdue.h"
+#include "brthread.h"
 
 struct threads_opts {
 	struct brcurl_opts common;
@@ -47,15 +48,14 @@ static const struct br_param threads_params[] = {
 };
 
 /* One thread slot; `next` links the queue of finished slots or the
- * dispatcher's free list.  `easy` (NULL until first used) and `xfer` pass
- * from one thread of the slot to the next through pthread_join. */
+ * dispatcher's free list.  `h` (made on first use) passes from one thread
+ * of the slot to the next through pthread_join. */
 struct threads_slot {
 	struct threads_state *s;
 	pthread_t tid;
 	size_t i;
 	int next;
-	CURL *easy;
-	struct brcurl_xfer xfer;
+	struct brthr_handle h;
 };
 
 struct threads_state {
@@ -79,11 +79,8 @@ static int threads_slots(struct threads_state *s, size_t max)
 	if (max <= s->nslots)
 		return 0;
 	/* Handles point into their slot: free them rather than move them. */
-	for (size_t k = 0; k < s->nslots; k++) {
-		if (s->slots[k].easy)
-			curl_easy_cleanup(s->slots[k].easy);
-		brcurl_xfer_release(&s->slots[k].xfer);
-	}
+	for (size_t k = 0; k < s->nslots; k++)
+		brthr_handle_close(&s->slots[k].h);
 	free(s->slots);
 	s->slots = calloc(max, sizeof(*s->slots));
 	s->nslots = s->slots ? max : 0;
@@ -92,11 +89,8 @@ static int threads_slots(struct threads_state *s, size_t max)
 
 static void threads_free(struct threads_state *s)
 {
-	for (size_t k = 0; k < s->nslots; k++) {
-		if (s->slots[k].easy)
-			curl_easy_cleanup(s->slots[k].easy);
-		brcurl_xfer_release(&s->slots[k].xfer);
-	}
+	for (size_t k = 0; k < s->nslots; k++)
+		brthr_handle_close(&s->slots[k].h);
 	pthread_attr_destroy(&s->attr);
 	pthread_cond_destroy(&s->finished_cv);
 	pthread_mutex_destroy(&s->lock);
@@ -121,15 +115,8 @@ static struct threads_state *threads_new(const struct br_host *host,
 	s->opts = opts;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->finished_cv, NULL);
-	pthread_attr_init(&s->attr);
-	if (pthread_attr_setstacksize(&s->attr, (size_t)opts->stack_size)) {
-		host->log(NULL, BR_LOG_ERROR, "threads: bad stack_size %lld",
-		          (long long)opts->stack_size);
+	if (brthr_attr_init(&s->attr, host, "threads", opts->stack_size) < 0)
 		goto fail;
-	}
-	/* A guard larger than one page: a frame bigger than the guard
-	 * would jump it into another thread's stack.  Address space only. */
-	pthread_attr_setguardsize(&s->attr, 64 * 1024);
 	return s;
 
 fail:
@@ -141,20 +128,12 @@ fail:
  * (in parallel with the other threads, as the model would). */
 static void threads_fetch(struct threads_state *s, struct threads_slot *slot)
 {
-	if (!slot->easy) {
-		slot->easy = curl_easy_init();
-		if (slot->easy && brcurl_easy_setup(&slot->xfer, slot->easy, s->host,
-		                                 &s->opts->common) < 0) {
-			curl_easy_cleanup(slot->easy);
-			slot->easy = NULL;
-		}
-	}
-	if (!slot->easy) {
+	if (brthr_handle_open(&slot->h, s->host, &s->opts->common) < 0) {
 		s->host->start(s->run, slot->i);
 		s->host->done(s->run, slot->i, 0, "cannot set up a curl handle");
 		return;
 	}
-	brcurl_fetch(&slot->xfer, s->run, slot->i);
+	brcurl_fetch(&slot->h.xfer, s->run, slot->i);
 }
 
 static void *threads_main(void *arg)
