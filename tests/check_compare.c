@@ -20,19 +20,6 @@
 #include "suites.h"
 #include "util.h"
 
-static char *dir;
-
-static void setup(void)
-{
-	dir = brc_test_tmpdir();
-}
-
-static void teardown(void)
-{
-	brc_test_rmtree(dir);
-	free(dir);
-}
-
 static void add_setting(struct brc_results *r, const char *k, const char *v)
 {
 	r->setting_keys = brc_xrealloc(r->setting_keys,
@@ -89,7 +76,7 @@ static void build(struct brc_results *r, const double *wa, const double *wb,
 
 static char *save(const char *name, const struct brc_results *r)
 {
-	char *p = brc_xasprintf("%s/%s", dir, name);
+	char *p = brc_xasprintf("%s/%s", brc_test_dir, name);
 
 	ck_assert_int_eq(brc_results_json_write(p, r), 0);
 	return p;
@@ -103,7 +90,7 @@ static int compare(const char *a, const char *b, double threshold, bool few,
 	struct brc_options o = { .threshold = threshold, .no_color = true,
 		                 .allow_few_runs = few, .allow_different = diff,
 		                 .args = args, .n_args = 2 };
-	char *path = brc_xasprintf("%s/out.txt", dir);
+	char *path = brc_xasprintf("%s/out.txt", brc_test_dir);
 	int rc, saved, fd;
 	size_t len;
 
@@ -280,7 +267,8 @@ Suite *brc_suite_compare(void)
 	Suite *s = suite_create("compare");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, brc_test_dir_setup,
+	                          brc_test_dir_teardown);
 	tcase_add_test(tc, test_few_runs_refused);
 	tcase_add_test(tc, test_same_passes_slower_fails);
 	tcase_add_test(tc, test_failures_are_regressions);

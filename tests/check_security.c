@@ -19,19 +19,6 @@
 #include "suites.h"
 #include "util.h"
 
-static char *dir;
-
-static void setup(void)
-{
-	dir = brc_test_tmpdir();
-}
-
-static void teardown(void)
-{
-	brc_test_rmtree(dir);
-	free(dir);
-}
-
 static bool have_gnuplot(void)
 {
 	if (!access(BR_GNUPLOT, X_OK) || !system("command -v gnuplot >/dev/null"))
@@ -43,7 +30,7 @@ static bool have_gnuplot(void)
 
 static bool exists(const char *name)
 {
-	char *p = brc_xasprintf("%s/%s", dir, name);
+	char *p = brc_xasprintf("%s/%s", brc_test_dir, name);
 	bool e = access(p, F_OK) == 0;
 
 	free(p);
@@ -53,10 +40,10 @@ static bool exists(const char *name)
 /* A real results file with a sweep (two groups), written by a short run. */
 static cJSON *real_results(void)
 {
-	char *yaml = brc_test_write(dir, "base.yaml",
+	char *yaml = brc_test_write(brc_test_dir, "base.yaml",
 		"name: base\nworkload: {days: 2, trips: 2}\n"
 		"strategies: [threads]\nsweep: {concurrency: [1, 2]}\n");
-	char *out = brc_xasprintf("%s/base.json", dir);
+	char *out = brc_xasprintf("%s/base.json", brc_test_dir);
 	const char *argv[] = { "-q", "-o", out, yaml, NULL };
 	cJSON *doc;
 
@@ -71,7 +58,7 @@ static cJSON *real_results(void)
 static char *save(cJSON *doc, const char *name)
 {
 	char *text = cJSON_Print(doc);
-	char *path = brc_test_write(dir, name, text);
+	char *path = brc_test_write(brc_test_dir, name, text);
 
 	free(text);
 	return path;
@@ -85,7 +72,7 @@ static void set_str(cJSON *obj, const char *key, const char *value)
 /* `benchrun plot` on a file; returns its exit code. */
 static int plot(const char *results, const char *picture)
 {
-	char *out = brc_xasprintf("%s/%s", dir, picture);
+	char *out = brc_xasprintf("%s/%s", brc_test_dir, picture);
 	const char *argv[] = { "-q", "plot", results, "-o", out, NULL };
 	int rc = brc_test_benchrun(argv, 60, NULL);
 
@@ -96,7 +83,7 @@ static int plot(const char *results, const char *picture)
 /* The whole SVG is text without a control character (valid XML 1.0). */
 static void assert_clean_svg(const char *name)
 {
-	char *p = brc_xasprintf("%s/%s", dir, name);
+	char *p = brc_xasprintf("%s/%s", brc_test_dir, name);
 	size_t len;
 	char *svg = brc_read_file(p, 1u << 26, &len);
 
@@ -118,7 +105,7 @@ START_TEST(test_plot_point_quote)
 	if (!have_gnuplot())
 		return;
 	doc = real_results();
-	cmd = brc_xasprintf("x' . system('touch %s/F') . '", dir);
+	cmd = brc_xasprintf("x' . system('touch %s/F') . '", brc_test_dir);
 	/* The last group's point is the one in focus: it goes in titles. */
 	set_str(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "groups"), 1),
 	        "point", cmd);
@@ -140,9 +127,10 @@ START_TEST(test_plot_newline_labels)
 	if (!have_gnuplot())
 		return;
 	doc = real_results();
-	l = brc_xasprintf("x\nsystem(\"touch %s/L\")\n#", dir);
-	n = brc_xasprintf("n\nsystem('touch %s/N')\n#\033[31mred\033]0;t\007", dir);
-	s = brc_xasprintf("s\r\nsystem('touch %s/S')\n#", dir);
+	l = brc_xasprintf("x\nsystem(\"touch %s/L\")\n#", brc_test_dir);
+	n = brc_xasprintf("n\nsystem('touch %s/N')\n#\033[31mred\033]0;t\007",
+	                  brc_test_dir);
+	s = brc_xasprintf("s\r\nsystem('touch %s/S')\n#", brc_test_dir);
 	cJSON_ArrayForEach(g, cJSON_GetObjectItem(doc, "groups"))
 		set_str(g, "label", l);
 	set_str(cJSON_GetObjectItem(doc, "scenario"), "name", n);
@@ -174,11 +162,11 @@ START_TEST(test_plot_tmpdir_quote)
 	doc = real_results();
 	path = NULL;
 	/* A directory name has no '/': the marker's path travels in $M. */
-	tmp = brc_xasprintf("%s/q'.system('touch \"$M\"').'", dir);
+	tmp = brc_xasprintf("%s/q'.system('touch \"$M\"').'", brc_test_dir);
 	ck_assert_int_eq(mkdir(tmp, 0700), 0);
 	setenv("TMPDIR", tmp, 1);
 	free(path);
-	path = brc_xasprintf("%s/T", dir);
+	path = brc_xasprintf("%s/T", brc_test_dir);
 	setenv("M", path, 1);
 	free(path);
 	path = save(doc, "r.json");
@@ -198,7 +186,8 @@ END_TEST
  * the point in focus; validate said ok to it. */
 START_TEST(test_plot_sweep_value_in_run)
 {
-	char *mark = brc_xasprintf("%s/W", dir), *yaml, *sc, *svg, *evil;
+	char *mark = brc_xasprintf("%s/W", brc_test_dir);
+	char *yaml, *sc, *svg, *evil;
 	const char *argv[] = { "-q", NULL, NULL };
 	int rc;
 
@@ -207,16 +196,17 @@ START_TEST(test_plot_sweep_value_in_run)
 		return;
 	}
 	setenv("M", mark, 1);
-	svg = brc_xasprintf("%s/w.svg", dir);
+	svg = brc_xasprintf("%s/w.svg", brc_test_dir);
 	/* The program runs in the swept directory: both exist. */
-	evil = brc_xasprintf("%s/x' . system('touch \"$M\"') . '", dir);
+	evil = brc_xasprintf("%s/x' . system('touch \"$M\"') . '",
+	                     brc_test_dir);
 	ck_assert_int_eq(mkdir(evil, 0700), 0);
 	yaml = brc_xasprintf(
 		"workload: {days: 1, trips: 1}\n"
 		"strategies: [{plugin: exec, params: {command: [/bin/true]}}]\n"
 		"sweep: {cwd: ['%s', \"%s/x' . system('touch \\\"$M\\\"') . '\"]}\n"
-		"outputs: {plot: '%s'}\n", dir, dir, svg);
-	sc = brc_test_write(dir, "w.yaml", yaml);
+		"outputs: {plot: '%s'}\n", brc_test_dir, brc_test_dir, svg);
+	sc = brc_test_write(brc_test_dir, "w.yaml", yaml);
 	argv[1] = sc;
 	rc = brc_test_benchrun(argv, 90, NULL);
 	ck_assert_msg(!exists("W"), "a run's plot ran a command from a sweep "
@@ -269,7 +259,8 @@ Suite *brc_suite_security(void)
 	Suite *s = suite_create("security");
 	TCase *tc = tcase_create("plot");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, brc_test_dir_setup,
+	                          brc_test_dir_teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_plot_point_quote);
 	tcase_add_test(tc, test_plot_newline_labels);

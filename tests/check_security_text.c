@@ -19,19 +19,6 @@
 #include "suites.h"
 #include "util.h"
 
-static char *dir;
-
-static void setup(void)
-{
-	dir = brc_test_tmpdir();
-}
-
-static void teardown(void)
-{
-	brc_test_rmtree(dir);
-	free(dir);
-}
-
 /* No ESC, no CSI (0x9b or its UTF-8 form), no BEL anywhere in s. */
 static void assert_no_escape(const char *s)
 {
@@ -60,7 +47,7 @@ END_TEST
 
 static int validate(const char *yaml, struct brc_buf *err)
 {
-	char *path = brc_test_write(dir, "v.yaml", yaml);
+	char *path = brc_test_write(brc_test_dir, "v.yaml", yaml);
 	const char *argv[] = { "validate", path, NULL };
 	int rc = brc_test_benchrun(argv, 30, err);
 
@@ -91,7 +78,7 @@ END_TEST
 /* Messages quote paths and names: the quote is cleaned. */
 START_TEST(test_message_cleaned)
 {
-	char *path = brc_xasprintf("%s/a\033[2Jb.yaml", dir);
+	char *path = brc_xasprintf("%s/a\033[2Jb.yaml", brc_test_dir);
 	const char *argv[] = { "validate", path, NULL };
 	struct brc_buf err = { 0 };
 
@@ -106,14 +93,14 @@ END_TEST
 /* An exec program's log line and its stderr, shown with -v. */
 START_TEST(test_exec_output_cleaned)
 {
-	char *prog = brc_test_write(dir, "p.sh",
+	char *prog = brc_test_write(brc_test_dir, "p.sh",
 		"printf 'log \\033[2Jlogged\\033]0;t\\007\\n'\n"
 		"printf 'err \\033[31mred\\302\\233\\n' >&2\nexit 3\n");
 	char *yaml = brc_xasprintf("workload: {days: 1, trips: 1}\n"
 		"strategies:\n  - plugin: exec\n"
 		"    params: {command: [/bin/sh, '%s']}\n", prog);
-	char *sc = brc_test_write(dir, "e.yaml", yaml);
-	char *out = brc_xasprintf("%s/o.json", dir);
+	char *sc = brc_test_write(brc_test_dir, "e.yaml", yaml);
+	char *out = brc_xasprintf("%s/o.json", brc_test_dir);
 	const char *argv[] = { "-v", "-o", out, sc, NULL };
 	struct brc_buf err = { 0 };
 	cJSON *doc;
@@ -151,8 +138,8 @@ START_TEST(test_results_text)
 		"\"plugin\":\"sync\",\"runs\":[{\"status\":\"failed\","
 		"\"reason\":\"-2+3\\u009b1m\",\"wall\":1}]},"
 		"{\"label\":\"@SUM(A1)\",\"plugin\":\"sync\",\"runs\":[]}]}";
-	char *path = brc_test_write(dir, "r.json", json);
-	char *csv = brc_xasprintf("%s/r.csv", dir), *text, *e = NULL;
+	char *path = brc_test_write(brc_test_dir, "r.json", json);
+	char *csv = brc_xasprintf("%s/r.csv", brc_test_dir), *text, *e = NULL;
 	const char *argv[] = { "compare", path, path, NULL };
 	struct brc_results r;
 	struct brc_buf err = { 0 };
@@ -178,7 +165,8 @@ Suite *brc_suite_security_text(void)
 	Suite *s = suite_create("security_text");
 	TCase *tc = tcase_create("text");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, brc_test_dir_setup,
+	                          brc_test_dir_teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_sanitize);
 	tcase_add_test(tc, test_scenario_text_refused);

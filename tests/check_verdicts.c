@@ -148,6 +148,21 @@ static double normal(double mean, double sd)
 	return mean + sd * sqrt(-2 * log(u)) * cos(2 * M_PI * v);
 }
 
+/* One A/A trial: two samples of 5 from N(10, 0.3); the p of their ratio. */
+static double aa_p(void)
+{
+	double a[5], b[5];
+	struct brc_stats sa, sb;
+
+	for (int i = 0; i < 5; i++) {
+		a[i] = normal(10, 0.3);
+		b[i] = normal(10, 0.3);
+	}
+	brc_stats_compute(a, 5, &sa);
+	brc_stats_compute(b, 5, &sb);
+	return brc_stats_ratio(&sa, &sb).p;
+}
+
 /*
  * The A/A test in the small: two samples of 5 from the same distribution
  * (mean 10, sd 0.3, like stable runs), 4000 times.  A 95% procedure calls
@@ -160,18 +175,8 @@ START_TEST(test_aa_false_positives)
 	size_t hits = 0, trials = 4000, fam = 0;
 
 	rng_state = 42;
-	for (size_t k = 0; k < trials; k++) {
-		double a[5], b[5];
-		struct brc_stats sa, sb;
-
-		for (int i = 0; i < 5; i++) {
-			a[i] = normal(10, 0.3);
-			b[i] = normal(10, 0.3);
-		}
-		brc_stats_compute(a, 5, &sa);
-		brc_stats_compute(b, 5, &sb);
-		hits += brc_stats_ratio(&sa, &sb).p < BR_ALPHA;
-	}
+	for (size_t k = 0; k < trials; k++)
+		hits += aa_p() < BR_ALPHA;
 	ck_assert_msg(hits > trials * 35 / 1000 && hits < trials * 65 / 1000,
 	              "%zu false positives in %zu A/A trials", hits, trials);
 
@@ -179,18 +184,8 @@ START_TEST(test_aa_false_positives)
 		double p[6];
 		bool rej[6];
 
-		for (int m = 0; m < 6; m++) {
-			double a[5], b[5];
-			struct brc_stats sa, sb;
-
-			for (int i = 0; i < 5; i++) {
-				a[i] = normal(10, 0.3);
-				b[i] = normal(10, 0.3);
-			}
-			brc_stats_compute(a, 5, &sa);
-			brc_stats_compute(b, 5, &sb);
-			p[m] = brc_stats_ratio(&sa, &sb).p;
-		}
+		for (int m = 0; m < 6; m++)
+			p[m] = aa_p();
 		fam += brc_stats_holm(p, 6, BR_ALPHA, rej) > 0;
 	}
 	ck_assert_msg(fam < 65, "%zu of 1000 families had a false positive", fam);

@@ -68,6 +68,11 @@ double brc_test_scale(double seconds);
 char *brc_test_tmpdir(void);                 /* mkdtemp under /tmp   */
 char *brc_test_write(const char *dir, const char *name, const char *text);
 void brc_test_rmtree(const char *dir);
+/* A checked fixture: a fresh brc_test_tmpdir in brc_test_dir for each
+ * test, removed after it. */
+extern char *brc_test_dir;
+void brc_test_dir_setup(void);
+void brc_test_dir_teardown(void);
 /* Run the built benchrun with argv (no argv[0], NULL-terminated) in its own
  * process group; fail the test after `timeout` s.  stderr into err if
  * non-NULL.  Returns the exit code (128+signal when killed). */

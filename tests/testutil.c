@@ -33,6 +33,20 @@ char *brc_test_tmpdir(void)
 	return dir;
 }
 
+char *brc_test_dir;
+
+void brc_test_dir_setup(void)
+{
+	brc_test_dir = brc_test_tmpdir();
+}
+
+void brc_test_dir_teardown(void)
+{
+	brc_test_rmtree(brc_test_dir);
+	free(brc_test_dir);
+	brc_test_dir = NULL;
+}
+
 char *brc_test_write(const char *dir, const char *name, const char *text)
 {
 	char *path = brc_xasprintf("%s/%s", dir, name);
