@@ -3,9 +3,11 @@
  * benchrun killed -9 after k runs leaves a journal of exactly k runs and no
  * results file (nothing is rewritten per run), which `benchrun merge`
  * turns into a results file of those k runs; a last line cut short is
- * skipped with a warning; a completed run leaves no journal; and nothing
- * that is not ours at the journal's path (a symlink, a FIFO, anybody's
- * file, an interrupted run's journal) is ever followed or replaced.
+ * skipped with a warning; a completed run leaves no journal; --resume
+ * continues a killed or interrupted run with only its missing runs; and
+ * nothing that is not ours at the journal's path (a symlink, a FIFO,
+ * anybody's file, an interrupted run's journal) is ever followed or
+ * replaced.
  */
 #include "config.h"
 
@@ -22,18 +24,18 @@
 #include "suites.h"
 #include "util.h"
 
-/* An exec strategy that counts its runs in dir/count; run k+1 kills
- * benchrun (its worker's parent) with SIGKILL. */
-static char *killer_yaml(const char *dir, int k, int reps)
+/* An exec strategy that counts its runs in dir/count; run k+1 (only that
+ * one) sends `sig` to benchrun (its worker's parent). */
+static char *signal_yaml(const char *dir, int k, int reps, const char *sig)
 {
 	char *script = brc_xasprintf(
 		"c='%s/count'\n"
 		"n=$(( $(cat \"$c\" 2>/dev/null || echo 0) + 1 ))\n"
 		"echo $n > \"$c\"\n"
-		"if [ $n -gt %d ]; then\n"
-		"  kill -9 $(cut -d' ' -f4 /proc/$PPID/stat); exit 0\n"
+		"if [ $n -eq %d ]; then\n"
+		"  kill -%s $(cut -d' ' -f4 /proc/$PPID/stat)\n"
 		"fi\n"
-		"cat >/dev/null\n", dir, k);
+		"cat >/dev/null\n", dir, k + 1, sig);
 	char *prog = brc_test_write(dir, "p.sh", script);
 	char *yaml = brc_xasprintf(
 		"workload: {days: 2, trips: 2}\n"
@@ -44,6 +46,42 @@ static char *killer_yaml(const char *dir, int k, int reps)
 	free(script);
 	free(prog);
 	return yaml;
+}
+
+static char *killer_yaml(const char *dir, int k, int reps)
+{
+	return signal_yaml(dir, k, reps, "KILL");
+}
+
+static int count_of(const char *dir)
+{
+	char *path = brc_xasprintf("%s/count", dir);
+	char *text = brc_read_file(path, 100, NULL);
+	int n = text ? atoi(text) : -1;
+
+	free(text);
+	free(path);
+	return n;
+}
+
+/* Every repetition 0..reps-1 exactly once in group 0 of the file. */
+static void all_repetitions(const char *path, int reps)
+{
+	cJSON *doc = brc_test_load_json(path), *r;
+	unsigned long seen = 0;
+
+	ck_assert_msg(doc, "no %s", path);
+	ck_assert(!cJSON_IsTrue(cJSON_GetObjectItem(doc, "incomplete")));
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(cJSON_GetArrayItem(
+		cJSON_GetObjectItem(doc, "groups"), 0), "runs")) {
+		int k = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(r,
+		                                                     "repetition"));
+
+		ck_assert(k >= 0 && k < reps && !(seen & (1ul << k)));
+		seen |= 1ul << k;
+	}
+	ck_assert_uint_eq(seen, (1ul << reps) - 1);
+	cJSON_Delete(doc);
 }
 
 static size_t count_lines(const char *path)
@@ -129,6 +167,88 @@ START_TEST(test_killed_after_k_runs)
 
 	brc_buf_free(&err);
 	free(rec);
+	free(journal);
+	free(out);
+	free(scen);
+	free(yaml);
+	brc_test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* Killed after 3 of 6 runs; --resume runs only the 3 others, the results
+ * file has all 6 and the journal is gone.  A different --runs is not the
+ * same run: refused. */
+START_TEST(test_resume_after_kill)
+{
+	char *dir = brc_test_tmpdir();
+	char *yaml = killer_yaml(dir, 3, 6);
+	char *scen = brc_test_write(dir, "s.yaml", yaml);
+	char *out = brc_xasprintf("%s/out.json", dir);
+	char *journal = brc_journal_path(out);
+	const char *run[] = { "-q", "-o", out, scen, NULL };
+	const char *other[] = { "-o", out, scen, "--resume", "--runs", "7",
+	                        NULL };
+	const char *again[] = { "-o", out, scen, "--resume", NULL };
+	struct brc_buf err = { 0 };
+	struct stat st;
+
+	ck_assert_int_eq(brc_test_benchrun(run, 120, NULL), 128 + 9);
+	ck_assert_uint_eq(count_lines(journal), 1 + 3);
+	ck_assert_int_eq(brc_test_benchrun(other, 60, &err), BR_EXIT_USAGE);
+	ck_assert_has(err.data, "cannot resume from");
+	ck_assert_has(err.data, "differ from this run's");
+	ck_assert_uint_eq(count_lines(journal), 1 + 3);
+	brc_buf_free(&err);
+	memset(&err, 0, sizeof(err));
+	/* Runs fail (the program fetches nothing): exit 1, but complete. */
+	ck_assert_int_eq(brc_test_benchrun(again, 120, &err), BR_EXIT_FAIL);
+	ck_assert_has(err.data, "3 runs measured before, 3 to go");
+	ck_assert_int_eq(count_of(dir), 4 + 3);
+	ck_assert_int_ne(lstat(journal, &st), 0);
+	all_repetitions(out, 6);
+	brc_buf_free(&err);
+	free(journal);
+	free(out);
+	free(scen);
+	free(yaml);
+	brc_test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* Ctrl-C during the 3rd run: the results file is written (incomplete) and
+ * the journal stays, so --resume continues with only what is missing. */
+START_TEST(test_interrupt_keeps_journal)
+{
+	char *dir = brc_test_tmpdir();
+	char *yaml = signal_yaml(dir, 2, 5, "INT");
+	char *scen = brc_test_write(dir, "s.yaml", yaml);
+	char *out = brc_xasprintf("%s/out.json", dir);
+	char *journal = brc_journal_path(out);
+	const char *run[] = { "-o", out, scen, NULL };
+	const char *again[] = { "-o", out, scen, "--resume", NULL };
+	struct brc_buf err = { 0 };
+	struct stat st;
+	cJSON *doc;
+
+	ck_assert_int_eq(brc_test_benchrun(run, 120, &err),
+	                 BR_EXIT_INTERRUPTED);
+	ck_assert_has(err.data, "with --resume runs only the rest");
+	doc = brc_test_load_json(out);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(doc, "incomplete")));
+	ck_assert_int_eq(cJSON_GetArraySize(runs_of(doc, 0)), 2);
+	cJSON_Delete(doc);
+	ck_assert_uint_eq(count_lines(journal), 1 + 2);
+	brc_buf_free(&err);
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(brc_test_benchrun(again, 120, &err), BR_EXIT_FAIL);
+	ck_assert_has(err.data, "2 runs measured before, 3 to go");
+	ck_assert_int_eq(count_of(dir), 3 + 3);
+	ck_assert_int_ne(lstat(journal, &st), 0);
+	all_repetitions(out, 5);
+	brc_buf_free(&err);
 	free(journal);
 	free(out);
 	free(scen);
@@ -367,6 +487,8 @@ Suite *brc_suite_journal(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_killed_after_k_runs);
 	tcase_add_test(tc, test_completed_removes_journal);
+	tcase_add_test(tc, test_resume_after_kill);
+	tcase_add_test(tc, test_interrupt_keeps_journal);
 	tcase_add_test(tc, test_refuses_what_is_not_ours);
 	tcase_add_test(tc, test_roundtrip_and_cut_line);
 	tcase_add_test(tc, test_remove_only_ours);

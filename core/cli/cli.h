@@ -41,6 +41,7 @@ struct brc_options {
 	const char *cells;       /* run --cell IDS|env: only these cells    */
 	const char *shard;       /* run --shard K/N: every N-th cell from K */
 	bool json;               /* plan --json                             */
+	bool resume;             /* run --resume: continue from the journal */
 	int progress;            /* --progress: BRC_PROGRESS_*              */
 	const char *html;        /* compare --html FILE                     */
 	char **args;             /* positional arguments after the command  */
@@ -110,15 +111,21 @@ struct brc_runner_job brc_run_loop_job(const struct brc_run_loop *l,
 bool brc_search_run(struct brc_run_loop *l);
 /* cli_journal.c: the journal beside results file json (NULL: none), per
  * results/journal.h.  check: nothing that is not ours is there, nor the
- * runs of an interrupted benchrun (0, or BR_EXIT_USAGE after saying so);
- * begin: create it with l->res's header into l->journal (a failure is a
- * warning: the results are then written at the end only); end: close it,
- * removing it when `written` (the results file holds every run). */
+ * runs of an interrupted benchrun unless --resume (0, or BR_EXIT_USAGE
+ * after saying so).  begin: create it with l->res's header into
+ * l->journal (a failure is a warning: the results are then written at
+ * the end only); with --resume and a journal there, its runs go into
+ * l->res, *cells (NULL: all) becomes the cells still to run, and it is
+ * reopened (0, or BR_EXIT_USAGE after saying why it cannot be
+ * continued).  end: close it, removing it when `written` (the results
+ * file holds every run) and not `interrupted` (--resume continues it). */
 int brc_cli_check_journal(const struct brc_options *o,
                           const struct brc_scenario *sc, const char *json);
-void brc_cli_journal_begin(const struct brc_scenario *sc, const char *json,
-                           struct brc_run_loop *l);
-void brc_cli_journal_end(struct brc_run_loop *l, bool written);
+int brc_cli_journal_begin(const struct brc_options *o,
+                          const struct brc_scenario *sc, const char *json,
+                          struct brc_run_loop *l, bool **cells);
+void brc_cli_journal_end(struct brc_run_loop *l, bool written,
+                         bool interrupted);
 /* cli_outputs.c: the files a run writes (NULL: not written), resolved
  * from -o and the scenario's outputs; see there for the rule. */
 struct brc_out_paths {

@@ -5,9 +5,9 @@
  * result files.
  *
  * Ctrl-C: the first SIGINT/SIGTERM kills the current run, marks the
- * results incomplete and still prints and writes what was measured; a
- * second one exits at once (the server and the worker die with benchrun
- * through PR_SET_PDEATHSIG).
+ * results incomplete and still prints and writes what was measured (the
+ * journal stays for --resume, cli_journal.c); a second one exits at once
+ * (the server and the worker die with benchrun through PR_SET_PDEATHSIG).
  */
 #include "config.h"
 
@@ -347,15 +347,25 @@ int brc_cmd_run(const struct brc_options *o)
 		.res = &res,
 		.stop = &stop_requested, .cells = cells,
 	};
-	bool json_written = false;
+	bool json_written = false, some_cells = cells != NULL;
 
-	brc_cli_journal_begin(&sc, outs.json, &loop);
+	/* --resume: the journal's runs are in res, its cells not run again. */
+	rc = brc_cli_journal_begin(o, &sc, outs.json, &loop, &cells);
+	if (rc) {
+		brc_cli_journal_end(&loop, false, false);
+		brc_cli_outputs_free(&outs);
+		if (have_srv)
+			brc_server_stop(&srv);
+		brc_results_free(&res);
+		goto out_plan;
+	}
+	loop.cells = cells;
 	brc_progress_begin(o->progress);
 	if (sc.search.enabled)
 		all_ok = brc_search_run(&loop);
 	else
 		all_ok = brc_run_loop(&loop) && !loop.server_dead;
-	if (cells || sc.search.enabled)
+	if (some_cells || sc.search.enabled)
 		drop_empty_groups(&res);
 	brc_progress_end();
 	if (have_srv)
@@ -368,7 +378,7 @@ int brc_cmd_run(const struct brc_options *o)
 	fflush(stdout);
 	if (write_outputs(&outs, &res, &json_written))
 		all_ok = false;
-	brc_cli_journal_end(&loop, json_written);
+	brc_cli_journal_end(&loop, json_written, res.incomplete);
 	brc_cli_outputs_free(&outs);
 	rc = res.incomplete ? BR_EXIT_INTERRUPTED
 	     : all_ok       ? BR_EXIT_OK

@@ -83,6 +83,8 @@ static const char usage_text[] =
 "                         array's index, SLURM_ARRAY_TASK_ID or\n"
 "                         JOB_COMPLETION_INDEX); see benchrun plan\n"
 "      --shard K/N        run: every N-th cell from cell K (0 <= K < N)\n"
+"      --resume           run: continue an interrupted run from its journal\n"
+"                         (OUT.json.partial): only the runs it lacks\n"
 "      --json             plan: the cells as JSON\n"
 "      --html FILE        compare: also a self-contained HTML page\n"
 "      --no-color         no colours (also when NO_COLOR is set)\n"
@@ -161,7 +163,7 @@ static int parse_count(const char *s, int *out)
 enum { OPT_PLUGIN_PATH = 256, OPT_SET, OPT_RUNS, OPT_WARMUP, OPT_HOST,
        OPT_PORT, OPT_THRESHOLD, OPT_NO_COLOR, OPT_ALLOW_FEW,
        OPT_ALLOW_DIFFERENT, OPT_STRICT, OPT_CELL, OPT_SHARD, OPT_JSON,
-       OPT_PUBLIC, OPT_PROGRESS, OPT_HTML };
+       OPT_PUBLIC, OPT_PROGRESS, OPT_HTML, OPT_RESUME };
 
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -182,6 +184,7 @@ static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "progress", required_argument, NULL, OPT_PROGRESS },
 	{ "html", required_argument, NULL, OPT_HTML },
+	{ "resume", no_argument, NULL, OPT_RESUME },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -275,6 +278,9 @@ static int handle_option(int c, struct brc_options *o)
 		return 0;
 	case OPT_STRICT:
 		o->strict = true;
+		return 0;
+	case OPT_RESUME:
+		o->resume = true;
 		return 0;
 	case OPT_CELL:
 		o->cells = optarg;
