@@ -196,7 +196,8 @@ END_TEST
 /*
  * Run `yaml` (embedded server) with results in <tmp>/out.json, hit benchrun
  * with `sig` (`times` times) after `after` seconds, or with `after` < 0
- * once out.json exists (a run is on disk); return its exit code
+ * once a run is on disk (the journal out.json.partial has its header and
+ * a run, results/journal.h); return its exit code
  * after checking that no process it started is left (they all carry
  * BR_TEST_MARK=<tmp> in their environment), and the results in *doc
  * (NULL when none were written).
@@ -208,21 +209,21 @@ static int signalled_run(const char *yaml, int sig, double after, int times,
 	char *mark = brc_xasprintf("BR_TEST_MARK=%s", dir);
 	char *path = brc_test_write(dir, "s.yaml", yaml);
 	char *out = brc_xasprintf("%s/out.json", dir);
+	char *journal = brc_xasprintf("%s.partial", out);
 	const char *argv[] = { "-q", "-o", out, path, NULL };
 	int code = after < 0
-		? brc_test_benchrun_signal_when(argv, mark, sig, out, 30)
+		? brc_test_benchrun_signal_when(argv, mark, sig, journal, 2, 30)
 		: brc_test_benchrun_interrupt(argv, mark, sig, after, times, 30);
 
 	ck_assert_int_eq(brc_test_count_marked(dir), 0);
 	if (sig == SIGKILL) {
 		/* No handler ran: the runs are in the journal, recovered by
-		 * one command (results/journal.h). */
-		char *journal = brc_xasprintf("%s.partial", out);
+		 * one command. */
 		const char *merge[] = { "merge", journal, "-o", out, NULL };
 
 		ck_assert_int_eq(brc_test_benchrun(merge, 60, NULL), 0);
-		free(journal);
 	}
+	free(journal);
 	*doc = brc_test_load_json(out);
 	free(out);
 	free(path);

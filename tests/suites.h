@@ -83,10 +83,12 @@ int brc_test_benchrun(const char *const *argv, double timeout,
 int brc_test_benchrun_interrupt(const char *const *argv, const char *env,
                                int sig, double after, int times,
                                double timeout);
-/* Same, the signal sent once the file `ready` exists (what the test waits
- * for, instead of a fixed sleep that a loaded machine outruns). */
+/* Same, the signal sent once the file `ready` exists and holds at least
+ * `lines` lines (what the test waits for, instead of a fixed sleep that a
+ * loaded machine outruns; a journal's header and one run: 2). */
 int brc_test_benchrun_signal_when(const char *const *argv, const char *env,
-                                 int sig, const char *ready, double timeout);
+                                 int sig, const char *ready, int lines,
+                                 double timeout);
 /* Processes whose environment has BR_TEST_MARK=<mark>, after waiting up
  * to 5 s (scaled) for them to be gone. */
 int brc_test_count_marked(const char *mark);

@@ -187,8 +187,26 @@ int brc_test_benchrun_interrupt(const char *const *argv, const char *env,
 	return wait_for(pid, -1, NULL, timeout);
 }
 
+/* Whether path exists with at least `lines` lines. */
+static bool has_lines(const char *path, int lines)
+{
+	char *text;
+	int n = 0;
+
+	if (access(path, F_OK))
+		return false;
+	if (lines <= 0)
+		return true;
+	text = brc_read_file(path, 1u << 26, NULL);
+	for (const char *p = text; p && *p && n < lines; p++)
+		n += *p == '\n';
+	free(text);
+	return n >= lines;
+}
+
 int brc_test_benchrun_signal_when(const char *const *argv, const char *env,
-                                 int sig, const char *ready, double timeout)
+                                 int sig, const char *ready, int lines,
+                                 double timeout)
 {
 	pid_t pid = spawn(argv, env, NULL);
 	uint64_t deadline = brc_now_ns() +
@@ -199,7 +217,7 @@ int brc_test_benchrun_signal_when(const char *const *argv, const char *env,
 	for (;;) {
 		siginfo_t si = { 0 };
 
-		if (access(ready, F_OK) == 0 || brc_now_ns() >= deadline ||
+		if (has_lines(ready, lines) || brc_now_ns() >= deadline ||
 		    waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) ||
 		    si.si_pid == pid)
 			break;
