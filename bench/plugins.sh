@@ -7,17 +7,24 @@
 #   2. throughput-bound: N=100,000, no delay, keep-alive, concurrency 100
 #      and 1,000: req/s and client CPU per request without the core's ticket
 #      processing, next to wrk against the same server in the same run.
-#   3. memory per request in flight: the worker's peak RSS (VmHWM) at
-#      concurrency 1,000 and 10,000 (or what RLIMIT_NOFILE allows) minus
-#      that at 10, per extra request; the tree's sampled peak PSS beside.
+#   3. memory per request in flight at concurrency 100, 1,000 and 10,000
+#      (or what RLIMIT_NOFILE allows): the run's cgroup peak minus its
+#      baseline (exact, the worker's tree only: the embedded server is not
+#      in the group), per request; and the worker's peak RSS (VmHWM) minus
+#      that at 10, per extra request.
+#   4. receive buffer (recv_buffer, -s SIZES): for each size, memory per
+#      request in flight at concurrency 1,000 (as in 3) and req/s and client
+#      CPU at concurrency 100, no delay, N=30,000, all sizes in one scenario.
 #
-#   bench/plugins.sh [-b BUILDDIR] [-r REPS] [-t 1,2,3] [-p PLUGINS] [-k DIR]
+#   bench/plugins.sh [-b BUILDDIR] [-r REPS] [-t 1,2,3,4] [-p PLUGINS] [-k DIR]
+#                    [-s 4KiB,6KiB,8KiB,12KiB,16KiB]
 #
 # -b: a configured build tree with benchrun and plugins (default: ./ if it
 #     holds benchrun, else ./build); -r: repetitions per point (default 3,
 #     medians are shown); -t: which tables; -p: comma-separated plugins
 #     (default: every plugin `benchrun plugins` finds, minus null/exec/calib);
-# -k: keep the scenarios and result files in DIR.
+# -k: keep the scenarios and result files in DIR; -s: the recv_buffer
+#     sizes of table 4 (only plugins with that parameter get the sweep).
 # Needs wrk and python3.  Prints markdown on stdout, logs on stderr.
 set -euo pipefail
 
@@ -27,14 +34,16 @@ reps=3
 tables=1,2,3
 only=
 keep=
-while getopts b:r:t:p:k:h opt; do
+sizes=4KiB,6KiB,8KiB,12KiB,16KiB
+while getopts b:r:t:p:k:s:h opt; do
 	case $opt in
 	b) build=$OPTARG ;;
 	r) reps=$OPTARG ;;
 	t) tables=$OPTARG ;;
 	p) only=$OPTARG ;;
 	k) keep=$OPTARG ;;
-	*) sed -n '2,20p' "$0"; exit 2 ;;
+	s) sizes=$OPTARG ;;
+	*) sed -n '2,27p' "$0"; exit 2 ;;
 	esac
 done
 if [ -z "$build" ]; then
@@ -62,14 +71,17 @@ cleanup() {
 trap cleanup EXIT INT TERM
 log() { echo "plugins.sh: $*" >&2; }
 
-# Plugins and whether each declares `concurrency`.
+# Plugins and whether each declares `concurrency` and `recv_buffer`.
 "$br" plugins > "$work/plugins.txt"
 awk '/^[a-z0-9_]+  \(/ { p = $1 } p && $1 == "concurrency" { c[p] = 1 }
+     p && $1 == "recv_buffer" { b[p] = 1 }
      /^[a-z0-9_]+  \(/ { print $1 }
-     END { for (p in c) print p > "'"$work/conc.txt"'" }' \
+     END { for (p in c) print p > "'"$work/conc.txt"'"
+           for (p in b) print p > "'"$work/rbuf.txt"'" }' \
 	"$work/plugins.txt" | grep -Ev '^(null|exec|calib.*)$' > "$work/all.txt"
 if [ -n "$only" ]; then tr , '\n' <<<"$only" > "$work/all.txt"; fi
 has_conc() { grep -qx "$1" "$work/conc.txt"; }
+has_rbuf() { [ -f "$work/rbuf.txt" ] && grep -qx "$1" "$work/rbuf.txt"; }
 plugins=$(cat "$work/all.txt")
 log "plugins: $(echo $plugins)"
 
@@ -166,28 +178,54 @@ if [[ $tables == *2* ]]; then
 fi
 
 # ---- 3. memory per request in flight --------------------------------------
-if [[ $tables == *3* ]]; then
-	# The runner wants ~2 descriptors per connection (its embedded server
-	# and the worker); without root the hard limit caps the top point.
-	big=10000
+# The delay holds every slot busy at once: two rounds of `c` requests, each
+# held long enough for the last connection of a round to be made before the
+# first response (10,000 connections take ~1-2 s to open on 2 busy cores).
+hold() { [ "$1" -gt 1000 ] && echo 4s || echo 2s; }
+# The most transfers a plugin can hold under RLIMIT_NOFILE: one socket
+# each, three for the thread plugins (curl's wakeup pair per handle).
+cap() {
+	local lim per=1
 	lim=$(ulimit -n)
-	if [ "$lim" != unlimited ] && [ $((2 * big + 64)) -gt "$lim" ]; then
-		big=$(( (lim - 64) / 2 / 1000 * 1000 ))
-		log "RLIMIT_NOFILE $lim: the top point is $big, not 10,000"
-	fi
+	[ "$lim" = unlimited ] && lim=1048576
+	case $1 in threads|threadpool) per=3 ;; forkpool) echo 1000; return ;; esac
+	echo $(( (lim - 64) / per / 1000 * 1000 ))
+}
+if [[ $tables == *3* ]]; then
 	files=()
-	for c in 10 1000 $big; do
+	for c in 10 100 1000 10000; do
 		args=()
 		for p in $plugins; do
 			has_conc "$p" || continue
-			[ "$p" = forkpool ] && [ $c -gt 1000 ] && continue
-			args+=("$p:$p:$c")
+			m=$(cap "$p")
+			cc=$c
+			if [ "$c" -gt "$m" ]; then
+				[ "$c" -gt 1000 ] || continue
+				cc=$m
+				log "$p: RLIMIT_NOFILE $(ulimit -n) holds $m, not $c"
+			fi
+			args+=("$p@$c:$p:$cc")
 		done
-		# two rounds of `c` requests, each held 1 s by the server: long
-		# enough for every slot to be busy before the first one is done
-		scenario "$work/mem$c.yaml" $((2 * c)) "{model: fixed, value: 1s}" "" "${args[@]}"
+		scenario "$work/mem$c.yaml" $((2 * c)) "{model: fixed, value: $(hold $c)}" "" "${args[@]}"
 		run "$work/mem$c.yaml"
 		files+=("$work/mem$c.json")
 	done
 	fmt memory "${files[@]}"
+fi
+
+# ---- 4. receive buffer sweep ----------------------------------------------
+if [[ $tables == *4* ]]; then
+	mem=() tput=()
+	for p in $plugins; do
+		has_rbuf "$p" && has_conc "$p" || continue
+		for sz in $(tr , ' ' <<<"$sizes"); do
+			mem+=("$p/$sz:$p:1000, recv_buffer: $sz")
+			tput+=("$p/$sz:$p:100, recv_buffer: $sz")
+		done
+	done
+	scenario "$work/rbuf_mem.yaml" 2000 "{model: fixed, value: 2s}" "" "${mem[@]}"
+	run "$work/rbuf_mem.yaml"
+	scenario "$work/rbuf_tput.yaml" 30000 "{model: none}" "" "${tput[@]}"
+	run "$work/rbuf_tput.yaml"
+	fmt recvbuf "$work/rbuf_mem.json" "$work/rbuf_tput.json"
 fi

@@ -3,7 +3,8 @@
 bench/plugins.sh (see there).  Usage:
   plugins_table.py latency LAT.json [SYNC100.json]
   plugins_table.py throughput WRK.txt TPUT100.json TPUT1000.json
-  plugins_table.py memory MEM10.json MEM1000.json MEM10000.json
+  plugins_table.py memory MEM10.json MEM100.json MEM1000.json MEM10000.json
+  plugins_table.py recvbuf RBUF_MEM.json RBUF_TPUT.json
 """
 import json
 import math
@@ -111,24 +112,32 @@ def throughput(wrk, *files):
                 f(wr, ".0f"), f(wc, ".1f"), status(g)))
 
 
+def cg_growth(g):
+    """Median growth of the run's cgroup over its baseline, bytes (exact:
+    the worker's tree only); None without the cgroup instrument."""
+    v = [r["memory"]["tree_peak"] - r["memory"]["tree_baseline"]
+         for r in ok_runs(g)
+         if (r.get("memory") or {}).get("instrument") in (1, 2)]
+    return statistics.median(v) if v else None
+
+
 def memory(*files):
-    """Per request in flight from the worker's VmHWM (exact); the sampled
-    tree PSS at the top point is shown beside it (it sees forkpool's
-    children, which VmHWM does not)."""
+    """Per request in flight: the cgroup's growth over its baseline divided
+    by the concurrency (exact, the worker's tree); the worker's VmHWM minus
+    that at 10, per extra request, beside it."""
     by, cs = {}, set()
     for path in files:
         for g in load(path):
             c = g.get("concurrency") or 1
             cs.add(c)
             by.setdefault(g["plugin"], {})[c] = (
-                med(g, "peak_rss"), med(g, "tree_peak_pss"), status(g))
+                med(g, "peak_rss"), cg_growth(g), status(g))
     top = sorted(c for c in cs if c > 10)
-    print("| strategy | VmHWM MiB at 10 | %s | %s | tree peak PSS MiB at "
-          "{:,} | status |".format(top[-1]) % (
-              " | ".join("at {:,}".format(c) for c in top),
-              " | ".join("KiB per request in flight at {:,}".format(c)
-                         for c in top)))
-    print("|---" * (4 + 2 * len(top)) + "|")
+    print("| strategy | %s | %s | status |" % (
+        " | ".join("KiB/req in flight at {:,} (cgroup)".format(c)
+                   for c in top),
+        " | ".join("at {:,} (VmHWM)".format(c) for c in top)))
+    print("|---" * (2 + 2 * len(top)) + "|")
     for p, m in by.items():
         def rss(c):
             return (m.get(c) or (None,))[0]
@@ -138,15 +147,39 @@ def memory(*files):
                 return None
             return (rss(c) - rss(10)) / (c - 10) / 1024
 
+        def cg(c):
+            v = (m.get(c) or (None, None))[1]
+            return None if v is None else v / c / 1024
+
         st = "; ".join("%s: %s" % (c, m[c][2]) for c in sorted(m)
                        if m[c][2] != "ok") or "ok"
-        print("| %s | %s | %s | %s | %s | %s |" % (
-            p, f(mib(rss(10)), ".1f"),
-            " | ".join(f(mib(rss(c)), ".1f") for c in top),
-            " | ".join(f(per(c), ".1f") for c in top),
-            f(mib((m.get(top[-1]) or (None, None))[1]), ".1f"), st))
+        print("| %s | %s | %s | %s |" % (
+            p, " | ".join(f(cg(c), ".1f") for c in top),
+            " | ".join(f(per(c), ".1f") for c in top), st))
+
+
+def recvbuf(mem, tput):
+    """Per plugin and recv_buffer size (labels PLUGIN/SIZE): KiB per
+    request in flight at concurrency 1,000 (cgroup growth / concurrency),
+    and req/s and client CPU at concurrency 100 without delay."""
+    t = {g["label"]: g for g in load(tput)}
+    print("| strategy | recv_buffer | KiB/req in flight at 1,000 (cgroup) | "
+          "req/s at 100 | client CPU µs/req | processing µs/req | status |")
+    print("|---|---|---|---|---|---|---|")
+    for g in load(mem):
+        p, _, size = g["label"].partition("/")
+        c = g.get("concurrency") or 1
+        gr = cg_growth(g)
+        h = t.get(g["label"]) or {}
+        print("| %s | %s | %s | %s | %s | %s | %s |" % (
+            p, size, f(gr / c / 1024 if gr is not None else None, ".1f"),
+            f(med(h, "req_per_s"), ".0f") if h else "-",
+            f(client_cpu_us(h), ".1f") if h else "-",
+            f(proc_us(h), ".1f") if h else "-",
+            status(g) + ("" if not h or status(h) == "ok"
+                         else "; tput: " + status(h))))
 
 
 if __name__ == "__main__":
     {"latency": latency, "throughput": throughput,
-     "memory": memory}[sys.argv[1]](*sys.argv[2:])
+     "memory": memory, "recvbuf": recvbuf}[sys.argv[1]](*sys.argv[2:])

@@ -92,6 +92,7 @@ int main(void)
 		brc_suite_newcomer_report,
 		brc_suite_openload,
 		brc_suite_journal,
+		brc_suite_recvbuf,
 	};
 	SRunner *sr = srunner_create(NULL);
 	const char *part = getenv("BR_TEST_PART");
