@@ -37,9 +37,10 @@ struct brcurl_opts {
 };
 
 /* The receive buffer every transfer holds while in flight: libcurl's
- * default is 16 KiB, 8 KiB holds a 4.8 KiB ticket and its headers in one
- * read and keeps ~8 KiB less per request in flight (BENCHMARKS.md). */
-#define BRCURL_RECV_BUFFER "8KiB"
+ * default is 16 KiB.  6 KiB still takes a 4.8 KiB ticket and its headers
+ * in one read (4 KiB needs two), and holds ~2 KiB less per request in
+ * flight than 8 KiB did (measured 4-16 KiB, BENCHMARKS.md). */
+#define BRCURL_RECV_BUFFER "6KiB"
 
 /*
  * The common br_param entries for `struct brcurl_opts member` inside the
