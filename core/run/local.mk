@@ -13,6 +13,7 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/runctx.c \
 	%reldir%/runctx.h \
 	%reldir%/runctx_finish.c \
+	%reldir%/runctx_life.c \
 	%reldir%/runctx_priv.h \
 	%reldir%/runner.c \
 	%reldir%/runner.h \

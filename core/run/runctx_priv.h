@@ -1,7 +1,8 @@
 /*
- * runctx_priv.h - what runctx.c (the services during a run) and
- * runctx_finish.c (the tally after it) share: the per-request slot and the
- * run context.  Nothing outside core/run/runctx*.c includes it.
+ * runctx_priv.h - what runctx.c (the services during a run),
+ * runctx_life.c (the context made and freed) and runctx_finish.c (the
+ * tally after it) share: the per-request slot and the run context.
+ * Nothing outside core/run/runctx*.c includes it.
  */
 #ifndef BR_RUNCTX_PRIV_H
 #define BR_RUNCTX_PRIV_H
