@@ -93,6 +93,7 @@ int main(void)
 		brc_suite_openload,
 		brc_suite_journal,
 		brc_suite_recvbuf,
+		brc_suite_journal_files,
 	};
 	SRunner *sr = srunner_create(NULL);
 	const char *part = getenv("BR_TEST_PART");

@@ -61,7 +61,7 @@ tests_check_benchrun_SOURCES += tests/check_validate.c tests/check_proc.c \
 # The open model: schedule, scenario, metrics, plugins (issue 16).
 tests_check_benchrun_SOURCES += tests/check_openload.c
 # The journal: a run appended, not the results file rewritten (issue 14).
-tests_check_benchrun_SOURCES += tests/check_journal.c
+tests_check_benchrun_SOURCES += tests/check_journal.c tests/check_journal_files.c
 # The curl plugins' receive buffer reaches libcurl (issue 14).
 tests_check_benchrun_SOURCES += tests/check_recvbuf.c
 tests_check_benchrun_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) \

@@ -3,7 +3,9 @@
  * SCENARIO` uses it: checked before anything runs (nothing of anybody
  * else's is ever replaced, and the runs of an interrupted benchrun are
  * never overwritten), created with the results' header before the first
- * run, and removed once the results file holds every run.
+ * run, and removed once the results file holds every run; with --resume,
+ * an interrupted run's journal is read back, its runs kept, and only the
+ * cells it lacks are run.
  */
 #include "config.h"
 
