@@ -12,6 +12,8 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/open_verdict.c \
 	%reldir%/results.c \
 	%reldir%/results_capacity.c \
+	%reldir%/results_doc.cc \
+	%reldir%/results_doc.h \
 	%reldir%/results.h \
 	%reldir%/results_host.c \
 	%reldir%/results_json.c \
