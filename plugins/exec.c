@@ -29,6 +29,8 @@
  * program dies with the worker (PR_SET_PDEATHSIG): a kill -9 of benchrun
  * leaves nothing running.
  * docs/exec-protocol.md has the details and examples/python/ four programs.
+ * The program's side (its input lines, environment, exec and CPU) is in
+ * exec_child.c; this file runs it: pipes, fork, the pump, the outcome.
  */
 #define _GNU_SOURCE /* pipe2 */
 #include <benchrun/plugin.h>
@@ -42,11 +44,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "exec_child.h"
 #include "exec_proto.h"
 
 struct exec_opts {
@@ -133,102 +135,12 @@ static void exec_arrivals(struct exec_state *st)
  * nothing: the instance may run again (plugin.h). */
 static int build_input(struct exec_state *st)
 {
-	enum { DUE_MAX = 24 }; /* " 1234567.123456789" */
-	size_t len = 0;
-
 	free(st->in);
 	st->in = NULL;
 	st->in_len = st->in_off = st->out_len = 0;
 	exec_arrivals(st);
-	for (size_t i = 0; i < st->count; i++)
-		len += strlen(st->host->url(st->run, i)) + 1 +
-		       (st->open ? DUE_MAX : 0);
-	st->in = malloc(len + 1);
-	if (!st->in)
-		return -1;
-	for (size_t i = 0; i < st->count; i++) {
-		const char *u = st->host->url(st->run, i);
-		size_t n = strlen(u);
-
-		memcpy(st->in + st->in_len, u, n);
-		st->in_len += n;
-		if (st->open) {
-			uint64_t d = st->host->due(st->run, i);
-
-			st->in_len += (size_t)snprintf(
-				st->in + st->in_len, DUE_MAX, " %llu.%09llu",
-				(unsigned long long)(d / 1000000000u),
-				(unsigned long long)(d % 1000000000u));
-		}
-		st->in[st->in_len++] = '\n';
-	}
-	return 0;
-}
-
-static void child_exec(const struct exec_state *st, int in_fd, int out_fd,
-                       pid_t parent)
-{
-	char buf[32];
-
-	/* Die with the worker, which dies with benchrun: a kill -9 must not
-	 * leave the program running.  The worker may already be gone. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
-		_exit(127);
-	if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0)
-		_exit(127);
-	snprintf(buf, sizeof(buf), "%zu", st->count);
-	setenv("BENCHRUN_COUNT", buf, 1);
-	snprintf(buf, sizeof(buf), "%lld", (long long)st->opts->concurrency);
-	setenv("BENCHRUN_CONCURRENCY", buf, 1);
-	if (st->open) {
-		setenv("BENCHRUN_ARRIVAL", "open", 1);
-		snprintf(buf, sizeof(buf), "%.9f", st->epoch);
-		setenv("BENCHRUN_EPOCH", buf, 1);
-	}
-	for (const char *const *e = st->opts->env; e && *e; e++)
-		putenv((char *)*e);
-	if (st->opts->cwd && chdir(st->opts->cwd)) {
-		fprintf(stderr, "exec: cannot enter %s: %s\n", st->opts->cwd,
-		        strerror(errno));
-		_exit(127);
-	}
-	signal(SIGPIPE, SIG_DFL);
-	execvp(st->opts->command[0], (char *const *)st->opts->command);
-	fprintf(stderr, "exec: cannot run %s: %s\n", st->opts->command[0],
-	        strerror(errno));
-	_exit(127);
-}
-
-/*
- * CPU of the program and the children it waited for so far, from
- * /proc/PID/stat (utime, stime, cutime, cstime: fields 14-17, after the
- * parenthesised name, which may itself hold spaces).
- */
-static int child_cpu(pid_t pid, uint64_t *user_ns, uint64_t *sys_ns)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long ut, st, cut, cst;
-	long hz = sysconf(_SC_CLK_TCK);
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0 || hz <= 0)
-		return -1;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	/* After ") ": state, then fields 4..13, then utime... */
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
-	                 "%llu %llu %llu %llu", &ut, &st, &cut, &cst) != 4)
-		return -1;
-	*user_ns = (ut + cut) * 1000000000ULL / (unsigned long long)hz;
-	*sys_ns = (st + cst) * 1000000000ULL / (unsigned long long)hz;
-	return 0;
+	return brexec_input(st->host, st->run, st->count, st->open, &st->in,
+	                    &st->in_len);
 }
 
 /* `ready`: the program has started its interpreter, imported and set up;
@@ -243,7 +155,7 @@ static void on_ready(struct exec_state *st)
 	if (!BR_HAS_MEMBER(struct br_host, st->host->size, ready) ||
 	    !st->host->ready)
 		return;
-	if (child_cpu(st->pid, &user, &sys))
+	if (brexec_child_cpu(st->pid, &user, &sys))
 		st->host->log(st->run, BR_LOG_WARN, "exec: cannot read the "
 		              "program's CPU at ready: its start-up CPU is "
 		              "counted in the run");
@@ -426,8 +338,15 @@ static int exec_run(void *state, struct br_run *run)
 	pid = fork();
 	if (pid < 0)
 		goto fail_fork;
-	if (pid == 0)
-		child_exec(st, in[0], out[1], self);
+	if (pid == 0) {
+		struct brexec_spawn sp = {
+			.command = st->opts->command, .env = st->opts->env,
+			.cwd = st->opts->cwd, .concurrency = st->opts->concurrency,
+			.count = st->count, .open = st->open, .epoch = st->epoch,
+		};
+
+		brexec_child(&sp, in[0], out[1], self);
+	}
 	st->pid = pid;
 	st->ready = false;
 	close(in[0]);

@@ -16,7 +16,7 @@ plugins_sync_la_LIBADD = plugins/libbrcurl.la $(CURL_LIBS)
 
 plugin_LTLIBRARIES += plugins/exec.la
 plugins_exec_la_SOURCES = plugins/exec.c plugins/exec_proto.c \
-	plugins/exec_proto.h
+	plugins/exec_proto.h plugins/exec_child.c plugins/exec_child.h
 plugins_exec_la_LDFLAGS = $(BR_PLUGIN_LINK)
 
 # brthread: the thread attributes and per-thread easy handles of threads
