@@ -98,6 +98,10 @@ seed() { # target corpus-dir
 	[ -n "$(ls "$2")" ] || printf 'x' > "$2/seed"
 }
 
+# One input taking over 5 s is a finding (a hang or a blow-up); on a
+# loaded machine CI scales that as it scales the tests' hang deadlines
+# (CK_TIMEOUT_MULTIPLIER, tests/run-all.sh), so that busy cores are not one.
+unit_timeout=$(awk -v m="${CK_TIMEOUT_MULTIPLIER:-1}" 'BEGIN { m += 0; printf "%d", 5 * (m > 1 ? m : 1) }')
 for target in $targets; do
 	# shellcheck disable=SC2086,SC2046
 	clang $flags -c -o "$target.o" "$top/tests/fuzz/${target}_fuzzer.c"
@@ -114,7 +118,7 @@ for target in $targets; do
 	mkdir -p "$corpus"
 	seed "$target" "$corpus"
 	echo "fuzz: $target for ${secs}s"
-	if ! "./${target}_fuzzer" -max_total_time="$secs" -timeout=5 -rss_limit_mb=2048 \
+	if ! "./${target}_fuzzer" -max_total_time="$secs" -timeout="$unit_timeout" -rss_limit_mb=2048 \
 		-max_len=65536 "$corpus" 2> "$target.log"; then
 		tail -40 "$target.log"
 		echo "fuzz: $target found a problem; input saved in $out"
