@@ -10,6 +10,8 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/plan_order.c \
 	%reldir%/plan_program.c \
 	%reldir%/run_spawn.c \
+	%reldir%/run_spec.c \
+	%reldir%/run_spec.h \
 	%reldir%/runctx.c \
 	%reldir%/runctx.h \
 	%reldir%/runctx_finish.c \
@@ -22,7 +24,9 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/worker.c \
 	%reldir%/worker.h \
 	%reldir%/worker_guard.c \
-	%reldir%/worker_guard.h
+	%reldir%/worker_guard.h \
+	%reldir%/worker_pipe.c \
+	%reldir%/worker_pipe.h
 # The exact memory instrument and the run's sampler (issue 12).
 core_libbrcore_la_SOURCES += \
 	%reldir%/cgroup.c \

@@ -1,6 +1,6 @@
 /*
  * runner.c - one measured run, from the parent's side (see runner.h):
- * write the spec, reset and query the server around the run, start and
+ * write the spec (run_spec.c), reset and query the server around the run, start and
  * watch the worker (run_spawn.c), and turn its report and the samples into
  * a struct brc_run_result.
  */
@@ -8,6 +8,7 @@
 
 #include "results/histogram.h"
 #include "results/metrics.h"
+#include "run/run_spec.h"
 #include "run/runner.h"
 
 #include <cjson/cJSON.h>
@@ -25,55 +26,6 @@
 
 /* A run is server-bound when the server burned most of a core. */
 #define SERVER_BOUND_SHARE 0.8
-
-static char *make_spec(const struct brc_runner_job *job)
-{
-	cJSON *s = cJSON_CreateObject();
-	cJSON *w = cJSON_AddObjectToObject(s, "workload");
-	cJSON *params = cJSON_AddArrayToObject(s, "params");
-	char num[32], *text;
-
-	cJSON_AddStringToObject(s, "plugin", job->plugin_path);
-	cJSON_AddStringToObject(s, "url_template", job->url_template);
-	cJSON_AddStringToObject(s, "base", job->base ? job->base : "");
-	if (job->dir)
-		cJSON_AddStringToObject(s, "dir", job->dir);
-	cJSON_AddNumberToObject(s, "verbosity", brc_verbosity);
-	/* uint64 does not survive a JSON double: the seed travels as text. */
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)job->w->seed);
-	cJSON_AddStringToObject(w, "seed", num);
-	cJSON_AddNumberToObject(w, "days", (double)job->w->days);
-	cJSON_AddStringToObject(w, "start_date", job->w->start_date);
-	cJSON_AddStringToObject(w, "route", job->w->route);
-	cJSON_AddNumberToObject(w, "trips_min", (double)job->w->trips_min);
-	cJSON_AddNumberToObject(w, "trips_max", (double)job->w->trips_max);
-	cJSON_AddNumberToObject(w, "cpu_us_per_trip", job->w->cpu_us_per_trip);
-	cJSON_AddNumberToObject(w, "max_body", (double)job->w->max_body);
-	cJSON_AddBoolToObject(w, "validate", job->w->validate);
-	if (job->w->arrival.model == BR_ARRIVAL_OPEN) {
-		cJSON_AddNumberToObject(w, "rate", job->w->arrival.rate);
-		cJSON_AddBoolToObject(w, "poisson", job->w->arrival.process ==
-		                      BR_PROCESS_POISSON);
-	}
-	for (size_t i = 0; i < job->n_params; i++) {
-		const struct brc_param_value *v = &job->params[i];
-		cJSON *p = cJSON_CreateObject();
-		cJSON *items = cJSON_AddArrayToObject(p, "items");
-
-		cJSON_AddStringToObject(p, "name", v->name);
-		cJSON_AddBoolToObject(p, "list", v->is_list);
-		for (size_t k = 0; k < v->n_items; k++)
-			cJSON_AddItemToArray(items, cJSON_CreateString(v->items[k]));
-		if (v->mark.file)
-			cJSON_AddStringToObject(p, "file", v->mark.file);
-		cJSON_AddNumberToObject(p, "line", v->mark.line);
-		cJSON_AddNumberToObject(p, "col", v->mark.col);
-		cJSON_AddItemToArray(params, p);
-	}
-	text = cJSON_PrintUnformatted(s);
-	cJSON_Delete(s);
-	return text;
-}
 
 static void read_tally(const cJSON *r, struct brc_run_result *out)
 {
@@ -368,7 +320,7 @@ int brc_runner_run(const struct brc_runner_job *job, struct brc_run_result *out)
 			brc_warn("could not reset the embedded server's counters");
 		have_server = !brc_server_query(job->srv, &before);
 	}
-	spec = make_spec(job);
+	spec = brc_run_spec_make(job);
 	if (brc_spawn_worker(job->exe, spec, job->timeout, job->sample_interval,
 	                    job->stop, &sp)) {
 		free(spec);

@@ -14,6 +14,7 @@
  *   destroy(), exit 0
  *
  * A failure before "ready" sends the report (status "failed") right away.
+ * The pipes are worker_pipe.c's, the spec's fields run_spec.c's.
  * Only the run hook is inside the measured window; the two handshakes sit
  * outside it and cost a pipe round trip each.
  */
@@ -35,164 +36,13 @@
 #include "results/metrics.h"
 #include "run/runctx.h"
 #include "run/worker.h"
+#include "run/run_spec.h"
 #include "run/sampler.h"
 #include "run/worker_guard.h"
+#include "run/worker_pipe.h"
 #include "workload/arrival.h"
 #include "workload/tickets.h"
 #include "util.h"
-
-#define REPORT_FD 3
-
-/* The two pipes to the parent, moved off fds 0 and 3 (see hide_pipes). */
-static int ctl_in = -1, ctl_out = -1;
-
-struct spec {
-	cJSON *root;
-	struct brc_workload w;
-	const char *plugin, *tmpl, *base, *dir;
-	struct brc_param_value *params;
-	size_t n_params;
-};
-
-/* Bytes read from ctl_in after the spec line (the parent sends nothing
- * before the first handshake, but a read never assumes so): handshake()
- * takes them first. */
-static char ctl_pending[64];
-static size_t ctl_pending_len;
-
-/* The spec line, read in chunks rather than a byte per read(): a spec
- * carries the scenario's values and may be large. */
-static char *read_line(int fd)
-{
-	struct brc_buf b = { 0 };
-	char chunk[16384];
-	ssize_t n;
-
-	for (;;) {
-		char *nl;
-
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		nl = memchr(chunk, '\n', (size_t)n);
-		if (!nl) {
-			brc_buf_append(&b, chunk, (size_t)n);
-			continue;
-		}
-		brc_buf_append(&b, chunk, (size_t)(nl - chunk));
-		ctl_pending_len = (size_t)(chunk + n - (nl + 1));
-		if (ctl_pending_len > sizeof(ctl_pending))
-			ctl_pending_len = sizeof(ctl_pending); /* not our protocol */
-		memcpy(ctl_pending, nl + 1, ctl_pending_len);
-		break;
-	}
-	return b.data;
-}
-
-/* Block until the parent says go; false when it has gone away. */
-static bool handshake(const char *msg)
-{
-	char c;
-	ssize_t n;
-
-	if (write(ctl_out, msg, strlen(msg)) < 0)
-		return false;
-	if (ctl_pending_len) {
-		memmove(ctl_pending, ctl_pending + 1, --ctl_pending_len);
-		return true;
-	}
-	do
-		n = read(ctl_in, &c, 1);
-	while (n < 0 && errno == EINTR);
-	return n == 1;
-}
-
-static const char *jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static double jnum(const cJSON *o, const char *key, double def)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : def;
-}
-
-static int parse_spec(const char *text, struct spec *s, char **err)
-{
-	const cJSON *w, *params, *p, *items, *it;
-	const char *seed;
-	size_t k = 0;
-
-	s->root = cJSON_Parse(text ? text : "");
-	w = cJSON_GetObjectItemCaseSensitive(s->root, "workload");
-	s->plugin = jstr(s->root, "plugin");
-	s->tmpl = jstr(s->root, "url_template");
-	s->base = jstr(s->root, "base");
-	s->dir = jstr(s->root, "dir");
-	seed = jstr(w, "seed");
-	if (!s->root || !w || !s->plugin || !s->tmpl || !s->base || !seed) {
-		*err = brc_xstrdup("invalid run spec on stdin (this command is "
-		                  "internal to benchrun)");
-		return -1;
-	}
-	brc_verbosity = (int)jnum(s->root, "verbosity", 0);
-	s->w.seed = strtoull(seed, NULL, 10);
-	s->w.days = (int64_t)jnum(w, "days", 0);
-	s->w.start_date = (char *)jstr(w, "start_date");
-	s->w.route = (char *)jstr(w, "route");
-	s->w.trips_min = (int64_t)jnum(w, "trips_min", 20);
-	s->w.trips_max = (int64_t)jnum(w, "trips_max", 20);
-	s->w.cpu_us_per_trip = jnum(w, "cpu_us_per_trip", 0);
-	s->w.max_body = (int64_t)jnum(w, "max_body", 4 << 20);
-	s->w.validate = cJSON_IsTrue(cJSON_GetObjectItem(w, "validate"));
-	s->w.arrival.rate = jnum(w, "rate", 0);
-	s->w.arrival.model = s->w.arrival.rate > 0 ? BR_ARRIVAL_OPEN
-	                                           : BR_ARRIVAL_CLOSED;
-	s->w.arrival.process = cJSON_IsTrue(cJSON_GetObjectItem(w, "poisson"))
-	                       ? BR_PROCESS_POISSON : BR_PROCESS_CONSTANT;
-	if (!s->w.start_date || !s->w.route) {
-		*err = brc_xstrdup("run spec: workload lacks start_date/route");
-		return -1;
-	}
-	params = cJSON_GetObjectItemCaseSensitive(s->root, "params");
-	s->n_params = (size_t)cJSON_GetArraySize(params);
-	s->params = brc_xcalloc(s->n_params + 1, sizeof(*s->params));
-	cJSON_ArrayForEach(p, params) {
-		struct brc_param_value *v = &s->params[k++];
-		size_t j = 0;
-
-		v->name = (char *)jstr(p, "name");
-		v->is_list = cJSON_IsTrue(cJSON_GetObjectItem(p, "list"));
-		v->mark.file = jstr(p, "file");
-		v->mark.line = (int)jnum(p, "line", 0);
-		v->mark.col = (int)jnum(p, "col", 0);
-		items = cJSON_GetObjectItemCaseSensitive(p, "items");
-		v->n_items = (size_t)cJSON_GetArraySize(items);
-		v->items = brc_xcalloc(v->n_items + 1, sizeof(char *));
-		cJSON_ArrayForEach(it, items)
-			v->items[j++] = cJSON_IsString(it) ? it->valuestring
-			                                   : (char *)"";
-		if (!v->name) {
-			*err = brc_xstrdup("run spec: parameter without a name");
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static void free_spec(struct spec *s)
-{
-	for (size_t i = 0; i < s->n_params; i++)
-		free(s->params[i].items);
-	free(s->params);
-	cJSON_Delete(s->root);
-}
 
 static double tv(const struct timeval *t)
 {
@@ -255,27 +105,6 @@ static void add_measures(cJSON *r, const struct brc_run_tally *t,
 	if (t->failures)
 		cJSON_AddStringToObject(r, "failure_log", t->failures);
 }
-
-static void send_report(cJSON *r)
-{
-	char *text = cJSON_PrintUnformatted(r);
-	size_t len = strlen(text), off = 0;
-	ssize_t n;
-
-	while (off < len) {
-		n = write(ctl_out, text + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
-	close(ctl_out);
-	cJSON_free(text);
-}
-
-/* Everything between loading the plugin and the report; returns the
- * report to send. */
 
 /* "what failed: the plugin's last error", so the table says why. */
 static void add_reason(cJSON *r, const char *what)
@@ -373,8 +202,10 @@ static void from_ready(const struct br_run *run, uint64_t *t0, uint64_t t1,
  * LeakSanitizer, scanning globals, would call the run leaked. */
 static struct br_run *volatile closed_run;
 
+/* Everything between loading the plugin and the report; returns the
+ * report to send. */
 static cJSON *measure(const struct br_plugin *p, const void *opts,
-                      struct spec *s)
+                      struct brc_run_spec *s)
 {
 	cJSON *r = cJSON_CreateObject();
 	size_t n = (size_t)(s->w.days > 0 ? s->w.days : 0);
@@ -423,7 +254,7 @@ static cJSON *measure(const struct br_plugin *p, const void *opts,
 		free(due);
 		return r;
 	}
-	if (!handshake("ready\n"))
+	if (!brc_worker_handshake("ready\n"))
 		_exit(1); /* the parent is gone: nobody to report to */
 
 	usage_now(&u0);
@@ -434,7 +265,7 @@ static cJSON *measure(const struct br_plugin *p, const void *opts,
 	usage_now(&u1);
 	brc_run_close(run);
 
-	if (!handshake("end\n"))
+	if (!brc_worker_handshake("end\n"))
 		_exit(1);
 	brc_run_finish(run, &t);
 	cJSON_AddStringToObject(r, "status", rc ? "failed" : "ok");
@@ -455,44 +286,22 @@ static cJSON *measure(const struct br_plugin *p, const void *opts,
 	return r;
 }
 
-/*
- * Move the control pipes to close-on-exec descriptors and put /dev/null on
- * stdin: programs a strategy starts (the exec plugin) must neither read
- * the parent's "go" bytes nor keep the report pipe open.
- */
-static int hide_pipes(void)
-{
-	int null;
-
-	ctl_in = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 10);
-	ctl_out = fcntl(REPORT_FD, F_DUPFD_CLOEXEC, 10);
-	if (ctl_in < 0 || ctl_out < 0)
-		return -1;
-	close(REPORT_FD);
-	null = open("/dev/null", O_RDONLY);
-	if (null >= 0 && null != STDIN_FILENO) {
-		dup2(null, STDIN_FILENO);
-		close(null);
-	}
-	return 0;
-}
-
 int brc_worker_main(void)
 {
-	struct spec s = { 0 };
+	struct brc_run_spec s = { 0 };
 	struct brc_loaded lp = { 0 };
 	char *line, *err = NULL;
 	void *opts = NULL;
 	cJSON *r = NULL;
 
-	if (fcntl(REPORT_FD, F_GETFD) < 0 || hide_pipes()) {
+	if (brc_worker_pipes_open()) {
 		brc_error("'__worker' is internal to benchrun (it expects a run "
 		         "spec on stdin and a report pipe on fd 3)");
 		return BR_EXIT_USAGE;
 	}
 	brc_worker_guard_install();
-	line = read_line(ctl_in);
-	if (parse_spec(line, &s, &err))
+	line = brc_worker_read_spec();
+	if (brc_run_spec_parse(line, &s, &err))
 		goto fail;
 	/* Relative paths a strategy is given (an exec program, its script)
 	 * are relative to the scenario's directory (scenario/paths.h). */
@@ -506,11 +315,11 @@ int brc_worker_main(void)
 	if (brc_params_build(lp.desc, s.params, s.n_params, &opts, &err))
 		goto fail;
 	r = measure(lp.desc, opts, &s);
-	send_report(r);
+	brc_worker_send_report(r);
 	cJSON_Delete(r);
 	brc_params_free(lp.desc, opts);
 	brc_plugin_close(&lp);
-	free_spec(&s);
+	brc_run_spec_free(&s);
 	free(line);
 	return 0;
 
@@ -518,13 +327,13 @@ fail:
 	r = cJSON_CreateObject();
 	cJSON_AddStringToObject(r, "status", "failed");
 	cJSON_AddStringToObject(r, "reason", err ? err : "unknown error");
-	send_report(r);
+	brc_worker_send_report(r);
 	cJSON_Delete(r);
 	if (opts)
 		brc_params_free(lp.desc, opts);
 	if (lp.dl)
 		brc_plugin_close(&lp);
-	free_spec(&s);
+	brc_run_spec_free(&s);
 	free(line);
 	free(err);
 	return BR_EXIT_FAIL;
