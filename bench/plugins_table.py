@@ -125,11 +125,17 @@ def memory(*files):
     """Per request in flight: the cgroup's growth over its baseline divided
     by the concurrency (exact, the worker's tree); the worker's VmHWM minus
     that at 10, per extra request, beside it."""
-    by, cs = {}, set()
+    by, cs, held = {}, set(), {}
     for path in files:
         for g in load(path):
-            c = g.get("concurrency") or 1
+            # the label is PLUGIN@POINT; a plugin RLIMIT_NOFILE caps runs
+            # at a lower concurrency, shown beside its figure
+            real = g.get("concurrency") or 1
+            point = g["label"].partition("@")[2]
+            c = int(point) if point.isdigit() else real
             cs.add(c)
+            if real != c:
+                held[(g["plugin"], c)] = real
             by.setdefault(g["plugin"], {})[c] = (
                 med(g, "peak_rss"), cg_growth(g), status(g))
     top = sorted(c for c in cs if c > 10)
@@ -142,20 +148,26 @@ def memory(*files):
         def rss(c):
             return (m.get(c) or (None,))[0]
 
+        def real(c):
+            return held.get((p, c), c)
+
         def per(c):
             if rss(c) is None or rss(10) is None:
                 return None
-            return (rss(c) - rss(10)) / (c - 10) / 1024
+            return (rss(c) - rss(10)) / (real(c) - 10) / 1024
 
         def cg(c):
             v = (m.get(c) or (None, None))[1]
-            return None if v is None else v / c / 1024
+            return None if v is None else v / real(c) / 1024
+
+        def note(c):
+            return "" if real(c) == c else " at {:,}".format(real(c))
 
         st = "; ".join("%s: %s" % (c, m[c][2]) for c in sorted(m)
                        if m[c][2] != "ok") or "ok"
         print("| %s | %s | %s | %s |" % (
-            p, " | ".join(f(cg(c), ".1f") for c in top),
-            " | ".join(f(per(c), ".1f") for c in top), st))
+            p, " | ".join(f(cg(c), ".1f") + note(c) for c in top),
+            " | ".join(f(per(c), ".1f") + note(c) for c in top), st))
 
 
 def recvbuf(mem, tput):
