@@ -26,6 +26,9 @@ bin_PROGRAMS += benchrun
 benchrun_SOURCES = core/cli/main.c
 benchrun_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(YAML_CFLAGS)
 benchrun_LDADD = core/libbrcore.la
+# Plugins' threads start through the worker's pthread_create, which gives
+# each an alternate signal stack (core/run/worker_guard.c).
+benchrun_LDFLAGS = -Wl,--export-dynamic-symbol=pthread_create
 nodist_EXTRA_benchrun_SOURCES = core/cxx-link.cxx
 
 # The one public header, installed as <benchrun/plugin.h>.

@@ -384,6 +384,77 @@ START_TEST(test_stack_overflow_named)
 }
 END_TEST
 
+/*
+ * A thread the plugin created overflows its 64 KiB stack in its own code:
+ * the worker gives every thread an alternate signal stack (worker_guard.c),
+ * so the run's reason names that thread's stack, its size and stack_size,
+ * not only a guess from SIGSEGV.
+ */
+START_TEST(test_thread_stack_overflow_named)
+{
+	struct brc_run_result r;
+
+	run_fixture("robust_thread_recurse", 1, &r);
+	ck_assert_msg(r.status == BR_RUN_CRASHED || r.status == BR_RUN_EXITED,
+	              "status %d", r.status);
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+	/* The sanitizer's own report says stack-overflow. */
+	ck_assert_msg(strstr(r.reason, "overflowed a stack") &&
+	              strstr(r.reason, "stack_size"), "%s", r.reason);
+#else
+	ck_assert_msg(strstr(r.reason, "overflowed the 64 KiB stack of one "
+	                     "of its threads") &&
+	              strstr(r.reason, "stack_size"), "%s", r.reason);
+#endif
+	brc_run_result_clear(&r);
+}
+END_TEST
+
+/* ... and the scenario goes on: the next strategy runs and is ok. */
+START_TEST(test_thread_stack_overflow_others_run)
+{
+	char *plugin = fixture("robust_thread_recurse");
+	char *yaml = brc_xasprintf(
+		"workload: {days: 4}\n"
+		"server: {latency: {model: none}}\n"
+		"runs: {repetitions: 1, warmup: 0}\n"
+		"strategies:\n  - {plugin: '%s', label: broken}\n"
+		"  - {plugin: sync, label: fine}\n", plugin);
+	cJSON *doc, *g;
+	int code, seen = 0;
+
+	doc = brc_test_run_yaml(yaml, 120, &code, NULL);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_int_ne(code, 0);
+	cJSON_ArrayForEach(g, cJSON_GetObjectItem(doc, "groups")) {
+		const char *label = cJSON_GetStringValue(
+			cJSON_GetObjectItem(g, "label"));
+		cJSON *run = cJSON_GetArrayItem(cJSON_GetObjectItem(g, "runs"),
+		                                0);
+		const char *status = cJSON_GetStringValue(
+			cJSON_GetObjectItem(run, "status"));
+		const char *reason = cJSON_GetStringValue(
+			cJSON_GetObjectItem(run, "reason"));
+
+		ck_assert_ptr_nonnull(label);
+		ck_assert_ptr_nonnull(status);
+		if (!strcmp(label, "fine")) {
+			ck_assert_str_eq(status, "ok");
+			seen |= 1;
+		} else {
+			ck_assert_str_ne(status, "ok");
+			ck_assert_msg(reason && strstr(reason, "stack_size"),
+			              "%s", reason ? reason : "(no reason)");
+			seen |= 2;
+		}
+	}
+	ck_assert_int_eq(seen, 3);
+	cJSON_Delete(doc);
+	free(yaml);
+	free(plugin);
+}
+END_TEST
+
 START_TEST(test_out_of_memory_named)
 {
 	struct brc_run_result r;
@@ -636,6 +707,8 @@ Suite *brc_suite_robust(void)
 	tcase_add_test(tc, test_done_after_run);
 	tcase_add_test(tc, test_body_size_max);
 	tcase_add_test(tc, test_stack_overflow_named);
+	tcase_add_test(tc, test_thread_stack_overflow_named);
+	tcase_add_test(tc, test_thread_stack_overflow_others_run);
 	tcase_add_test(tc, test_out_of_memory_named);
 	tcase_add_test(tc, test_children_left_warned);
 	tcase_add_test(tc, test_std_fds_closed);

@@ -4,11 +4,14 @@
  * run; outputs.json on the scenario itself and two outputs on one path are
  * refused at validation; export never follows a symlink planted inside its
  * target directory; a FIFO given as the scenario does not block; the
- * atomic write keeps an existing file's mode.
+ * atomic write keeps an existing file's mode, its temporary file is
+ * close-on-exec, and the directory is fsynced after the rename (seen by an
+ * LD_PRELOAD shim, tests/preload/syncwatch.c).
  */
 #include "config.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +142,96 @@ START_TEST(test_atomic_write_modes)
 }
 END_TEST
 
+/*
+ * `benchrun -q -o DIR/out.json` under tests/preload/syncwatch.c: the
+ * fsync and rename calls on paths below DIR, in order, one per line
+ * (free it); *out is DIR/out.json, DIR with symlinks resolved as
+ * /proc/self/fd shows it.
+ */
+static char *watched_run(char **out)
+{
+	char *shim = brc_test_builddir("tests/preload/.libs/syncwatch.so");
+	char real[PATH_MAX], *log, *got;
+
+	ck_assert_ptr_nonnull(realpath(dir, real));
+	*out = brc_xasprintf("%s/out.json", real);
+	log = brc_xasprintf("%s/syncwatch.log", real);
+	setenv("LD_PRELOAD", shim, 1);
+	setenv("BR_SYNCWATCH_DIR", real, 1);
+	setenv("BR_SYNCWATCH_LOG", log, 1);
+	ck_assert_int_eq(run_to(*out, NULL), 0);
+	unsetenv("LD_PRELOAD");
+	unsetenv("BR_SYNCWATCH_DIR");
+	unsetenv("BR_SYNCWATCH_LOG");
+	got = brc_read_file(log, 1 << 20, NULL);
+	ck_assert_msg(got != NULL, "the shim logged nothing");
+	free(log);
+	free(shim);
+	return got;
+}
+
+/* The temporary file is opened close-on-exec (mkostemp with O_CLOEXEC):
+ * a program started by another thread meanwhile must not inherit it. */
+START_TEST(test_atomic_write_tmp_cloexec)
+{
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+	/* A sanitizer runtime must come first: no LD_PRELOAD there. */
+	return;
+#else
+	char *out, *log = watched_run(&out), *save = NULL;
+	char *tmp = brc_xasprintf("fsync file %s.tmp.", out);
+	int seen = 0;
+
+	/* Every temporary file of out, on every line: close-on-exec. */
+	for (char *l = strtok_r(log, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		size_t n = strlen(l);
+
+		if (strncmp(l, tmp, strlen(tmp)))
+			continue;
+		seen++;
+		ck_assert_msg(n > 10 && !strcmp(l + n - 10, " cloexec=1"),
+		              "a temporary file without FD_CLOEXEC: %s", l);
+	}
+	ck_assert_msg(seen > 0, "no fsync of a temporary file of %s", out);
+	free(tmp);
+	free(out);
+	free(log);
+#endif
+}
+END_TEST
+
+/* The file is fsynced before the rename and its directory after it: only
+ * then does the new name survive a crash. */
+START_TEST(test_atomic_write_syncs_dir)
+{
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+	return; /* as above */
+#else
+	char *out, *log = watched_run(&out);
+	char *dirpath = brc_xstrdup(out), *file, *ren, *sync;
+
+	*strrchr(dirpath, '/') = '\0';
+	file = strstr(log, "fsync file ");
+	ren = strstr(log, "rename ");
+	ck_assert_msg(file && ren && file < ren, "no fsync of the file before "
+	              "its rename in:\n%s", log);
+	ck_assert_msg(strstr(ren, out), "no rename onto %s in:\n%s", out,
+	              log);
+	/* The results are written after each run: the last write counts. */
+	while (strstr(ren + 1, "rename "))
+		ren = strstr(ren + 1, "rename ");
+	sync = brc_xasprintf("fsync dir %s cloexec=", dirpath);
+	ck_assert_msg(strstr(ren, sync), "the directory %s was not fsynced "
+	              "after the rename:\n%s", dirpath, log);
+	free(sync);
+	free(dirpath);
+	free(out);
+	free(log);
+#endif
+}
+END_TEST
+
 /* validate refuses the scenario as its own outputs.json. */
 START_TEST(test_outputs_json_is_scenario)
 {
@@ -246,6 +339,8 @@ Suite *brc_suite_security_files(void)
 	tcase_add_test(tc, test_output_device_refused);
 	tcase_add_test(tc, test_atomic_write_refuses_non_regular);
 	tcase_add_test(tc, test_atomic_write_modes);
+	tcase_add_test(tc, test_atomic_write_tmp_cloexec);
+	tcase_add_test(tc, test_atomic_write_syncs_dir);
 	tcase_add_test(tc, test_outputs_json_is_scenario);
 	tcase_add_test(tc, test_outputs_same_path);
 	tcase_add_test(tc, test_export_planted_symlinks);

@@ -7,7 +7,8 @@ check_LTLIBRARIES += tests/plugins/robust_overlap.la \
 	tests/plugins/ctor/robust_ctor_crash.la tests/plugins/ctor/robust_ctor_exit.la \
 	tests/plugins/ctor/robust_ctor_hang.la tests/plugins/robust_bad_index.la \
 	tests/plugins/robust_late.la tests/plugins/robust_huge_body.la \
-	tests/plugins/robust_recurse.la tests/plugins/robust_oom.la
+	tests/plugins/robust_recurse.la tests/plugins/robust_oom.la \
+	tests/plugins/robust_thread_recurse.la
 tests_check_benchrun_SOURCES += tests/check_robust.c \
 	tests/strategies.c tests/strategies.h
 tests_plugins_robust_overlap_la_SOURCES = tests/plugins/robust.c
@@ -34,6 +35,10 @@ tests_plugins_robust_huge_body_la_LDFLAGS = $(BR_FIXTURE_LINK)
 tests_plugins_robust_recurse_la_SOURCES = tests/plugins/robust.c
 tests_plugins_robust_recurse_la_CPPFLAGS = $(AM_CPPFLAGS) -DROBUST_RECURSE -DROBUST_NAME='"robust_recurse"'
 tests_plugins_robust_recurse_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_robust_thread_recurse_la_SOURCES = tests/plugins/robust.c
+tests_plugins_robust_thread_recurse_la_CPPFLAGS = $(AM_CPPFLAGS) -DROBUST_THREAD_RECURSE -DROBUST_NAME='"robust_thread_recurse"'
+tests_plugins_robust_thread_recurse_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_plugins_robust_thread_recurse_la_LIBADD = -lpthread
 tests_plugins_robust_oom_la_SOURCES = tests/plugins/robust.c
 tests_plugins_robust_oom_la_CPPFLAGS = $(AM_CPPFLAGS) -DROBUST_OOM -DROBUST_NAME='"robust_oom"'
 tests_plugins_robust_oom_la_LDFLAGS = $(BR_FIXTURE_LINK)
@@ -47,3 +52,10 @@ tests_preload_fail_add_la_SOURCES = tests/preload/fail_add.c
 tests_preload_fail_add_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 tests_preload_fail_add_la_LDFLAGS = $(BR_FIXTURE_LINK)
 tests_preload_fail_add_la_LIBADD = -ldl
+# An LD_PRELOAD shim that logs fsync and rename below a directory
+# (tests/check_security_files.c: the atomic write's O_CLOEXEC and the
+# directory's fsync after the rename).
+check_LTLIBRARIES += tests/preload/syncwatch.la
+tests_preload_syncwatch_la_SOURCES = tests/preload/syncwatch.c
+tests_preload_syncwatch_la_LDFLAGS = $(BR_FIXTURE_LINK)
+tests_preload_syncwatch_la_LIBADD = -ldl

@@ -80,13 +80,34 @@ static char *failure_text(const struct brc_failures *f)
 /*
  * Why a worker died, in words that say what to change: a stack overflow
  * (the worker's guard, worker_guard.c, or a sanitizer said so) names
- * stack_size, memory exhaustion (brc_xmalloc's message, or a sanitizer's)
- * says out of memory.  NULL when the output says nothing known.
+ * stack_size, and for a thread of the plugin its stack's size, memory
+ * exhaustion (brc_xmalloc's message, or a sanitizer's) says out of memory.
+ * NULL when the output says nothing known; else the words, in buf when
+ * they are made up there.
  */
-static const char *known_death(const char *output)
+static const char *known_death(const char *output, char *buf, size_t size)
 {
+	const char *thread;
+
 	if (!output)
 		return NULL;
+	thread = strstr(output, BRC_STACK_OVERFLOW_TEXT " "
+	                BRC_STACK_THREAD_TEXT);
+	if (thread) {
+		unsigned long long n = strtoull(thread +
+			strlen(BRC_STACK_OVERFLOW_TEXT " " BRC_STACK_THREAD_TEXT),
+			NULL, 10);
+
+		if (n % 1024 == 0)
+			snprintf(buf, size, "the strategy overflowed the "
+			         "%llu KiB stack of one of its threads: give "
+			         "it a larger stack_size", n / 1024);
+		else
+			snprintf(buf, size, "the strategy overflowed the "
+			         "%llu-byte stack of one of its threads: give "
+			         "it a larger stack_size", n);
+		return buf;
+	}
 	if (strstr(output, BRC_STACK_OVERFLOW_TEXT) ||
 	    strstr(output, "stack-overflow"))
 		return "the strategy overflowed a stack: give it a larger "
@@ -116,7 +137,8 @@ static void classify(const struct brc_runner_job *job,
 		out->reason = brc_xasprintf("killed after the %g s timeout "
 		                           "(runs.timeout)", job->timeout);
 	} else if (sp->reaped && WIFSIGNALED(sp->wait_status)) {
-		const char *known = known_death(sp->output);
+		char buf[160];
+		const char *known = known_death(sp->output, buf, sizeof(buf));
 
 		sig = WTERMSIG(sp->wait_status);
 		out->status = BR_RUN_CRASHED;
@@ -131,7 +153,8 @@ static void classify(const struct brc_runner_job *job,
 		                           strsignal(sig), known ? ": " : "",
 		                           known ? known : "");
 	} else if (!cJSON_IsString(st)) {
-		const char *known = known_death(sp->output);
+		char buf[160];
+		const char *known = known_death(sp->output, buf, sizeof(buf));
 
 		out->status = BR_RUN_EXITED;
 		out->reason = brc_xasprintf(

@@ -10,6 +10,9 @@
 /* The text the worker writes to stderr before dying of a stack overflow;
  * the runner looks for it in the worker's output. */
 #define BRC_STACK_OVERFLOW_TEXT "stack overflow"
+/* ... followed by this and "N-byte stack" on a thread that is not the
+ * main one. */
+#define BRC_STACK_THREAD_TEXT "on a thread of the strategy with a "
 
 /*
  * Give the calling (main) thread an alternate signal stack and a SIGSEGV/

@@ -10,10 +10,13 @@
  *                      forgotten thread would)
  *   ROBUST_HUGE_BODY   body(i, p, SIZE_MAX) after a few bytes
  *   ROBUST_RECURSE     unbounded recursion on the worker's main thread
+ *   ROBUST_THREAD_RECURSE  the same on a thread of its own with a 64 KiB
+ *                      stack, which never calls the host
  *   ROBUST_OOM         a body that cannot be parsed under a tight
  *                      RLIMIT_AS
  */
 #include <benchrun/plugin.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -70,7 +73,7 @@ static int robust_create(const struct br_host *host, const void *opts,
 	return 0;
 }
 
-#if defined(ROBUST_RECURSE)
+#if defined(ROBUST_RECURSE) || defined(ROBUST_THREAD_RECURSE)
 /* A bound the compiler cannot see through (no -Winfinite-recursion) and the
  * stack never reaches: 512-byte frames overflow any stack_size long before. */
 static volatile unsigned recurse_limit = UINT32_MAX;
@@ -85,6 +88,29 @@ static unsigned recurse(volatile char *prev, unsigned depth)
 	frame[0] = (char)depth;
 	frame[511] = prev ? prev[0] : 0;
 	return recurse(frame, depth + 1) + frame[511];
+}
+#endif
+
+#if defined(ROBUST_THREAD_RECURSE)
+static void *recurse_thread(void *arg)
+{
+	(void)arg;
+	return (void *)(uintptr_t)recurse(NULL, 0);
+}
+
+/* A thread of 64 KiB that never calls the host before it overflows. */
+static int thread_recurse(void)
+{
+	pthread_attr_t a;
+	pthread_t t;
+	void *rv;
+
+	if (pthread_attr_init(&a) || pthread_attr_setstacksize(&a, 65536) ||
+	    pthread_create(&t, &a, recurse_thread, NULL))
+		return -1;
+	pthread_attr_destroy(&a);
+	pthread_join(t, &rv);
+	return (int)(uintptr_t)rv;
 }
 #endif
 
@@ -142,6 +168,8 @@ static int robust_run(void *state, struct br_run *run)
 	}
 #elif defined(ROBUST_RECURSE)
 	return (int)recurse(NULL, 0);
+#elif defined(ROBUST_THREAD_RECURSE)
+	return thread_recurse();
 #elif defined(ROBUST_OOM)
 	{
 		size_t len;
