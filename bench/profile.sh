@@ -51,11 +51,19 @@ YAML
 valgrind --tool=callgrind --trace-children=yes --callgrind-out-file=cg.%p \
 	$br -q p.yaml >/dev/null 2>&1
 worker=$(grep -l '__worker' cg.* | head -1)
-callgrind_annotate --inclusive=yes "$worker" 2>/dev/null | grep -E \
-	'PROGRAM TOTALS|_run \[|brc_ticket_process_padded|brc_json_ticket \[|parse_into_document|brc_body_nesting_within|curl_multi_socket_action|curl_url_set|on_trip \[' |
+echo "callgrind: instructions per request in the worker (inclusive; $n requests)"
+callgrind_annotate --inclusive=yes --auto=no "$worker" 2>/dev/null | grep -E \
+	'PROGRAM TOTALS|_run \[|brc_ticket_process_padded|brc_json_ticket \[|parse_into_document|::stage[12]\(|::walk\(|on_trip \[|brc_fnv1a|curl_multi_socket_action|curl_url_set' |
 	awk -v n="$n" '{ v = $1; gsub(",", "", v); printf "%8.1fk  %s\n", v / n / 1000, $0 }'
+# perf needs a run long enough for a few thousand samples: 10x the
+# requests.  Self time by library, then by symbol, of the whole benchrun
+# process tree (the worker, and the parent's sampler reading /proc).
 if command -v perf >/dev/null; then
+	sed -i "s/^workload: {days: $n,/workload: {days: $((n * 10)),/" p.yaml
+	echo "perf: self time, $((n * 10)) requests"
 	perf record -q -F 999 --call-graph dwarf -o perf.data $br -q p.yaml >/dev/null 2>&1 &&
-		perf report -i perf.data --no-children --sort dso,sym --stdio 2>/dev/null |
-		grep -E '^ +[0-9]' | head -25
+		perf report -i perf.data --no-children --sort dso --stdio -g none 2>/dev/null |
+		grep -E '^ +[0-9]' | head -10 &&
+		perf report -i perf.data --no-children --sort dso,sym --stdio -g none 2>/dev/null |
+		grep -E '^ +[0-9]' | head -30
 fi
