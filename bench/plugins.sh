@@ -7,6 +7,8 @@
 #   2. throughput-bound: N=100,000, no delay, keep-alive, concurrency 100
 #      and 1,000: req/s and client CPU per request without the core's ticket
 #      processing, next to wrk against the same server in the same run.
+#      (client CPU = cpu - cpu_processing; bench/processing-bias.sh
+#      measures how far that is from a run with processing skipped.)
 #   3. memory per request in flight at concurrency 100, 1,000 and 10,000
 #      (or what RLIMIT_NOFILE allows): the run's cgroup peak minus its
 #      baseline (exact, the worker's tree only: the embedded server is not
