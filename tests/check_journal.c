@@ -4,7 +4,8 @@
  * results file (nothing is rewritten per run), which `benchrun merge`
  * turns into a results file of those k runs; a last line cut short is
  * skipped with a warning; a completed run leaves no journal; --resume
- * continues a killed or interrupted run with only its missing runs.
+ * continues a killed or interrupted run with only its missing runs; a
+ * results file that cannot be written leaves the journal, said so.
  * check_journal_files.c: what is at the journal's path, and the API.
  */
 #include "config.h"
@@ -311,6 +312,41 @@ START_TEST(test_completed_removes_journal)
 }
 END_TEST
 
+/* The results file cannot be written at the end (the strategy put a
+ * directory in its place): the journal stays, and says so. */
+START_TEST(test_unwritten_results_keep_journal)
+{
+	char *dir = brc_test_tmpdir();
+	char *script = brc_xasprintf("mkdir -p '%s/out.json'\ncat >/dev/null\n",
+	                             dir);
+	char *prog = brc_test_write(dir, "p.sh", script);
+	char *yaml = brc_xasprintf(
+		"workload: {days: 2, trips: 2}\n"
+		"strategies:\n  - plugin: exec\n"
+		"    params: {command: [/bin/sh, '%s'], concurrency: 1}\n"
+		"runs: {repetitions: 2, warmup: 0, timeout: 30s}\n", prog);
+	char *scen = brc_test_write(dir, "s.yaml", yaml);
+	char *out = brc_xasprintf("%s/out.json", dir);
+	char *journal = brc_journal_path(out);
+	const char *run[] = { "-o", out, scen, NULL };
+	struct brc_buf err = { 0 };
+
+	ck_assert_int_eq(brc_test_benchrun(run, 120, &err), BR_EXIT_FAIL);
+	ck_assert_has(err.data, "cannot write");
+	ck_assert_has(err.data, "the 2 runs measured are kept in");
+	ck_assert_uint_eq(count_lines(journal), 1 + 2);
+	brc_buf_free(&err);
+	free(journal);
+	free(out);
+	free(scen);
+	free(yaml);
+	free(prog);
+	free(script);
+	brc_test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 Suite *brc_suite_journal(void)
 {
 	Suite *s = suite_create("journal");
@@ -321,6 +357,7 @@ Suite *brc_suite_journal(void)
 	tcase_add_test(tc, test_completed_removes_journal);
 	tcase_add_test(tc, test_resume_after_kill);
 	tcase_add_test(tc, test_interrupt_keeps_journal);
+	tcase_add_test(tc, test_unwritten_results_keep_journal);
 	suite_add_tcase(s, tc);
 	return s;
 }
