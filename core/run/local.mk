@@ -9,6 +9,8 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/plan.h \
 	%reldir%/plan_order.c \
 	%reldir%/plan_program.c \
+	%reldir%/run_group.c \
+	%reldir%/run_group.h \
 	%reldir%/run_spawn.c \
 	%reldir%/run_spec.c \
 	%reldir%/run_spec.h \

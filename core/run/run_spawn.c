@@ -6,7 +6,8 @@
  * (only the tail is kept), a timerfd that paces the memory samples, and a
  * pidfd that says when the worker exited.  The timeout and the stop flag
  * are checked on every wake-up; a signal interrupts poll with EINTR, so a
- * Ctrl-C is noticed at once.
+ * Ctrl-C is noticed at once.  How the worker's process starts and how all
+ * it left behind is killed afterwards is run_group.c's.
  */
 #include "config.h"
 
@@ -25,11 +26,11 @@
 #include <unistd.h>
 
 #include "run/cgroup.h"
+#include "run/run_group.h"
 #include "run/runner.h"
 #include "util.h"
 
 #define OUTPUT_TAIL 4096
-#define REAP_LIMIT_NS 3000000000ull /* give up on a group after 3 s */
 
 volatile sig_atomic_t brc_spawn_pgid;
 
@@ -206,107 +207,6 @@ static void push_sample(struct watch *w)
 		o->n_samples++;
 }
 
-/* The child: own process group, dies with benchrun, fds 0-3 wired. */
-static void exec_worker(const char *exe, int in_fd, int out_fd, int rep_fd,
-                        pid_t parent, const struct brc_cgroup *cg)
-{
-	sigset_t none;
-	const char *why;
-
-	setpgid(0, 0);
-	/* Before exec, so everything the worker ever starts is inside. */
-	if (cg->version && brc_cgroup_enter(cg))
-		dprintf(2, "benchrun: cannot enter the memory group: %s\n",
-		        strerror(errno));
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(127);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	/* dup2 onto the same number keeps FD_CLOEXEC, so move them out of
-	 * the way first when needed. */
-	if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0 ||
-	    (rep_fd == 3 ? fcntl(3, F_SETFD, 0) : dup2(rep_fd, 3)) < 0) {
-		why = "dup2";
-		goto fail;
-	}
-	execl(exe, "benchrun", "__worker", (char *)NULL);
-	why = exe;
-fail:
-	dprintf(2, "benchrun: cannot start the worker: %s: %s\n", why,
-	        strerror(errno));
-	_exit(127);
-}
-
-/* Kill what is left of the worker's group and reap all of it. */
-static void kill_group(struct watch *w)
-{
-	uint64_t limit = brc_now_ns() + REAP_LIMIT_NS;
-	struct brc_spawn_out *o = w->o;
-	int st;
-	pid_t r;
-
-	kill(-w->pid, SIGKILL);
-	if (!o->reaped) {
-		while ((r = waitpid(w->pid, &st, 0)) < 0 && errno == EINTR)
-			;
-		if (r == w->pid) {
-			o->reaped = true;
-			o->wait_status = st;
-		}
-	}
-	/* Orphans of the group are our children (we are a subreaper). */
-	while (brc_now_ns() < limit) {
-		r = waitpid(-w->pid, NULL, WNOHANG);
-		if (r < 0 && errno == ECHILD)
-			break;
-		if (r <= 0) {
-			kill(-w->pid, SIGKILL);
-			nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
-		}
-	}
-}
-
-static bool listed(pid_t p, const pid_t *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == p)
-			return true;
-	return false;
-}
-
-/*
- * Descendants that left the worker's process group (setsid, setpgid)
- * escape kill_group.  Once their parent is gone they are reparented to us
- * (the subreaper): every child of ours that was not there before the
- * worker started is one of them.  Kill and reap them, and their own
- * children in turn, which come back to us the same way.
- */
-static void kill_escaped(const pid_t *before, size_t n_before)
-{
-	pid_t *now;
-	size_t n;
-	bool found;
-	int rounds = 0;
-
-	do {
-		found = false;
-		n = brc_proc_children(getpid(), &now);
-		for (size_t i = 0; i < n; i++) {
-			if (listed(now[i], before, n_before))
-				continue;
-			brc_debug("killing %d, left behind by the worker", (int)now[i]);
-			kill(now[i], SIGKILL);
-			waitpid(now[i], NULL, 0);
-			found = true;
-		}
-		free(now);
-	} while (found && ++rounds < 100);
-}
-
 static int start_timer(double interval)
 {
 	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
@@ -417,8 +317,8 @@ int brc_spawn_worker(const char *exe, const char *spec, double timeout,
 	if (w.pid < 0)
 		goto fail_fork;
 	if (w.pid == 0)
-		exec_worker(exe ? exe : self_exe, in[0], outp[1], rep[1], self,
-		            &cg);
+		brc_group_exec_worker(exe ? exe : self_exe, in[0], outp[1],
+		                      rep[1], self, &cg);
 	setpgid(w.pid, w.pid); /* both sides, so there is no race */
 	w.start_ns = brc_now_ns();
 	w.sp = brc_sampler_new(w.pid, &cg, interval);
@@ -438,17 +338,7 @@ int brc_spawn_worker(const char *exe, const char *spec, double timeout,
 		brc_debug("writing the run spec: %s", strerror(errno));
 
 	watch_loop(&w, rep[0], outp[0], pid_fd, tfd, timeout, stop);
-	kill_group(&w);
-	/* The group holds what left the process group too (setsid). */
-	if (cg.version) {
-		pid_t *left;
-		size_t n_left = brc_cgroup_pids(&cg, &left);
-
-		for (size_t i = 0; i < n_left; i++)
-			kill(left[i], SIGKILL);
-		free(left);
-	}
-	kill_escaped(before, n_before);
+	brc_group_reap(w.pid, out, &cg, before, n_before);
 	brc_cgroup_destroy(&cg);
 	brc_sampler_free(w.sp);
 	out->interval = interval;
