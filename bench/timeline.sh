@@ -1,13 +1,27 @@
 #!/bin/sh
-# timeline.sh - how long `benchrun compare`, `plot` and `report` take on a
-# results file whose run has one very long memory timeline (a 10,000 s run
-# sampled every 10 ms is 1,000,000 samples).  Reading must be linear.
+# timeline.sh - how long `benchrun compare`, `plot`, `report` and `merge`
+# take on a results file whose runs have very long memory timelines (a
+# 10,000 s run sampled every 10 ms is 1,000,000 samples).  Reading must be
+# linear: each row should cost ~10x the one before.
 #
 #   bench/timeline.sh BUILDDIR [SAMPLES ...]     (default 10000 100000 1000000)
 #
-# Makes a real results file with a short sync run, then python3 swaps its
-# first run's timeline for SAMPLES samples (a random walk of PSS around
-# 10 MiB); prints the file size and the wall time of each command.
+# Makes a real results file with a short run of two strategies, then
+# python3 swaps both runs' timelines for SAMPLES samples each (a random
+# walk of PSS around 10 MiB), written whole as a benchrun before the
+# write-side thinning did (timeline.h): so the file has 2 x 5 x SAMPLES
+# numbers.  Prints the file size and, per command, wall seconds and in
+# brackets CPU seconds (user + sys of benchrun and its children):
+#   compare  compare FILE FILE (reads the file twice)
+#   plot     plot FILE -o x.svg with BENCHRUN_GNUPLOT=true: benchrun's part
+#            only (read, thin to 4,000 points per strategy, write the
+#            script and data); gnuplot's own drawing is not counted
+#   +gnuplot the same with gnuplot drawing the SVG
+#   report   report FILE -o x.html (the HTML page)
+#   merge    merge FILE -o y.json (read, then write: thinned to 10,000
+#            samples per run)
+# Run it alone (flock /work/measure.lock bench/timeline.sh ...) and say how
+# loaded the machine was.
 set -eu
 build=$(cd "${1:?usage: timeline.sh BUILDDIR [SAMPLES ...]}" && pwd)
 shift
@@ -18,12 +32,13 @@ trap 'rm -rf "$work"' EXIT INT TERM
 cd "$work"
 printf 'name: tl\nworkload: {days: 20}\nserver: {latency: {model: none}}\nstrategies: [sync, eventloop]\nruns: {repetitions: 1}\n' > tl.yaml
 $br -q -o small.json tl.yaml >/dev/null
-ms() { # COMMAND...: wall milliseconds
-	t0=$(date +%s%N); "$@" >/dev/null 2>&1 || echo "  ($* failed)" >&2
-	t1=$(date +%s%N); echo $(( (t1 - t0) / 1000000 ))
+t() { # COMMAND...: "wall (cpu)" in seconds
+	/usr/bin/time -f '%e %U %S' -o time.txt "$@" >/dev/null 2>&1 ||
+		echo "  ($* failed)" >&2
+	awk '{ printf "%.2f (%.2f)", $1, $2 + $3 }' time.txt
 }
-echo "| samples | file MiB | compare s | plot s | report s |"
-echo "|---|---|---|---|---|"
+echo "| samples | file MiB | compare s | plot s | +gnuplot s | report s | merge s |"
+echo "|---|---|---|---|---|---|---|"
 for n in "$@"; do
 	python3 - "$n" <<'PY'
 import json, random, sys
@@ -40,10 +55,11 @@ for g in d["groups"]:
 json.dump(d, open("big.json", "w"))
 PY
 	size=$(du -m big.json | cut -f1)
-	c=$(ms $br compare big.json big.json)
-	p=$(ms $br plot big.json -o big.svg)
-	h=$(ms $br report big.json -o big.html)
-	printf '| %s | %s | %s | %s | %s |\n' "$n" "$size" \
-		"$(echo "scale=2; $c / 1000" | bc)" "$(echo "scale=2; $p / 1000" | bc)" \
-		"$(echo "scale=2; $h / 1000" | bc)"
+	c=$(t $br compare big.json big.json)
+	p=$(BENCHRUN_GNUPLOT=true t $br plot big.json -o big.svg)
+	g=$(t $br plot big.json -o big.svg)
+	h=$(t $br report big.json -o big.html)
+	m=$(t $br merge big.json -o merged.json)
+	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$n" "$size" "$c" "$p" \
+		"$g" "$h" "$m"
 done

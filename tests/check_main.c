@@ -86,6 +86,7 @@ int main(void)
 		brc_suite_security_text,
 		brc_suite_proc,
 		brc_suite_timeline,
+		brc_suite_results_doc,
 		brc_suite_security_input,
 		brc_suite_security_serve,
 		brc_suite_newcomer,

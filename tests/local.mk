@@ -217,3 +217,5 @@ tests_plugins_abi_bad_stride_la_LDFLAGS = $(BR_FIXTURE_LINK)
 # The newcomer's path (issue 15).
 tests_check_benchrun_SOURCES += tests/check_newcomer.c \
 	tests/check_newcomer_report.c
+# The fast results reader: simdjson, timelines packed (issue 14).
+tests_check_benchrun_SOURCES += tests/check_results_doc.c

@@ -46,6 +46,7 @@ Suite *brc_suite_validate(void);
 Suite *brc_suite_security_text(void);
 Suite *brc_suite_proc(void);
 Suite *brc_suite_timeline(void);
+Suite *brc_suite_results_doc(void);
 Suite *brc_suite_security_input(void);
 Suite *brc_suite_security_serve(void);
 Suite *brc_suite_newcomer(void);

@@ -13,12 +13,14 @@
 #include "report/report_html.h"
 #include "report/report_svg.h"
 #include "report/report_util.h"
+#include "results/timeline.h"
 #include "util.h"
 
 #define MIB (1024.0 * 1024.0)
 /* Points per line: a 10-minute run sampled every 10 ms has 60,000; the
- * page draws the highest sample of each of this many slices, so a peak
- * is never thinned away and the page stays small. */
+ * page draws the lowest and highest sample of each of half this many
+ * buckets (results/timeline.h), so a peak is never thinned away and the
+ * page stays small. */
 #define MAX_POINTS 600
 /* Charts of at most this many sweep points, then a note. */
 #define MAX_POINT_CHARTS 6
@@ -37,26 +39,22 @@ static const struct brc_run_result *first_timeline(const struct brc_group *g)
 }
 
 /* The run's samples from its start on (the baseline before it is not the
- * strategy's), at most MAX_POINTS, each slice keeping its peak. */
+ * strategy's), at most MAX_POINTS. */
 static size_t thin(const struct brc_run_result *x, double *t, double *y)
 {
-	size_t first = 0, n, out = 0;
+	size_t first = 0, out = 0, kept, keep[MAX_POINTS];
 
 	while (first < x->n_timeline && x->timeline[first].t < 0)
 		first++;
-	n = x->n_timeline - first;
-	for (size_t s = 0; s < MAX_POINTS && s < n; s++) {
-		size_t lo = first + s * n / (n < MAX_POINTS ? n : MAX_POINTS);
-		size_t hi = first + (s + 1) * n / (n < MAX_POINTS ? n : MAX_POINTS);
-		size_t best = lo;
+	kept = brc_timeline_thin(x->timeline + first, x->n_timeline - first,
+	                         MAX_POINTS, keep);
+	for (size_t i = 0; i < kept; i++) {
+		const struct brc_mem_sample *m = &x->timeline[first + keep[i]];
 
-		for (size_t k = lo; k < hi; k++)
-			if (x->timeline[k].tree_pss > x->timeline[best].tree_pss)
-				best = k;
-		if (x->timeline[best].tree_pss <= 0)
+		if (m->tree_pss <= 0)
 			continue; /* the tree already gone, or not yet there */
-		t[out] = x->timeline[best].t;
-		y[out++] = (double)x->timeline[best].tree_pss;
+		t[out] = m->t;
+		y[out++] = (double)m->tree_pss;
 	}
 	return out;
 }

@@ -12,6 +12,7 @@
 
 #include "report/report_plot.h"
 #include "report/report_util.h"
+#include "results/timeline.h"
 #include "util.h"
 
 #define MIB (1024.0 * 1024.0)
@@ -132,35 +133,31 @@ static bool timeline_log_x(const struct plot *p)
  * already gone (or not yet started): a cliff to zero would only distract.
  * Samples before the run began (t < 0: the worker loading its plugin) are
  * not the strategy's memory and drew a spike left of the axis; on a log
- * axis the first millisecond has no place either.  A long
- * timeline is cut into TIMELINE_MAX_POINTS buckets and each draws its
- * highest sample, so no peak is lost.
+ * axis the first millisecond has no place either.  A long timeline keeps
+ * the lowest and highest sample of each bucket (results/timeline.h), at
+ * most TIMELINE_MAX_POINTS, so no peak is lost.
  */
 static size_t timeline_points(const struct brc_run_result *x, bool log_x,
                               struct brc_buf *pts)
 {
-	size_t n = 0;
-	size_t step = (x->n_timeline + TIMELINE_MAX_POINTS - 1) /
-	              TIMELINE_MAX_POINTS;
+	double t_min = log_x ? 1e-3 : 0;
+	size_t first = 0, n = 0, kept, *keep;
 
-	if (step == 0)
-		step = 1;
-	for (size_t k0 = 0; k0 < x->n_timeline; k0 += step) {
-		const struct brc_mem_sample *best = NULL;
+	while (first < x->n_timeline && x->timeline[first].t < t_min)
+		first++;
+	keep = brc_xcalloc(TIMELINE_MAX_POINTS, sizeof(*keep));
+	kept = brc_timeline_thin(x->timeline + first, x->n_timeline - first,
+	                         TIMELINE_MAX_POINTS, keep);
+	for (size_t i = 0; i < kept; i++) {
+		const struct brc_mem_sample *m = &x->timeline[first + keep[i]];
 
-		for (size_t k = k0; k < k0 + step && k < x->n_timeline; k++) {
-			const struct brc_mem_sample *m = &x->timeline[k];
-
-			if (m->tree_pss > 0 && m->t >= (log_x ? 1e-3 : 0) &&
-			    (!best || m->tree_pss > best->tree_pss))
-				best = m;
-		}
-		if (best) {
-			brc_buf_printf(pts, "%.6f %.4f\n", best->t,
-			              (double)best->tree_pss / MIB);
+		if (m->tree_pss > 0 && m->t >= t_min) {
+			brc_buf_printf(pts, "%.6f %.4f\n", m->t,
+			              (double)m->tree_pss / MIB);
 			n++;
 		}
 	}
+	free(keep);
 	return n;
 }
 

@@ -24,4 +24,6 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/results_read.c \
 	%reldir%/stats.c \
 	%reldir%/stats_compare.c \
-	%reldir%/stats.h
+	%reldir%/stats.h \
+	%reldir%/timeline.c \
+	%reldir%/timeline.h

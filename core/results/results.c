@@ -24,6 +24,7 @@ void brc_run_result_clear(struct brc_run_result *run)
 	run->reason = run->log = run->host = NULL;
 	run->timeline = NULL;
 	run->n_timeline = 0;
+	run->timeline_from = 0;
 	run->hist = NULL;
 }
 

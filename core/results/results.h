@@ -108,6 +108,8 @@ struct brc_run_result {
 	double interval, interval_median, interval_max; /* sample spacing, s */
 	struct brc_mem_sample *timeline;
 	size_t n_timeline;
+	size_t timeline_from;  /* samples measured, when a file kept fewer
+	                          (thinned: results/timeline.h); else 0     */
 
 	/* ideal and efficiency (docs/reading-results.md) */
 	double ideal;          /* seconds, in-order schedule of the delays:

@@ -24,6 +24,7 @@
 #include "results/histogram.h"
 #include "results/metrics.h"
 #include "results/results_json_ext.h"
+#include "results/timeline.h"
 #include "util.h"
 
 /* --- the field table ----------------------------------------------------- */
@@ -256,6 +257,8 @@ static cJSON *summary_json(const struct brc_group *g)
 	return o;
 }
 
+/* At most BRC_TIMELINE_KEEP samples (timeline.h), and from how many when
+ * thinned, now or by the file the run was read from. */
 static cJSON *timeline_json(const struct brc_run_result *run)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -264,9 +267,14 @@ static cJSON *timeline_json(const struct brc_run_result *run)
 	cJSON *rss = cJSON_AddArrayToObject(o, "rss");
 	cJSON *threads = cJSON_AddArrayToObject(o, "threads");
 	cJSON *procs = cJSON_AddArrayToObject(o, "procs");
+	size_t *keep = brc_xcalloc(BRC_TIMELINE_KEEP, sizeof(*keep));
+	size_t n = brc_timeline_thin(run->timeline, run->n_timeline,
+	                             BRC_TIMELINE_KEEP, keep);
+	size_t from = run->timeline_from > run->n_timeline ? run->timeline_from
+	                                                   : run->n_timeline;
 
-	for (size_t i = 0; i < run->n_timeline; i++) {
-		const struct brc_mem_sample *m = &run->timeline[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct brc_mem_sample *m = &run->timeline[keep[i]];
 
 		cJSON_AddItemToArray(t, num(m->t));
 		cJSON_AddItemToArray(pss, num((double)m->tree_pss));
@@ -274,6 +282,9 @@ static cJSON *timeline_json(const struct brc_run_result *run)
 		cJSON_AddItemToArray(threads, num(m->threads));
 		cJSON_AddItemToArray(procs, num(m->procs));
 	}
+	if (from > n)
+		add_num(o, "thinned_from", (double)from);
+	free(keep);
 	return o;
 }
 

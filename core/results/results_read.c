@@ -131,6 +131,10 @@ static int read_timeline(const struct brc_jdoc *doc, const cJSON *tl,
 		    arr[k].n != arr[0].n)
 			return -1;
 	run->n_timeline = arr[0].n;
+	/* Thinned when written (timeline.h): from how many samples. */
+	run->timeline_from = to_u64(get_num(tl, "thinned_from"));
+	if (run->timeline_from <= run->n_timeline)
+		run->timeline_from = 0;
 	run->timeline = brc_xcalloc(run->n_timeline + 1, sizeof(*run->timeline));
 	/* The five lists side by side. */
 	for (size_t i = 0; i < run->n_timeline; i++) {
