@@ -14,6 +14,7 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/scenario_runs.c \
 	%reldir%/scenario_server.c \
 	%reldir%/scenario_strategy.c \
+	%reldir%/scenario_workload.c \
 	%reldir%/url_template.c \
 	%reldir%/yamltree.c \
 	%reldir%/yamltree.h \

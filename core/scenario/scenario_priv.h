@@ -56,6 +56,9 @@ int brc_sc_duration(struct brc_diag *d, const struct brc_ynode *map,
                    const char *base, const char *key, double *out,
                    double lo, double hi);
 
+/* The workload section (scenario_workload.c), with its defaults. */
+void brc_sc_workload(struct brc_diag *d, const struct brc_ynode *root,
+                    struct brc_workload *w);
 /* The server section (scenario_server.c). */
 void brc_sc_server(struct brc_diag *d, const struct brc_ynode *root,
                   struct brc_server *s);
