@@ -148,8 +148,9 @@ static int eventloop_run(void *state, struct br_run *run)
 		             "eventloop failed (see log)", NULL);
 		rc = -1;
 	}
+	/* The connections stay open until the next run or destroy
+	 * (sp_begin): closing them is not part of the run's work. */
 	epc_multi_close(&el->epc);
-	sp_renew(&el->pool);
 	return rc;
 }
 

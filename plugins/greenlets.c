@@ -300,8 +300,9 @@ static int greenlets_run(void *state, struct br_run *run)
 		             "greenlets failed (see log)", NULL);
 		rc = -1;
 	}
+	/* The connections stay open until the next run or destroy
+	 * (sp_begin): closing them is not part of the run's work. */
 	epc_multi_close(&gl->epc);
-	sp_renew(&gl->pool);
 	return rc;
 }
 

@@ -203,8 +203,9 @@ static int libuv_run(void *state, struct br_run *run)
 		             uvp_slot_cancel);
 		rc = -1;
 	}
+	/* The connections and their polls stay until the next run or
+	 * destroy (sp_begin, uvp_free): closing them is not the run's work. */
 	uvc_multi_close(&u->uvc);
-	sp_renew(&u->pool); /* closes the connections and their polls */
 	uv_run(&u->uvc.loop, UV_RUN_NOWAIT); /* free the closed handles */
 	return rc;
 }

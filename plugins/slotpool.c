@@ -126,6 +126,9 @@ void sp_free(struct sp_pool *p)
 
 void sp_begin(struct sp_pool *p, struct br_run *run)
 {
+	if (p->warm)
+		sp_renew(p);
+	p->warm = true;
 	p->run = run;
 	p->count = p->host->count(run);
 	p->next = p->busy = p->ramped = p->turn = p->nparked = 0;

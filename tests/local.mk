@@ -62,8 +62,8 @@ tests_check_benchrun_SOURCES += tests/check_validate.c tests/check_proc.c \
 tests_check_benchrun_SOURCES += tests/check_openload.c
 # The journal: a run appended, not the results file rewritten (issue 14).
 tests_check_benchrun_SOURCES += tests/check_journal.c tests/check_journal_files.c
-# The curl plugins' receive buffer reaches libcurl (issue 14).
-tests_check_benchrun_SOURCES += tests/check_recvbuf.c
+# The curl plugins' transfers: receive buffer, connection lifetime (issue 14).
+tests_check_benchrun_SOURCES += tests/check_transfers.c
 tests_check_benchrun_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) \
 	$(YAML_CFLAGS) $(CJSON_CFLAGS) $(MHD_CFLAGS)
 tests_check_benchrun_LDADD = core/libbrcore.la $(CHECK_LIBS)

@@ -53,7 +53,7 @@ Suite *brc_suite_newcomer(void);
 Suite *brc_suite_newcomer_report(void);
 Suite *brc_suite_openload(void);
 Suite *brc_suite_journal(void);
-Suite *brc_suite_recvbuf(void);
+Suite *brc_suite_transfers(void);
 Suite *brc_suite_journal_files(void);
 
 /* $BR_TEST_BUILDDIR / $BR_TEST_SRCDIR joined with rel (malloc'd); they
