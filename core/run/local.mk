@@ -33,4 +33,5 @@ core_libbrcore_la_SOURCES += \
 core_libbrcore_la_SOURCES += \
 	%reldir%/cgroup.c \
 	%reldir%/cgroup.h \
+	%reldir%/cgroup_read.c \
 	%reldir%/sampler_tree.c
