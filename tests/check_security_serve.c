@@ -299,14 +299,29 @@ START_TEST(test_nul_in_path)
 }
 END_TEST
 
+/* 192.0.2.1 (TEST-NET-1) is on no interface: were the check gone, the
+ * bind would fail instead of exposing a port beyond loopback. */
 START_TEST(test_public_bind_needs_flag)
 {
-	const char *argv[] = { "serve", "--host", "0.0.0.0", "--port", "0", NULL };
+	const char *argv[] = { "serve", "--host", "192.0.2.1", "--port", "0",
+	                       NULL };
+	char *dir = brc_test_tmpdir();
+	char *yaml = brc_test_write(dir, "s.yaml", "workload: {days: 2}\n"
+	                            "server: {host: 192.0.2.1}\n"
+	                            "strategies: [sync]\n");
+	const char *run[] = { "-q", yaml, NULL };
 	struct brc_buf err = { 0 };
 
 	ck_assert_int_eq(brc_test_benchrun(argv, 20, &err), 2);
 	ck_assert_has(err.data, "--public");
 	brc_buf_free(&err);
+	/* A run's embedded server too (server.host in the scenario). */
+	ck_assert_int_eq(brc_test_benchrun(run, 20, &err), 2);
+	ck_assert_has(err.data, "--public");
+	brc_buf_free(&err);
+	brc_test_rmtree(dir);
+	free(yaml);
+	free(dir);
 }
 END_TEST
 

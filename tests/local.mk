@@ -24,6 +24,9 @@ EXTRA_DIST += tests/readme.sh
 # core/ includes run down the flow (core/README.md).
 TESTS += tests/layers.sh
 EXTRA_DIST += tests/layers.sh core/README.md
+# Without clang the fuzz job fails (or skips when asked), never "ok".
+TESTS += tests/fuzz-noclang.sh
+EXTRA_DIST += tests/fuzz-noclang.sh
 check_PROGRAMS += tests/check_benchrun
 tests_check_benchrun_SOURCES = \
 	tests/check_main.c tests/suites.h \
