@@ -13,15 +13,17 @@
 # numbers.  Prints the file size and, per command, wall seconds and in
 # brackets CPU seconds (user + sys of benchrun and its children):
 #   compare  compare FILE FILE (reads the file twice)
-#   plot     plot FILE -o x.svg with BENCHRUN_GNUPLOT=true: benchrun's part
-#            only (read, thin to 4,000 points per strategy, write the
-#            script and data); gnuplot's own drawing is not counted
+#   plot     plot FILE -o x.svg with BENCHRUN_GNUPLOT a stand-in that
+#            writes an empty picture: benchrun's part only (read, thin to
+#            4,000 points per strategy, write the script and data);
+#            gnuplot's own drawing is not counted
 #   +gnuplot the same with gnuplot drawing the SVG
 #   report   report FILE -o x.html (the HTML page)
 #   merge    merge FILE -o y.json (read, then write: thinned to 10,000
 #            samples per run)
 # Run it alone (flock /work/measure.lock bench/timeline.sh ...) and say how
-# loaded the machine was.
+# loaded the machine was: on a loaded machine wall time is CPU time times
+# the queue, and the CPU seconds are the figure to compare.
 set -eu
 build=$(cd "${1:?usage: timeline.sh BUILDDIR [SAMPLES ...]}" && pwd)
 shift
@@ -32,6 +34,8 @@ trap 'rm -rf "$work"' EXIT INT TERM
 cd "$work"
 printf 'name: tl\nworkload: {days: 20}\nserver: {latency: {model: none}}\nstrategies: [sync, eventloop]\nruns: {repetitions: 1}\n' > tl.yaml
 $br -q -o small.json tl.yaml >/dev/null
+printf '#!/bin/sh\necho "<svg/>" > picture.svg\n' > nognuplot
+chmod +x nognuplot
 t() { # COMMAND...: "wall (cpu)" in seconds
 	/usr/bin/time -f '%e %U %S' -o time.txt "$@" >/dev/null 2>&1 ||
 		echo "  ($* failed)" >&2
@@ -56,7 +60,7 @@ json.dump(d, open("big.json", "w"))
 PY
 	size=$(du -m big.json | cut -f1)
 	c=$(t $br compare big.json big.json)
-	p=$(BENCHRUN_GNUPLOT=true t $br plot big.json -o big.svg)
+	p=$(export BENCHRUN_GNUPLOT="$work/nognuplot"; t $br plot big.json -o big.svg)
 	g=$(t $br plot big.json -o big.svg)
 	h=$(t $br report big.json -o big.html)
 	m=$(t $br merge big.json -o merged.json)

@@ -167,7 +167,6 @@ int brc_mkdir_parents(const char *path)
 char *brc_read_file(const char *path, size_t max, size_t *len)
 {
 	struct brc_buf b = { 0 };
-	char chunk[65536];
 	struct stat st;
 	int fd, saved;
 
@@ -183,9 +182,29 @@ char *brc_read_file(const char *path, size_t max, size_t *len)
 		return NULL;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	/* Sized once from the file's size and read straight into: a 66 MB
+	 * results file was copied through a small buffer and reallocated
+	 * as it grew (its size may still change while we read). */
+	if (st.st_size > 0 && (uint64_t)st.st_size <= max)
+		b.cap = (size_t)st.st_size + 2;
+	else
+		b.cap = max < 65536 ? max + 2 : 65536; /* /proc says 0 */
+	b.data = brc_xmalloc(b.cap);
 	for (;;) {
-		ssize_t r = read(fd, chunk, sizeof(chunk));
+		size_t room = b.cap - b.len - 1;
+		ssize_t r;
 
+		if (!room) {
+			b.cap *= 2;
+			b.data = brc_xrealloc(b.data, b.cap);
+			continue;
+		}
+		/* One byte past max is enough to know it is too large
+		 * (b.len <= max here, and max - b.len < room cannot
+		 * overflow when one is added). */
+		if (max - b.len < room)
+			room = max - b.len + 1;
+		r = read(fd, b.data + b.len, room);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -193,15 +212,14 @@ char *brc_read_file(const char *path, size_t max, size_t *len)
 		}
 		if (r == 0)
 			break;
-		if (b.len + (size_t)r > max) {
+		b.len += (size_t)r;
+		if (b.len > max) {
 			errno = EFBIG;
 			goto fail;
 		}
-		brc_buf_append(&b, chunk, (size_t)r);
 	}
 	close(fd);
-	if (!b.data)
-		brc_buf_append(&b, "", 0);
+	b.data[b.len] = '\0';
 	if (len)
 		*len = b.len;
 	return b.data;

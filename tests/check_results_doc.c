@@ -2,12 +2,14 @@
  * check_results_doc.c - the fast results reader (results/results_doc.h):
  * simdjson's tree with the timelines' numbers packed gives what cJSON
  * gives, number for number; only timeline arrays of numbers are packed;
+ * the lean read (compare) skips timelines but still checks their shape;
  * what simdjson refuses goes to cJSON; crafted timelines fail or read the
  * same on both paths.
  */
 #include "config.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,17 +21,32 @@
 #include "suites.h"
 #include "util.h"
 
-/* brc_jdoc_parse on a string (with the padding it needs). */
-static struct brc_jdoc *doc_of(const char *text)
+/* brc_jdoc_parse on a string (with the padding it needs), with numbers
+ * or counting them. */
+static struct brc_jdoc *doc_with(const char *text, bool numbers)
 {
 	size_t len = strlen(text);
 	char *buf = brc_xcalloc(len + BRC_JDOC_PADDING, 1);
 	struct brc_jdoc *doc;
 
 	memcpy(buf, text, len);
-	doc = brc_jdoc_parse(buf, len);
+	doc = brc_jdoc_parse(buf, len, numbers);
 	free(buf);
 	return doc;
+}
+
+static struct brc_jdoc *doc_of(const char *text)
+{
+	return doc_with(text, true);
+}
+
+/* A packed array's numbers, or NULL. */
+static const double *numbers(const struct brc_jdoc *doc, const cJSON *a,
+                             size_t *n)
+{
+	const double *v = NULL;
+
+	return brc_jdoc_packed(doc, a, n, &v) ? v : NULL;
 }
 
 static const cJSON *at(const cJSON *o, const char *key)
@@ -63,7 +80,7 @@ START_TEST(test_doc_packs_timeline_arrays_only)
 	ck_assert_ptr_nonnull(doc);
 	tl = at(cJSON_GetArrayItem(at(brc_jdoc_root(doc), "runs"), 0), "timeline");
 	t = at(tl, "t");
-	v = brc_jdoc_numbers(doc, t, &n);
+	v = numbers(doc, t, &n);
 	ck_assert_ptr_nonnull(v);
 	ck_assert_ptr_null(t->child);
 	ck_assert_uint_eq(n, nt);
@@ -76,14 +93,25 @@ START_TEST(test_doc_packs_timeline_arrays_only)
 	/* Not packed: a string among the numbers, an empty array, arrays of
 	 * arrays, deeper than a timeline's members, and outside timelines.
 	 * Those keep their items. */
-	ck_assert_ptr_null(brc_jdoc_numbers(doc, at(tl, "pss"), &n));
+	ck_assert_ptr_null(numbers(doc, at(tl, "pss"), &n));
 	ck_assert_int_eq(cJSON_GetArraySize(at(tl, "pss")), 2);
-	ck_assert_ptr_null(brc_jdoc_numbers(doc, at(tl, "rss"), &n));
-	ck_assert_ptr_null(brc_jdoc_numbers(doc, at(tl, "threads"), &n));
-	ck_assert_ptr_null(brc_jdoc_numbers(doc, at(at(tl, "procs"), "a"), &n));
-	ck_assert_ptr_null(brc_jdoc_numbers(doc, at(brc_jdoc_root(doc), "x"), &n));
+	ck_assert_ptr_null(numbers(doc, at(tl, "rss"), &n));
+	ck_assert_ptr_null(numbers(doc, at(tl, "threads"), &n));
+	ck_assert_ptr_null(numbers(doc, at(at(tl, "procs"), "a"), &n));
+	ck_assert_ptr_null(numbers(doc, at(brc_jdoc_root(doc), "x"), &n));
 	ck_assert_int_eq(cJSON_GetArraySize(at(brc_jdoc_root(doc), "x")), 2);
-	ck_assert_ptr_null(brc_jdoc_numbers(NULL, t, &n));
+	ck_assert_ptr_null(numbers(NULL, t, &n));
+	brc_jdoc_free(doc);
+
+	/* Without numbers: packed, counted, none kept. */
+	doc = doc_with(b.data, false);
+	ck_assert_ptr_nonnull(doc);
+	tl = at(cJSON_GetArrayItem(at(brc_jdoc_root(doc), "runs"), 0), "timeline");
+	n = 0;
+	ck_assert(brc_jdoc_packed(doc, at(tl, "t"), &n, &v));
+	ck_assert_uint_eq(n, nt);
+	ck_assert_ptr_null(v);
+	ck_assert(!brc_jdoc_packed(doc, at(tl, "pss"), &n, &v));
 	brc_jdoc_free(doc);
 	free(b.data);
 
@@ -157,6 +185,25 @@ START_TEST(test_fast_and_cjson_paths_agree)
 	ck_assert_msg(brc_results_json_read(q, &slow, &err) == 0, "%s", err);
 	assert_same_runs(&fast, &slow);
 	ck_assert_double_eq(fast.groups[0].runs[0].timeline[0].t, 1.0 / 3);
+	/* Lean (compare): the same runs on both paths, without timelines. */
+	for (int i = 0; i < 2; i++) {
+		struct brc_results lean;
+
+		ck_assert_msg(brc_results_json_read_lean(i ? q : p, &lean, &err) == 0,
+		              "%s", err);
+		for (size_t g = 0; g < lean.n_groups; g++)
+			for (size_t k = 0; k < lean.groups[g].n_runs; k++) {
+				struct brc_run_result *y = &fast.groups[g].runs[k];
+
+				ck_assert_uint_eq(lean.groups[g].runs[k].n_timeline, 0);
+				ck_assert_ptr_null(lean.groups[g].runs[k].timeline);
+				free(y->timeline); /* compared without */
+				y->timeline = NULL;
+				y->n_timeline = 0;
+			}
+		assert_same_runs(&fast, &lean);
+		brc_results_free(&lean);
+	}
 	brc_results_free(&r);
 	brc_results_free(&fast);
 	brc_results_free(&slow);
@@ -200,6 +247,14 @@ START_TEST(test_crafted_timelines)
 
 			ck_assert_int_eq(brc_write_file_atomic(p, text, strlen(text)),
 			                 0);
+			/* Lean or not, the shape is checked alike. */
+			rc = brc_results_json_read_lean(p, &r, &err);
+			ck_assert_int_eq(rc, want_rc[c]);
+			if (rc)
+				free(err);
+			else
+				brc_results_free(&r);
+			err = NULL;
 			rc = brc_results_json_read(p, &r, &err);
 			ck_assert_msg(rc == want_rc[c], "case %zu (%s): %s", c,
 			              slow ? "cJSON" : "simdjson", err ? err : "ok");

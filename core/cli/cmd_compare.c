@@ -295,12 +295,14 @@ int brc_cmd_compare(const struct brc_options *o)
 	char *err;
 	int rc;
 
-	if (brc_results_json_read(old_path, &ro, &err)) {
+	/* No timelines: compare shows none, and they are most of a long
+	 * run's file. */
+	if (brc_results_json_read_lean(old_path, &ro, &err)) {
 		brc_error("cannot compare: %s", err);
 		free(err);
 		return BR_EXIT_USAGE;
 	}
-	if (brc_results_json_read(new_path, &rn, &err)) {
+	if (brc_results_json_read_lean(new_path, &rn, &err)) {
 		brc_error("cannot compare: %s", err);
 		free(err);
 		brc_results_free(&ro);

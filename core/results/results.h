@@ -251,6 +251,10 @@ void brc_results_fill_host(struct brc_results *r);
  * with a message in *err (malloc'd). */
 int brc_results_json_read(const char *path, struct brc_results *out,
                          char **err);
+/* The same without the runs' memory timelines (n_timeline 0; their shape
+ * is still checked): `compare` shows none, and skips 5 numbers a sample. */
+int brc_results_json_read_lean(const char *path, struct brc_results *out,
+                               char **err);
 
 /* Full results with schema version, metadata, every run's raw values and
  * timelines.  Return 0, or -1 with errno set (the old file is kept). */

@@ -11,6 +11,8 @@
 #include <simdjson.h>
 
 #include <cstring>
+#include <memory>
+#include <mutex>
 #include <new>
 #include <unordered_map>
 #include <vector>
@@ -20,9 +22,16 @@
 static_assert(BRC_JDOC_PADDING >= simdjson::SIMDJSON_PADDING,
               "BRC_JDOC_PADDING must cover simdjson's padding");
 
+/* A packed array: its count, and its numbers unless parsed without. */
+struct brc_packed {
+	size_t n = 0;
+	std::vector<double> v;
+};
+
 struct brc_jdoc {
 	cJSON *root = nullptr;
-	std::unordered_map<const cJSON *, std::vector<double>> packed;
+	bool numbers = true;
+	std::unordered_map<const cJSON *, brc_packed> packed;
 
 	~brc_jdoc() { cJSON_Delete(root); }
 };
@@ -44,29 +53,29 @@ enum class place {
 	timeline_member, /* the value of a member of such an object */
 };
 
-/* An array of numbers only (and at least one), packed into v. */
-bool pack(simdjson::dom::array a, std::vector<double> &v)
+/* An array of numbers only (and at least one), packed into p, with its
+ * numbers or counted: one pass, the tape of a long timeline is ~16 bytes
+ * a number. */
+bool pack(simdjson::dom::array a, bool numbers, brc_packed &p)
 {
-	size_t n = 0;
-
-	for (element e : a) {
-		if (!e.is_number())
-			return false;
-		n++;
-	}
-	if (!n)
-		return false;
-	v.reserve(n);
+	if (numbers)
+		p.v.reserve(a.size());
 	for (element e : a) {
 		double d;
 
 		/* get_double converts int64 and uint64 values too, to the
-		 * nearest double, as strtod would. */
-		if (e.get_double().get(d))
+		 * nearest double, as strtod would; anything else fails. */
+		if (!numbers) {
+			if (!e.is_number())
+				return false;
+		} else if (e.get_double().get(d)) {
 			return false;
-		v.push_back(d);
+		} else {
+			p.v.push_back(d);
+		}
+		p.n++;
 	}
-	return true;
+	return p.n > 0;
 }
 
 cJSON *convert(brc_jdoc &doc, element e, place where);
@@ -79,10 +88,10 @@ cJSON *convert_array(brc_jdoc &doc, simdjson::dom::array a, place where)
 		return nullptr;
 	if (where == place::timeline_member) {
 		try {
-			std::vector<double> v;
+			brc_packed p;
 
-			if (pack(a, v)) {
-				doc.packed.emplace(arr, std::move(v));
+			if (pack(a, doc.numbers, p)) {
+				doc.packed.emplace(arr, std::move(p));
 				return arr;
 			}
 		} catch (const std::bad_alloc &) {
@@ -148,15 +157,42 @@ cJSON *convert(brc_jdoc &doc, element e, place where)
 	return nullptr;
 }
 
-} // namespace
+/*
+ * One parser kept for the process: `compare` and `merge` read several
+ * files, and a parser's buffers (~24 bytes per byte of a number-heavy
+ * file, touched as it parses) cost more in page faults than in parsing
+ * when made anew.  Taken under a lock; a second reader at the same time
+ * gets its own.
+ */
+std::mutex cache_lock;
+std::unique_ptr<simdjson::dom::parser> cached;
 
-extern "C" struct brc_jdoc *brc_jdoc_parse(const char *text, size_t len)
+std::unique_ptr<simdjson::dom::parser> take_parser()
 {
-	simdjson::dom::parser parser;
+	std::lock_guard<std::mutex> g(cache_lock);
+
+	if (cached)
+		return std::move(cached);
+	return std::unique_ptr<simdjson::dom::parser>(
+		new (std::nothrow) simdjson::dom::parser);
+}
+
+void give_parser(std::unique_ptr<simdjson::dom::parser> p)
+{
+	std::lock_guard<std::mutex> g(cache_lock);
+
+	cached = std::move(p);
+}
+
+brc_jdoc *parse_with(simdjson::dom::parser &parser, const char *text,
+                     size_t len, bool numbers)
+{
 	element root;
 	brc_jdoc *doc;
 
-	if (parser.allocate(len, max_depth))
+	/* Grown to the largest file read (never shrunk: the next one is
+	 * likely as large). */
+	if (len > parser.capacity() && parser.allocate(len, max_depth))
 		return nullptr;
 	/* text has our padding: no copy. */
 	if (parser.parse(text, len, false).get(root))
@@ -164,6 +200,7 @@ extern "C" struct brc_jdoc *brc_jdoc_parse(const char *text, size_t len)
 	doc = new (std::nothrow) brc_jdoc;
 	if (!doc)
 		return nullptr;
+	doc->numbers = numbers;
 	/* convert catches what the packing throws (std::bad_alloc) where it
 	 * can still free the nodes made so far. */
 	doc->root = convert(*doc, root, place::other);
@@ -174,21 +211,38 @@ extern "C" struct brc_jdoc *brc_jdoc_parse(const char *text, size_t len)
 	return doc;
 }
 
+} // namespace
+
+extern "C" struct brc_jdoc *brc_jdoc_parse(const char *text, size_t len,
+                                           bool numbers)
+{
+	std::unique_ptr<simdjson::dom::parser> parser = take_parser();
+	brc_jdoc *doc;
+
+	if (!parser)
+		return nullptr;
+	doc = parse_with(*parser, text, len, numbers);
+	give_parser(std::move(parser));
+	return doc;
+}
+
 extern "C" const cJSON *brc_jdoc_root(const struct brc_jdoc *doc)
 {
 	return doc->root;
 }
 
-extern "C" const double *brc_jdoc_numbers(const struct brc_jdoc *doc,
-                                          const cJSON *array, size_t *n)
+extern "C" bool brc_jdoc_packed(const struct brc_jdoc *doc,
+                                const cJSON *array, size_t *n,
+                                const double **vals)
 {
 	if (!doc || !array)
-		return nullptr;
+		return false;
 	auto it = doc->packed.find(array);
 	if (it == doc->packed.end())
-		return nullptr;
-	*n = it->second.size();
-	return it->second.data();
+		return false;
+	*n = it->second.n;
+	*vals = doc->numbers ? it->second.v.data() : nullptr;
+	return true;
 }
 
 extern "C" void brc_jdoc_free(struct brc_jdoc *doc)

@@ -15,7 +15,7 @@
  * simdjson takes for an integer), with one exception: an
  * array that is the value of a member of an object that is the value of a
  * member named "timeline" and that holds only numbers (at least one) has
- * no items in the tree; brc_jdoc_numbers gives them.  The rule is by
+ * no items in the tree; brc_jdoc_packed gives them.  The rule is by
  * shape, not by path, so a journal's run lines are packed too.
  *
  * simdjson is stricter than cJSON (invalid UTF-8, raw control bytes in
@@ -29,6 +29,7 @@
 #ifndef BR_RESULTS_DOC_H
 #define BR_RESULTS_DOC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
@@ -43,19 +44,21 @@ extern "C" {
 
 struct brc_jdoc;
 
-/* Parse text[0..len) (with BRC_JDOC_PADDING bytes allocated after it).
- * NULL when simdjson refuses the text or memory runs out: parse it with
- * cJSON instead. */
-struct brc_jdoc *brc_jdoc_parse(const char *text, size_t len);
+/* Parse text[0..len) (with BRC_JDOC_PADDING bytes allocated after it);
+ * without numbers, packed arrays keep their count only (a reader that
+ * needs no timeline, `compare`, skips 5 numbers a sample).  NULL when
+ * simdjson refuses the text or memory runs out: parse it with cJSON
+ * instead. */
+struct brc_jdoc *brc_jdoc_parse(const char *text, size_t len, bool numbers);
 
 /* The tree (owned by doc). */
 const cJSON *brc_jdoc_root(const struct brc_jdoc *doc);
 
-/* The numbers of a packed array of doc's tree, and their count in *n;
- * NULL (and *n untouched) when array is not packed, or doc is NULL (a
- * tree cJSON parsed: walk its items). */
-const double *brc_jdoc_numbers(const struct brc_jdoc *doc, const cJSON *array,
-                               size_t *n);
+/* Whether array is a packed array of doc's tree: then its count is in *n
+ * and its numbers in *vals (NULL when parsed without numbers).  False
+ * when it is not, or doc is NULL (a tree cJSON parsed: walk its items). */
+bool brc_jdoc_packed(const struct brc_jdoc *doc, const cJSON *array,
+                     size_t *n, const double **vals);
 
 /* Free the doc and its tree.  NULL is allowed. */
 void brc_jdoc_free(struct brc_jdoc *doc);

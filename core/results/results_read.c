@@ -80,6 +80,13 @@ static uint64_t to_u64(double v)
 	return v < 0x1p64 ? (uint64_t)v : UINT64_MAX;
 }
 
+/* How a file is read: its packed timelines (NULL: cJSON's tree), and
+ * whether the caller wants the timelines at all. */
+struct rd {
+	const struct brc_jdoc *doc;
+	bool timelines;
+};
+
 /*
  * The numbers of one timeline array: packed by brc_jdoc_parse (vals set),
  * or cJSON items to walk (vals NULL; the first in *item).  Counting the
@@ -98,9 +105,9 @@ static int tl_array(const struct brc_jdoc *doc, const cJSON *a,
 {
 	if (!cJSON_IsArray(a))
 		return -1;
-	out->vals = brc_jdoc_numbers(doc, a, &out->n);
+	out->vals = NULL;
 	out->item = a->child;
-	if (!out->vals)
+	if (!brc_jdoc_packed(doc, a, &out->n, &out->vals))
 		out->n = (size_t)cJSON_GetArraySize(a);
 	return 0;
 }
@@ -117,7 +124,7 @@ static double tl_next(struct tl_array *a, size_t i)
 	return v;
 }
 
-static int read_timeline(const struct brc_jdoc *doc, const cJSON *tl,
+static int read_timeline(const struct rd *rd, const cJSON *tl,
                          struct brc_run_result *run)
 {
 	static const char *const keys[] = { "t", "pss", "rss", "threads",
@@ -127,9 +134,11 @@ static int read_timeline(const struct brc_jdoc *doc, const cJSON *tl,
 	if (!cJSON_IsObject(tl))
 		return 0; /* no timeline recorded */
 	for (size_t k = 0; k < BR_ARRAY_SIZE(keys); k++)
-		if (tl_array(doc, item(tl, keys[k]), &arr[k]) ||
+		if (tl_array(rd->doc, item(tl, keys[k]), &arr[k]) ||
 		    arr[k].n != arr[0].n)
 			return -1;
+	if (!rd->timelines)
+		return 0; /* its shape checked, as for every reader */
 	run->n_timeline = arr[0].n;
 	/* Thinned when written (timeline.h): from how many samples. */
 	run->timeline_from = to_u64(get_num(tl, "thinned_from"));
@@ -159,7 +168,7 @@ void brc_run_fields_from_json(const cJSON *o, struct brc_run_result *run)
 	}
 }
 
-static int read_run(const struct brc_jdoc *doc, const cJSON *o,
+static int read_run(const struct rd *rd, const cJSON *o,
                     struct brc_run_result *run)
 {
 	char *status;
@@ -184,10 +193,10 @@ static int read_run(const struct brc_jdoc *doc, const cJSON *o,
 		if (brc_hist_from_json(item(o, "histogram"), run->hist, &why))
 			return -1;
 	}
-	return read_timeline(doc, item(o, "timeline"), run);
+	return read_timeline(rd, item(o, "timeline"), run);
 }
 
-static int read_group(const struct brc_jdoc *doc, const cJSON *o,
+static int read_group(const struct rd *rd, const cJSON *o,
                       struct brc_group *g, const char **what)
 {
 	const cJSON *params = item(o, "params"), *runs = item(o, "runs"), *p;
@@ -225,7 +234,7 @@ static int read_group(const struct brc_jdoc *doc, const cJSON *o,
 		/* Count the run first so brc_results_free frees what a failed
 		 * read_run allocated. */
 		g->n_runs++;
-		if (read_run(doc, p, &g->runs[g->n_runs - 1]))
+		if (read_run(rd, p, &g->runs[g->n_runs - 1]))
 			return -1;
 	}
 	return 0;
@@ -261,7 +270,7 @@ static void read_settings(const cJSON *set, struct brc_results *r)
 	}
 }
 
-static int read_results(const struct brc_jdoc *doc, const cJSON *root,
+static int read_results(const struct rd *rd, const cJSON *root,
                         struct brc_results *r, const char **what)
 {
 	const cJSON *o, *groups, *seed, *g;
@@ -306,14 +315,14 @@ static int read_results(const struct brc_jdoc *doc, const cJSON *root,
 	                       sizeof(*r->groups));
 	cJSON_ArrayForEach(g, groups) {
 		r->n_groups++;
-		if (read_group(doc, g, &r->groups[r->n_groups - 1], what))
+		if (read_group(rd, g, &r->groups[r->n_groups - 1], what))
 			return -1;
 	}
 	return 0;
 }
 
-/* Results from a parsed tree (doc: its packed timelines, or NULL). */
-static int from_tree(const struct brc_jdoc *doc, const cJSON *root,
+/* Results from a parsed tree. */
+static int from_tree(const struct rd *rd, const cJSON *root,
                      const char *path, struct brc_results *out, char **err)
 {
 	const char *what = NULL;
@@ -333,7 +342,7 @@ static int from_tree(const struct brc_jdoc *doc, const cJSON *root,
 		return -1;
 	}
 	out->schema = BR_RESULTS_SCHEMA;
-	if (read_results(doc, root, out, &what)) {
+	if (read_results(rd, root, out, &what)) {
 		*err = brc_xasprintf("%s: %s", path,
 		                    what ? what : "a run is malformed");
 		brc_results_free(out);
@@ -345,7 +354,9 @@ static int from_tree(const struct brc_jdoc *doc, const cJSON *root,
 int brc_results_from_json(const cJSON *root, const char *path,
                           struct brc_results *out, char **err)
 {
-	return from_tree(NULL, root, path, out, err);
+	const struct rd rd = { .doc = NULL, .timelines = true };
+
+	return from_tree(&rd, root, path, out, err);
 }
 
 /*
@@ -355,9 +366,10 @@ int brc_results_from_json(const cJSON *root, const char *path,
  * cJSON's tree, which the caller then owns in *own.
  */
 static const cJSON *parse(const char *path, const char *text, size_t len,
-                          struct brc_jdoc **doc, cJSON **own, char **err)
+                          bool numbers, struct brc_jdoc **doc, cJSON **own,
+                          char **err)
 {
-	*doc = brc_jdoc_parse(text, len);
+	*doc = brc_jdoc_parse(text, len, numbers);
 	if (*doc)
 		return brc_jdoc_root(*doc);
 	*own = cJSON_ParseWithLength(text, len);
@@ -370,8 +382,10 @@ static const cJSON *parse(const char *path, const char *text, size_t len,
 	return *own;
 }
 
-int brc_results_json_read(const char *path, struct brc_results *out, char **err)
+static int read_file(const char *path, bool timelines,
+                     struct brc_results *out, char **err)
 {
+	struct rd rd = { .timelines = timelines };
 	struct brc_jdoc *doc = NULL;
 	const cJSON *root;
 	cJSON *own = NULL;
@@ -395,12 +409,24 @@ int brc_results_json_read(const char *path, struct brc_results *out, char **err)
 	}
 	/* simdjson reads whole blocks past the end. */
 	text = brc_xrealloc(text, len + BRC_JDOC_PADDING);
-	root = parse(path, text, len, &doc, &own, err);
+	root = parse(path, text, len, timelines, &doc, &own, err);
 	free(text);
 	if (!root)
 		return -1;
-	rc = from_tree(doc, root, path, out, err);
+	rd.doc = doc;
+	rc = from_tree(&rd, root, path, out, err);
 	brc_jdoc_free(doc);
 	cJSON_Delete(own);
 	return rc;
+}
+
+int brc_results_json_read(const char *path, struct brc_results *out, char **err)
+{
+	return read_file(path, true, out, err);
+}
+
+int brc_results_json_read_lean(const char *path, struct brc_results *out,
+                               char **err)
+{
+	return read_file(path, false, out, err);
 }
