@@ -46,7 +46,8 @@ plugins_libepcurl_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 # multiplex: HTTP/2 streams over a few connections (h2c, libnghttp2;
 # libcurl parses the URLs).
 plugin_LTLIBRARIES += plugins/multiplex.la
-plugins_multiplex_la_SOURCES = plugins/multiplex.c
+plugins_multiplex_la_SOURCES = plugins/multiplex.c plugins/multiplex.h \
+	plugins/multiplex_conn.c
 plugins_multiplex_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(NGHTTP2_CFLAGS)
 plugins_multiplex_la_LDFLAGS = $(BR_PLUGIN_LINK)
 plugins_multiplex_la_LIBADD = $(CURL_LIBS) $(NGHTTP2_LIBS)

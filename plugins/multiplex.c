@@ -9,16 +9,15 @@
  * connection ("Error in the HTTP2 framing layer", curl issue 10634, fixed
  * upstream after 7.88.1), i.e. every multiplexed stream after the first.
  * URLs are still parsed by libcurl (CURLU).
+ *
+ * This file runs the requests (options, URLs, the loop, the hooks); the
+ * connections and their sessions' callbacks are multiplex_conn.c's.
  */
 #include <errno.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,241 +26,7 @@
 
 #include <benchrun/plugin.h>
 
-struct mx_opts {
-	int64_t concurrency, connections, retries;
-	double timeout, retry_backoff;
-};
-
-struct mx_req {
-	char *authority, *path;
-	int conn;                   /* -1: not in flight                    */
-	int32_t stream;             /* its stream on that connection        */
-	unsigned attempt;
-	int status;
-	uint64_t started, retry_at; /* ns; retry_at 0: none pending         */
-	bool over_limit, timed_out;
-};
-
-struct mx_conn {
-	int fd;                     /* -1: not connected                    */
-	nghttp2_session *ss;
-	int64_t open;
-	uint8_t *pend;
-	size_t pend_len, pend_off;
-};
-
-struct mx_state {
-	const struct br_host *host;
-	struct mx_opts o;
-	struct br_run *run;
-	struct mx_req *req;
-	size_t count, next, done, in_flight, retrying;
-	struct mx_conn *conns;
-	int ep;
-	char *host_name, *port;     /* of the first URL: the one server     */
-	bool has_due;
-};
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-/* ---- requests ------------------------------------------------------- */
-
-/* Request i is over: report it, or schedule its retry. */
-static void finish(struct mx_state *s, size_t i, const char *error)
-{
-	struct mx_req *r = &s->req[i];
-	bool retryable = error || r->status >= 500;
-
-	r->conn = -1;
-	s->in_flight--;
-	if (retryable && !r->over_limit && r->attempt < (unsigned)s->o.retries) {
-		double wait = s->o.retry_backoff * (double)(1u << r->attempt);
-
-		r->retry_at = now_ns() + (uint64_t)(wait * 1e9) + 1;
-		s->retrying++;
-		return;
-	}
-	s->host->done(s->run, i, error ? 0 : r->status, error);
-	s->done++;
-}
-
-static int on_header(nghttp2_session *ss, const nghttp2_frame *f,
-                     const uint8_t *name, size_t namelen,
-                     const uint8_t *value, size_t valuelen, uint8_t flags,
-                     void *user)
-{
-	struct mx_state *s = user;
-	struct mx_req *r = nghttp2_session_get_stream_user_data(ss,
-	                                                        f->hd.stream_id);
-
-	(void)flags;
-	if (r && namelen == 7 && !memcmp(name, ":status", 7) && valuelen == 3)
-		r->status = atoi((const char *)value);
-	(void)s;
-	return 0;
-}
-
-static int on_data(nghttp2_session *ss, uint8_t flags, int32_t id,
-                   const uint8_t *data, size_t len, void *user)
-{
-	struct mx_state *s = user;
-	struct mx_req *r = nghttp2_session_get_stream_user_data(ss, id);
-
-	(void)flags;
-	if (!r || r->over_limit)
-		return 0;
-	if (s->host->body(s->run, (size_t)(r - s->req), data, len)) {
-		/* Over the workload's size limit: stop this stream. */
-		r->over_limit = true;
-		nghttp2_submit_rst_stream(ss, NGHTTP2_FLAG_NONE, id,
-		                          NGHTTP2_CANCEL);
-	}
-	return 0;
-}
-
-static int on_close(nghttp2_session *ss, int32_t id, uint32_t code,
-                    void *user)
-{
-	struct mx_state *s = user;
-	struct mx_req *r = nghttp2_session_get_stream_user_data(ss, id);
-
-	if (!r || r->conn < 0)
-		return 0;
-	s->conns[r->conn].open--;
-	finish(s, (size_t)(r - s->req),
-	       r->timed_out  ? "timeout"
-	       : r->over_limit ? "body over the size limit"
-	       : code != NGHTTP2_NO_ERROR ? nghttp2_http2_strerror(code)
-	                                  : NULL);
-	return 0;
-}
-
-/* ---- connections ---------------------------------------------------- */
-
-static void conn_drop(struct mx_state *s, int k, const char *why)
-{
-	struct mx_conn *c = &s->conns[k];
-
-	if (c->fd < 0)
-		return;
-	epoll_ctl(s->ep, EPOLL_CTL_DEL, c->fd, NULL);
-	close(c->fd);
-	c->fd = -1;
-	nghttp2_session_del(c->ss);
-	c->ss = NULL;
-	c->pend_len = c->pend_off = 0;
-	c->open = 0;
-	/* Its streams were lost with it. */
-	for (size_t i = 0; i < s->count; i++)
-		if (s->req[i].conn == k)
-			finish(s, i, why);
-}
-
-static int conn_open(struct mx_state *s, int k)
-{
-	static nghttp2_settings_entry iv[] = {
-		{ NGHTTP2_SETTINGS_ENABLE_PUSH, 0 },
-		{ NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, 1 << 24 },
-	};
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai;
-	struct mx_conn *c = &s->conns[k];
-	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = (uint32_t)k };
-	nghttp2_session_callbacks *cb;
-	int one = 1;
-
-	if (getaddrinfo(s->host_name, s->port, &hints, &ai))
-		return -1;
-	c->fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c->fd < 0 || connect(c->fd, ai->ai_addr, ai->ai_addrlen)) {
-		freeaddrinfo(ai);
-		if (c->fd >= 0)
-			close(c->fd);
-		c->fd = -1;
-		return -1;
-	}
-	freeaddrinfo(ai);
-	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	nghttp2_session_callbacks_new(&cb);
-	nghttp2_session_callbacks_set_on_header_callback(cb, on_header);
-	nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, on_data);
-	nghttp2_session_callbacks_set_on_stream_close_callback(cb, on_close);
-	nghttp2_session_client_new(&c->ss, cb, s);
-	nghttp2_session_callbacks_del(cb);
-	nghttp2_submit_settings(c->ss, NGHTTP2_FLAG_NONE, iv, 2);
-	nghttp2_session_set_local_window_size(c->ss, NGHTTP2_FLAG_NONE, 0,
-	                                      1 << 30);
-	epoll_ctl(s->ep, EPOLL_CTL_ADD, c->fd, &ev);
-	return 0;
-}
-
-/* Everything the session has to send, in one write where it fits. */
-static int conn_flush(struct mx_state *s, int k)
-{
-	struct mx_conn *c = &s->conns[k];
-	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = (uint32_t)k };
-	const uint8_t *data;
-	ssize_t n, w;
-
-	for (;;) {
-		if (c->pend_off == c->pend_len) {
-			c->pend_len = c->pend_off = 0;
-			while ((n = nghttp2_session_mem_send(c->ss, &data)) > 0) {
-				uint8_t *p = realloc(c->pend, c->pend_len + (size_t)n);
-
-				if (!p)
-					return -1;
-				c->pend = p;
-				memcpy(c->pend + c->pend_len, data, (size_t)n);
-				c->pend_len += (size_t)n;
-			}
-			if (n < 0)
-				return -1;
-			if (!c->pend_len)
-				break;
-		}
-		w = send(c->fd, c->pend + c->pend_off, c->pend_len - c->pend_off,
-		         MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			ev.events |= EPOLLOUT;
-			break;
-		}
-		if (w <= 0)
-			return -1;
-		c->pend_off += (size_t)w;
-	}
-	epoll_ctl(s->ep, EPOLL_CTL_MOD, c->fd, &ev);
-	return 0;
-}
-
-static void conn_read(struct mx_state *s, int k)
-{
-	struct mx_conn *c = &s->conns[k];
-	uint8_t buf[65536];
-	ssize_t n;
-
-	for (;;) {
-		n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			break;
-		if (n <= 0 || nghttp2_session_mem_recv(c->ss, buf, (size_t)n) < 0) {
-			conn_drop(s, k, n == 0 ? "connection closed by the server"
-			                       : "connection error");
-			return;
-		}
-	}
-	if (conn_flush(s, k))
-		conn_drop(s, k, "connection error");
-}
+#include "multiplex.h"
 
 /* ---- the run -------------------------------------------------------- */
 
@@ -272,7 +37,7 @@ static void submit(struct mx_state *s, size_t i)
 	int best = -1;
 
 	for (int k = 0; k < (int)s->o.connections; k++) {
-		if (s->conns[k].fd < 0 && conn_open(s, k))
+		if (s->conns[k].fd < 0 && mx_conn_open(s, k))
 			continue;
 		if (best < 0 || s->conns[k].open < s->conns[best].open)
 			best = k;
@@ -281,9 +46,9 @@ static void submit(struct mx_state *s, size_t i)
 	s->in_flight++;
 	r->status = 0;
 	r->over_limit = r->timed_out = false;
-	r->started = now_ns();
+	r->started = mx_now_ns();
 	if (best < 0) {
-		finish(s, i, "cannot connect to the server");
+		mx_finish(s, i, "cannot connect to the server");
 		return;
 	}
 	nghttp2_nv nv[] = {
@@ -299,7 +64,7 @@ static void submit(struct mx_state *s, size_t i)
 	                                   r);
 	if (r->stream < 0) {
 		s->conns[best].open--;
-		finish(s, i, "cannot open a stream");
+		mx_finish(s, i, "cannot open a stream");
 	}
 }
 
@@ -347,7 +112,7 @@ static int parse_urls(struct mx_state *s)
 /* Retries due, timeouts: what time says; returns ms to wait at most. */
 static int tick(struct mx_state *s)
 {
-	uint64_t now = now_ns(), wake = now + 100000000ULL;
+	uint64_t now = mx_now_ns(), wake = now + 100000000ULL;
 
 	for (size_t i = 0; i < s->count && (s->retrying || s->o.timeout > 0); i++) {
 		struct mx_req *r = &s->req[i];
@@ -427,14 +192,14 @@ static int mx_run(void *state, struct br_run *run)
 		int wait = tick(s), n;
 
 		for (int k = 0; k < (int)s->o.connections; k++)
-			if (s->conns[k].fd >= 0 && conn_flush(s, k))
-				conn_drop(s, k, "connection error");
+			if (s->conns[k].fd >= 0 && mx_conn_flush(s, k))
+				mx_conn_drop(s, k, "connection error");
 		if (s->done >= s->count)
 			break;
 		n = epoll_wait(s->ep, ev, 64, wait);
 		for (int e = 0; e < n; e++)
 			if (s->conns[ev[e].data.u32].fd >= 0)
-				conn_read(s, (int)ev[e].data.u32);
+				mx_conn_read(s, (int)ev[e].data.u32);
 	}
 out:
 	/* Connections do not outlive the run: the next one starts cold,
