@@ -650,6 +650,63 @@ START_TEST(test_second_interrupt_exits_at_once)
 END_TEST
 
 /* `benchrun c.yaml <&-` (and >&- 2>&-) runs as with them open. */
+/*
+ * Started with fds 0-2 closed, benchrun puts /dev/null on them before it
+ * opens anything: else the first files it opens take their numbers, and
+ * the table printed to "stdout" went into the run's journal (fd 1).  Seen
+ * from outside while the run is on: its journal exists by then.
+ */
+START_TEST(test_std_fds_are_dev_null)
+{
+	char *dir = brc_test_tmpdir();
+	char *yaml = brc_test_write(dir, "c.yaml",
+		"name: c\nworkload: {days: 3}\n"
+		"server: {latency: {model: fixed, value: 1s}}\n"
+		"strategies:\n  - {plugin: sync}\n"
+		"runs: {repetitions: 1, warmup: 0}\n");
+	char *out = brc_xasprintf("%s/out.json", dir);
+	char *journal = brc_xasprintf("%s.partial", out);
+	char *exe = brc_test_builddir("benchrun");
+	double waited = 0;
+	int st;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		alarm((unsigned)brc_test_scale(120));
+		close(0);
+		close(1);
+		close(2);
+		execl(exe, "benchrun", "-o", out, yaml, (char *)NULL);
+		_exit(127);
+	}
+	while (access(journal, F_OK) && waited < brc_test_scale(60)) {
+		usleep(10000);
+		waited += 0.01;
+	}
+	ck_assert_msg(access(journal, F_OK) == 0, "no journal %s", journal);
+	for (int fd = 0; fd <= 2; fd++) {
+		char link[64], target[4096] = "";
+		ssize_t n;
+
+		snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)pid, fd);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n > 0)
+			target[n] = '\0';
+		ck_assert_msg(!strcmp(target, "/dev/null"), "fd %d is '%s'", fd,
+		              target);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+	brc_test_rmtree(dir);
+	free(dir);
+	free(yaml);
+	free(out);
+	free(journal);
+	free(exe);
+}
+END_TEST
+
 START_TEST(test_std_fds_closed)
 {
 	char *dir = brc_test_tmpdir();
@@ -712,6 +769,7 @@ Suite *brc_suite_robust(void)
 	tcase_add_test(tc, test_out_of_memory_named);
 	tcase_add_test(tc, test_children_left_warned);
 	tcase_add_test(tc, test_std_fds_closed);
+	tcase_add_test(tc, test_std_fds_are_dev_null);
 	tcase_add_test(tc, test_libuv_last_slot_fails_to_start);
 	tcase_add_test(tc, test_second_interrupt_exits_at_once);
 	suite_add_tcase(s, tc);
