@@ -453,8 +453,12 @@ END_TEST
 START_TEST(test_capacity_bracketed)
 {
 	int code;
+	/* Probes long enough (4 s, 16+ requests) and a target loose enough
+	 * (800 ms) that a loaded machine's stalls do not fail the lowest
+	 * one; the bound below still comes from the strategy, not the
+	 * machine. */
 	cJSON *doc = run_open("  - {plugin: sync}\n",
-		"search: {rate: {p99: 200ms, min: 2, max: 200, duration: 1s, "
+		"search: {rate: {p99: 800ms, min: 4, max: 200, duration: 4s, "
 		"precision: 0.5}}\n", &code);
 	const cJSON *c = cJSON_GetArrayItem(
 		cJSON_GetObjectItemCaseSensitive(doc, "capacity"), 0);
@@ -465,9 +469,12 @@ START_TEST(test_capacity_bracketed)
 	ck_assert_int_eq(code, 0);
 	ck_assert_ptr_nonnull(c);
 	cap = jnum(c, NULL, "capacity");
-	/* One at a time against 50 ms: never more than 20 req/s. */
+	/* One at a time against 50 ms serves at most 20 req/s.  Offered r
+	 * for D = 4 s, the last start lags D (r/20 - 1): keeping up (lag
+	 * p99 <= 250 ms, BR_KEPT_UP_LAG) bounds a passing r by
+	 * 20 (1 + 0.25/4) = 21.25; the p99 target alone by 23.75. */
 	ck_assert_double_gt(cap, 0);
-	ck_assert_double_le(cap, 21);
+	ck_assert_double_le(cap, 21.25);
 	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "probes")) {
 		double rate = jnum(p, NULL, "rate");
 		bool pass = cJSON_IsTrue(cJSON_GetObjectItem(p, "pass"));

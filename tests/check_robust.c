@@ -524,13 +524,31 @@ END_TEST
 
 /* ---- the command line -------------------------------------------------- */
 
-/* The embedded server of benchrun `parent`: its forked child that is not
- * the worker (`benchrun __worker`, a process group of its own). */
+/* Whether pid is benchrun's embedded server (its comm). */
+static bool is_server(pid_t pid)
+{
+	char path[64], comm[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	return !strcmp(comm, "benchrun-server\n");
+}
+
+/* The embedded server of benchrun `parent`: its forked child by name. */
 static pid_t server_of(pid_t parent)
 {
 	char path[64];
 	pid_t found = 0;
 
+	/* By its name (server_spawn.c sets it): a worker just forked is in
+	 * benchrun's process group too until its setpgid, so the group does
+	 * not tell them apart on a loaded machine. */
 	for (int tries = 0; tries < 200 && !found; tries++) {
 		FILE *f;
 
@@ -538,8 +556,8 @@ static pid_t server_of(pid_t parent)
 		         (int)parent, (int)parent);
 		f = fopen(path, "r");
 		if (f) {
-			for (int pid; fscanf(f, "%d", &pid) == 1;)
-				if (getpgid(pid) == getpgid(parent))
+			for (int pid; !found && fscanf(f, "%d", &pid) == 1;)
+				if (is_server(pid))
 					found = pid;
 			fclose(f);
 		}

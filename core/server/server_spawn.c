@@ -32,6 +32,10 @@ BR_NORETURN static void child_main(const struct brc_scenario *sc,
                                    pid_t parent, int ready_fd)
 {
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	/* A name of its own in ps/top (and for tests that must tell the
+	 * server from a worker forked a moment ago, which still shares
+	 * benchrun's process group until it calls setpgid). */
+	prctl(PR_SET_NAME, "benchrun-server");
 	/* The parent may have died before prctl: then nobody would ever
 	 * send the signal. */
 	if (getppid() != parent)
