@@ -159,9 +159,8 @@ cJSON *convert(brc_jdoc &doc, element e, place where)
 
 /*
  * One parser kept for the process: `compare` and `merge` read several
- * files, and a parser's buffers (~24 bytes per byte of a number-heavy
- * file, touched as it parses) cost more in page faults than in parsing
- * when made anew.  Taken under a lock; a second reader at the same time
+ * files, and a parser's buffers (several times the file's size, touched
+ * as it parses) cost more in page faults than in parsing when made anew.  Taken under a lock; a second reader at the same time
  * gets its own.
  */
 std::mutex cache_lock;

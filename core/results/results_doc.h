@@ -7,8 +7,8 @@
  * Why: a 10,000 s run sampled every 10 ms is 1,000,000 samples, 5,000,000
  * numbers.  As cJSON nodes they cost a malloc, three strncmp (null, false,
  * true) and a strtod with its localeconv each, and a free: 3.1 s and
- * 980 MiB for `compare` on two groups of such runs.  simdjson parses the
- * same text ~10x faster, and packing skips the nodes.
+ * 980 MiB for `compare` on two groups of such runs.  simdjson and packing
+ * cut that 7-9x (BENCHMARKS.md, "Long timelines").
  *
  * What the tree holds is what cJSON_ParseWithLength would give, item for
  * item and in order (duplicate keys included; "-0" reads as 0, which

@@ -1,6 +1,8 @@
 /*
- * results_read.c - load a results file written by report_json.c back into
- * struct brc_results, for `benchrun compare` and `benchrun plot`.
+ * results_read.c - load a results file written by results_json.c back
+ * into struct brc_results, for `compare`, `plot`, `report` and `merge`.
+ * The text is parsed by simdjson with timelines packed (results_doc.h),
+ * or by cJSON when simdjson refuses it; both give the same tree.
  *
  * Lenient about what is missing (a field absent reads as 0, a null number
  * as NaN), strict about what would make the numbers meaningless: not
@@ -360,7 +362,7 @@ int brc_results_from_json(const cJSON *root, const char *path,
 }
 
 /*
- * The file's tree: simdjson's (results_doc.h: timelines packed, ~10x
+ * The file's tree: simdjson's (results_doc.h: timelines packed, 7-9x
  * faster) when it takes the text, else cJSON's as always (it is more
  * lenient, and its error says where the text broke).  *doc is NULL for
  * cJSON's tree, which the caller then owns in *own.
