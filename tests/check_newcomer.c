@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -49,6 +50,40 @@ START_TEST(test_typo_command)
 	ck_assert_msg(strstr(text(&err), "did you mean 'validate'"), "%s",
 	              text(&err));
 	brc_buf_free(&err);
+}
+END_TEST
+
+/* The capacity search's probes run where the measured runs do: in the
+ * scenario's directory, so a relative program is found from any cwd (they
+ * ran in benchrun's own cwd, where p.sh is not). */
+START_TEST(test_search_runs_in_scenario_dir)
+{
+	char *dir = brc_test_tmpdir();
+	char *prog = brc_test_write(dir, "p.sh", "pwd > ran\n" ALL_503);
+	char *s = brc_test_write(dir, "s.yaml",
+		"workload: {arrival: {model: open, rate: 2}, duration: 1s}\n"
+		"search: {rate: {p99: 1s, min: 2, max: 4, duration: 1s}}\n"
+		"strategies:\n  - plugin: exec\n"
+		"    params: {command: [/bin/sh, p.sh], concurrency: 1}\n");
+	char *ran = brc_xasprintf("%s/ran", dir);
+	const char *r[] = { "-q", s, NULL };
+	struct brc_buf err = { 0 };
+	char *where, real[PATH_MAX];
+
+	run(r, &err); /* every request a 503: the probes fail, and that is ok */
+	where = brc_read_file(ran, 4096, NULL);
+	ck_assert_msg(where != NULL, "no probe ran p.sh:\n%s", text(&err));
+	ck_assert_ptr_nonnull(realpath(dir, real));
+	ck_assert_msg(!strncmp(where, real, strlen(real)) &&
+	              where[strlen(real)] == '\n', "ran in %s, not %s", where,
+	              real);
+	free(where);
+	brc_buf_free(&err);
+	brc_test_rmtree(dir);
+	free(ran);
+	free(s);
+	free(prog);
+	free(dir);
 }
 END_TEST
 
@@ -349,6 +384,7 @@ Suite *brc_suite_newcomer(void)
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, test_typo_command);
 	tcase_add_test(tc, test_missing_script);
+	tcase_add_test(tc, test_search_runs_in_scenario_dir);
 	tcase_add_test(tc, test_exit_127);
 	tcase_add_test(tc, test_param_exit_code);
 	tcase_add_test(tc, test_one_pass);

@@ -24,6 +24,7 @@
 
 #include "cli/cli.h"
 #include "results/metrics.h"
+#include "scenario/paths.h"
 #include "util.h"
 
 /* The response time at quantile q of a run (its latency is from due). */
@@ -49,11 +50,15 @@ static bool probe(struct brc_run_loop *l, const struct brc_plan_item *it,
 	struct brc_run_result rr;
 	struct brc_probe *p;
 	char v[32];
+	/* In the scenario's directory, as the measured runs (run_loop.c). */
+	char *dir = brc_scenario_dir_abs(sc->path);
 
+	job.dir = dir;
 	w.arrival.rate = rate;
 	w.duration = se->duration;
 	w.days = brc_workload_requests(&w);
 	brc_runner_run(&job, &rr);
+	free(dir);
 	if (rr.status == BR_RUN_INTERRUPTED) {
 		brc_run_result_clear(&rr);
 		return false;
