@@ -236,12 +236,15 @@ int brc_results_merge(struct brc_results *in, const char *const *names,
 		}
 	free(from);
 	free(seen);
+	/* A group may have no run (a journal cut before its first): qsort's
+	 * array must not be NULL even for 0 items (UBSan stops there). */
 	for (size_t i = 0; i < out->n_groups; i++)
-		qsort(out->groups[i].runs, out->groups[i].n_runs,
-		      sizeof(*out->groups[i].runs), by_repetition);
+		if (out->groups[i].n_runs > 1)
+			qsort(out->groups[i].runs, out->groups[i].n_runs,
+			      sizeof(*out->groups[i].runs), by_repetition);
 	/* Groups in the scenario's order when every file knows it (a stable
 	 * sort: qsort is not, but items are distinct per group). */
-	if (known_items)
+	if (known_items && out->n_groups > 1)
 		qsort(out->groups, out->n_groups, sizeof(*out->groups), by_item);
 	if (out->cells_total) {
 		size_t have = 0;
