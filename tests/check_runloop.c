@@ -141,8 +141,9 @@ END_TEST
 
 /*
  * The strategy kills the embedded server (its worker's parent's other
- * child, found by pid in /proc) and reads its URLs: the run has missing
- * tickets, the scenario stops there with an error naming the server.
+ * child, comm benchrun-server, found in /proc) and reads its URLs: the
+ * run has missing tickets, the scenario stops there with an error naming
+ * the server.
  */
 static const char killer[] =
 	"w=$PPID\n"
@@ -151,7 +152,7 @@ static const char killer[] =
 	"  p=${d#/proc/}\n"
 	"  [ \"$p\" = \"$w\" ] && continue\n"
 	"  pp=$(cut -d' ' -f4 $d/stat 2>/dev/null) || continue\n"
-	"  [ \"$pp\" = \"$b\" ] && [ \"$(cat $d/comm)\" = benchrun ] && "
+	"  [ \"$pp\" = \"$b\" ] && [ \"$(cat $d/comm)\" = benchrun-server ] && "
 	"kill -9 $p\n"
 	"done\n"
 	"cat >/dev/null\n";
