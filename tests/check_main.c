@@ -24,11 +24,12 @@ static char *join(const char *var, const char *rel)
 char *brc_test_builddir(const char *rel) { return join("BR_TEST_BUILDDIR", rel); }
 char *brc_test_srcdir(const char *rel) { return join("BR_TEST_SRCDIR", rel); }
 
-/* Part 2: the suites that wait longest (about 2/3 of the time, quiet:
- * part 1 shares the cores with the test scripts); part 1: every other
- * one, so a new suite is always run. */
+/* Part 2: conformance (the most processes: what a loaded machine or ASan
+ * slows most) and the suites that start programs; part 1: every other
+ * one, so a new suite is always run.  Quiet, the halves take ~100 and
+ * ~120 s side by side; part 1 shares its lane with the test scripts. */
 static Suite *(*const part2[])(void) = {
-	brc_suite_openload, brc_suite_programs, brc_suite_forkpool,
+	brc_suite_conformance, brc_suite_programs, brc_suite_forkpool,
 	brc_suite_exec_hostile, brc_suite_newcomer, brc_suite_hostile,
 };
 
