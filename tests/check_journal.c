@@ -174,6 +174,33 @@ START_TEST(test_killed_after_k_runs)
 }
 END_TEST
 
+/*
+ * `benchrun -o out scen --resume` after `before` runs of `before + todo`:
+ * the runs fail (the program fetches nothing), so exit 1, but it runs only
+ * the missing ones (the program counts `started` starts in all), removes
+ * the journal and leaves every repetition in out.
+ */
+static void resume_completes(const char *dir, const char *scen,
+                             const char *out, int before, int todo,
+                             int started)
+{
+	char *journal = brc_journal_path(out);
+	char *said = brc_xasprintf("%d runs measured before, %d to go", before,
+	                           todo);
+	const char *again[] = { "-o", out, scen, "--resume", NULL };
+	struct brc_buf err = { 0 };
+	struct stat st;
+
+	ck_assert_int_eq(brc_test_benchrun(again, 120, &err), BR_EXIT_FAIL);
+	ck_assert_has(err.data, said);
+	ck_assert_int_eq(count_of(dir), started);
+	ck_assert_int_ne(lstat(journal, &st), 0);
+	all_repetitions(out, before + todo);
+	brc_buf_free(&err);
+	free(said);
+	free(journal);
+}
+
 /* Killed after 3 of 6 runs; --resume runs only the 3 others, the results
  * file has all 6 and the journal is gone.  A different --runs is not the
  * same run: refused. */
@@ -187,9 +214,7 @@ START_TEST(test_resume_after_kill)
 	const char *run[] = { "-q", "-o", out, scen, NULL };
 	const char *other[] = { "-o", out, scen, "--resume", "--runs", "7",
 	                        NULL };
-	const char *again[] = { "-o", out, scen, "--resume", NULL };
 	struct brc_buf err = { 0 };
-	struct stat st;
 
 	ck_assert_int_eq(brc_test_benchrun(run, 120, NULL), 128 + 9);
 	ck_assert_uint_eq(count_lines(journal), 1 + 3);
@@ -198,14 +223,7 @@ START_TEST(test_resume_after_kill)
 	ck_assert_has(err.data, "differ from this run's");
 	ck_assert_uint_eq(count_lines(journal), 1 + 3);
 	brc_buf_free(&err);
-	memset(&err, 0, sizeof(err));
-	/* Runs fail (the program fetches nothing): exit 1, but complete. */
-	ck_assert_int_eq(brc_test_benchrun(again, 120, &err), BR_EXIT_FAIL);
-	ck_assert_has(err.data, "3 runs measured before, 3 to go");
-	ck_assert_int_eq(count_of(dir), 4 + 3);
-	ck_assert_int_ne(lstat(journal, &st), 0);
-	all_repetitions(out, 6);
-	brc_buf_free(&err);
+	resume_completes(dir, scen, out, 3, 3, 4 + 3);
 	free(journal);
 	free(out);
 	free(scen);
@@ -225,9 +243,7 @@ START_TEST(test_interrupt_keeps_journal)
 	char *out = brc_xasprintf("%s/out.json", dir);
 	char *journal = brc_journal_path(out);
 	const char *run[] = { "-o", out, scen, NULL };
-	const char *again[] = { "-o", out, scen, "--resume", NULL };
 	struct brc_buf err = { 0 };
-	struct stat st;
 	cJSON *doc;
 
 	ck_assert_int_eq(brc_test_benchrun(run, 120, &err),
@@ -240,13 +256,7 @@ START_TEST(test_interrupt_keeps_journal)
 	cJSON_Delete(doc);
 	ck_assert_uint_eq(count_lines(journal), 1 + 2);
 	brc_buf_free(&err);
-	memset(&err, 0, sizeof(err));
-	ck_assert_int_eq(brc_test_benchrun(again, 120, &err), BR_EXIT_FAIL);
-	ck_assert_has(err.data, "2 runs measured before, 3 to go");
-	ck_assert_int_eq(count_of(dir), 3 + 3);
-	ck_assert_int_ne(lstat(journal, &st), 0);
-	all_repetitions(out, 5);
-	brc_buf_free(&err);
+	resume_completes(dir, scen, out, 2, 3, 3 + 3);
 	free(journal);
 	free(out);
 	free(scen);
