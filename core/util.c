@@ -201,8 +201,15 @@ void brc_buf_vprintf(struct brc_buf *b, const char *fmt, va_list ap)
 		return;
 	brc_buf_append(b, "", 0); /* ensure data exists */
 	if (b->len + (size_t)n + 1 > b->cap) {
-		b->cap = b->len + (size_t)n + 64;
-		b->data = brc_xrealloc(b->data, b->cap);
+		/* Doubling, as brc_buf_append: growing by what each printf
+		 * needs made a long buffer quadratic wherever realloc copies
+		 * (ASan always does: 200,000 samples took minutes). */
+		size_t cap = b->cap;
+
+		while (cap < b->len + (size_t)n + 1)
+			cap *= 2;
+		b->data = brc_xrealloc(b->data, cap);
+		b->cap = cap;
 	}
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
