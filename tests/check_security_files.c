@@ -12,11 +12,18 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "scenario/scenario.h"
@@ -120,12 +127,46 @@ START_TEST(test_atomic_write_refuses_non_regular)
 }
 END_TEST
 
+/*
+ * brc_write_file_atomic(path) in a child where umask(2) kills the process
+ * (a seccomp filter): setting the umask to read it, even when set back at
+ * once, changes it for every other thread creating files meanwhile, and
+ * no single-threaded test could see that.  The child's wait status: 0 when
+ * the write succeeded without umask(2), 77 when no filter could be set.
+ */
+static int write_without_umask(const char *path)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		         offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_umask, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { BR_ARRAY_SIZE(code), code };
+	pid_t pid = fork();
+	int st;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+			_exit(77);
+		_exit(brc_write_file_atomic(path, "new", 3) ? 1 : 0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	return st;
+}
+
 /* An existing file keeps its mode (a private 0600 results file stays
- * private); a new one gets 0666 & ~umask; the umask is left alone. */
+ * private); a new one gets 0666 & ~umask; the umask is neither changed
+ * nor even set to read it (no umask(2) call at all). */
 START_TEST(test_atomic_write_modes)
 {
 	char *a = brc_test_write(dir, "a", "old"), *b = in_dir("b");
+	char *c = in_dir("c");
 	struct stat st;
+	int ws;
 
 	ck_assert_int_eq(chmod(a, 0600), 0);
 	ck_assert_int_eq(brc_write_file_atomic(a, "new", 3), 0);
@@ -137,6 +178,19 @@ START_TEST(test_atomic_write_modes)
 	ck_assert_int_eq(umask(027), 027);
 	ck_assert_int_eq(stat(b, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0640);
+	ws = write_without_umask(c);
+	if (WIFEXITED(ws) && WEXITSTATUS(ws) == 77) {
+		fprintf(stderr, "check_security_files: no seccomp filter here, "
+		        "the umask(2) part of test_atomic_write_modes skipped\n");
+	} else {
+		ck_assert_msg(!WIFSIGNALED(ws) || WTERMSIG(ws) != SIGSYS,
+		              "the atomic write called umask(2)");
+		ck_assert_msg(WIFEXITED(ws) && WEXITSTATUS(ws) == 0,
+		              "the atomic write failed (wait status %#x)", ws);
+		ck_assert_int_eq(stat(c, &st), 0);
+		ck_assert_int_eq(st.st_mode & 0777, 0640);
+	}
+	free(c);
 	free(b);
 	free(a);
 }
