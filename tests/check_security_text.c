@@ -85,17 +85,25 @@ START_TEST(test_scenario_text_refused)
 }
 END_TEST
 
-/* Messages quote paths and names: the quote is cleaned. */
+/* Messages quote paths and names: the quote is cleaned, in a scenario's
+ * diagnostics and in benchrun's own messages (brc_error) alike. */
 START_TEST(test_message_cleaned)
 {
 	char *path = brc_xasprintf("%s/a\033[2Jb.yaml", brc_test_dir);
+	char *pic = brc_xasprintf("%s/c\033]0;t\007d.gif", brc_test_dir);
 	const char *argv[] = { "validate", path, NULL };
+	const char *plot[] = { "plot", path, "-o", pic, NULL };
 	struct brc_buf err = { 0 };
 
 	ck_assert_int_eq(brc_test_benchrun(argv, 30, &err), 2);
 	ck_assert_has(err.data, "a?[2Jb.yaml");
 	assert_no_escape(err.data);
+	err.len = 0;
+	ck_assert_int_eq(brc_test_benchrun(plot, 30, &err), 2);
+	ck_assert_has(err.data, "c?]0;t?d.gif: the picture must be");
+	assert_no_escape(err.data);
 	brc_buf_free(&err);
+	free(pic);
 	free(path);
 }
 END_TEST
