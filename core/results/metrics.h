@@ -3,7 +3,7 @@
  * metrics (how to get each from a run, its name, which direction is
  * better), statistics of a group, finding groups and sweep points, run
  * status names (results.c), and the table of every scalar field of a run
- * with its JSON form (results_json.c).  Reports, the runner and the
+ * with its JSON form (run_fields.c).  Reports, the runner and the
  * worker read runs through these tables, so they cannot drift apart.
  */
 #ifndef BR_METRICS_H
