@@ -34,4 +34,6 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/cgroup.c \
 	%reldir%/cgroup.h \
 	%reldir%/cgroup_read.c \
-	%reldir%/sampler_tree.c
+	%reldir%/sampler_estimate.c \
+	%reldir%/sampler_tree.c \
+	%reldir%/sampler_tree.h

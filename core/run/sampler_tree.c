@@ -11,11 +11,13 @@
  * and in between a process's PSS is its last reading plus the RSS it grew
  * since, which is exact for memory it touched privately.  A process not
  * read yet counts as the mean PSS of those that were (a pool's workers
- * look alike), or its RSS when none was.
+ * look alike), or its RSS when none was (those estimates are
+ * sampler_estimate.c's).
  */
 #include "config.h"
 
 #include "run/sampler.h"
+#include "run/sampler_tree.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,42 +31,8 @@
 
 /* The share of the interval a tick may spend on smaps_rollup (1/4). */
 #define PSS_SHARE 4
-/* A process whose RSS did not move is read again after this many ticks
- * (pages it shares change hands when others exit or write). */
-#define REFRESH_TICKS 25
 /* Every this many ticks, children are looked for under every thread. */
 #define ALL_THREADS_EVERY 10
-
-struct proc {
-	pid_t pid;
-	int stat_fd, statm_fd, kids_fd;
-	bool measured;         /* pss/uss read at least once              */
-	int64_t pss, uss;      /* at the last smaps_rollup                 */
-	int64_t rss_at;        /* RSS (stat) when they were read            */
-	int64_t file, file_at; /* file-backed resident pages (statm), now and
-	                          then                                       */
-	size_t n_at;           /* processes in the tree then                */
-	int64_t rss;           /* RSS now                                   */
-	int32_t threads;
-	int64_t vsize;
-	uint64_t read_tick;    /* when pss was last read                    */
-	int64_t est;           /* pss with its shares of this tick          */
-};
-
-struct brc_sampler {
-	pid_t root;
-	const struct brc_cgroup *cg;
-	uint64_t pss_budget_ns;
-	uint64_t tick;
-	struct proc *p;        /* this tick's processes, root first        */
-	size_t n, cap;
-	long page;
-	int adopt_fd;          /* benchrun's children file, or -1          */
-	const pid_t *before;   /* its children before the worker started   */
-	size_t n_before;
-	int64_t top;           /* highest group usage since the reset      */
-	struct brc_cgroup_stat top_stat; /* the group's breakdown then      */
-};
 
 void brc_sampler_top_reset(struct brc_sampler *sp)
 {
@@ -302,79 +270,11 @@ static void discover(struct brc_sampler *sp, struct proc *old, size_t n_old)
 	free(l.v);
 }
 
-/* A process's shared pages are split among the processes mapping them;
- * when the tree grew from n_at to n processes since its PSS was read (a
- * pool forking), its share of what they all map shrank in proportion.
- * Not exact (not every page is shared by the whole tree) but right in
- * the direction and size that matter for a fork pool, and only until
- * the process is read again (those come first). */
-static void shares_now(const struct brc_sampler *sp, struct proc *p)
-{
-	int64_t shared = p->pss - p->uss;
-
-	p->est = p->pss;
-	/* Only down: when the tree shrinks, what the others left behind
-	 * is not known to be this process's (and a zombie holds nothing). */
-	if (shared > 0 && p->n_at && p->n_at < sp->n)
-		p->est = p->uss + (int64_t)((double)shared * (double)p->n_at /
-		                            (double)sp->n);
-}
-
-/* The PSS grown since the last reading: anonymous pages in full (touched
- * or copied on write: this process's own), file-backed ones at the share
- * the process had of its shared pages then (a forked child mapping the
- * library code its parent uses adds a fraction of a page per page). */
-static int64_t grown_share(const struct brc_sampler *sp, const struct proc *p)
-{
-	int64_t file = p->file - p->file_at, anon = p->rss - p->rss_at - file;
-	int64_t shared = p->rss_at - p->uss;
-	double f = shared > 0 ? (double)(p->est - p->uss) / (double)shared : 1;
-
-	(void)sp;
-	if (f < 0)
-		f = 0;
-	if (f > 1)
-		f = 1;
-	return anon + (int64_t)((double)file * f);
-}
-
-/* Whose PSS to read next: never read first, then the most RSS change,
- * then the oldest reading. */
-static struct proc *next_for_pss(struct brc_sampler *sp)
-{
-	struct proc *best = NULL;
-	int64_t best_d = -1;
-
-	for (size_t i = 0; i < sp->n; i++) {
-		struct proc *p = &sp->p[i];
-		int64_t d;
-
-		if (p->read_tick == sp->tick && p->measured)
-			continue;
-		if (!p->measured)
-			return p;
-		d = llabs(p->rss - p->rss_at);
-		if (!d && p->n_at == sp->n &&
-		    sp->tick - p->read_tick < REFRESH_TICKS)
-			continue;
-		d += (int64_t)(sp->tick - p->read_tick);
-		if (p->n_at != sp->n)
-			d += (int64_t)1 << 40; /* its shares changed: first */
-		if (d > best_d) {
-			best_d = d;
-			best = p;
-		}
-	}
-	return best;
-}
-
 int brc_sampler_take(struct brc_sampler *sp, bool full, struct brc_sample *out)
 {
 	uint64_t t0 = brc_threadtime_ns();
 	struct proc *old = sp->p, *p;
 	size_t n_old = sp->n;
-	double mean_pss = 0, mean_uss = 0;
-	size_t measured = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->ns = brc_now_ns();
@@ -396,40 +296,9 @@ int brc_sampler_take(struct brc_sampler *sp, bool full, struct brc_sample *out)
 			read_pss(sp, &sp->p[i]);
 	else
 		while (brc_threadtime_ns() - t0 < sp->pss_budget_ns &&
-		       (p = next_for_pss(sp)))
+		       (p = brc_sampler_next_for_pss(sp)))
 			read_pss(sp, p);
-	for (size_t i = 0; i < sp->n; i++)
-		if (sp->p[i].measured)
-			shares_now(sp, &sp->p[i]);
-	for (size_t i = 0; i < sp->n; i++)
-		if (sp->p[i].measured && i) {
-			mean_pss += (double)sp->p[i].est;
-			mean_uss += (double)sp->p[i].uss;
-			measured++;
-		}
-	if (measured) {
-		mean_pss /= (double)measured;
-		mean_uss /= (double)measured;
-	}
-	for (size_t i = 0; i < sp->n; i++) {
-		p = &sp->p[i];
-		if (p->measured) {
-			int64_t grown = p->rss - p->rss_at;
-			int64_t est = p->est + grown_share(sp, p);
-
-			/* A share is never more than what is resident. */
-			out->pss += est < 0 ? 0 : est > p->rss ? p->rss : est;
-			grown += p->uss;
-			out->uss += grown < 0 ? 0 : grown > p->rss ? p->rss : grown;
-		} else {
-			out->pss += measured && mean_pss < (double)p->rss
-			                    ? (int64_t)mean_pss : p->rss;
-			out->uss += measured && mean_uss < (double)p->rss
-			                    ? (int64_t)mean_uss : p->rss;
-		}
-		out->rss += p->rss;
-		out->threads += p->threads;
-	}
+	brc_sampler_estimate(sp, out);
 	out->procs = (int32_t)sp->n;
 	out->root_vsize = sp->p[0].vsize;
 	for (size_t i = 0; full && i < sp->n; i++) {
