@@ -93,6 +93,7 @@ int main(void)
 		brc_suite_newcomer,
 		brc_suite_newcomer_report,
 		brc_suite_openload,
+		brc_suite_openload_runs,
 		brc_suite_journal,
 		brc_suite_transfers,
 		brc_suite_journal_files,

@@ -63,6 +63,7 @@ tests_check_benchrun_SOURCES += tests/check_validate.c tests/check_proc.c \
 	tests/check_timeline.c
 # The open model: schedule, scenario, metrics, plugins (issue 16).
 tests_check_benchrun_SOURCES += tests/check_openload.c
+tests_check_benchrun_SOURCES += tests/check_openload_runs.c
 # The journal: a run appended, not the results file rewritten (issue 14).
 tests_check_benchrun_SOURCES += tests/check_journal.c tests/check_journal_files.c
 # The curl plugins' transfers: receive buffer, connection lifetime (issue 14).

@@ -52,6 +52,7 @@ Suite *brc_suite_security_serve(void);
 Suite *brc_suite_newcomer(void);
 Suite *brc_suite_newcomer_report(void);
 Suite *brc_suite_openload(void);
+Suite *brc_suite_openload_runs(void);
 Suite *brc_suite_journal(void);
 Suite *brc_suite_transfers(void);
 Suite *brc_suite_journal_files(void);
