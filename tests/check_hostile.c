@@ -250,7 +250,7 @@ START_TEST(test_interrupt_leaves_nothing)
 }
 END_TEST
 
-/* test_second_interrupt_exits_at_once: tests/check_robust.c. */
+/* test_second_interrupt_exits_at_once: tests/check_robust_cli.c. */
 
 START_TEST(test_killed_benchrun_keeps_finished_runs)
 {

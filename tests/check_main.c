@@ -70,6 +70,8 @@ int main(void)
 		brc_suite_conformance,
 		brc_suite_forkpool,
 		brc_suite_robust,
+		brc_suite_robust_stack,
+		brc_suite_robust_cli,
 		brc_suite_exec_hostile,
 		brc_suite_html,
 		brc_suite_merge,

@@ -1,4 +1,4 @@
-# tests/robust.mk - fixtures of tests/check_robust.c: plugins that break
+# tests/robust.mk - fixtures of tests/check_robust*.c: plugins that break
 # the contract in one way each (tests/plugins/robust.c, one flag each).
 # The constructor fixtures live in their own directory: a test that lists
 # tests/plugins/.libs must not wait for the one that hangs.
@@ -11,6 +11,8 @@ check_LTLIBRARIES += tests/plugins/robust_overlap.la \
 	tests/plugins/robust_thread_recurse.la
 tests_check_benchrun_SOURCES += tests/check_robust.c \
 	tests/strategies.c tests/strategies.h
+tests_check_benchrun_SOURCES += tests/check_robust_stack.c \
+	tests/check_robust_cli.c tests/robust_util.c tests/robust_util.h
 tests_plugins_robust_overlap_la_SOURCES = tests/plugins/robust.c
 tests_plugins_robust_overlap_la_CPPFLAGS = $(AM_CPPFLAGS) -DROBUST_OVERLAP -DROBUST_NAME='"robust_overlap"'
 tests_plugins_robust_overlap_la_LDFLAGS = $(BR_FIXTURE_LINK)
@@ -46,7 +48,7 @@ tests_plugins_robust_oom_la_LDFLAGS = $(BR_FIXTURE_LINK)
 # The exec strategy against programs that break its protocol.
 tests_check_benchrun_SOURCES += tests/check_exec_hostile.c
 # An LD_PRELOAD shim that makes curl_multi_add_handle fail in workers
-# (tests/check_robust.c: libuv's last slot failing to start).
+# (tests/check_robust_cli.c: libuv's last slot failing to start).
 check_LTLIBRARIES += tests/preload/fail_add.la
 tests_preload_fail_add_la_SOURCES = tests/preload/fail_add.c
 tests_preload_fail_add_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)

@@ -31,6 +31,8 @@ Suite *brc_suite_cli(void);
 Suite *brc_suite_conformance(void);
 Suite *brc_suite_forkpool(void);
 Suite *brc_suite_robust(void);
+Suite *brc_suite_robust_stack(void);
+Suite *brc_suite_robust_cli(void);
 Suite *brc_suite_exec_hostile(void);
 Suite *brc_suite_security(void);
 Suite *brc_suite_html(void);

@@ -1,6 +1,6 @@
 /*
- * fail_add.c - an LD_PRELOAD shim for tests/check_robust.c: in a benchrun
- * worker process only, curl_multi_add_handle fails from its
+ * fail_add.c - an LD_PRELOAD shim for tests/check_robust_cli.c: in a
+ * benchrun worker process only, curl_multi_add_handle fails from its
  * $BR_FAIL_ADD_AFTER + 1-th call on, as it would out of memory; in every
  * other process it is libcurl's.  A slot whose (re)start fails must not
  * leave an event loop waiting for nothing.
