@@ -21,7 +21,7 @@
 #include "util.h"
 
 #define MAGIC "{\"benchrun_journal\":"
-/* As for results files (results_read.c). */
+/* As for results files (results_read_file.c). */
 #define MAX_JOURNAL (1u << 30)
 
 bool brc_journal_is(const char *text, size_t len)

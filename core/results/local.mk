@@ -22,6 +22,8 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/results_machine.c \
 	%reldir%/results_merge.c \
 	%reldir%/results_read.c \
+	%reldir%/results_read.h \
+	%reldir%/results_read_file.c \
 	%reldir%/run_fields.c \
 	%reldir%/stats.c \
 	%reldir%/stats_compare.c \

@@ -1,8 +1,8 @@
 /*
- * results_read.c - load a results file written by results_json.c back
- * into struct brc_results, for `compare`, `plot`, `report` and `merge`.
- * The text is parsed by simdjson with timelines packed (results_doc.h),
- * or by cJSON when simdjson refuses it; both give the same tree.
+ * results_read.c - a results file's tree (results_read_file.c parses the
+ * text) read back into struct brc_results, for `compare`, `plot`,
+ * `report` and `merge`: from simdjson's tree with timelines packed
+ * (results_doc.h) or from cJSON's; both give the same results.
  *
  * Lenient about what is missing (a field absent reads as 0, a null number
  * as NaN), strict about what would make the numbers meaningless: not
@@ -13,21 +13,16 @@
 #include "config.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "results/histogram.h"
-#include "results/journal.h"
 #include "results/metrics.h"
 #include "results/results_doc.h"
 #include "results/results_json_ext.h"
+#include "results/results_read.h"
 #include "util.h"
-
-/* A results file with long timelines is a few MiB; 1 GiB is surely not
- * one of ours. */
-#define MAX_RESULTS_FILE (1u << 30)
 
 static const cJSON *item(const cJSON *obj, const char *key)
 {
@@ -361,74 +356,11 @@ int brc_results_from_json(const cJSON *root, const char *path,
 	return from_tree(&rd, root, path, out, err);
 }
 
-/*
- * The file's tree: simdjson's (results_doc.h: timelines packed, 7-9x
- * faster) when it takes the text, else cJSON's as always (it is more
- * lenient, and its error says where the text broke).  *doc is NULL for
- * cJSON's tree, which the caller then owns in *own.
- */
-static const cJSON *parse(const char *path, const char *text, size_t len,
-                          bool numbers, struct brc_jdoc **doc, cJSON **own,
-                          char **err)
+int brc_results_from_doc(const struct brc_jdoc *doc, bool timelines,
+                         const cJSON *root, const char *path,
+                         struct brc_results *out, char **err)
 {
-	*doc = brc_jdoc_parse(text, len, numbers);
-	if (*doc)
-		return brc_jdoc_root(*doc);
-	*own = cJSON_ParseWithLength(text, len);
-	if (!*own) {
-		const char *at = cJSON_GetErrorPtr();
-		long off = at && at >= text && at <= text + len ? at - text : -1;
+	const struct rd rd = { .doc = doc, .timelines = timelines };
 
-		*err = brc_xasprintf("%s: not valid JSON (near byte %ld)", path, off);
-	}
-	return *own;
-}
-
-static int read_file(const char *path, bool timelines,
-                     struct brc_results *out, char **err)
-{
-	struct rd rd = { .timelines = timelines };
-	struct brc_jdoc *doc = NULL;
-	const cJSON *root;
-	cJSON *own = NULL;
-	size_t len;
-	char *text;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	*err = NULL;
-	text = brc_read_file(path, MAX_RESULTS_FILE, &len);
-	if (!text) {
-		*err = brc_xasprintf("%s: %s", path, brc_file_strerror(errno));
-		return -1;
-	}
-	/* The journal of an interrupted run (journal.h) reads as the
-	 * results it holds, so report, compare, plot and merge recover it. */
-	if (brc_journal_is(text, len)) {
-		rc = brc_journal_parse(path, text, len, out, NULL, err);
-		free(text);
-		return rc;
-	}
-	/* simdjson reads whole blocks past the end. */
-	text = brc_xrealloc(text, len + BRC_JDOC_PADDING);
-	root = parse(path, text, len, timelines, &doc, &own, err);
-	free(text);
-	if (!root)
-		return -1;
-	rd.doc = doc;
-	rc = from_tree(&rd, root, path, out, err);
-	brc_jdoc_free(doc);
-	cJSON_Delete(own);
-	return rc;
-}
-
-int brc_results_json_read(const char *path, struct brc_results *out, char **err)
-{
-	return read_file(path, true, out, err);
-}
-
-int brc_results_json_read_lean(const char *path, struct brc_results *out,
-                               char **err)
-{
-	return read_file(path, false, out, err);
+	return from_tree(&rd, root, path, out, err);
 }
