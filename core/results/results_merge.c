@@ -23,18 +23,54 @@ static bool same(const char *a, const char *b)
 	return !strcmp(a ? a : "", b ? b : "");
 }
 
+/*
+ * Merged groups by (label, point): an open-addressing table of group
+ * indices + 1, twice as many slots as groups can be, so that merging
+ * many cells stays linear (a sweep of thousands of points over many
+ * shards compared every group with every other).
+ */
+struct group_index {
+	size_t *slot, mask;
+};
+
+static size_t hash_cell(const char *label, const char *point)
+{
+	size_t h = 14695981039346656037ULL; /* FNV-1a */
+
+	for (const char *s = label ? label : ""; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	h = (h ^ 0x1f) * 1099511628211ULL; /* between the two strings */
+	for (const char *s = point ? point : ""; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void index_init(struct group_index *ix, size_t cap)
+{
+	size_t n = 16;
+
+	while (n < 2 * cap)
+		n *= 2;
+	ix->slot = brc_xcalloc(n, sizeof(*ix->slot));
+	ix->mask = n - 1;
+}
+
 /* The group of out for g's (label, point), created when new. */
 static struct brc_group *group_for(struct brc_results *out,
+                                   struct group_index *ix,
                                    const struct brc_group *g, size_t cap)
 {
 	struct brc_group *m;
+	size_t h = hash_cell(g->label, g->point) & ix->mask;
 
-	for (size_t i = 0; i < out->n_groups; i++)
-		if (same(out->groups[i].label, g->label) &&
-		    same(out->groups[i].point, g->point))
-			return &out->groups[i];
+	for (; ix->slot[h]; h = (h + 1) & ix->mask) {
+		m = &out->groups[ix->slot[h] - 1];
+		if (same(m->label, g->label) && same(m->point, g->point))
+			return m;
+	}
 	if (out->n_groups == cap)
 		return NULL;
+	ix->slot[h] = out->n_groups + 1;
 	m = &out->groups[out->n_groups++];
 	memset(m, 0, sizeof(*m));
 	m->label = brc_xstrdup(g->label);
@@ -52,10 +88,13 @@ static struct brc_group *group_for(struct brc_results *out,
 	return m;
 }
 
-/* Move run into m (the source keeps an empty husk). */
+/* Move run into m (the source keeps an empty husk).  m->runs holds the
+ * next power of two of n_runs: it doubles when n_runs reaches one. */
 static void take_run(struct brc_group *m, struct brc_run_result *run)
 {
-	m->runs = brc_xrealloc(m->runs, (m->n_runs + 1) * sizeof(*m->runs));
+	if (!(m->n_runs & (m->n_runs - 1)))
+		m->runs = brc_xrealloc(m->runs, (m->n_runs ? 2 * m->n_runs : 1) *
+		                                sizeof(*m->runs));
 	m->runs[m->n_runs++] = *run;
 	memset(run, 0, sizeof(*run));
 }
@@ -148,12 +187,44 @@ static int check_headers(struct brc_results *in, const char *const *names,
 	return 0;
 }
 
-/* A cell already merged: (merged group, repetition) and its file. */
+/* A merged cell: (merged group, repetition) and its file. */
 struct seen {
 	size_t group;
 	int rep;
 	size_t file;
 };
+
+static int by_cell(const void *a, const void *b)
+{
+	const struct seen *x = a, *y = b;
+
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	if (x->rep != y->rep)
+		return x->rep < y->rep ? -1 : 1;
+	return (x->file > y->file) - (x->file < y->file);
+}
+
+/* Every cell merged once; else a message naming both files. */
+static int check_cells(struct seen *seen, size_t n, const struct brc_results *out,
+                       const char *const *names, struct brc_buf *msg)
+{
+	if (n > 1)
+		qsort(seen, n, sizeof(*seen), by_cell);
+	for (size_t j = 1; j < n; j++) {
+		const struct brc_group *m = &out->groups[seen[j].group];
+
+		if (seen[j].group != seen[j - 1].group ||
+		    seen[j].rep != seen[j - 1].rep)
+			continue;
+		brc_buf_printf(msg, "%s and %s both hold run %d of %s%s%s: each "
+		              "cell must be merged once", names[seen[j - 1].file],
+		              names[seen[j].file], seen[j].rep + 1, m->label,
+		              *m->point ? " at " : "", m->point);
+		return -1;
+	}
+	return 0;
+}
 
 int brc_results_merge(struct brc_results *in, const char *const *names,
                       size_t n, struct brc_results *out, struct brc_buf *msg,
@@ -161,7 +232,9 @@ int brc_results_merge(struct brc_results *in, const char *const *names,
 {
 	size_t cap = 0, *from, n_seen = 0, cap_seen = 0;
 	struct seen *seen = NULL;
+	struct group_index ix;
 	bool known_items = true;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!n || check_headers(in, names, n, msg))
@@ -186,43 +259,28 @@ int brc_results_merge(struct brc_results *in, const char *const *names,
 			              names[f], in[f].benchrun_version);
 	}
 	out->groups = brc_xcalloc(cap + 1, sizeof(*out->groups));
+	index_init(&ix, cap);
 	/* For each merged group, the file its first run came from: cells of
 	 * one comparison measured on different machines are worth a word. */
 	from = brc_xcalloc(cap + 1, sizeof(*from));
 	for (size_t f = 0; f < n; f++)
 		for (size_t i = 0; i < in[f].n_groups; i++) {
 			struct brc_group *g = &in[f].groups[i];
-			struct brc_group *m = group_for(out, g, cap);
+			struct brc_group *m = group_for(out, &ix, g, cap);
 			bool fresh = m->n_runs == 0 && m->runs == NULL;
 
 			if (fresh)
 				from[m - out->groups] = f;
 			known_items &= g->item >= 0;
 			for (size_t k = 0; k < g->n_runs; k++) {
-				size_t gi = (size_t)(m - out->groups);
-
-				for (size_t j = 0; j < n_seen; j++)
-					if (seen[j].group == gi &&
-					    seen[j].rep == g->runs[k].repetition) {
-						brc_buf_printf(msg, "%s and %s both hold "
-						              "run %d of %s%s%s: each cell "
-						              "must be merged once",
-						              names[seen[j].file], names[f],
-						              g->runs[k].repetition + 1,
-						              g->label, *g->point ? " at " : "",
-						              g->point);
-						free(seen);
-						free(from);
-						brc_results_free(out);
-						return -1;
-					}
 				if (n_seen == cap_seen) {
 					cap_seen = cap_seen ? 2 * cap_seen : 64;
 					seen = brc_xrealloc(seen,
 					                    cap_seen * sizeof(*seen));
 				}
 				seen[n_seen++] = (struct seen){
-					gi, g->runs[k].repetition, f };
+					(size_t)(m - out->groups),
+					g->runs[k].repetition, f };
 				take_run(m, &g->runs[k]);
 			}
 			if (!same(in[f].host_cpu, in[from[m - out->groups]].host_cpu))
@@ -235,7 +293,13 @@ int brc_results_merge(struct brc_results *in, const char *const *names,
 				              names[f]);
 		}
 	free(from);
+	free(ix.slot);
+	rc = check_cells(seen, n_seen, out, names, msg);
 	free(seen);
+	if (rc) {
+		brc_results_free(out);
+		return -1;
+	}
 	/* A group may have no run (a journal cut before its first): qsort's
 	 * array must not be NULL even for 0 items (UBSan stops there). */
 	for (size_t i = 0; i < out->n_groups; i++)
