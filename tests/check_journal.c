@@ -111,9 +111,11 @@ START_TEST(test_killed_after_k_runs)
 	char *rec = brc_xasprintf("%s/rec.json", dir);
 	const char *run[] = { "-q", "-o", out, scen, NULL };
 	const char *merge[] = { "merge", journal, "-o", rec, NULL };
+	const char *check[] = { "validate", "-o", out, scen, NULL };
 	struct brc_buf err = { 0 };
 	struct stat st;
 	cJSON *doc, *runs;
+	char *want;
 
 	ck_assert_int_eq(brc_test_benchrun(run, 120, NULL), 128 + 9);
 	/* The results file is written at the end only: a kill leaves none,
@@ -161,6 +163,14 @@ START_TEST(test_killed_after_k_runs)
 	memset(&err, 0, sizeof(err));
 	ck_assert_int_eq(brc_test_benchrun(run, 60, &err), BR_EXIT_USAGE);
 	ck_assert_has(err.data, "holds the runs of an interrupted benchrun");
+	ck_assert_uint_eq(count_lines(journal), 1 + 3);
+	/* validate says so too, naming the run's command, not its own. */
+	brc_buf_free(&err);
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(brc_test_benchrun(check, 60, &err), BR_EXIT_USAGE);
+	want = brc_xasprintf("`benchrun %s --resume`", scen);
+	ck_assert_has(err.data, want);
+	free(want);
 	ck_assert_uint_eq(count_lines(journal), 1 + 3);
 
 	brc_buf_free(&err);

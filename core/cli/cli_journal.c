@@ -64,10 +64,13 @@ int brc_cli_check_journal(const struct brc_options *o,
 	case BRC_JOURNAL_OURS:
 		if (o->resume)
 			break;
+		/* Said by validate too: name the run's command, not "this". */
 		brc_error("%s holds the runs of an interrupted benchrun: "
-		         "continue it with the same command and --resume, keep "
-		         "them with `benchrun merge %s -o %s`, or delete it to "
-		         "start over", path, path, json);
+		         "continue it with its run command and --resume "
+		         "(`benchrun %s --resume`, with the same --set, --runs "
+		         "and -o), keep them with `benchrun merge %s -o %s`, or "
+		         "delete it to start over", path,
+		         sc->path ? sc->path : "SCENARIO.yaml", path, json);
 		rc = BR_EXIT_USAGE;
 		break;
 	}
