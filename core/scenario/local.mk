@@ -18,4 +18,6 @@ core_libbrcore_la_SOURCES += \
 	%reldir%/url_template.c \
 	%reldir%/yamltree.c \
 	%reldir%/yamltree.h \
-	%reldir%/yamltree_parse.c
+	%reldir%/yamltree_map.c \
+	%reldir%/yamltree_parse.c \
+	%reldir%/yamltree_priv.h
