@@ -205,7 +205,28 @@ START_TEST(test_second_interrupt_exits_at_once)
 }
 END_TEST
 
-/* `benchrun c.yaml <&-` (and >&- 2>&-) runs as with them open. */
+/* benchrun with fds 0-2 closed, on the scenario yaml, writing out (-q:
+ * quiet): the child's pid. */
+static pid_t spawn_std_closed(const char *exe, bool quiet, const char *out,
+                              const char *yaml)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		alarm((unsigned)brc_test_scale(120));
+		close(0);
+		close(1);
+		close(2);
+		if (quiet)
+			execl(exe, "benchrun", "-q", "-o", out, yaml, (char *)NULL);
+		else
+			execl(exe, "benchrun", "-o", out, yaml, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
 /*
  * Started with fds 0-2 closed, benchrun puts /dev/null on them before it
  * opens anything: else the first files it opens take their numbers, and
@@ -225,17 +246,7 @@ START_TEST(test_std_fds_are_dev_null)
 	char *exe = brc_test_builddir("benchrun");
 	double waited = 0;
 	int st;
-	pid_t pid = fork();
-
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		alarm((unsigned)brc_test_scale(120));
-		close(0);
-		close(1);
-		close(2);
-		execl(exe, "benchrun", "-o", out, yaml, (char *)NULL);
-		_exit(127);
-	}
+	pid_t pid = spawn_std_closed(exe, false, out, yaml);
 	while (access(journal, F_OK) && waited < brc_test_scale(60)) {
 		usleep(10000);
 		waited += 0.01;
@@ -263,6 +274,7 @@ START_TEST(test_std_fds_are_dev_null)
 }
 END_TEST
 
+/* `benchrun c.yaml <&-` (and >&- 2>&-) runs as with them open. */
 START_TEST(test_std_fds_closed)
 {
 	char *dir = brc_test_tmpdir();
@@ -275,17 +287,7 @@ START_TEST(test_std_fds_closed)
 	char *exe = brc_test_builddir("benchrun");
 	cJSON *doc;
 	int st;
-	pid_t pid = fork();
-
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		alarm((unsigned)brc_test_scale(120));
-		close(0);
-		close(1);
-		close(2);
-		execl(exe, "benchrun", "-q", "-o", out, yaml, (char *)NULL);
-		_exit(127);
-	}
+	pid_t pid = spawn_std_closed(exe, true, out, yaml);
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
 	doc = brc_test_load_json(out);
